@@ -1,0 +1,52 @@
+// Package cli is the iamd command line: one file per subcommand. cmd/iamd is a thin main
+// over Main, so that every command can be run and tested in-process.
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+)
+
+// Env is what a command may touch: its streams. Commands never call os.Exit.
+type Env struct {
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+}
+
+const usage = `iamd: an AWS-compatible identity service (IAM, STS, instance metadata, ECS task
+credentials, Secrets Manager) with AWS's policy language, SigV4-verified.
+
+Usage:
+  iamd policy validate [--type KIND] FILE...   check policy documents as AWS does
+  iamd policy eval FILE|-                      evaluate requests (JSON) and print decisions
+  iamd policy test FILE...                     run named cases with expected decisions
+  iamd version                                 print the version
+
+Run 'iamd policy help' for details.
+`
+
+// Version is set at build time with -ldflags "-X github.com/iamd-dev/iamd/internal/cli.Version=...".
+var Version = "dev"
+
+// Main runs iamd with the given arguments (without the program name) and returns the exit
+// code: 0 success, 1 failure (a denied test, a malformed policy), 2 bad usage.
+func Main(ctx context.Context, args []string, env Env) int {
+	if len(args) == 0 {
+		fmt.Fprint(env.Stderr, usage)
+		return 2
+	}
+	switch args[0] {
+	case "policy":
+		return runPolicy(ctx, args[1:], env)
+	case "version", "--version":
+		fmt.Fprintln(env.Stdout, "iamd", Version)
+		return 0
+	case "help", "-h", "--help":
+		fmt.Fprint(env.Stdout, usage)
+		return 0
+	}
+	fmt.Fprintf(env.Stderr, "iamd: unknown command %q\n\n%s", args[0], usage)
+	return 2
+}
