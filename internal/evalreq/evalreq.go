@@ -141,7 +141,12 @@ func (r *Request) Build() (*policy.Request, *policy.Set, error) {
 		if strings.HasPrefix(strings.ToLower(r.Action), "sts:assumerole") {
 			kind = policy.Trust
 		}
-		if set.Resource, err = parse(r.ResourcePolicy, kind, "resourcePolicy"); err != nil {
+		set.Resource, err = parse(r.ResourcePolicy, kind, "resourcePolicy")
+		if err != nil && kind == policy.Trust {
+			// A trust policy written as a resource policy that names the role.
+			set.Resource, err = parse(r.ResourcePolicy, policy.Resource, "resourcePolicy")
+		}
+		if err != nil {
 			return nil, nil, err
 		}
 	}

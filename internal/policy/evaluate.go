@@ -1,6 +1,10 @@
 package policy
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/iamd-dev/iamd/internal/arn"
+)
 
 // Set is every policy that bears on one request.
 type Set struct {
@@ -31,8 +35,10 @@ type layerResult struct {
 // The logic is AWS's (IAM User Guide, "Policy evaluation logic"):
 //   - sts:GetCallerIdentity needs no permission and is always allowed;
 //   - an applicable Deny in any policy denies;
-//   - every level of SCPs must allow (for principals of an account, the root included), and
-//     every level of RCPs must allow (for every caller but AWS service principals);
+//   - every level of SCPs must allow (for principals of an account, the root included); RCPs
+//     only deny (AWS keeps RCPFullAWSAccess at every level), for every caller but services;
+//   - resources AWS owns inside an account (AWS managed policies, AWS-reserved roles) cannot
+//     be changed by anyone;
 //   - in the resource's own account, a resource-based policy that names the caller itself
 //     (a user, a session, a federated user) or everyone grants on its own; one that names a
 //     role grants to the role's sessions but stays within their boundary and session
@@ -55,7 +61,7 @@ func EvaluateInto(d *Decision, set *Set, req *Request) {
 		}
 	}
 
-	scpOK, rcpOK := true, true
+	scpOK := true
 	if p.IsIAM() {
 		for i, level := range set.SCPs {
 			r := evalLevel(d, LayerSCP, i, level, req, false)
@@ -64,21 +70,21 @@ func EvaluateInto(d *Decision, set *Set, req *Request) {
 		}
 	}
 	if p.Kind != Service {
+		// RCPs only restrict: AWS attaches RCPFullAWSAccess at every level and it cannot be
+		// detached, so a level never lacks an Allow.
 		for i, level := range set.RCPs {
-			r := evalLevel(d, LayerRCP, i, level, req, true)
-			noteDeny(LayerRCP, r)
-			rcpOK = rcpOK && r.allow != grantNone
+			noteDeny(LayerRCP, evalLevel(d, LayerRCP, i, level, req, true))
 		}
 	}
 	var res layerResult
 	if set.Resource != nil {
-		res = evalPolicy(d, LayerResource, 0, set.Resource, req, true)
+		res = evalPolicy(d, LayerResource, 0, set.Resource, req, true, set.Boundary != nil)
 		noteDeny(LayerResource, res)
 	}
 	var ident layerResult
 	if p.IsIAM() {
 		for i, pol := range set.Identity {
-			r := evalPolicy(d, LayerIdentity, i, pol, req, false)
+			r := evalPolicy(d, LayerIdentity, i, pol, req, false, false)
 			ident.deny = ident.deny || r.deny
 			ident.allow = max(ident.allow, r.allow)
 		}
@@ -86,14 +92,14 @@ func EvaluateInto(d *Decision, set *Set, req *Request) {
 	}
 	boundaryOK, sessionOK := true, true
 	if set.Boundary != nil && p.IsIAM() {
-		r := evalPolicy(d, LayerBoundary, 0, set.Boundary, req, false)
+		r := evalPolicy(d, LayerBoundary, 0, set.Boundary, req, false, false)
 		noteDeny(LayerBoundary, r)
 		boundaryOK = r.allow != grantNone
 	}
 	if len(set.Session) > 0 && p.IsIAM() {
 		var s layerResult
 		for i, pol := range set.Session {
-			r := evalPolicy(d, LayerSession, i, pol, req, false)
+			r := evalPolicy(d, LayerSession, i, pol, req, false, false)
 			s.deny = s.deny || r.deny
 			s.allow = max(s.allow, r.allow)
 		}
@@ -108,8 +114,8 @@ func EvaluateInto(d *Decision, set *Set, req *Request) {
 	case !scpOK:
 		d.DeniedBy = LayerSCP
 		return
-	case !rcpOK:
-		d.DeniedBy = LayerRCP
+	case isProtected(req):
+		d.DeniedBy = LayerResource
 		return
 	}
 
@@ -152,8 +158,13 @@ func EvaluateInto(d *Decision, set *Set, req *Request) {
 // requiresResourcePolicy reports whether the action's resource must itself allow the caller:
 // a KMS key's key policy, a role's trust policy.
 func requiresResourcePolicy(req *Request) bool {
-	svc := req.service()
-	return svc == "kms" || (svc == "sts" && strings.HasPrefix(req.lowerAction, "sts:assumerole"))
+	switch req.service() {
+	case "kms":
+		return req.resourceIsARN && strings.HasPrefix(arn.Part(req.Resource, req.resourceParts, 5), "key/")
+	case "sts":
+		return strings.HasPrefix(req.lowerAction, "sts:assumerole")
+	}
+	return false
 }
 
 // evalLevel evaluates one level of SCPs or RCPs: the level allows when any of its policies
@@ -161,7 +172,7 @@ func requiresResourcePolicy(req *Request) bool {
 func evalLevel(d *Decision, layer Layer, index int, level []*Policy, req *Request, withPrincipal bool) layerResult {
 	var out layerResult
 	for _, pol := range level {
-		r := evalPolicy(d, layer, index, pol, req, withPrincipal)
+		r := evalPolicy(d, layer, index, pol, req, withPrincipal, false)
 		out.deny = out.deny || r.deny
 		out.allow = max(out.allow, r.allow)
 	}
@@ -169,10 +180,10 @@ func evalLevel(d *Decision, layer Layer, index int, level []*Policy, req *Reques
 }
 
 // evalPolicy applies each statement of one policy, recording the ones that apply.
-func evalPolicy(d *Decision, layer Layer, index int, pol *Policy, req *Request, withPrincipal bool) layerResult {
+func evalPolicy(d *Decision, layer Layer, index int, pol *Policy, req *Request, withPrincipal, hasBoundary bool) layerResult {
 	var out layerResult
 	for _, st := range pol.Statements {
-		g := st.applies(req, d, withPrincipal)
+		g := st.applies(req, d, withPrincipal, hasBoundary)
 		if g == grantNone {
 			continue
 		}
@@ -188,13 +199,13 @@ func evalPolicy(d *Decision, layer Layer, index int, pol *Policy, req *Request, 
 
 // applies reports whether the statement applies to the request, and for a resource-based
 // statement how it names the caller.
-func (st *Statement) applies(req *Request, d *Decision, withPrincipal bool) grant {
+func (st *Statement) applies(req *Request, d *Decision, withPrincipal, hasBoundary bool) grant {
 	if !st.actions.matches(req.lowerAction) || !st.resourcesMatch(req) {
 		return grantNone
 	}
 	g := grantDirect
 	if withPrincipal && st.who.present {
-		if g = st.who.match(&req.Principal, st.Effect); g == grantNone {
+		if g = st.who.match(&req.Principal, st.Effect, hasBoundary); g == grantNone {
 			return grantNone
 		}
 	}

@@ -62,23 +62,23 @@ func compilePrincipals(p *Principals, negated bool) principalMatcher {
 }
 
 // match reports how the element names the caller; the statement applies when it is not
-// grantNone. effect matters only for NotPrincipal.
-func (m *principalMatcher) match(p *Principal, effect Effect) grant {
+// grantNone. hasBoundary matters only for NotPrincipal.
+func (m *principalMatcher) match(p *Principal, effect Effect, hasBoundary bool) grant {
 	if !m.negated {
 		return m.grantFor(p)
 	}
-	// NotPrincipal. A caller is a chain of principals (a session, its role, its account).
-	// A Deny spares the caller only when every link is listed, as AWS documents; an Allow
-	// leaves out a caller when any link is listed.
+	// NotPrincipal. AWS documents that a Deny with NotPrincipal always denies a caller that
+	// has a permissions boundary, whatever the element lists.
+	if effect == Deny && hasBoundary && p.IsIAM() {
+		return grantDirect
+	}
+	// Otherwise the caller is left out when it, or a principal it acts for (a session's
+	// role, a user's or role's account), is listed.
 	chain, n := p.chain()
-	listed := 0
 	for i := 0; i < n; i++ {
 		if m.lists(&chain[i]) {
-			listed++
+			return grantNone
 		}
-	}
-	if effect == Deny && listed == n || effect == Allow && listed > 0 {
-		return grantNone
 	}
 	return grantDirect
 }

@@ -19,6 +19,7 @@ type Request struct {
 	lowerAction   string
 	resourceParts [6]int
 	resourceIsARN bool
+	resourceWildcard bool // the resource is a pattern (simulations only)
 }
 
 // NewRequest prepares a request. resourceAccount may be empty when the ARN carries the
@@ -30,6 +31,7 @@ func NewRequest(principal Principal, action, resource, resourceAccount string, c
 	r := &Request{Principal: principal, Action: action, Resource: resource, ResourceAccount: resourceAccount, Context: ctx}
 	r.lowerAction = strings.ToLower(action)
 	r.resourceParts, r.resourceIsARN = arn.Split(resource)
+	r.resourceWildcard = hasWildcard(resource)
 	if r.ResourceAccount == "" && r.resourceIsARN {
 		r.ResourceAccount = arn.Part(resource, r.resourceParts, 4)
 	}

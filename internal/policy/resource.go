@@ -90,8 +90,20 @@ func (st *Statement) resourcesMatch(req *Request) bool {
 	}
 	hit := false
 	for i := range st.resources {
-		if st.resources[i].match(req.Resource, req.resourceParts, req.resourceIsARN, &req.Context) {
-			hit = true
+		r := &st.resources[i]
+		switch {
+		case !req.resourceWildcard:
+			hit = r.match(req.Resource, req.resourceParts, req.resourceIsARN, &req.Context)
+		case (st.Effect == Allow) == (st.NotResource == nil):
+			// An Allow applies where it may overlap the request; a NotResource of a Deny
+			// spares the request only where it may overlap it.
+			hit = r.intersectsRequest(req)
+		default:
+			// A Deny applies only to a request wholly inside it; a NotResource of an Allow
+			// leaves out only a request wholly inside it.
+			hit = r.coversRequest(req)
+		}
+		if hit {
 			break
 		}
 	}
