@@ -182,7 +182,7 @@ func evalLevel(d *Decision, layer Layer, index int, level []*Policy, req *Reques
 // evalPolicy applies each statement of one policy, recording the ones that apply.
 func evalPolicy(d *Decision, layer Layer, index int, pol *Policy, req *Request, withPrincipal, hasBoundary bool) layerResult {
 	var out layerResult
-	for _, st := range pol.Statements {
+	for _, st := range pol.index.candidates(req.lowerService) {
 		g := st.applies(req, d, withPrincipal, hasBoundary)
 		if g == grantNone {
 			continue
@@ -200,7 +200,7 @@ func evalPolicy(d *Decision, layer Layer, index int, pol *Policy, req *Request, 
 // applies reports whether the statement applies to the request, and for a resource-based
 // statement how it names the caller.
 func (st *Statement) applies(req *Request, d *Decision, withPrincipal, hasBoundary bool) grant {
-	if !st.actions.matches(req.lowerAction) || !st.resourcesMatch(req) {
+	if !st.actions.matches(req.lowerAction, req.lowerService) || !st.resourcesMatch(req) {
 		return grantNone
 	}
 	g := grantDirect

@@ -69,6 +69,7 @@ func Parse(data []byte, kind Kind) (*Policy, error) {
 		}
 		p.Statements = append(p.Statements, st)
 	}
+	p.index = buildActionIndex(p.Statements)
 	return p, nil
 }
 

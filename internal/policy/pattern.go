@@ -25,9 +25,40 @@ type token struct {
 // them) and policy variables, resolved against the request context while matching, so that
 // matching allocates nothing.
 type pattern struct {
-	toks   []token
-	simple bool // one literal token, or none: plain comparison
-	raw    string
+	toks  []token
+	shape shape  // a fast path for common shapes
+	lit   string // the literal of an exact, prefix or suffix shape
+	raw   string
+}
+
+// shape names the patterns that match without the general algorithm.
+type shape uint8
+
+const (
+	shapeGeneral shape = iota
+	shapeExact         // literal
+	shapePrefix        // literal*
+	shapeSuffix        // *literal
+	shapeAny           // *
+)
+
+// classify sets the pattern's shape from its tokens.
+func (p *pattern) classify() {
+	t := p.toks
+	switch {
+	case len(t) == 0:
+		p.shape, p.lit = shapeExact, ""
+	case len(t) == 1 && t[0].kind == tokLiteral:
+		p.shape, p.lit = shapeExact, t[0].text
+	case len(t) == 1 && t[0].kind == tokStar:
+		p.shape = shapeAny
+	case len(t) == 2 && t[0].kind == tokLiteral && t[1].kind == tokStar:
+		p.shape, p.lit = shapePrefix, t[0].text
+	case len(t) == 2 && t[0].kind == tokStar && t[1].kind == tokLiteral:
+		p.shape, p.lit = shapeSuffix, t[1].text
+	default:
+		p.shape = shapeGeneral
+	}
 }
 
 // patternOptions says how a policy value is read.
@@ -81,7 +112,7 @@ func compilePattern(s string, o patternOptions) pattern {
 		}
 	}
 	flush()
-	p.simple = len(p.toks) == 0 || (len(p.toks) == 1 && p.toks[0].kind == tokLiteral)
+	p.classify()
 	return p
 }
 
@@ -96,14 +127,6 @@ func parseVariable(body string) token {
 		}
 	}
 	return token{kind: tokVariable, text: strings.ToLower(strings.TrimSpace(key)), def: def, hasDef: hasDef}
-}
-
-// literal returns the pattern's text when it is a plain string.
-func (p *pattern) literal() string {
-	if len(p.toks) == 0 {
-		return ""
-	}
-	return p.toks[0].text
 }
 
 func (p *pattern) hasVariables() bool {
@@ -126,8 +149,15 @@ func (t *token) resolve(ctx *Context) (string, bool) {
 // match reports whether s matches the pattern. fold compares case-insensitively.
 // It returns false when a variable has no value and no default.
 func (p *pattern) match(s string, ctx *Context, fold bool) bool {
-	if p.simple {
-		return equal(p.literal(), s, fold)
+	switch p.shape {
+	case shapeExact:
+		return equal(p.lit, s, fold)
+	case shapePrefix:
+		return hasPrefix(s, p.lit, fold)
+	case shapeSuffix:
+		return len(s) >= len(p.lit) && equal(s[len(s)-len(p.lit):], p.lit, fold)
+	case shapeAny:
+		return true
 	}
 	return matchTokens(p.toks, s, ctx, fold)
 }
@@ -166,19 +196,29 @@ func matchTokens(toks []token, s string, ctx *Context, fold bool) bool {
 					ti++
 					continue
 				}
-			case tokLiteral:
-				if hasPrefix(s[si:], t.text, fold) {
-					si += len(t.text)
+			case tokLiteral, tokVariable:
+				lit := t.text
+				if t.kind == tokVariable {
+					v, ok := t.resolve(ctx)
+					if !ok {
+						return false
+					}
+					lit = v
+				}
+				if starTi >= 0 && starTi == ti-1 && !fold {
+					// Just after a star: jump to the literal's next occurrence. If it
+					// does not occur, no later start can match either.
+					k := strings.Index(s[si:], lit)
+					if k < 0 {
+						return false
+					}
+					starSi = si + k
+					si += k + len(lit)
 					ti++
 					continue
 				}
-			case tokVariable:
-				v, ok := t.resolve(ctx)
-				if !ok {
-					return false
-				}
-				if hasPrefix(s[si:], v, fold) {
-					si += len(v)
+				if hasPrefix(s[si:], lit, fold) {
+					si += len(lit)
 					ti++
 					continue
 				}

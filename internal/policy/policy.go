@@ -31,6 +31,8 @@ type Policy struct {
 	Statements []*Statement
 	// Name labels the policy in decisions (a policy name or ARN); the caller sets it.
 	Name string
+
+	index actionIndex
 }
 
 // Statement is one statement of a policy with its compiled matchers.

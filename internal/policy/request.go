@@ -16,9 +16,10 @@ type Request struct {
 	ResourceAccount string // the account that owns the resource
 	Context         Context
 
-	lowerAction   string
-	resourceParts [6]int
-	resourceIsARN bool
+	lowerAction      string
+	lowerService     string
+	resourceParts    [6]int
+	resourceIsARN    bool
 	resourceWildcard bool // the resource is a pattern (simulations only)
 }
 
@@ -30,6 +31,7 @@ type Request struct {
 func NewRequest(principal Principal, action, resource, resourceAccount string, ctx Context) *Request {
 	r := &Request{Principal: principal, Action: action, Resource: resource, ResourceAccount: resourceAccount, Context: ctx}
 	r.lowerAction = strings.ToLower(action)
+	r.lowerService, _, _ = strings.Cut(r.lowerAction, ":")
 	r.resourceParts, r.resourceIsARN = arn.Split(resource)
 	r.resourceWildcard = hasWildcard(resource)
 	if r.ResourceAccount == "" && r.resourceIsARN {
@@ -72,9 +74,4 @@ func (r *Request) sameAccount() bool {
 }
 
 // service returns the lower-cased service prefix of the action.
-func (r *Request) service() string {
-	if i := strings.IndexByte(r.lowerAction, ':'); i >= 0 {
-		return r.lowerAction[:i]
-	}
-	return r.lowerAction
-}
+func (r *Request) service() string { return r.lowerService }

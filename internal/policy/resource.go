@@ -15,6 +15,9 @@ type resourcePattern struct {
 	parts [6]pattern // "arn", partition, service, region, account, resource
 	whole pattern    // a value without six parts: matched as a whole
 	isARN bool
+	// head is "arn:PARTITION:SERVICE:REGION:ACCOUNT:" when those parts are plain text, so
+	// that they compare as one string.
+	head string
 }
 
 func compileResource(v string, variables bool) resourcePattern {
@@ -28,10 +31,17 @@ func compileResource(v string, variables bool) resourcePattern {
 		return r
 	}
 	r.isARN = true
+	head, plain := "", true
 	for i, toks := range parts {
-		p := pattern{toks: toks}
-		p.simple = len(toks) == 0 || (len(toks) == 1 && toks[0].kind == tokLiteral)
-		r.parts[i] = p
+		r.parts[i] = pattern{toks: toks}
+		r.parts[i].classify()
+		if i < 5 {
+			plain = plain && r.parts[i].shape == shapeExact
+			head += r.parts[i].lit + ":"
+		}
+	}
+	if plain {
+		r.head = head
 	}
 	return r
 }
@@ -74,6 +84,9 @@ func (r *resourcePattern) match(s string, start [6]int, isARN bool, ctx *Context
 	}
 	if !r.isARN || !isARN {
 		return r.whole.match(s, ctx, false)
+	}
+	if r.head != "" {
+		return s[:start[5]] == r.head && r.parts[5].match(s[start[5]:], ctx, false)
 	}
 	for i := range r.parts {
 		if !r.parts[i].match(arn.Part(s, start, i), ctx, false) {

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The whole test suite: formatting, vet, and every Go test (with the race detector).
+# Usage: ./scripts/test.sh            (from the repository root or anywhere inside it)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+echo "== gofmt"
+unformatted=$(gofmt -l .)
+if [ -n "$unformatted" ]; then
+  echo "gofmt would change:"; echo "$unformatted"; exit 1
+fi
+
+echo "== go vet"
+go vet ./...
+
+echo "== go test -race"
+go test -race -count=1 ./...
+
+echo "== fuzz seeds and short fuzzing of the policy parser and matchers"
+for target in FuzzParse FuzzGlob FuzzResourceMatch; do
+  go test ./internal/policy/ -run '^$' -fuzz "^${target}\$" -fuzztime 5s >/dev/null
+done
+echo "all tests passed"
