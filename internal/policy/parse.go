@@ -149,6 +149,8 @@ func (st *Statement) validate(kind Kind, pos Pos) error {
 		return malformed(pos, msgNoPrincipalAllowed, "a %s policy applies to the identity it is attached to", kind)
 	case kind == Trust && (st.Resource != nil || st.NotResource != nil):
 		return malformed(pos, msgProhibitedResource, "a trust policy's resource is the role itself")
+	case st.NotPrincipal != nil && (kind == Trust || kind == RCP):
+		return malformed(pos, msgSyntax, "NotPrincipal is not supported in a %s policy", kind)
 	case len(st.Action) == 0 && len(st.NotAction) == 0:
 		return malformed(pos, msgMissingActions, "")
 	case kind != Trust && len(st.Resource) == 0 && len(st.NotResource) == 0:
