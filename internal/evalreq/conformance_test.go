@@ -15,7 +15,8 @@ const casesDir = "../../../shared/conformance/policy-cases"
 // documentedDisagreements are the public cases whose expected answer contradicts the AWS
 // documentation; iamd follows the documentation. docs/CONFORMANCE.md explains each group.
 var documentedDisagreements = map[string]string{
-	"sessionPolicies.json :: Implicit deny in session policy denies even if session ARN in resource policy": "a resource policy naming the session ARN is not limited by session policies",
+	"sessionPolicies.json :: Implicit deny in session policy denies even if session ARN in resource policy":    "a resource policy naming the session ARN is not limited by session policies",
+	"boundaryNotPrincipalDenyResource.json :: Same Account: NotPrincipal/Deny in Resource Policy should allow": "a Deny with NotPrincipal spares a caller only when its account is listed too",
 }
 
 // rejectedAsMalformed are cases whose policies AWS refuses to store, so iamd answers with

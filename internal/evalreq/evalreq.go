@@ -6,6 +6,7 @@ package evalreq
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -50,25 +51,47 @@ type Result struct {
 	Error              string      `json:"error,omitempty"`
 }
 
+// PolicyError is a malformed policy in a request: Policy names it as the format does
+// ("identityPolicies[0]", "resourcePolicy", "scps[1][0]", ...).
+type PolicyError struct {
+	Policy string
+	Err    *policy.Error
+}
+
+func (e *PolicyError) Error() string { return e.Policy + ": " + e.Err.Error() }
+
 // Decode reads one request object or an array of them; array reports which it was.
+// Unknown fields are refused, so that a misspelt one cannot silently change an answer.
 func Decode(data []byte) (reqs []Request, array bool, err error) {
 	data = bytes.TrimSpace(data)
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
 	if len(data) > 0 && data[0] == '[' {
-		err = json.Unmarshal(data, &reqs)
+		err = dec.Decode(&reqs)
 		return reqs, true, err
 	}
 	var r Request
-	if err = json.Unmarshal(data, &r); err != nil {
+	if err = dec.Decode(&r); err != nil {
 		return nil, false, err
 	}
 	return []Request{r}, false, nil
+}
+
+// ResourcePolicyKinds are the kinds a request's resourcePolicy is read as, in order: for the
+// actions a role's trust policy governs, a trust policy as IAM stores it, or a resource
+// policy naming the role in Resource; otherwise a resource-based policy.
+func ResourcePolicyKinds(action string) []policy.Kind {
+	if policy.IsTrustAction(action) {
+		return []policy.Kind{policy.Trust, policy.Resource}
+	}
+	return []policy.Kind{policy.Resource}
 }
 
 // Evaluate runs one request.
 func Evaluate(r *Request) Result {
 	req, set, err := r.Build()
 	if err != nil {
-		return Result{Error: err.Error()}
+		return Result{Error: err.Error(), DecidingStatements: []Statement{}, MatchedStatements: []Statement{}, MissingContextKeys: []string{}}
 	}
 	d := policy.Evaluate(set, req)
 	return FromDecision(&d)
@@ -121,42 +144,43 @@ func (r *Request) Build() (*policy.Request, *policy.Set, error) {
 		ctx.Set(k, values...)
 	}
 	set := &policy.Set{}
-	parse := func(raw json.RawMessage, kind policy.Kind, what string) (*policy.Policy, error) {
-		p, err := policy.Parse(raw, kind)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %v", what, err)
+	parse := func(raw json.RawMessage, what string, kinds ...policy.Kind) (*policy.Policy, error) {
+		var first error
+		for _, kind := range kinds {
+			p, err := policy.Parse(raw, kind)
+			if err == nil {
+				p.Name = what
+				return p, nil
+			}
+			if first == nil {
+				first = err
+			}
 		}
-		p.Name = what
-		return p, nil
+		var pe *policy.Error
+		if errors.As(first, &pe) {
+			return nil, &PolicyError{Policy: what, Err: pe}
+		}
+		return nil, fmt.Errorf("%s: %w", what, first)
 	}
 	for i, raw := range r.IdentityPolicies {
-		p, err := parse(raw, policy.Identity, fmt.Sprintf("identityPolicies[%d]", i))
+		p, err := parse(raw, fmt.Sprintf("identityPolicies[%d]", i), policy.Identity)
 		if err != nil {
 			return nil, nil, err
 		}
 		set.Identity = append(set.Identity, p)
 	}
 	if present(r.ResourcePolicy) {
-		kind := policy.Resource
-		if strings.HasPrefix(strings.ToLower(r.Action), "sts:assumerole") {
-			kind = policy.Trust
-		}
-		set.Resource, err = parse(r.ResourcePolicy, kind, "resourcePolicy")
-		if err != nil && kind == policy.Trust {
-			// A trust policy written as a resource policy that names the role.
-			set.Resource, err = parse(r.ResourcePolicy, policy.Resource, "resourcePolicy")
-		}
-		if err != nil {
+		if set.Resource, err = parse(r.ResourcePolicy, "resourcePolicy", ResourcePolicyKinds(r.Action)...); err != nil {
 			return nil, nil, err
 		}
 	}
 	if present(r.PermissionsBoundary) {
-		if set.Boundary, err = parse(r.PermissionsBoundary, policy.Boundary, "permissionsBoundary"); err != nil {
+		if set.Boundary, err = parse(r.PermissionsBoundary, "permissionsBoundary", policy.Boundary); err != nil {
 			return nil, nil, err
 		}
 	}
 	if present(r.SessionPolicy) {
-		p, err := parse(r.SessionPolicy, policy.Session, "sessionPolicy")
+		p, err := parse(r.SessionPolicy, "sessionPolicy", policy.Session)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -170,7 +194,7 @@ func (r *Request) Build() (*policy.Request, *policy.Set, error) {
 		for i, level := range org.levels {
 			var ps []*policy.Policy
 			for j, raw := range level {
-				p, err := parse(raw, org.kind, fmt.Sprintf("%ss[%d][%d]", org.kind, i, j))
+				p, err := parse(raw, fmt.Sprintf("%ss[%d][%d]", org.kind, i, j), org.kind)
 				if err != nil {
 					return nil, nil, err
 				}

@@ -159,7 +159,7 @@ func (c *Condition) eval(ctx *Context, d *Decision) bool {
 	if c.spec.family == famNull {
 		return c.evalNull(present && len(vals) > 0)
 	}
-	if !present || len(vals) == 0 {
+	if !present || len(vals) == 0 || (c.set != setNone && emptySet(vals)) {
 		if !present && d != nil {
 			d.noteMissing(c.Key)
 		}
@@ -263,4 +263,16 @@ func (c *Condition) matchesAny(v string, ctx *Context) bool {
 		}
 	}
 	return false
+}
+
+// emptySet reports whether a key's values are a null data set: none, or only empty strings,
+// which ForAllValues takes as vacuously true (reference_policies_condition-single-vs-multi-
+// valued-context-keys).
+func emptySet(vals []string) bool {
+	for _, v := range vals {
+		if v != "" {
+			return false
+		}
+	}
+	return true
 }

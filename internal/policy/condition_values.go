@@ -53,7 +53,8 @@ func compareInts(got, want int64, c cmp) bool {
 // dateInvalid marks a value that is not a date.
 const dateInvalid = math.MinInt64
 
-// dateLayouts are the ISO 8601 forms AWS accepts in Date conditions and aws:CurrentTime.
+// dateLayouts are the W3C ISO 8601 forms AWS accepts in Date conditions and aws:CurrentTime
+// (a bare year reads as epoch seconds, AWS's other form).
 var dateLayouts = [...]string{
 	time.RFC3339Nano,
 	"2006-01-02T15:04:05Z0700",
@@ -61,6 +62,7 @@ var dateLayouts = [...]string{
 	"2006-01-02T15:04:05",
 	"2006-01-02T15:04",
 	"2006-01-02",
+	"2006-01",
 	"20060102T150405Z",
 }
 

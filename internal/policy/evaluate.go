@@ -119,7 +119,12 @@ func EvaluateInto(d *Decision, set *Set, req *Request) {
 		return
 	}
 
-	identityAllows := ident.allow != grantNone || (p.Kind == Account && req.sameAccount())
+	// The root user may do anything its account's policies do not deny; a federated user
+	// session without session policies has no permissions (GetFederationToken).
+	identityAllows := ident.allow != grantNone || p.Kind == Account
+	if p.Kind == FederatedUser && len(set.Session) == 0 {
+		sessionOK = false
+	}
 	needsResourcePolicy := requiresResourcePolicy(req)
 	var allowed bool
 	switch {
@@ -162,9 +167,21 @@ func requiresResourcePolicy(req *Request) bool {
 	case "kms":
 		return req.resourceIsARN && strings.HasPrefix(arn.Part(req.Resource, req.resourceParts, 5), "key/")
 	case "sts":
-		return strings.HasPrefix(req.lowerAction, "sts:assumerole")
+		return IsTrustAction(req.lowerAction)
 	}
 	return false
+}
+
+// IsTrustAction reports whether a role's trust policy governs the action: the AssumeRole
+// family and the session features it gates (sts:TagSession, sts:SetSourceIdentity,
+// sts:SetContext).
+func IsTrustAction(action string) bool {
+	a := strings.ToLower(action)
+	switch a {
+	case "sts:tagsession", "sts:setsourceidentity", "sts:setcontext":
+		return true
+	}
+	return strings.HasPrefix(a, "sts:assumerole")
 }
 
 // evalLevel evaluates one level of SCPs or RCPs: the level allows when any of its policies

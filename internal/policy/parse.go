@@ -144,9 +144,9 @@ func (st *Statement) validate(kind Kind, pos Pos) error {
 	case st.Resource != nil && st.NotResource != nil:
 		return malformed(pos, msgSyntax, "a statement cannot have both Resource and NotResource")
 	case kind.hasPrincipal() && !hasPrincipal:
-		return malformed(pos, msgMissingPrincipal, "a %s policy names the principals it applies to", kind)
+		return malformed(pos, msgMissingPrincipal, "%s policy names the principals it applies to", withArticle(kind))
 	case !kind.hasPrincipal() && hasPrincipal:
-		return malformed(pos, msgNoPrincipalAllowed, "a %s policy applies to the identity it is attached to", kind)
+		return malformed(pos, msgNoPrincipalAllowed, "%s policy applies to the identity it is attached to", withArticle(kind))
 	case kind == Trust && (st.Resource != nil || st.NotResource != nil):
 		return malformed(pos, msgProhibitedResource, "a trust policy's resource is the role itself")
 	case st.NotPrincipal != nil && (kind == Trust || kind == RCP):
@@ -266,7 +266,8 @@ func (p *Principals) validate(pos Pos) error {
 		if v == "*" || isAccountID(v) {
 			continue
 		}
-		if _, err := ParsePrincipal(v); err != nil || !strings.HasPrefix(v, "arn:") {
+		// A wildcard cannot stand for part of a principal's name or ARN.
+		if _, err := ParsePrincipal(v); err != nil || !strings.HasPrefix(v, "arn:") || strings.ContainsAny(v, "*?") {
 			return malformed(pos, invalidPrincipal("AWS", v), "")
 		}
 	}
@@ -371,4 +372,12 @@ func isAlphanumeric(s string) bool {
 func concat(a, b []string) []string {
 	out := make([]string, 0, len(a)+len(b))
 	return append(append(out, a...), b...)
+}
+
+// withArticle gives "an identity", "a trust", ... for error details.
+func withArticle(k Kind) string {
+	if strings.ContainsRune("aeiou", rune(k.String()[0])) {
+		return "an " + k.String()
+	}
+	return "a " + k.String()
 }

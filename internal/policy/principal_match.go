@@ -72,13 +72,20 @@ func (m *principalMatcher) match(p *Principal, effect Effect, hasBoundary bool) 
 	if effect == Deny && hasBoundary && p.IsIAM() {
 		return grantDirect
 	}
-	// Otherwise the caller is left out when it, or a principal it acts for (a session's
-	// role, a user's or role's account), is listed.
+	// A caller is a chain of principals: a session, its role, its account; a user and its
+	// account. A Deny spares the caller only when every link is listed: AWS evaluates the
+	// account, then the role, then the session, so a NotPrincipal that omits the account
+	// denies the whole account (reference_policies_elements_notprincipal). An Allow (which
+	// AWS no longer supports with NotPrincipal) leaves out a caller when any link is listed.
 	chain, n := p.chain()
+	listed := 0
 	for i := 0; i < n; i++ {
 		if m.lists(&chain[i]) {
-			return grantNone
+			listed++
 		}
+	}
+	if effect == Deny && listed == n || effect == Allow && listed > 0 {
+		return grantNone
 	}
 	return grantDirect
 }

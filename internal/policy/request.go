@@ -52,7 +52,9 @@ func (r *Request) deriveGlobalKeys() {
 	case Service:
 		setDefault("aws:PrincipalIsAWSService", "true")
 		setDefault("aws:PrincipalServiceName", p.ID)
-	case Anonymous, Federated:
+	case Anonymous:
+		setDefault("aws:PrincipalType", "Anonymous")
+	case Federated:
 	default:
 		setDefault("aws:PrincipalArn", p.ARN())
 		setDefault("aws:PrincipalAccount", p.Account)
