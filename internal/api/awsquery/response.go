@@ -1,0 +1,70 @@
+package awsquery
+
+import (
+	"encoding/xml"
+	"net/http"
+
+	"github.com/iamd-dev/iamd/internal/awserr"
+)
+
+// ResponseMetadata closes every Query response.
+type ResponseMetadata struct {
+	RequestID string `xml:"RequestId"`
+}
+
+// WriteResult writes <ACTIONResponse xmlns=NS><ACTIONResult>result</ACTIONResult>
+// <ResponseMetadata/></ACTIONResponse>. A nil result writes no Result element, as AWS does
+// for actions that return nothing.
+func WriteResult(w http.ResponseWriter, namespace, action string, result any, requestID string) error {
+	type envelope struct {
+		XMLName  xml.Name
+		Xmlns    string           `xml:"xmlns,attr"`
+		Result   any              `xml:",omitempty"`
+		Metadata ResponseMetadata `xml:"ResponseMetadata"`
+	}
+	env := envelope{XMLName: xml.Name{Local: action + "Response"}, Xmlns: namespace, Metadata: ResponseMetadata{requestID}}
+	if result != nil {
+		env.Result = resultElement{name: action + "Result", value: result}
+	}
+	out, err := xml.Marshal(env)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "text/xml")
+	w.WriteHeader(http.StatusOK)
+	_, err = w.Write(append([]byte(xml.Header), out...))
+	return err
+}
+
+// resultElement renders value inside an element of the given name.
+type resultElement struct {
+	name  string
+	value any
+}
+
+func (r resultElement) MarshalXML(e *xml.Encoder, _ xml.StartElement) error {
+	return e.EncodeElement(r.value, xml.StartElement{Name: xml.Name{Local: r.name}})
+}
+
+// WriteError writes AWS's <ErrorResponse> for err with its status.
+func WriteError(w http.ResponseWriter, namespace string, err *awserr.Error, requestID string) {
+	type errorBody struct {
+		Type    string `xml:"Type"`
+		Code    string `xml:"Code"`
+		Message string `xml:"Message"`
+	}
+	type errorResponse struct {
+		XMLName   xml.Name  `xml:"ErrorResponse"`
+		Xmlns     string    `xml:"xmlns,attr,omitempty"`
+		Error     errorBody `xml:"Error"`
+		RequestID string    `xml:"RequestId"`
+	}
+	typ := "Sender"
+	if !err.Sender() {
+		typ = "Receiver"
+	}
+	out, _ := xml.Marshal(errorResponse{Xmlns: namespace, Error: errorBody{typ, err.Code, err.Message}, RequestID: requestID})
+	w.Header().Set("Content-Type", "text/xml")
+	w.WriteHeader(err.Status)
+	_, _ = w.Write(append([]byte(xml.Header), out...))
+}
