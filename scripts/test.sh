@@ -20,4 +20,11 @@ echo "== fuzz seeds and short fuzzing of the policy parser and matchers"
 for target in FuzzParse FuzzGlob FuzzResourceMatch; do
   go test ./internal/policy/ -run '^$' -fuzz "^${target}\$" -fuzztime 5s >/dev/null
 done
+echo "== end-to-end scripts (stock aws CLI and boto3 against a real iamd)"
+command -v aws >/dev/null || { echo "the aws CLI is needed for the end-to-end scripts (pip install awscli boto3)"; exit 1; }
+python3 -c 'import boto3' || { echo "boto3 is needed for the end-to-end scripts (pip install boto3)"; exit 1; }
+for script in scripts/e2e/seed*.sh; do
+  echo "-- $script"
+  bash "$script"
+done
 echo "all tests passed"

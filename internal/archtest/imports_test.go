@@ -1,0 +1,85 @@
+package archtest
+
+import (
+	"go/parser"
+	"go/token"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+const module = "github.com/iamd-dev/iamd/"
+
+// rule forbids a package (and its subpackages) some imports.
+type rule struct {
+	pkg       string   // relative to the module, e.g. internal/policy
+	stdlib    bool     // only the standard library (and allowed) may be imported
+	allowed   []string // project packages allowed even when stdlib is set
+	forbidden []string // import path prefixes not allowed
+}
+
+var rules = []rule{
+	{pkg: "internal/policy", stdlib: true, allowed: []string{"internal/arn"}, forbidden: []string{"net/http", "database/sql", "os"}},
+	{pkg: "internal/arn", stdlib: true},
+	{pkg: "internal/sigv4", stdlib: true},
+	{pkg: "internal/docstore", stdlib: true},
+	{pkg: "internal/iam", forbidden: []string{"net/http", "database/sql", module + "internal/api", module + "internal/server", module + "internal/store"}},
+	{pkg: "internal/authz", forbidden: []string{"net/http", "database/sql", module + "internal/api", module + "internal/server", module + "internal/store"}},
+	{pkg: "internal/api", forbidden: []string{"database/sql", module + "internal/store", module + "internal/server"}},
+}
+
+func TestImportRules(t *testing.T) {
+	root := filepath.Join("..", "..")
+	for _, r := range rules {
+		dir := filepath.Join(root, r.pkg)
+		err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+			if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+				return err
+			}
+			f, err := parser.ParseFile(token.NewFileSet(), path, nil, parser.ImportsOnly)
+			if err != nil {
+				return err
+			}
+			for _, imp := range f.Imports {
+				p, _ := strconv.Unquote(imp.Path.Value)
+				if msg := r.violation(p); msg != "" {
+					t.Errorf("%s imports %s: %s", path, p, msg)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatalf("%s: %v", r.pkg, err)
+		}
+	}
+}
+
+func (r rule) violation(p string) string {
+	for _, f := range r.forbidden {
+		if p == f || strings.HasPrefix(p, f+"/") {
+			return r.pkg + " must not depend on " + f
+		}
+	}
+	if !r.stdlib || !strings.Contains(strings.SplitN(p, "/", 2)[0], ".") {
+		return ""
+	}
+	for _, a := range r.allowed {
+		if p == module+a {
+			return ""
+		}
+	}
+	return r.pkg + " may import only the standard library"
+}
+
+func TestRulesCatchViolations(t *testing.T) {
+	pure := rule{pkg: "internal/policy", stdlib: true, allowed: []string{"internal/arn"}, forbidden: []string{"net/http"}}
+	for imp, bad := range map[string]bool{
+		"strings": false, module + "internal/arn": false, "net/http": true, module + "internal/iam": true, "modernc.org/sqlite": true,
+	} {
+		if got := pure.violation(imp) != ""; got != bad {
+			t.Errorf("violation(%s) = %v, want %v", imp, got, bad)
+		}
+	}
+}
