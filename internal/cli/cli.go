@@ -19,9 +19,13 @@ const usage = `iamd: an AWS-compatible identity service (IAM, STS, instance meta
 credentials, Secrets Manager) with AWS's policy language, SigV4-verified.
 
 Usage:
+  iamd serve [--addr HOST:PORT] [--data DIR] [--account-id ID]   run the server
   iamd policy validate [--type KIND] FILE...   check policy documents as AWS does
   iamd policy eval FILE|-                      evaluate requests (JSON) and print decisions
   iamd policy test FILE...                     run named cases with expected decisions
+  iamd account create --id ID [--name N]       create an account on a running server
+  iamd bench --op OP [--concurrency N] [--duration D] [--json]
+                                               load a running server (or any AWS endpoint)
   iamd version                                 print the version
 
 Run 'iamd policy help' for details.
@@ -38,8 +42,14 @@ func Main(ctx context.Context, args []string, env Env) int {
 		return 2
 	}
 	switch args[0] {
+	case "serve":
+		return runServe(ctx, args[1:], env)
 	case "policy":
 		return runPolicy(ctx, args[1:], env)
+	case "bench":
+		return runBench(ctx, args[1:], env)
+	case "account":
+		return runAccount(ctx, args[1:], env)
 	case "version", "--version":
 		fmt.Fprintln(env.Stdout, "iamd", Version)
 		return 0

@@ -20,7 +20,9 @@ var ErrNotFound = errors.New("docstore: not found")
 var ErrConflict = errors.New("docstore: already exists")
 
 // Store runs transactions. Implementations are safe for concurrent use; a write
-// transaction that returns nil is durable when Update returns.
+// transaction that returns nil is durable when Update returns. When ctx ends, a transaction
+// returns an error matching ctx.Err() and commits nothing. Once the Store is closed, View and
+// Update return an error. Update must not be called from inside an Update on the same Store.
 type Store interface {
 	// View runs fn in a read-only transaction.
 	View(ctx context.Context, fn func(Tx) error) error
@@ -39,7 +41,9 @@ type Key struct {
 	ID         string
 }
 
-// Tx is a transaction. Values are JSON-encoded with encoding/json.
+// Tx is a transaction. Values are JSON-encoded with encoding/json. ErrNotFound and
+// ErrConflict leave the transaction usable; any other error ends it. A Tx must not be used
+// after the function it was given to returns.
 type Tx interface {
 	// Get decodes the document into v, or returns ErrNotFound.
 	Get(k Key, v any) error
@@ -51,7 +55,8 @@ type Tx interface {
 	Delete(k Key) error
 	// List calls fn with the id and raw JSON of each document of the collection and account
 	// whose id starts with prefix, in id order, starting after the id `after` ("" for the
-	// first). It stops when fn returns an error (returning it) or ErrStop (returning nil).
+	// first; so an empty id cannot serve as a cursor). It stops when fn returns an error
+	// (returning it) or ErrStop (returning nil). fn may use the Tx, and may keep raw.
 	List(collection, account, prefix, after string, fn func(id string, raw []byte) error) error
 	// Count returns the number of documents of the collection and account whose id starts
 	// with prefix.

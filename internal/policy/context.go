@@ -47,3 +47,15 @@ func (c *Context) Keys() []string {
 	}
 	return out
 }
+
+// Clone returns a copy that can be changed without changing c.
+func (c *Context) Clone() Context {
+	out := Context{values: make(map[string][]string, len(c.values)+8), names: make(map[string]string, len(c.names)+8)}
+	for k, v := range c.values {
+		out.values[k] = v
+	}
+	for k, v := range c.names {
+		out.names[k] = v
+	}
+	return out
+}

@@ -1,0 +1,178 @@
+// Package authz authorizes calls: it gathers the policies that bear on a caller (identity
+// policies with its groups', permissions boundary), keeps them compiled in memory until IAM
+// state changes, asks the policy engine, and words a denial as AWS does.
+package authz
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/iamd-dev/iamd/internal/awserr"
+	"github.com/iamd-dev/iamd/internal/docstore"
+	"github.com/iamd-dev/iamd/internal/iam"
+	"github.com/iamd-dev/iamd/internal/policy"
+)
+
+// Caller is an authenticated principal and the circumstances of its request.
+type Caller struct {
+	Principal policy.Principal
+	Account   string
+	UserID    string // AIDA... for users, the account id for the root user
+	UserName  string // for users
+	Tags      map[string]string
+
+	// The request's circumstances, for the global condition keys.
+	SourceIP        string
+	SecureTransport bool
+	Time            time.Time
+	Region          string
+}
+
+// globalKeys adds the condition keys AWS sets on every request (reference_policies_
+// condition-keys) unless the request already set them.
+func (c *Caller) globalKeys(ctx *policy.Context) {
+	set := func(k string, v ...string) {
+		if !ctx.Has(k) {
+			ctx.Set(k, v...)
+		}
+	}
+	if !c.Time.IsZero() {
+		set("aws:CurrentTime", c.Time.UTC().Format(time.RFC3339))
+		set("aws:EpochTime", strconv.FormatInt(c.Time.Unix(), 10))
+	}
+	if c.SourceIP != "" {
+		set("aws:SourceIp", c.SourceIP)
+	}
+	set("aws:SecureTransport", strconv.FormatBool(c.SecureTransport))
+	if c.Region != "" {
+		set("aws:RequestedRegion", c.Region)
+	}
+	if c.UserID != "" {
+		set("aws:userid", c.UserID)
+	}
+	for k, v := range c.Tags {
+		set("aws:PrincipalTag/"+k, v)
+	}
+}
+
+// IsRoot reports whether the caller is an account's root user.
+func (c *Caller) IsRoot() bool { return c.Principal.Kind == policy.Account }
+
+// Authorizer decides calls. It is safe for concurrent use.
+type Authorizer struct {
+	iam *iam.Service
+
+	mu    sync.Mutex
+	cache map[string]*compiled // by caller ARN
+}
+
+type compiled struct {
+	generation uint64
+	set        *policy.Set
+}
+
+// New makes an Authorizer over the IAM service.
+func New(svc *iam.Service) *Authorizer {
+	return &Authorizer{iam: svc, cache: map[string]*compiled{}}
+}
+
+// Request is one action to authorize.
+type Request struct {
+	Action   string // iam:CreateRole
+	Resource string // the ARN AWS documents for the action, or "*"
+	Context  policy.Context
+}
+
+// Authorize returns nil when the caller may make the request, an AccessDenied *awserr.Error
+// worded as AWS words it when not, or another error when the decision could not be made.
+func (a *Authorizer) Authorize(ctx context.Context, c *Caller, r Request) error {
+	d, err := a.Decide(ctx, c, r)
+	if err != nil {
+		return err
+	}
+	if d.Result == policy.Allowed {
+		return nil
+	}
+	return awserr.AccessDenied(DeniedMessage(c.Principal.ID, r.Action, r.Resource, &d))
+}
+
+// Decide evaluates the request for the caller.
+func (a *Authorizer) Decide(ctx context.Context, c *Caller, r Request) (policy.Decision, error) {
+	set, err := a.policies(ctx, c)
+	if err != nil {
+		return policy.Decision{}, err
+	}
+	ctx2 := r.Context.Clone()
+	c.globalKeys(&ctx2)
+	req := policy.NewRequest(c.Principal, r.Action, r.Resource, "", ctx2)
+	return policy.Evaluate(set, req), nil
+}
+
+// policies returns the caller's compiled policies, rebuilding them when IAM has changed.
+func (a *Authorizer) policies(ctx context.Context, c *Caller) (*policy.Set, error) {
+	gen := a.iam.Generation()
+	a.mu.Lock()
+	entry := a.cache[c.Principal.ID]
+	a.mu.Unlock()
+	if entry != nil && entry.generation == gen {
+		return entry.set, nil
+	}
+	set, err := a.build(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	a.mu.Lock()
+	a.cache[c.Principal.ID] = &compiled{generation: gen, set: set}
+	a.mu.Unlock()
+	return set, nil
+}
+
+func (a *Authorizer) build(ctx context.Context, c *Caller) (*policy.Set, error) {
+	var (
+		pp  iam.PrincipalPolicies
+		err error
+	)
+	switch c.Principal.Kind {
+	case policy.Account:
+		return &policy.Set{}, nil // the root user's rights need no policy
+	case policy.User:
+		pp, err = a.iam.UserPolicies(ctx, c.Account, c.UserName)
+	case policy.AssumedRole:
+		pp, err = a.iam.RolePolicies(ctx, c.Account, c.Principal.Name)
+	default:
+		return &policy.Set{}, nil
+	}
+	if errors.Is(err, docstore.ErrNotFound) {
+		return &policy.Set{}, nil // deleted since authentication: nothing allows
+	}
+	if err != nil {
+		return nil, err
+	}
+	set := &policy.Set{}
+	for _, np := range pp.Identity {
+		p, err := compile(np, policy.Identity)
+		if err != nil {
+			return nil, err
+		}
+		set.Identity = append(set.Identity, p)
+	}
+	if pp.Boundary != nil {
+		if set.Boundary, err = compile(*pp.Boundary, policy.Boundary); err != nil {
+			return nil, err
+		}
+	}
+	return set, nil
+}
+
+func compile(np iam.NamedPolicy, kind policy.Kind) (*policy.Policy, error) {
+	p, err := policy.Parse([]byte(np.Document), kind)
+	if err != nil {
+		return nil, fmt.Errorf("stored policy %s no longer parses: %w", np.Name, err)
+	}
+	p.Name = np.Name
+	return p, nil
+}

@@ -1,0 +1,35 @@
+package authz
+
+import (
+	"strings"
+
+	"github.com/iamd-dev/iamd/internal/policy"
+)
+
+// DeniedMessage words a denial as AWS's AccessDenied messages do ("Access denied error
+// messages" in the IAM User Guide): who, what, on which resource, and which kind of policy
+// denied, explicitly or by allowing nothing.
+func DeniedMessage(principalARN, action, resource string, d *policy.Decision) string {
+	msg := "User: " + principalARN + " is not authorized to perform: " + action + " on resource: " + resource
+	kind := policyKindWords[d.DeniedBy]
+	if kind == "" {
+		kind = "identity-based policy"
+	}
+	if d.Result == policy.ExplicitDeny {
+		article := "a "
+		if strings.ContainsRune("aeiou", rune(kind[0])) {
+			article = "an "
+		}
+		return msg + " with an explicit deny in " + article + kind
+	}
+	return msg + " because no " + kind + " allows the " + action + " action"
+}
+
+var policyKindWords = map[policy.Layer]string{
+	policy.LayerIdentity: "identity-based policy",
+	policy.LayerResource: "resource-based policy",
+	policy.LayerBoundary: "permissions boundary",
+	policy.LayerSession:  "session policy",
+	policy.LayerSCP:      "service control policy",
+	policy.LayerRCP:      "resource control policy",
+}

@@ -1,0 +1,88 @@
+package bench
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"net/url"
+	"sort"
+	"strconv"
+
+	"github.com/iamd-dev/iamd/internal/awsclient"
+)
+
+// benchTrustPolicy is the trust policy of the roles the benchmarks create.
+const benchTrustPolicy = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}`
+
+// Ops are the operations `iamd bench --op` knows.
+func Ops(c *awsclient.Client) map[string]Op {
+	suffix := randomSuffix()
+	roleName := "iamd-bench-" + suffix
+	createRole := func(ctx context.Context, name string) error {
+		_, err := c.Query(ctx, "iam", url.Values{"Action": {"CreateRole"}, "Version": {"2010-05-08"},
+			"RoleName": {name}, "AssumeRolePolicyDocument": {benchTrustPolicy}})
+		return err
+	}
+	deleteRole := func(ctx context.Context, name string) error {
+		_, err := c.Query(ctx, "iam", url.Values{"Action": {"DeleteRole"}, "Version": {"2010-05-08"}, "RoleName": {name}})
+		return err
+	}
+	call := func(service, action string, extra ...string) func(context.Context, int, int) error {
+		return func(ctx context.Context, _, _ int) error {
+			v := url.Values{"Action": {action}}
+			if service == "iam" {
+				v.Set("Version", "2010-05-08")
+			} else {
+				v.Set("Version", "2011-06-15")
+			}
+			for i := 0; i+1 < len(extra); i += 2 {
+				v.Set(extra[i], extra[i+1])
+			}
+			_, err := c.Query(ctx, service, v)
+			return err
+		}
+	}
+	withRole := Op{
+		Setup:    func(ctx context.Context) error { return createRole(ctx, roleName) },
+		Teardown: func(ctx context.Context) error { return deleteRole(ctx, roleName) },
+	}
+	getRole := withRole
+	getRole.Run = call("iam", "GetRole", "RoleName", roleName)
+	listRoles := withRole
+	listRoles.Run = call("iam", "ListRoles")
+	return map[string]Op{
+		"get-caller-identity": {Run: call("sts", "GetCallerIdentity")},
+		"get-user":            {Run: call("iam", "GetUser")},
+		"get-role":            getRole,
+		"list-roles":          listRoles,
+		"create-delete-role": {Run: func(ctx context.Context, w, i int) error {
+			// The pair runs to its end even when the run's deadline passes meanwhile, so that
+			// no role is left behind; each call is bounded by the client's timeout.
+			ctx = context.WithoutCancel(ctx)
+			name := "iamd-bench-" + suffix + "-" + strconv.Itoa(w) + "-" + strconv.Itoa(i)
+			if err := createRole(ctx, name); err != nil {
+				return err
+			}
+			return deleteRole(ctx, name)
+		}},
+	}
+}
+
+// OpNames lists the operations in order.
+func OpNames(ops map[string]Op) []string {
+	names := make([]string, 0, len(ops))
+	for n := range ops {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+func randomSuffix() string {
+	var b [4]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic(fmt.Sprint("crypto/rand: ", err))
+	}
+	return hex.EncodeToString(b[:])
+}

@@ -1,0 +1,46 @@
+package iam
+
+import (
+	"errors"
+
+	"github.com/iamd-dev/iamd/internal/awserr"
+	"github.com/iamd-dev/iamd/internal/docstore"
+)
+
+// useAsBoundary checks that policyARN names a managed policy of the account and counts a
+// use (delta +1) or the end of one (-1) as a permissions boundary.
+func (s *Service) useAsBoundary(tx docstore.Tx, account, policyARN string, delta int) error {
+	var p ManagedPolicy
+	name, ok := policyNameFromARN(account, policyARN)
+	if !ok {
+		return awserr.InvalidInput("ARN %s is not valid.", policyARN)
+	}
+	err := tx.Get(key(colPolicy, account, name), &p)
+	if errors.Is(err, docstore.ErrNotFound) || (err == nil && p.ARN() != policyARN) {
+		return awserr.NoSuchEntity("Scope ARN: %s does not exist or is not attachable.", policyARN)
+	}
+	if err != nil {
+		return err
+	}
+	p.BoundaryUseCount += delta
+	return tx.Put(key(colPolicy, account, name), &p)
+}
+
+// policyNameFromARN returns the name of a customer managed policy of the account from its
+// ARN (arn:aws:iam::ACCOUNT:policy/PATH/NAME).
+func policyNameFromARN(account, arn string) (string, bool) {
+	prefix := "arn:aws:iam::" + account + ":policy/"
+	if len(arn) <= len(prefix) || arn[:len(prefix)] != prefix {
+		return "", false
+	}
+	return lastPathSegment(arn[len(prefix):]), true
+}
+
+func lastPathSegment(s string) string {
+	for i := len(s) - 1; i >= 0; i-- {
+		if s[i] == '/' {
+			return s[i+1:]
+		}
+	}
+	return s
+}

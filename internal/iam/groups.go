@@ -1,0 +1,408 @@
+package iam
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"sort"
+	"strings"
+
+	"github.com/iamd-dev/iamd/internal/awserr"
+	"github.com/iamd-dev/iamd/internal/docstore"
+	"github.com/iamd-dev/iamd/internal/policy"
+)
+
+// Group quotas (IAM User Guide, "IAM and AWS STS quotas").
+const (
+	maxGroupNameLength       = 128
+	maxGroupsPerAccount      = 300  // GroupsPerAccount
+	maxGroupsPerUser         = 10   // GroupsPerUser
+	maxGroupInlinePolicySize = 5120 // all inline policies of a group together
+)
+
+// CreateGroup creates a group.
+func (s *Service) CreateGroup(ctx context.Context, account, name, path string) (*Group, error) {
+	if err := checkName(name, "groupName", maxGroupNameLength); err != nil {
+		return nil, err
+	}
+	path, err := checkPath(path, "path")
+	if err != nil {
+		return nil, err
+	}
+	g := &Group{Account: account, Name: name, ID: newID(prefixGroup), Path: path, CreateDate: s.clock()}
+	err = s.update(ctx, func(tx docstore.Tx) error {
+		var existing Group
+		if err := tx.Get(key(colGroup, account, name), &existing); err == nil {
+			return awserr.EntityAlreadyExists("Group with name %s already exists.", name)
+		} else if !errors.Is(err, docstore.ErrNotFound) {
+			return err
+		}
+		n, err := tx.Count(colGroup, account, "")
+		if err != nil {
+			return err
+		}
+		if n >= maxGroupsPerAccount {
+			return awserr.LimitExceeded("Cannot exceed quota for GroupsPerAccount: %d", maxGroupsPerAccount)
+		}
+		err = tx.Insert(key(colGroup, account, name), g)
+		if errors.Is(err, docstore.ErrConflict) {
+			return awserr.EntityAlreadyExists("Group with name %s already exists.", name)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return g, nil
+}
+
+// GetGroup returns a group.
+func (s *Service) GetGroup(ctx context.Context, account, name string) (*Group, error) {
+	var g Group
+	err := s.view(ctx, func(tx docstore.Tx) error { return getGroup(tx, account, name, &g) })
+	if err != nil {
+		return nil, err
+	}
+	return &g, nil
+}
+
+// GetGroupWithUsers returns a group and one page of its users, in name order.
+func (s *Service) GetGroupWithUsers(ctx context.Context, account, name string, p Page) (*Group, PageOf[User], error) {
+	var (
+		g     Group
+		users PageOf[User]
+	)
+	err := s.view(ctx, func(tx docstore.Tx) error {
+		if err := getGroup(tx, account, name, &g); err != nil {
+			return err
+		}
+		names := sortedList(g.Members)
+		page, err := paginate(names, strings.ToLower, p)
+		if err != nil {
+			return err
+		}
+		users = PageOf[User]{Items: []User{}, IsTruncated: page.IsTruncated, Marker: page.Marker}
+		for _, n := range page.Items {
+			var u User
+			if err := tx.Get(key(colUser, account, n), &u); err != nil {
+				if errors.Is(err, docstore.ErrNotFound) {
+					continue
+				}
+				return err
+			}
+			users.Items = append(users.Items, u)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, PageOf[User]{}, err
+	}
+	return &g, users, nil
+}
+
+func getGroup(tx docstore.Tx, account, name string, g *Group) error {
+	if err := checkName(name, "groupName", maxGroupNameLength); err != nil {
+		return err
+	}
+	err := tx.Get(key(colGroup, account, name), g)
+	if errors.Is(err, docstore.ErrNotFound) {
+		return awserr.NoSuchEntity("The group with name %s cannot be found.", name)
+	}
+	return err
+}
+
+// changeGroup reads a group, lets fn change it, and stores it, in one transaction.
+func (s *Service) changeGroup(ctx context.Context, account, name string, fn func(tx docstore.Tx, g *Group) error) (*Group, error) {
+	var g Group
+	err := s.update(ctx, func(tx docstore.Tx) error {
+		if err := getGroup(tx, account, name, &g); err != nil {
+			return err
+		}
+		if err := fn(tx, &g); err != nil {
+			return err
+		}
+		return tx.Put(key(colGroup, account, g.Name), &g)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &g, nil
+}
+
+// ListGroups lists groups whose path starts with pathPrefix, in name order.
+func (s *Service) ListGroups(ctx context.Context, account, pathPrefix string, p Page) (PageOf[Group], error) {
+	prefix, err := checkPathPrefix(pathPrefix)
+	if err != nil {
+		return PageOf[Group]{}, err
+	}
+	var groups []Group
+	err = s.view(ctx, func(tx docstore.Tx) error {
+		return tx.List(colGroup, account, "", "", func(_ string, raw []byte) error {
+			var g Group
+			if err := json.Unmarshal(raw, &g); err != nil {
+				return err
+			}
+			if strings.HasPrefix(g.Path, prefix) {
+				groups = append(groups, g)
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return PageOf[Group]{}, err
+	}
+	return paginate(groups, groupSortID, p)
+}
+
+func groupSortID(g Group) string { return strings.ToLower(g.Name) }
+
+// UpdateGroup renames a group and/or changes its path ("" keeps each). A renamed group
+// keeps its members and policies.
+func (s *Service) UpdateGroup(ctx context.Context, account, name, newName, newPath string) (*Group, error) {
+	if err := checkName(name, "groupName", maxGroupNameLength); err != nil {
+		return nil, err
+	}
+	if newName != "" {
+		if err := checkName(newName, "newGroupName", maxGroupNameLength); err != nil {
+			return nil, err
+		}
+	}
+	if newPath != "" {
+		if _, err := checkPath(newPath, "newPath"); err != nil {
+			return nil, err
+		}
+	}
+	var g Group
+	err := s.update(ctx, func(tx docstore.Tx) error {
+		if err := getGroup(tx, account, name, &g); err != nil {
+			return err
+		}
+		if newPath != "" {
+			g.Path = newPath
+		}
+		oldName := g.Name
+		if newName == "" || newName == oldName {
+			return tx.Put(key(colGroup, account, oldName), &g)
+		}
+		g.Name = newName
+		if strings.EqualFold(oldName, newName) {
+			if err := tx.Put(key(colGroup, account, newName), &g); err != nil {
+				return err
+			}
+		} else {
+			err := tx.Insert(key(colGroup, account, newName), &g)
+			if errors.Is(err, docstore.ErrConflict) {
+				return awserr.EntityAlreadyExists("Group with name %s already exists.", newName)
+			}
+			if err != nil {
+				return err
+			}
+			if err := tx.Delete(key(colGroup, account, oldName)); err != nil {
+				return err
+			}
+		}
+		for _, uname := range g.Members {
+			var u User
+			if err := tx.Get(key(colUser, account, uname), &u); err != nil {
+				if errors.Is(err, docstore.ErrNotFound) {
+					continue
+				}
+				return err
+			}
+			u.Groups = renameIn(u.Groups, oldName, newName)
+			if err := tx.Put(key(colUser, account, u.Name), &u); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &g, nil
+}
+
+// DeleteGroup deletes a group that has no members and no policies.
+func (s *Service) DeleteGroup(ctx context.Context, account, name string) error {
+	return s.update(ctx, func(tx docstore.Tx) error {
+		var g Group
+		if err := getGroup(tx, account, name, &g); err != nil {
+			return err
+		}
+		switch {
+		case len(g.Members) > 0:
+			return awserr.DeleteConflict("Cannot delete entity, must remove users from group first.")
+		case len(g.InlinePolicies) > 0:
+			return awserr.DeleteConflict("Cannot delete entity, must delete policies first.")
+		case len(g.AttachedPolicies) > 0:
+			return awserr.DeleteConflict("Cannot delete entity, must detach all policies first.")
+		}
+		return tx.Delete(key(colGroup, account, g.Name))
+	})
+}
+
+// AddUserToGroup makes a user a member of a group (nothing happens when it is one already).
+// The user's Groups and the group's Members change together.
+func (s *Service) AddUserToGroup(ctx context.Context, account, groupName, userName string) error {
+	if err := checkName(groupName, "groupName", maxGroupNameLength); err != nil {
+		return err
+	}
+	if err := checkName(userName, "userName", maxUserNameLength); err != nil {
+		return err
+	}
+	return s.update(ctx, func(tx docstore.Tx) error {
+		var (
+			g Group
+			u User
+		)
+		if err := getGroup(tx, account, groupName, &g); err != nil {
+			return err
+		}
+		if err := getUser(tx, account, userName, &u); err != nil {
+			return err
+		}
+		if containsName(u.Groups, g.Name) && containsName(g.Members, u.Name) {
+			return nil
+		}
+		if !containsName(u.Groups, g.Name) {
+			if len(u.Groups) >= maxGroupsPerUser {
+				return awserr.LimitExceeded("Cannot exceed quota for GroupsPerUser: %d", maxGroupsPerUser)
+			}
+			u.Groups = append(u.Groups, g.Name)
+		}
+		if !containsName(g.Members, u.Name) {
+			g.Members = append(g.Members, u.Name)
+		}
+		if err := tx.Put(key(colUser, account, u.Name), &u); err != nil {
+			return err
+		}
+		return tx.Put(key(colGroup, account, g.Name), &g)
+	})
+}
+
+// RemoveUserFromGroup ends a user's membership of a group.
+func (s *Service) RemoveUserFromGroup(ctx context.Context, account, groupName, userName string) error {
+	if err := checkName(groupName, "groupName", maxGroupNameLength); err != nil {
+		return err
+	}
+	if err := checkName(userName, "userName", maxUserNameLength); err != nil {
+		return err
+	}
+	return s.update(ctx, func(tx docstore.Tx) error {
+		var (
+			g Group
+			u User
+		)
+		if err := getGroup(tx, account, groupName, &g); err != nil {
+			return err
+		}
+		if err := getUser(tx, account, userName, &u); err != nil {
+			return err
+		}
+		if !containsName(g.Members, u.Name) && !containsName(u.Groups, g.Name) {
+			return noSuchUser(userName)
+		}
+		u.Groups = removeName(u.Groups, g.Name)
+		g.Members = removeName(g.Members, u.Name)
+		if err := tx.Put(key(colUser, account, u.Name), &u); err != nil {
+			return err
+		}
+		return tx.Put(key(colGroup, account, g.Name), &g)
+	})
+}
+
+// ListGroupsForUser lists the groups a user is in, in name order.
+func (s *Service) ListGroupsForUser(ctx context.Context, account, userName string, p Page) (PageOf[Group], error) {
+	var groups []Group
+	err := s.view(ctx, func(tx docstore.Tx) error {
+		var u User
+		if err := getUser(tx, account, userName, &u); err != nil {
+			return err
+		}
+		for _, name := range u.Groups {
+			var g Group
+			if err := tx.Get(key(colGroup, account, name), &g); err != nil {
+				if errors.Is(err, docstore.ErrNotFound) {
+					continue
+				}
+				return err
+			}
+			groups = append(groups, g)
+		}
+		return nil
+	})
+	if err != nil {
+		return PageOf[Group]{}, err
+	}
+	sort.Slice(groups, func(i, j int) bool { return groupSortID(groups[i]) < groupSortID(groups[j]) })
+	return paginate(groups, groupSortID, p)
+}
+
+// PutGroupPolicy adds or replaces an inline policy of a group.
+func (s *Service) PutGroupPolicy(ctx context.Context, account, groupName, policyName, document string) error {
+	if err := checkName(groupName, "groupName", maxGroupNameLength); err != nil {
+		return err
+	}
+	if err := checkName(policyName, "policyName", 128); err != nil {
+		return err
+	}
+	if err := checkPolicy(document, policy.Identity); err != nil {
+		return err
+	}
+	_, err := s.changeGroup(ctx, account, groupName, func(_ docstore.Tx, g *Group) error {
+		next := putInline(g.InlinePolicies, policyName, document)
+		if inlineSize(next) > maxGroupInlinePolicySize {
+			return awserr.LimitExceeded("Maximum policy size of %d bytes exceeded for group %s", maxGroupInlinePolicySize, g.Name)
+		}
+		g.InlinePolicies = next
+		return nil
+	})
+	return err
+}
+
+// GetGroupPolicy returns an inline policy of a group.
+func (s *Service) GetGroupPolicy(ctx context.Context, account, groupName, policyName string) (string, error) {
+	if err := checkName(policyName, "policyName", 128); err != nil {
+		return "", err
+	}
+	g, err := s.GetGroup(ctx, account, groupName)
+	if err != nil {
+		return "", err
+	}
+	if doc, ok := inlineGet(g.InlinePolicies, policyName); ok {
+		return doc, nil
+	}
+	return "", awserr.NoSuchEntity("The group policy with name %s cannot be found.", policyName)
+}
+
+// DeleteGroupPolicy deletes an inline policy of a group.
+func (s *Service) DeleteGroupPolicy(ctx context.Context, account, groupName, policyName string) error {
+	if err := checkName(policyName, "policyName", 128); err != nil {
+		return err
+	}
+	_, err := s.changeGroup(ctx, account, groupName, func(_ docstore.Tx, g *Group) error {
+		name, ok := inlineName(g.InlinePolicies, policyName)
+		if !ok {
+			return awserr.NoSuchEntity("The group policy with name %s cannot be found.", policyName)
+		}
+		delete(g.InlinePolicies, name)
+		return nil
+	})
+	return err
+}
+
+// ListGroupPolicies lists the names of a group's inline policies in order.
+func (s *Service) ListGroupPolicies(ctx context.Context, account, groupName string, p Page) (PageOf[string], error) {
+	g, err := s.GetGroup(ctx, account, groupName)
+	if err != nil {
+		return PageOf[string]{}, err
+	}
+	return paginate(sortedNames(g.InlinePolicies), strings.ToLower, p)
+}
+
+// sortedList returns names sorted without regard to case.
+func sortedList(names []string) []string {
+	out := append([]string(nil), names...)
+	sort.Slice(out, func(i, j int) bool { return strings.ToLower(out[i]) < strings.ToLower(out[j]) })
+	return out
+}

@@ -1,0 +1,62 @@
+package iam
+
+import (
+	"context"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/iamd-dev/iamd/internal/docstore"
+	"github.com/iamd-dev/iamd/internal/secretbox"
+)
+
+// Collections of the IAM documents. Names are folded to lower case in ids: IAM names are
+// unique without regard to case.
+const (
+	colAccount         = "iam.account"
+	colUser            = "iam.user"
+	colGroup           = "iam.group"
+	colRole            = "iam.role"
+	colPolicy          = "iam.policy"
+	colInstanceProfile = "iam.instance-profile"
+	colAccessKey       = "iam.access-key" // account "": ids are global
+)
+
+// Service is the IAM domain over a store.
+type Service struct {
+	store docstore.Store
+	box   *secretbox.Box
+	now   func() time.Time
+	// generation counts committed changes, so that callers caching anything derived from
+	// IAM state (compiled policies) know when to drop it.
+	generation atomic.Uint64
+	keyUses    keyUses
+}
+
+// New makes the service. now is the clock (time.Now outside tests).
+func New(store docstore.Store, box *secretbox.Box, now func() time.Time) *Service {
+	return &Service{store: store, box: box, now: now}
+}
+
+// Generation changes whenever IAM state changes.
+func (s *Service) Generation() uint64 { return s.generation.Load() }
+
+// update runs a write transaction and, when it commits, moves the generation on.
+func (s *Service) update(ctx context.Context, fn func(docstore.Tx) error) error {
+	err := s.store.Update(ctx, fn)
+	if err == nil {
+		s.generation.Add(1)
+	}
+	return err
+}
+
+func (s *Service) view(ctx context.Context, fn func(docstore.Tx) error) error {
+	return s.store.View(ctx, fn)
+}
+
+// clock returns the current time at AWS's precision (seconds, UTC).
+func (s *Service) clock() time.Time { return s.now().UTC().Truncate(time.Second) }
+
+func key(collection, account, name string) docstore.Key {
+	return docstore.Key{Collection: collection, Account: account, ID: strings.ToLower(name)}
+}

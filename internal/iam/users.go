@@ -1,0 +1,440 @@
+package iam
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/iamd-dev/iamd/internal/awserr"
+	"github.com/iamd-dev/iamd/internal/docstore"
+	"github.com/iamd-dev/iamd/internal/policy"
+)
+
+// User quotas (IAM User Guide, "IAM and AWS STS quotas").
+const (
+	maxUserNameLength       = 64
+	maxUsersPerAccount      = 5000 // UsersPerAccount
+	maxUserInlinePolicySize = 2048 // all inline policies of a user together
+)
+
+// CreateUserInput is CreateUser's parameters.
+type CreateUserInput struct {
+	Account             string
+	Name                string
+	Path                string
+	PermissionsBoundary string
+	Tags                []Tag
+}
+
+// CreateUser creates a user.
+func (s *Service) CreateUser(ctx context.Context, in CreateUserInput) (*User, error) {
+	if err := checkName(in.Name, "userName", maxUserNameLength); err != nil {
+		return nil, err
+	}
+	path, err := checkPath(in.Path, "path")
+	if err != nil {
+		return nil, err
+	}
+	if err := checkTags(in.Tags); err != nil {
+		return nil, err
+	}
+	u := &User{Account: in.Account, Name: in.Name, ID: newID(prefixUser), Path: path, CreateDate: s.clock(), Tags: in.Tags}
+	err = s.update(ctx, func(tx docstore.Tx) error {
+		var existing User
+		if err := tx.Get(key(colUser, in.Account, in.Name), &existing); err == nil {
+			return awserr.EntityAlreadyExists("User with name %s already exists.", in.Name)
+		} else if !errors.Is(err, docstore.ErrNotFound) {
+			return err
+		}
+		n, err := tx.Count(colUser, in.Account, "")
+		if err != nil {
+			return err
+		}
+		if n >= maxUsersPerAccount {
+			return awserr.LimitExceeded("Cannot exceed quota for UsersPerAccount: %d", maxUsersPerAccount)
+		}
+		if in.PermissionsBoundary != "" {
+			if err := s.useAsBoundary(tx, in.Account, in.PermissionsBoundary, 1); err != nil {
+				return err
+			}
+			u.PermissionsBoundary = in.PermissionsBoundary
+		}
+		err = tx.Insert(key(colUser, in.Account, in.Name), u)
+		if errors.Is(err, docstore.ErrConflict) {
+			return awserr.EntityAlreadyExists("User with name %s already exists.", in.Name)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// GetUser returns a user.
+func (s *Service) GetUser(ctx context.Context, account, name string) (*User, error) {
+	var u User
+	err := s.view(ctx, func(tx docstore.Tx) error { return getUser(tx, account, name, &u) })
+	if err != nil {
+		return nil, err
+	}
+	return &u, nil
+}
+
+func getUser(tx docstore.Tx, account, name string, u *User) error {
+	if err := checkName(name, "userName", maxUserNameLength); err != nil {
+		return err
+	}
+	err := tx.Get(key(colUser, account, name), u)
+	if errors.Is(err, docstore.ErrNotFound) {
+		return noSuchUser(name)
+	}
+	return err
+}
+
+func noSuchUser(name string) error {
+	return awserr.NoSuchEntity("The user with name %s cannot be found.", name)
+}
+
+// changeUser reads a user, lets fn change it, and stores it, in one transaction.
+func (s *Service) changeUser(ctx context.Context, account, name string, fn func(tx docstore.Tx, u *User) error) (*User, error) {
+	var u User
+	err := s.update(ctx, func(tx docstore.Tx) error {
+		if err := getUser(tx, account, name, &u); err != nil {
+			return err
+		}
+		if err := fn(tx, &u); err != nil {
+			return err
+		}
+		return tx.Put(key(colUser, account, u.Name), &u)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &u, nil
+}
+
+// ListUsers lists users whose path starts with pathPrefix, in name order.
+func (s *Service) ListUsers(ctx context.Context, account, pathPrefix string, p Page) (PageOf[User], error) {
+	prefix, err := checkPathPrefix(pathPrefix)
+	if err != nil {
+		return PageOf[User]{}, err
+	}
+	var users []User
+	err = s.view(ctx, func(tx docstore.Tx) error {
+		return tx.List(colUser, account, "", "", func(_ string, raw []byte) error {
+			var u User
+			if err := json.Unmarshal(raw, &u); err != nil {
+				return err
+			}
+			if strings.HasPrefix(u.Path, prefix) {
+				users = append(users, u)
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return PageOf[User]{}, err
+	}
+	return paginate(users, func(u User) string { return strings.ToLower(u.Name) }, p)
+}
+
+// UpdateUser renames a user and/or changes its path ("" keeps each). A renamed user keeps
+// its group memberships, access keys and policies.
+func (s *Service) UpdateUser(ctx context.Context, account, name, newName, newPath string) (*User, error) {
+	if err := checkName(name, "userName", maxUserNameLength); err != nil {
+		return nil, err
+	}
+	if newName != "" {
+		if err := checkName(newName, "newUserName", maxUserNameLength); err != nil {
+			return nil, err
+		}
+	}
+	if newPath != "" {
+		if _, err := checkPath(newPath, "newPath"); err != nil {
+			return nil, err
+		}
+	}
+	var u User
+	err := s.update(ctx, func(tx docstore.Tx) error {
+		if err := getUser(tx, account, name, &u); err != nil {
+			return err
+		}
+		if newPath != "" {
+			u.Path = newPath
+		}
+		oldName := u.Name
+		if newName == "" || newName == oldName {
+			return tx.Put(key(colUser, account, oldName), &u)
+		}
+		u.Name = newName
+		if strings.EqualFold(oldName, newName) {
+			// Only the case changes: the document keeps its key.
+			if err := tx.Put(key(colUser, account, newName), &u); err != nil {
+				return err
+			}
+		} else {
+			err := tx.Insert(key(colUser, account, newName), &u)
+			if errors.Is(err, docstore.ErrConflict) {
+				return awserr.EntityAlreadyExists("User with name %s already exists.", newName)
+			}
+			if err != nil {
+				return err
+			}
+			if err := tx.Delete(key(colUser, account, oldName)); err != nil {
+				return err
+			}
+		}
+		for _, gname := range u.Groups {
+			var g Group
+			if err := tx.Get(key(colGroup, account, gname), &g); err != nil {
+				if errors.Is(err, docstore.ErrNotFound) {
+					continue
+				}
+				return err
+			}
+			g.Members = renameIn(g.Members, oldName, newName)
+			if err := tx.Put(key(colGroup, account, g.Name), &g); err != nil {
+				return err
+			}
+		}
+		return renameKeyOwner(tx, account, oldName, newName)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &u, nil
+}
+
+// DeleteUser deletes a user that has no access keys, policies or group memberships.
+func (s *Service) DeleteUser(ctx context.Context, account, name string) error {
+	return s.update(ctx, func(tx docstore.Tx) error {
+		var u User
+		if err := getUser(tx, account, name, &u); err != nil {
+			return err
+		}
+		keys, err := tx.Count(colUserAccessKey, account, userKeyPrefix(u.Name))
+		if err != nil {
+			return err
+		}
+		switch {
+		case keys > 0:
+			return awserr.DeleteConflict("Cannot delete entity, must delete access keys first.")
+		case len(u.InlinePolicies) > 0:
+			return awserr.DeleteConflict("Cannot delete entity, must delete policies first.")
+		case len(u.AttachedPolicies) > 0:
+			return awserr.DeleteConflict("Cannot delete entity, must detach all policies first.")
+		case len(u.Groups) > 0:
+			return awserr.DeleteConflict("Cannot delete entity, must remove users from group first.")
+		}
+		if u.PermissionsBoundary != "" {
+			if err := s.useAsBoundary(tx, account, u.PermissionsBoundary, -1); err != nil && !isNoSuchEntity(err) {
+				return err
+			}
+		}
+		return tx.Delete(key(colUser, account, u.Name))
+	})
+}
+
+// PutUserPolicy adds or replaces an inline policy of a user.
+func (s *Service) PutUserPolicy(ctx context.Context, account, userName, policyName, document string) error {
+	if err := checkName(userName, "userName", maxUserNameLength); err != nil {
+		return err
+	}
+	if err := checkName(policyName, "policyName", 128); err != nil {
+		return err
+	}
+	if err := checkPolicy(document, policy.Identity); err != nil {
+		return err
+	}
+	_, err := s.changeUser(ctx, account, userName, func(_ docstore.Tx, u *User) error {
+		next := putInline(u.InlinePolicies, policyName, document)
+		if inlineSize(next) > maxUserInlinePolicySize {
+			return awserr.LimitExceeded("Maximum policy size of %d bytes exceeded for user %s", maxUserInlinePolicySize, u.Name)
+		}
+		u.InlinePolicies = next
+		return nil
+	})
+	return err
+}
+
+// GetUserPolicy returns an inline policy of a user.
+func (s *Service) GetUserPolicy(ctx context.Context, account, userName, policyName string) (string, error) {
+	if err := checkName(policyName, "policyName", 128); err != nil {
+		return "", err
+	}
+	u, err := s.GetUser(ctx, account, userName)
+	if err != nil {
+		return "", err
+	}
+	if doc, ok := inlineGet(u.InlinePolicies, policyName); ok {
+		return doc, nil
+	}
+	return "", awserr.NoSuchEntity("The user policy with name %s cannot be found.", policyName)
+}
+
+// DeleteUserPolicy deletes an inline policy of a user.
+func (s *Service) DeleteUserPolicy(ctx context.Context, account, userName, policyName string) error {
+	if err := checkName(policyName, "policyName", 128); err != nil {
+		return err
+	}
+	_, err := s.changeUser(ctx, account, userName, func(_ docstore.Tx, u *User) error {
+		name, ok := inlineName(u.InlinePolicies, policyName)
+		if !ok {
+			return awserr.NoSuchEntity("The user policy with name %s cannot be found.", policyName)
+		}
+		delete(u.InlinePolicies, name)
+		return nil
+	})
+	return err
+}
+
+// ListUserPolicies lists the names of a user's inline policies in order.
+func (s *Service) ListUserPolicies(ctx context.Context, account, userName string, p Page) (PageOf[string], error) {
+	u, err := s.GetUser(ctx, account, userName)
+	if err != nil {
+		return PageOf[string]{}, err
+	}
+	return paginate(sortedNames(u.InlinePolicies), strings.ToLower, p)
+}
+
+// TagUser adds or replaces tags of a user.
+func (s *Service) TagUser(ctx context.Context, account, name string, tags []Tag) error {
+	if err := checkTags(tags); err != nil {
+		return err
+	}
+	_, err := s.changeUser(ctx, account, name, func(_ docstore.Tx, u *User) error {
+		u.Tags = mergeTags(u.Tags, tags)
+		return checkTags(u.Tags)
+	})
+	return err
+}
+
+// UntagUser removes tags of a user by key.
+func (s *Service) UntagUser(ctx context.Context, account, name string, keys []string) error {
+	if err := checkTagKeys(keys); err != nil {
+		return err
+	}
+	_, err := s.changeUser(ctx, account, name, func(_ docstore.Tx, u *User) error {
+		u.Tags = removeTags(u.Tags, keys)
+		return nil
+	})
+	return err
+}
+
+// ListUserTags lists a user's tags in the order they were added.
+func (s *Service) ListUserTags(ctx context.Context, account, name string, p Page) (PageOf[Tag], error) {
+	u, err := s.GetUser(ctx, account, name)
+	if err != nil {
+		return PageOf[Tag]{}, err
+	}
+	return paginateInOrder(u.Tags, p)
+}
+
+// PutUserPermissionsBoundary sets (or replaces) the managed policy that bounds a user's
+// permissions.
+func (s *Service) PutUserPermissionsBoundary(ctx context.Context, account, name, policyARN string) error {
+	if policyARN == "" {
+		return constraint(policyARN, "permissionsBoundary", "Member must have length greater than or equal to 20")
+	}
+	_, err := s.changeUser(ctx, account, name, func(tx docstore.Tx, u *User) error {
+		if u.PermissionsBoundary == policyARN {
+			return nil
+		}
+		if err := s.useAsBoundary(tx, account, policyARN, 1); err != nil {
+			return err
+		}
+		if u.PermissionsBoundary != "" {
+			if err := s.useAsBoundary(tx, account, u.PermissionsBoundary, -1); err != nil && !isNoSuchEntity(err) {
+				return err
+			}
+		}
+		u.PermissionsBoundary = policyARN
+		return nil
+	})
+	return err
+}
+
+// DeleteUserPermissionsBoundary removes a user's permissions boundary (nothing happens when
+// it has none).
+func (s *Service) DeleteUserPermissionsBoundary(ctx context.Context, account, name string) error {
+	_, err := s.changeUser(ctx, account, name, func(tx docstore.Tx, u *User) error {
+		if u.PermissionsBoundary == "" {
+			return nil
+		}
+		if err := s.useAsBoundary(tx, account, u.PermissionsBoundary, -1); err != nil && !isNoSuchEntity(err) {
+			return err
+		}
+		u.PermissionsBoundary = ""
+		return nil
+	})
+	return err
+}
+
+// checkTagKeys validates UntagX's TagKeys: at most 50 keys of 1..128 characters.
+func checkTagKeys(keys []string) error {
+	if len(keys) > 50 {
+		return constraint("["+strings.Join(keys, ", ")+"]", "tagKeys", "Member must have length less than or equal to 50")
+	}
+	for _, k := range keys {
+		if k == "" || len(k) > 128 {
+			return constraint(k, "tagKeys.member", "Member must have length between 1 and 128")
+		}
+	}
+	return nil
+}
+
+// paginateInOrder pages items kept in no particular order by their position.
+func paginateInOrder[T any](items []T, p Page) (PageOf[T], error) {
+	type indexed struct {
+		i    int
+		item T
+	}
+	all := make([]indexed, len(items))
+	for i, it := range items {
+		all[i] = indexed{i, it}
+	}
+	page, err := paginate(all, func(x indexed) string { return fmt.Sprintf("%08d", x.i) }, p)
+	if err != nil {
+		return PageOf[T]{}, err
+	}
+	out := PageOf[T]{IsTruncated: page.IsTruncated, Marker: page.Marker, Items: make([]T, len(page.Items))}
+	for i, x := range page.Items {
+		out.Items[i] = x.item
+	}
+	return out, nil
+}
+
+// renameIn replaces a name (found without regard to case) in a list of names.
+func renameIn(names []string, from, to string) []string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		if strings.EqualFold(n, from) {
+			n = to
+		}
+		out[i] = n
+	}
+	return out
+}
+
+// removeName drops a name (found without regard to case) from a list of names.
+func removeName(names []string, name string) []string {
+	var out []string
+	for _, n := range names {
+		if !strings.EqualFold(n, name) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+func containsName(names []string, name string) bool {
+	for _, n := range names {
+		if strings.EqualFold(n, name) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,175 @@
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+
+	"github.com/iamd-dev/iamd/internal/api/awsquery"
+	"github.com/iamd-dev/iamd/internal/api/iamapi"
+	"github.com/iamd-dev/iamd/internal/api/stsapi"
+	"github.com/iamd-dev/iamd/internal/authz"
+	"github.com/iamd-dev/iamd/internal/awserr"
+	"github.com/iamd-dev/iamd/internal/iam"
+	"github.com/iamd-dev/iamd/internal/policy"
+	"github.com/iamd-dev/iamd/internal/sigv4"
+)
+
+// maxBody bounds a request body: Query and JSON calls are small.
+const maxBody = 1 << 20
+
+// ServeHTTP is the one entry point of every API.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == "/healthz" && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+		w.Header().Set("Content-Type", "text/plain")
+		_, _ = io.WriteString(w, "ok\n")
+		return
+	}
+	requestID := newRequestID()
+	w.Header().Set("x-amzn-RequestId", requestID)
+	ev := auditEvent{Time: s.cfg.Now().UTC(), RequestID: requestID, Source: sourceAddr(r)}
+	defer func() { s.audit.write(ev) }()
+
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+	if err != nil || len(body) > maxBody {
+		s.fail(w, &ev, "", awserr.New(http.StatusRequestEntityTooLarge, "RequestEntityTooLarge", "The request body is too large."), requestID)
+		return
+	}
+	caller, service, err := s.authenticate(r.Context(), r, body)
+	if err != nil {
+		s.fail(w, &ev, namespaceFor(service), authError(err), requestID)
+		return
+	}
+	ev.Caller = caller.Principal.ID
+	q, err := awsquery.Parse(r, body)
+	if err != nil {
+		s.fail(w, &ev, namespaceFor(service), awserr.New(http.StatusBadRequest, "MalformedQueryString", "The query string is malformed."), requestID)
+		return
+	}
+	switch service {
+	case "iam":
+		res := s.iamAPI.Serve(r.Context(), w, q, caller, requestID)
+		ev.Action, ev.Resource = res.Action, res.Resource
+		ev.record(res.Err)
+	case "sts":
+		action, e := s.stsAPI.Serve(r.Context(), w, q, caller, requestID)
+		ev.Action = action
+		ev.record(e)
+	case "iamd":
+		action, e := s.adminAPI.Serve(r.Context(), w, q, caller, requestID)
+		ev.Action = action
+		ev.record(e)
+	default:
+		s.fail(w, &ev, "", awserr.New(http.StatusBadRequest, "UnknownService", "iamd does not serve the service %q.", service), requestID)
+	}
+}
+
+func (e *auditEvent) record(err *awserr.Error) {
+	switch {
+	case err == nil:
+		e.Decision = "allowed"
+	case err.Code == "AccessDenied":
+		e.Decision, e.ErrorCode = "denied", err.Code
+	default:
+		e.Decision, e.ErrorCode = "failed", err.Code
+	}
+}
+
+func (s *Server) fail(w http.ResponseWriter, ev *auditEvent, namespace string, err *awserr.Error, requestID string) {
+	ev.record(err)
+	awsquery.WriteError(w, namespace, err, requestID)
+}
+
+// authenticate verifies the request's signature and resolves who made it.
+func (s *Server) authenticate(ctx context.Context, r *http.Request, body []byte) (*authz.Caller, string, error) {
+	var owner iam.Caller
+	v := *s.verifier
+	v.Lookup = func(ctx context.Context, id string) (string, error) {
+		secret, c, err := s.iam.LookupAccessKey(ctx, id)
+		if errors.Is(err, iam.ErrUnknownKey) {
+			return "", sigv4.ErrUnknownAccessKey
+		}
+		owner = c
+		return secret, err
+	}
+	res, err := v.Verify(ctx, r, body)
+	if err != nil {
+		return nil, scopeService(r), err
+	}
+	if res.SessionToken != "" {
+		// Long-term keys carry no session token; temporary credentials arrive with STS.
+		return nil, res.Service, &sigv4.Error{Code: "InvalidClientTokenId", Message: "The security token included in the request is invalid.", HTTPStatus: http.StatusForbidden}
+	}
+	if err := s.iam.NoteAccessKeyUse(ctx, res.AccessKeyID, res.Region, res.Service); err != nil {
+		s.log.Warn("recording an access key's last use", "err", err)
+	}
+	p, err := policy.ParsePrincipal(owner.ARN)
+	if err != nil {
+		return nil, res.Service, err
+	}
+	c := &authz.Caller{
+		Principal: p, Account: owner.Account, UserID: owner.UserID, UserName: owner.UserName,
+		SourceIP: sourceAddr(r), SecureTransport: r.TLS != nil, Time: s.cfg.Now(), Region: res.Region,
+	}
+	if len(owner.Tags) > 0 {
+		c.Tags = map[string]string{}
+		for _, t := range owner.Tags {
+			c.Tags[t.Key] = t.Value
+		}
+	}
+	return c, res.Service, nil
+}
+
+// authError turns an authentication failure into the error AWS sends.
+func authError(err error) *awserr.Error {
+	var se *sigv4.Error
+	if errors.As(err, &se) {
+		return &awserr.Error{Code: se.Code, Message: se.Message, Status: se.HTTPStatus}
+	}
+	return awserr.ServiceFailure()
+}
+
+// scopeService reads the service from a request's credential scope, for error namespaces.
+func scopeService(r *http.Request) string {
+	cred := r.URL.Query().Get("X-Amz-Credential")
+	if h := r.Header.Get("Authorization"); h != "" {
+		if i := strings.Index(h, "Credential="); i >= 0 {
+			cred = h[i+len("Credential="):]
+		}
+	}
+	parts := strings.Split(strings.SplitN(cred, ",", 2)[0], "/")
+	if len(parts) >= 4 {
+		return parts[3]
+	}
+	return ""
+}
+
+func namespaceFor(service string) string {
+	switch service {
+	case "iam":
+		return iamapi.Namespace
+	case "sts":
+		return stsapi.Namespace
+	}
+	return ""
+}
+
+func newRequestID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	h := hex.EncodeToString(b[:])
+	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+}
+
+func sourceAddr(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}

@@ -1,0 +1,175 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/iamd-dev/iamd/internal/api/adminapi"
+	"github.com/iamd-dev/iamd/internal/api/iamapi"
+	"github.com/iamd-dev/iamd/internal/api/stsapi"
+	"github.com/iamd-dev/iamd/internal/authz"
+	"github.com/iamd-dev/iamd/internal/docstore"
+	"github.com/iamd-dev/iamd/internal/iam"
+	"github.com/iamd-dev/iamd/internal/secretbox"
+	"github.com/iamd-dev/iamd/internal/sigv4"
+	"github.com/iamd-dev/iamd/internal/store/sqlite"
+)
+
+// DefaultAccountID is the default account's id unless configured otherwise.
+const DefaultAccountID = "123456789012"
+
+// rootCredentialsFile keeps the default account's root key, readable only by its owner.
+const rootCredentialsFile = "root-credentials.json"
+
+// Server is a running iamd.
+type Server struct {
+	cfg      Config
+	log      *slog.Logger
+	store    docstore.Store
+	iam      *iam.Service
+	authz    *authz.Authorizer
+	iamAPI   *iamapi.API
+	stsAPI   *stsapi.API
+	adminAPI *adminapi.API
+	verifier *sigv4.Verifier
+	audit    *auditLog
+	listener net.Listener
+	http     *http.Server
+}
+
+// New opens the data directory and prepares the server; Serve starts it.
+func New(ctx context.Context, cfg Config) (*Server, error) {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.AccountID == "" {
+		cfg.AccountID = DefaultAccountID
+	}
+	if cfg.Region == "" {
+		cfg.Region = "us-east-1"
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return nil, err
+	}
+	box, err := masterBox(cfg)
+	if err != nil {
+		return nil, err
+	}
+	store, err := sqlite.Open(ctx, cfg.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{cfg: cfg, log: cfg.Logger, store: store, audit: &auditLog{w: cfg.Audit}}
+	s.iam = iam.New(store, box, cfg.Now)
+	s.authz = authz.New(s.iam)
+	s.iamAPI = iamapi.New(s.iam, s.authz)
+	s.stsAPI = stsapi.New()
+	s.adminAPI = adminapi.New(s.iam, cfg.AccountID)
+	s.verifier = &sigv4.Verifier{Now: cfg.Now}
+	if err := s.bootstrap(ctx); err != nil {
+		store.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func masterBox(cfg Config) (*secretbox.Box, error) {
+	var key []byte
+	var err error
+	if cfg.MasterKey != "" {
+		key, err = secretbox.ParseKey(cfg.MasterKey)
+	} else {
+		key, err = secretbox.LoadOrCreateKey(filepath.Join(cfg.DataDir, "master.key"))
+	}
+	if err != nil {
+		return nil, err
+	}
+	return secretbox.New(key)
+}
+
+// bootstrap makes sure the default account exists; at its creation the root key is shown
+// once and kept in the data directory, readable only by its owner.
+func (s *Server) bootstrap(ctx context.Context) error {
+	var chosen *iam.Credentials
+	if s.cfg.RootAccessKeyID != "" || s.cfg.RootSecretAccessKey != "" {
+		if s.cfg.RootAccessKeyID == "" || s.cfg.RootSecretAccessKey == "" {
+			return errors.New("give both IAMD_ROOT_ACCESS_KEY_ID and IAMD_ROOT_SECRET_ACCESS_KEY, or neither")
+		}
+		chosen = &iam.Credentials{AccessKeyID: s.cfg.RootAccessKeyID, SecretAccessKey: s.cfg.RootSecretAccessKey}
+	}
+	key, created, err := s.iam.EnsureAccount(ctx, s.cfg.AccountID, "default", chosen)
+	if err != nil || !created {
+		return err
+	}
+	path := filepath.Join(s.cfg.DataDir, rootCredentialsFile)
+	data, _ := json.MarshalIndent(struct {
+		AccountID string `json:"AccountId"`
+		*iam.Credentials
+	}{s.cfg.AccountID, key}, "", "  ")
+	if err := os.WriteFile(path, append(data, '\n'), 0o600); err != nil {
+		return err
+	}
+	s.log.Info("created the default account", "account", s.cfg.AccountID, "accessKeyId", key.AccessKeyID, "credentialsFile", path)
+	if s.cfg.Banner != nil && chosen == nil {
+		fmt.Fprintf(s.cfg.Banner, "Created account %s. Its root access key is shown once here and kept in %s:\n  AWS_ACCESS_KEY_ID=%s\n  AWS_SECRET_ACCESS_KEY=%s\n",
+			s.cfg.AccountID, path, key.AccessKeyID, key.SecretAccessKey)
+	}
+	return nil
+}
+
+// Listen binds the configured address; Addr then tells where the server is.
+func (s *Server) Listen() error {
+	l, err := net.Listen("tcp", s.cfg.Addr)
+	if err != nil {
+		return err
+	}
+	s.listener = l
+	return nil
+}
+
+// Addr is the address the server listens on, once Listen has run.
+func (s *Server) Addr() string { return s.listener.Addr().String() }
+
+// Serve serves until ctx ends, then shuts down gracefully: in-flight calls finish (up to a
+// deadline) and the store is closed.
+func (s *Server) Serve(ctx context.Context) error {
+	if s.listener == nil {
+		if err := s.Listen(); err != nil {
+			return err
+		}
+	}
+	s.http = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	errc := make(chan error, 1)
+	go func() { errc <- s.http.Serve(s.listener) }()
+	s.log.Info("serving", "addr", s.Addr(), "account", s.cfg.AccountID)
+	var err error
+	select {
+	case err = <-errc:
+	case <-ctx.Done():
+		shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		err = s.http.Shutdown(shutdown)
+		cancel()
+	}
+	if cerr := s.store.Close(); err == nil {
+		err = cerr
+	}
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	s.log.Info("stopped")
+	return err
+}
+
+// Close releases the store without serving (for a Server that never served).
+func (s *Server) Close() error { return s.store.Close() }

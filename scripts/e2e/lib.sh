@@ -1,0 +1,57 @@
+# Shared by the end-to-end scripts: build iamd, start it on a free loopback port over a fresh
+# data directory, stop it, and check results. Source it; it needs bash, python3 and the aws CLI.
+set -euo pipefail
+
+E2E_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+E2E_TMP=$(mktemp -d)
+IAMD_BIN="$E2E_TMP/iamd"
+IAMD_PID=""
+
+cleanup() {
+  if [ -n "$IAMD_PID" ]; then kill "$IAMD_PID" 2>/dev/null || true; wait "$IAMD_PID" 2>/dev/null || true; fi
+  rm -rf "$E2E_TMP"
+}
+trap cleanup EXIT
+
+(cd "$E2E_ROOT" && go build -o "$IAMD_BIN" ./cmd/iamd)
+
+export AWS_ACCESS_KEY_ID=AKIAIAMDE2EROOT00001
+export AWS_SECRET_ACCESS_KEY=iamd-e2e-root-secret-0000000000000000000
+export AWS_DEFAULT_REGION=us-east-1 AWS_REGION=us-east-1
+export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_PAGER=""
+unset AWS_PROFILE AWS_SESSION_TOKEN
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+export AWS_ENDPOINT_URL="http://127.0.0.1:$PORT"
+DATA="$E2E_TMP/data"
+
+start_iamd() {
+  IAMD_ROOT_ACCESS_KEY_ID=$AWS_ACCESS_KEY_ID IAMD_ROOT_SECRET_ACCESS_KEY=$AWS_SECRET_ACCESS_KEY \
+    "$IAMD_BIN" serve --addr "127.0.0.1:$PORT" --data "$DATA" --audit "$E2E_TMP/audit.log" 2>>"$E2E_TMP/iamd.log" &
+  IAMD_PID=$!
+  for _ in $(seq 1 100); do
+    if python3 -c "import urllib.request,sys; urllib.request.urlopen('$AWS_ENDPOINT_URL/healthz', timeout=1)" 2>/dev/null; then return 0; fi
+    sleep 0.1
+  done
+  echo "iamd did not start:"; cat "$E2E_TMP/iamd.log"; exit 1
+}
+
+stop_iamd() {
+  kill -TERM "$IAMD_PID"; wait "$IAMD_PID" || true; IAMD_PID=""
+}
+
+# expect_eq LABEL GOT WANT
+expect_eq() {
+  if [ "$2" != "$3" ]; then echo "FAIL $1: got '$2', want '$3'"; exit 1; fi
+  echo "ok   $1"
+}
+
+# expect_error LABEL CODE COMMAND... : the command must fail with the AWS error code.
+expect_error() {
+  local label=$1 code=$2; shift 2
+  local out
+  if out=$("$@" 2>&1); then echo "FAIL $label: succeeded, want $code"; exit 1; fi
+  case "$out" in
+    *"($code)"*) echo "ok   $label ($code)";;
+    *) echo "FAIL $label: want $code, got: $out"; exit 1;;
+  esac
+}
