@@ -45,3 +45,47 @@ func TestGlobalConditionKeys(t *testing.T) {
 	_, err = ts.iam(alice).ListRoles(ctx, &awsiam.ListRolesInput{})
 	apiError(t, err, "AccessDenied")
 }
+
+// IAM's own condition keys: a delegated administrator may create roles only with a given
+// permissions boundary and only when tagging them with its team.
+func TestIAMConditionKeys(t *testing.T) {
+	ts := startServer(t, "")
+	ctx := context.Background()
+	root := ts.iam(ts.root)
+	boundary, err := root.CreatePolicy(ctx, &awsiam.CreatePolicyInput{PolicyName: aws.String("boundary"),
+		PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	arn := aws.ToString(boundary.Policy.Arn)
+	admin := userWithKey(t, ts, "delegate", "")
+	doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:CreateRole","Resource":"*","Condition":{
+		"StringEquals":{"iam:PermissionsBoundary":"` + arn + `","aws:RequestTag/team":"hpc"},
+		"ForAllValues:StringEquals":{"aws:TagKeys":["team"]}}}]}`
+	if _, err := root.PutUserPolicy(ctx, &awsiam.PutUserPolicyInput{UserName: aws.String("delegate"), PolicyName: aws.String("delegated"), PolicyDocument: aws.String(doc)}); err != nil {
+		t.Fatal(err)
+	}
+	c := ts.iam(admin)
+	team := []types.Tag{{Key: aws.String("team"), Value: aws.String("hpc")}}
+	cases := []struct {
+		name     string
+		boundary *string
+		tags     []types.Tag
+		allowed  bool
+	}{
+		{"boundary and team tag", aws.String(arn), team, true},
+		{"no boundary", nil, team, false},
+		{"no tag", aws.String(arn), nil, false},
+		{"another tag key too", aws.String(arn), append(team, types.Tag{Key: aws.String("cost"), Value: aws.String("x")}), false},
+	}
+	for i, tc := range cases {
+		_, err := c.CreateRole(ctx, &awsiam.CreateRoleInput{RoleName: aws.String("r" + string(rune('a'+i))),
+			AssumeRolePolicyDocument: aws.String(towerTrust), PermissionsBoundary: tc.boundary, Tags: tc.tags})
+		if tc.allowed && err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if !tc.allowed {
+			apiError(t, err, "AccessDenied")
+		}
+	}
+}

@@ -7,11 +7,13 @@ import (
 	"context"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/iamd-dev/iamd/internal/api/awsquery"
 	"github.com/iamd-dev/iamd/internal/authz"
 	"github.com/iamd-dev/iamd/internal/awserr"
 	"github.com/iamd-dev/iamd/internal/iam"
+	"github.com/iamd-dev/iamd/internal/policy"
 )
 
 // Namespace is the XML namespace of IAM responses.
@@ -87,7 +89,7 @@ func (a *API) Serve(ctx context.Context, w http.ResponseWriter, q *awsquery.Requ
 	}
 	c := &call{ctx: ctx, q: q, caller: caller, account: caller.Account, api: a}
 	res.Resource = rt.resource(c)
-	if err := a.authz.Authorize(ctx, caller, authz.Request{Action: res.Action, Resource: res.Resource}); err != nil {
+	if err := a.authz.Authorize(ctx, caller, authz.Request{Action: res.Action, Resource: res.Resource, Context: c.conditionKeys()}); err != nil {
 		return fail(err)
 	}
 	out, err := rt.run(c)
@@ -98,6 +100,35 @@ func (a *API) Serve(ctx context.Context, w http.ResponseWriter, q *awsquery.Requ
 		res.Err = awserr.ServiceFailure()
 	}
 	return res
+}
+
+// conditionKeys are the request's own condition keys (IAM's entries in the Service
+// Authorization Reference): aws:RequestTag/* and aws:TagKeys for calls that tag,
+// iam:PermissionsBoundary for calls that set a boundary, iam:PolicyARN for calls that attach
+// or detach a managed policy.
+func (c *call) conditionKeys() policy.Context {
+	var ctx policy.Context
+	if tags := c.tags(); len(tags) > 0 {
+		keys := make([]string, 0, len(tags))
+		for _, t := range tags {
+			ctx.Set("aws:RequestTag/"+t.Key, t.Value)
+			keys = append(keys, t.Key)
+		}
+		ctx.Set("aws:TagKeys", keys...)
+	}
+	if keys := c.q.List("TagKeys"); len(keys) > 0 {
+		ctx.Set("aws:TagKeys", keys...)
+	}
+	if b := c.q.Get("PermissionsBoundary"); b != "" {
+		ctx.Set("iam:PermissionsBoundary", b)
+	}
+	switch a := c.q.Action; {
+	case strings.HasPrefix(a, "Attach") || strings.HasPrefix(a, "Detach"):
+		if arn := c.q.Get("PolicyArn"); arn != "" {
+			ctx.Set("iam:PolicyARN", arn)
+		}
+	}
+	return ctx
 }
 
 // Resource ARNs of IAM actions, from the caller's account and the request's names.
