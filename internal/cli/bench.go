@@ -16,7 +16,7 @@ func runBench(ctx context.Context, args []string, env Env) int {
 	fs := flag.NewFlagSet("iamd bench", flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
 	endpoint := fs.String("endpoint", "", "endpoint URL (default: as the aws CLI finds it, AWS_ENDPOINT_URL ...)")
-	op := fs.String("op", "get-caller-identity", "operation to load")
+	op := fs.String("op", "get-caller-identity", "operation to load (create-delete-role counts a create and a delete as one request)")
 	concurrency := fs.Int("concurrency", 4, "concurrent workers")
 	duration := fs.Duration("duration", 10*time.Second, "how long to run (at most 10m)")
 	maxRequests := fs.Int("requests", 0, "stop after this many requests (0: only the duration bounds the run)")

@@ -88,19 +88,6 @@ func ownerName(tx docstore.Tx, account, userName string) (string, error) {
 // keysOf returns the access keys of a user ("" for the root user), in id order.
 func keysOf(tx docstore.Tx, account, userName string) ([]AccessKey, error) {
 	var keys []AccessKey
-	if userName == "" {
-		err := tx.List(colAccessKey, "", "", "", func(_ string, raw []byte) error {
-			var k AccessKey
-			if err := json.Unmarshal(raw, &k); err != nil {
-				return err
-			}
-			if k.Account == account && k.UserName == "" {
-				keys = append(keys, k)
-			}
-			return nil
-		})
-		return keys, err
-	}
 	var ids []string
 	err := tx.List(colUserAccessKey, account, userKeyPrefix(userName), "", func(_ string, raw []byte) error {
 		var ref userKeyRef
@@ -159,11 +146,6 @@ func (s *Service) CreateAccessKey(ctx context.Context, account, userName string)
 		creds, err := s.insertAccessKey(tx, account, owner, nil)
 		if err != nil {
 			return err
-		}
-		if owner != "" {
-			if err := tx.Put(userKeyIndex(account, owner, creds.AccessKeyID), userKeyRef{ID: creds.AccessKeyID}); err != nil {
-				return err
-			}
 		}
 		var k AccessKey
 		if err := tx.Get(docstore.Key{Collection: colAccessKey, ID: creds.AccessKeyID}, &k); err != nil {
@@ -235,10 +217,8 @@ func (s *Service) DeleteAccessKey(ctx context.Context, account, userName, id str
 		if err := tx.Delete(docstore.Key{Collection: colAccessKey, ID: k.ID}); err != nil {
 			return err
 		}
-		if k.UserName != "" {
-			if err := tx.Delete(userKeyIndex(account, k.UserName, k.ID)); err != nil && !errors.Is(err, docstore.ErrNotFound) {
-				return err
-			}
+		if err := tx.Delete(userKeyIndex(account, k.UserName, k.ID)); err != nil && !errors.Is(err, docstore.ErrNotFound) {
+			return err
 		}
 		return nil
 	})

@@ -219,19 +219,8 @@ func attachedPolicyCount(tx docstore.Tx, account string) (int, error) {
 
 // rootHasAccessKey reports whether the account's root user has an access key.
 func rootHasAccessKey(tx docstore.Tx, account string) (bool, error) {
-	found := false
-	err := tx.List(colAccessKey, "", "", "", func(_ string, raw []byte) error {
-		var k AccessKey
-		if err := json.Unmarshal(raw, &k); err != nil {
-			return err
-		}
-		if k.Account == account && k.UserName == "" {
-			found = true
-			return docstore.ErrStop
-		}
-		return nil
-	})
-	return found, err
+	n, err := tx.Count(colUserAccessKey, account, userKeyPrefix(""))
+	return n > 0, err
 }
 
 // authorizationFilters are the entity types of GetAccountAuthorizationDetails' Filter. iamd

@@ -95,6 +95,11 @@ func (s *Service) insertAccessKey(tx docstore.Tx, account, userName string, cred
 		}
 		return nil, err
 	}
+	// The owner's index entry, so that a user's (or the root user's) keys are found
+	// without scanning every key.
+	if err := tx.Put(userKeyIndex(account, userName, c.AccessKeyID), userKeyRef{ID: c.AccessKeyID}); err != nil {
+		return nil, err
+	}
 	return &c, nil
 }
 

@@ -2,7 +2,6 @@ package iam
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"sort"
 	"strings"
@@ -136,17 +135,9 @@ func (s *Service) ListGroups(ctx context.Context, account, pathPrefix string, p 
 		return PageOf[Group]{}, err
 	}
 	var groups []Group
-	err = s.view(ctx, func(tx docstore.Tx) error {
-		return tx.List(colGroup, account, "", "", func(_ string, raw []byte) error {
-			var g Group
-			if err := json.Unmarshal(raw, &g); err != nil {
-				return err
-			}
-			if strings.HasPrefix(g.Path, prefix) {
-				groups = append(groups, g)
-			}
-			return nil
-		})
+	err = s.view(ctx, func(tx docstore.Tx) (err error) {
+		groups, err = listDocs(tx, colGroup, account, func(g *Group) bool { return strings.HasPrefix(g.Path, prefix) })
+		return err
 	})
 	if err != nil {
 		return PageOf[Group]{}, err

@@ -2,7 +2,6 @@ package iam
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"sort"
 	"strings"
@@ -159,17 +158,7 @@ func (s *Service) ListInstanceProfiles(ctx context.Context, account, pathPrefix 
 	}
 	var out PageOf[InstanceProfileWithRoles]
 	err = s.view(ctx, func(tx docstore.Tx) error {
-		var profiles []InstanceProfile
-		err := tx.List(colInstanceProfile, account, "", "", func(_ string, raw []byte) error {
-			var ip InstanceProfile
-			if err := json.Unmarshal(raw, &ip); err != nil {
-				return err
-			}
-			if strings.HasPrefix(ip.Path, prefix) {
-				profiles = append(profiles, ip)
-			}
-			return nil
-		})
+		profiles, err := listDocs(tx, colInstanceProfile, account, func(ip *InstanceProfile) bool { return strings.HasPrefix(ip.Path, prefix) })
 		if err != nil {
 			return err
 		}

@@ -2,7 +2,6 @@ package iam
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"sort"
 	"strconv"
@@ -152,17 +151,9 @@ func (s *Service) ListRoles(ctx context.Context, account, pathPrefix string, p P
 		return PageOf[Role]{}, err
 	}
 	var roles []Role
-	err = s.view(ctx, func(tx docstore.Tx) error {
-		return tx.List(colRole, account, "", "", func(_ string, raw []byte) error {
-			var r Role
-			if err := json.Unmarshal(raw, &r); err != nil {
-				return err
-			}
-			if strings.HasPrefix(r.Path, prefix) {
-				roles = append(roles, r)
-			}
-			return nil
-		})
+	err = s.view(ctx, func(tx docstore.Tx) (err error) {
+		roles, err = listDocs(tx, colRole, account, func(r *Role) bool { return strings.HasPrefix(r.Path, prefix) })
+		return err
 	})
 	if err != nil {
 		return PageOf[Role]{}, err

@@ -2,6 +2,7 @@ package iam
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -59,4 +60,21 @@ func (s *Service) clock() time.Time { return s.now().UTC().Truncate(time.Second)
 
 func key(collection, account, name string) docstore.Key {
 	return docstore.Key{Collection: collection, Account: account, ID: strings.ToLower(name)}
+}
+
+// listDocs decodes the documents of a collection in an account, in id order, keeping those
+// keep accepts.
+func listDocs[T any](tx docstore.Tx, collection, account string, keep func(*T) bool) ([]T, error) {
+	var out []T
+	err := tx.List(collection, account, "", "", func(_ string, raw []byte) error {
+		var v T
+		if err := json.Unmarshal(raw, &v); err != nil {
+			return err
+		}
+		if keep(&v) {
+			out = append(out, v)
+		}
+		return nil
+	})
+	return out, err
 }

@@ -2,7 +2,6 @@ package iam
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -123,17 +122,9 @@ func (s *Service) ListUsers(ctx context.Context, account, pathPrefix string, p P
 		return PageOf[User]{}, err
 	}
 	var users []User
-	err = s.view(ctx, func(tx docstore.Tx) error {
-		return tx.List(colUser, account, "", "", func(_ string, raw []byte) error {
-			var u User
-			if err := json.Unmarshal(raw, &u); err != nil {
-				return err
-			}
-			if strings.HasPrefix(u.Path, prefix) {
-				users = append(users, u)
-			}
-			return nil
-		})
+	err = s.view(ctx, func(tx docstore.Tx) (err error) {
+		users, err = listDocs(tx, colUser, account, func(u *User) bool { return strings.HasPrefix(u.Path, prefix) })
+		return err
 	})
 	if err != nil {
 		return PageOf[User]{}, err
