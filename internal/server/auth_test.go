@@ -81,3 +81,14 @@ func TestRootCredentialsFileAndNoPlaintextSecret(t *testing.T) {
 		}
 	}
 }
+
+// An IAM operation iamd does not implement answers with AWS's error shape, never a crash or
+// an empty 200.
+func TestUnimplementedOperation(t *testing.T) {
+	ts := startServer(t, "")
+	_, err := ts.iam(ts.root).CreateLoginProfile(context.Background(), &awsiam.CreateLoginProfileInput{UserName: aws.String("bob"), Password: aws.String("x")})
+	ae := apiError(t, err, "InvalidAction")
+	if httpStatus(err) != http.StatusBadRequest || !strings.Contains(ae.ErrorMessage(), "CreateLoginProfile") {
+		t.Fatalf("unimplemented operation: %v (status %d)", err, httpStatus(err))
+	}
+}
