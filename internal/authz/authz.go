@@ -25,6 +25,15 @@ type Caller struct {
 	UserName  string // for users
 	Tags      map[string]string
 
+	// For role sessions: the access key (sessions with the same name differ by their
+	// policies), the session policies, and when the session was issued.
+	AccessKeyID     string
+	SessionPolicies []string
+	TokenIssueTime  time.Time
+	SourceIdentity  string
+	// TransitiveTagKeys are the session tags that pass on to sessions this one assumes.
+	TransitiveTagKeys []string
+
 	// The request's circumstances, for the global condition keys.
 	SourceIP        string
 	SecureTransport bool
@@ -54,6 +63,12 @@ func (c *Caller) globalKeys(ctx *policy.Context) {
 	if c.UserID != "" {
 		set("aws:userid", c.UserID)
 	}
+	if !c.TokenIssueTime.IsZero() {
+		set("aws:TokenIssueTime", c.TokenIssueTime.UTC().Format(time.RFC3339))
+	}
+	if c.SourceIdentity != "" {
+		set("aws:SourceIdentity", c.SourceIdentity)
+	}
 	for k, v := range c.Tags {
 		set("aws:PrincipalTag/"+k, v)
 	}
@@ -67,8 +82,11 @@ type Authorizer struct {
 	iam *iam.Service
 
 	mu    sync.Mutex
-	cache map[string]*compiled // by caller ARN
+	cache map[string]*compiled // by caller ARN and, for sessions, access key
 }
+
+// maxCached bounds the compiled-policy cache.
+const maxCached = 10000
 
 type compiled struct {
 	generation uint64
@@ -85,6 +103,11 @@ type Request struct {
 	Action   string // iam:CreateRole
 	Resource string // the ARN AWS documents for the action, or "*"
 	Context  policy.Context
+
+	// ResourcePolicy is the resource's own policy (a role's trust policy for
+	// sts:AssumeRole), evaluated with the caller's; ResourceAccount owns the resource.
+	ResourcePolicy  *policy.Policy
+	ResourceAccount string
 }
 
 // Authorize returns nil when the caller may make the request, an AccessDenied *awserr.Error
@@ -108,15 +131,21 @@ func (a *Authorizer) Decide(ctx context.Context, c *Caller, r Request) (policy.D
 	}
 	ctx2 := r.Context.Clone()
 	c.globalKeys(&ctx2)
-	req := policy.NewRequest(c.Principal, r.Action, r.Resource, "", ctx2)
+	if r.ResourcePolicy != nil {
+		withResource := *set
+		withResource.Resource = r.ResourcePolicy
+		set = &withResource
+	}
+	req := policy.NewRequest(c.Principal, r.Action, r.Resource, r.ResourceAccount, ctx2)
 	return policy.Evaluate(set, req), nil
 }
 
 // policies returns the caller's compiled policies, rebuilding them when IAM has changed.
 func (a *Authorizer) policies(ctx context.Context, c *Caller) (*policy.Set, error) {
 	gen := a.iam.Generation()
+	cacheKey := c.Principal.ID + "\x00" + c.AccessKeyID
 	a.mu.Lock()
-	entry := a.cache[c.Principal.ID]
+	entry := a.cache[cacheKey]
 	a.mu.Unlock()
 	if entry != nil && entry.generation == gen {
 		return entry.set, nil
@@ -126,7 +155,10 @@ func (a *Authorizer) policies(ctx context.Context, c *Caller) (*policy.Set, erro
 		return nil, err
 	}
 	a.mu.Lock()
-	a.cache[c.Principal.ID] = &compiled{generation: gen, set: set}
+	if len(a.cache) >= maxCached {
+		clear(a.cache) // sessions come and go: keep memory bounded
+	}
+	a.cache[cacheKey] = &compiled{generation: gen, set: set}
 	a.mu.Unlock()
 	return set, nil
 }
@@ -164,6 +196,13 @@ func (a *Authorizer) build(ctx context.Context, c *Caller) (*policy.Set, error) 
 		if set.Boundary, err = compile(*pp.Boundary, policy.Boundary); err != nil {
 			return nil, err
 		}
+	}
+	for i, doc := range c.SessionPolicies {
+		p, err := compile(iam.NamedPolicy{Name: fmt.Sprintf("session policy %d", i+1), Document: doc}, policy.Session)
+		if err != nil {
+			return nil, err
+		}
+		set.Session = append(set.Session, p)
 	}
 	return set, nil
 }

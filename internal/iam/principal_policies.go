@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 
+	"github.com/iamd-dev/iamd/internal/awserr"
 	"github.com/iamd-dev/iamd/internal/docstore"
 )
 
@@ -112,4 +113,18 @@ func (s *Service) defaultDocument(tx docstore.Tx, account, arn string) (string, 
 		}
 	}
 	return "", nil
+}
+
+// PolicyDocument returns the default version's document of a customer managed policy of
+// the account, for session policies passed by ARN.
+func (s *Service) PolicyDocument(ctx context.Context, account, policyARN string) (string, error) {
+	var doc string
+	err := s.view(ctx, func(tx docstore.Tx) (err error) {
+		doc, err = s.defaultDocument(tx, account, policyARN)
+		return err
+	})
+	if err == nil && doc == "" {
+		return "", awserr.NoSuchEntity("Policy %s does not exist or is not attachable.", policyARN)
+	}
+	return doc, err
 }

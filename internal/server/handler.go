@@ -18,6 +18,7 @@ import (
 	"github.com/iamd-dev/iamd/internal/iam"
 	"github.com/iamd-dev/iamd/internal/policy"
 	"github.com/iamd-dev/iamd/internal/sigv4"
+	"github.com/iamd-dev/iamd/internal/sts"
 )
 
 // maxBody bounds a request body: Query and JSON calls are small.
@@ -57,8 +58,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		ev.Action, ev.Resource = res.Action, res.Resource
 		ev.record(res.Err)
 	case "sts":
-		action, e := s.stsAPI.Serve(r.Context(), w, q, caller, requestID)
-		ev.Action = action
+		action, resource, e := s.stsAPI.Serve(r.Context(), w, q, caller, requestID)
+		ev.Action, ev.Resource = action, resource
 		ev.record(e)
 	case "iamd":
 		action, e := s.adminAPI.Serve(r.Context(), w, q, caller, requestID)
@@ -85,11 +86,28 @@ func (s *Server) fail(w http.ResponseWriter, ev *auditEvent, namespace string, e
 	awsquery.WriteError(w, namespace, err, requestID)
 }
 
-// authenticate verifies the request's signature and resolves who made it.
+// authenticate verifies the request's signature and resolves who made it: the owner of a
+// long-term access key, or a role session whose token carries its own secret.
 func (s *Server) authenticate(ctx context.Context, r *http.Request, body []byte) (*authz.Caller, string, error) {
-	var owner iam.Caller
+	var (
+		owner   iam.Caller
+		session *sts.Session
+	)
+	token := r.Header.Get("X-Amz-Security-Token")
+	if token == "" {
+		token = r.URL.Query().Get("X-Amz-Security-Token")
+	}
+	invalidToken := &sigv4.Error{Code: "InvalidClientTokenId", Message: "The security token included in the request is invalid.", HTTPStatus: http.StatusForbidden}
 	v := *s.verifier
 	v.Lookup = func(ctx context.Context, id string) (string, error) {
+		if token != "" {
+			sess, err := s.sts.Sealer().Open(token)
+			if err != nil || sess.AccessKeyID != id {
+				return "", invalidToken
+			}
+			session = sess
+			return sess.SecretAccessKey, nil
+		}
 		secret, c, err := s.iam.LookupAccessKey(ctx, id)
 		if errors.Is(err, iam.ErrUnknownKey) {
 			return "", sigv4.ErrUnknownAccessKey
@@ -101,9 +119,11 @@ func (s *Server) authenticate(ctx context.Context, r *http.Request, body []byte)
 	if err != nil {
 		return nil, scopeService(r), err
 	}
-	if res.SessionToken != "" {
-		// Long-term keys carry no session token; temporary credentials arrive with STS.
-		return nil, res.Service, &sigv4.Error{Code: "InvalidClientTokenId", Message: "The security token included in the request is invalid.", HTTPStatus: http.StatusForbidden}
+	if session != nil {
+		if !s.cfg.Now().Before(session.Expires) {
+			return nil, res.Service, &sigv4.Error{Code: "ExpiredToken", Message: "The security token included in the request is expired", HTTPStatus: http.StatusForbidden}
+		}
+		return s.sessionCaller(r, res, session), res.Service, nil
 	}
 	if err := s.iam.NoteAccessKeyUse(ctx, res.AccessKeyID, res.Region, res.Service); err != nil {
 		s.log.Warn("recording an access key's last use", "err", err)
@@ -123,6 +143,17 @@ func (s *Server) authenticate(ctx context.Context, r *http.Request, body []byte)
 		}
 	}
 	return c, res.Service, nil
+}
+
+// sessionCaller is the caller a role session's credentials stand for.
+func (s *Server) sessionCaller(r *http.Request, res *sigv4.Result, sess *sts.Session) *authz.Caller {
+	p, _ := policy.ParsePrincipal(sess.ARN())
+	return &authz.Caller{
+		Principal: p, Account: sess.Account, UserID: sess.UserID(), Tags: sess.Tags,
+		AccessKeyID: sess.AccessKeyID, SessionPolicies: sess.Policies, TokenIssueTime: sess.IssuedAt,
+		SourceIdentity: sess.SourceIdentity, TransitiveTagKeys: sess.TransitiveKeys,
+		SourceIP: sourceAddr(r), SecureTransport: r.TLS != nil, Time: s.cfg.Now(), Region: res.Region,
+	}
 }
 
 // authError turns an authentication failure into the error AWS sends.

@@ -20,6 +20,7 @@ type testServer struct {
 	dir      string
 	endpoint string
 	root     aws.Credentials
+	srv      *Server
 	stop     func()
 }
 
@@ -31,13 +32,19 @@ const (
 // startServer runs a server in dir (a new temp dir when ""), stopped at the end of the test.
 func startServer(t *testing.T, dir string) *testServer {
 	t.Helper()
+	return startServerAt(t, dir, time.Now)
+}
+
+// startServerAt is startServer with a clock.
+func startServerAt(t *testing.T, dir string, now func() time.Time) *testServer {
+	t.Helper()
 	if dir == "" {
 		dir = t.TempDir()
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	srv, err := New(ctx, Config{
 		Addr: "127.0.0.1:0", DataDir: dir,
-		RootAccessKeyID: testRootKey, RootSecretAccessKey: testRootSecret,
+		RootAccessKeyID: testRootKey, RootSecretAccessKey: testRootSecret, Now: now,
 	})
 	if err != nil {
 		cancel()
@@ -50,7 +57,7 @@ func startServer(t *testing.T, dir string) *testServer {
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ctx) }()
 	ts := &testServer{
-		t: t, dir: dir, endpoint: "http://" + srv.Addr(),
+		t: t, dir: dir, endpoint: "http://" + srv.Addr(), srv: srv,
 		root: aws.Credentials{AccessKeyID: testRootKey, SecretAccessKey: testRootSecret},
 	}
 	var once bool

@@ -21,6 +21,7 @@ import (
 	"github.com/iamd-dev/iamd/internal/secretbox"
 	"github.com/iamd-dev/iamd/internal/sigv4"
 	"github.com/iamd-dev/iamd/internal/store/sqlite"
+	"github.com/iamd-dev/iamd/internal/sts"
 )
 
 // DefaultAccountID is the default account's id unless configured otherwise.
@@ -35,6 +36,7 @@ type Server struct {
 	log      *slog.Logger
 	store    docstore.Store
 	iam      *iam.Service
+	sts      *sts.Service
 	authz    *authz.Authorizer
 	iamAPI   *iamapi.API
 	stsAPI   *stsapi.API
@@ -74,7 +76,8 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	s.iam = iam.New(store, box, cfg.Now)
 	s.authz = authz.New(s.iam)
 	s.iamAPI = iamapi.New(s.iam, s.authz)
-	s.stsAPI = stsapi.New()
+	s.sts = sts.New(s.iam, s.authz, sts.NewSealer(box), cfg.Now)
+	s.stsAPI = stsapi.New(s.sts)
 	s.adminAPI = adminapi.New(s.iam, cfg.AccountID)
 	s.verifier = &sigv4.Verifier{Now: cfg.Now}
 	if err := s.bootstrap(ctx); err != nil {

@@ -1,0 +1,273 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"net/url"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
+	awsiam "github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	ststypes "github.com/aws/aws-sdk-go-v2/service/sts/types"
+
+	"github.com/iamd-dev/iamd/internal/awsclient"
+	"github.com/iamd-dev/iamd/internal/sigv4"
+)
+
+const (
+	mgmtAccount   = "123456789012" // the default account plays seed 002's management account
+	targetAccount = "111111111111"
+)
+
+// seed002 sets up seed 002: an instance role in the management account that root may
+// assume (standing in for EC2), and a role in the target account that trusts it, with an
+// ExternalId when externalID is set. It returns root credentials of the target account.
+func seed002(t *testing.T, ts *testServer, externalID string) aws.Credentials {
+	t.Helper()
+	ctx := context.Background()
+	key, err := ts.srv.iam.CreateAccount(ctx, targetAccount, "prod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	target := aws.Credentials{AccessKeyID: key.AccessKeyID, SecretAccessKey: key.SecretAccessKey}
+	mgmt := ts.iam(ts.root)
+	mustDo(t, func() error {
+		_, err := mgmt.CreateRole(ctx, &awsiam.CreateRoleInput{RoleName: aws.String("SeqeraPlatform-EC2-InstanceRole"),
+			AssumeRolePolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + mgmtAccount + `:root"},"Action":"sts:AssumeRole"}]}`)})
+		return err
+	})
+	mustDo(t, func() error {
+		_, err := mgmt.PutRolePolicy(ctx, &awsiam.PutRolePolicyInput{RoleName: aws.String("SeqeraPlatform-EC2-InstanceRole"), PolicyName: aws.String("assume"),
+			PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Sid":"AllowAssumeRoleInAccountA","Effect":"Allow","Action":"sts:AssumeRole","Resource":"arn:aws:iam::` + targetAccount + `:role/SeqeraPlatformRole-AccountA"}]}`)})
+		return err
+	})
+	condition := ""
+	if externalID != "" {
+		condition = `,"Condition":{"StringEquals":{"sts:ExternalId":"` + externalID + `"}}`
+	}
+	tc := ts.iam(target)
+	mustDo(t, func() error {
+		_, err := tc.CreateRole(ctx, &awsiam.CreateRoleInput{RoleName: aws.String("SeqeraPlatformRole-AccountA"),
+			AssumeRolePolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + mgmtAccount + `:role/SeqeraPlatform-EC2-InstanceRole"},"Action":"sts:AssumeRole"` + condition + `}]}`)})
+		return err
+	})
+	mustDo(t, func() error {
+		_, err := tc.PutRolePolicy(ctx, &awsiam.PutRolePolicyInput{RoleName: aws.String("SeqeraPlatformRole-AccountA"), PolicyName: aws.String("read"),
+			PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:ListRoles","Resource":"*"}]}`)})
+		return err
+	})
+	return target
+}
+
+func mustDo(t *testing.T, fn func() error) {
+	t.Helper()
+	if err := fn(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// instanceSession is a session of the management account's instance role.
+func instanceSession(t *testing.T, ts *testServer) aws.Credentials {
+	t.Helper()
+	out, err := ts.sts(ts.root).AssumeRole(context.Background(), &sts.AssumeRoleInput{
+		RoleArn: aws.String("arn:aws:iam::" + mgmtAccount + ":role/SeqeraPlatform-EC2-InstanceRole"), RoleSessionName: aws.String("i-0abc123")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := out.Credentials
+	return aws.Credentials{AccessKeyID: aws.ToString(c.AccessKeyId), SecretAccessKey: aws.ToString(c.SecretAccessKey), SessionToken: aws.ToString(c.SessionToken)}
+}
+
+func TestAssumeRoleAcrossAccounts(t *testing.T) {
+	ts := startServer(t, "")
+	ctx := context.Background()
+	seed002(t, ts, "")
+	inst := instanceSession(t, ts)
+
+	who, err := ts.sts(inst).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if aws.ToString(who.Arn) != "arn:aws:sts::123456789012:assumed-role/SeqeraPlatform-EC2-InstanceRole/i-0abc123" ||
+		!strings.HasPrefix(aws.ToString(who.UserId), "AROA") || !strings.HasSuffix(aws.ToString(who.UserId), ":i-0abc123") {
+		t.Fatalf("instance session identity %+v", who)
+	}
+
+	// The SDK's own provider chains the role: instance session -> target role.
+	cfg := ts.config(inst)
+	cfg.Credentials = aws.NewCredentialsCache(stscreds.NewAssumeRoleProvider(sts.NewFromConfig(cfg),
+		"arn:aws:iam::"+targetAccount+":role/SeqeraPlatformRole-AccountA", func(o *stscreds.AssumeRoleOptions) { o.RoleSessionName = "tower" }))
+	who, err = sts.NewFromConfig(cfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if aws.ToString(who.Arn) != "arn:aws:sts::"+targetAccount+":assumed-role/SeqeraPlatformRole-AccountA/tower" || aws.ToString(who.Account) != targetAccount {
+		t.Fatalf("chained identity %+v", who)
+	}
+	// The session may do what the target role's policy allows, and nothing more.
+	targetIAM := awsiam.NewFromConfig(cfg)
+	if _, err := targetIAM.ListRoles(ctx, &awsiam.ListRolesInput{}); err != nil {
+		t.Fatalf("ListRoles as the target session: %v", err)
+	}
+	_, err = targetIAM.CreateRole(ctx, &awsiam.CreateRoleInput{RoleName: aws.String("x"), AssumeRolePolicyDocument: aws.String(towerTrust)})
+	wantDenied(t, err, "User: arn:aws:sts::111111111111:assumed-role/SeqeraPlatformRole-AccountA/tower is not authorized to perform: iam:CreateRole on resource: arn:aws:iam::111111111111:role/x because no identity-based policy allows the iam:CreateRole action")
+
+	// Root of the management account is not named by the target's trust policy.
+	_, err = ts.sts(ts.root).AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String("arn:aws:iam::" + targetAccount + ":role/SeqeraPlatformRole-AccountA"), RoleSessionName: aws.String("x1")})
+	wantDenied(t, err, "User: arn:aws:iam::123456789012:root is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::111111111111:role/SeqeraPlatformRole-AccountA")
+	// A role that does not exist is refused the same way.
+	_, err = ts.sts(inst).AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String("arn:aws:iam::" + targetAccount + ":role/Nope"), RoleSessionName: aws.String("x1")})
+	apiError(t, err, "AccessDenied")
+}
+
+func TestAssumeRoleNeedsBothSidesAcrossAccounts(t *testing.T) {
+	ts := startServer(t, "")
+	ctx := context.Background()
+	seed002(t, ts, "")
+	// Without its own permission the instance role cannot assume the target, though the
+	// target trusts it.
+	if _, err := ts.iam(ts.root).DeleteRolePolicy(ctx, &awsiam.DeleteRolePolicyInput{RoleName: aws.String("SeqeraPlatform-EC2-InstanceRole"), PolicyName: aws.String("assume")}); err != nil {
+		t.Fatal(err)
+	}
+	inst := instanceSession(t, ts)
+	_, err := ts.sts(inst).AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String("arn:aws:iam::" + targetAccount + ":role/SeqeraPlatformRole-AccountA"), RoleSessionName: aws.String("tower")})
+	apiError(t, err, "AccessDenied")
+}
+
+func TestAssumeRoleExternalID(t *testing.T) {
+	ts := startServer(t, "")
+	ctx := context.Background()
+	seed002(t, ts, "workspace-a-7f3e")
+	inst := instanceSession(t, ts)
+	in := func(id *string) *sts.AssumeRoleInput {
+		return &sts.AssumeRoleInput{RoleArn: aws.String("arn:aws:iam::" + targetAccount + ":role/SeqeraPlatformRole-AccountA"), RoleSessionName: aws.String("tower"), ExternalId: id}
+	}
+	_, err := ts.sts(inst).AssumeRole(ctx, in(nil))
+	apiError(t, err, "AccessDenied")
+	_, err = ts.sts(inst).AssumeRole(ctx, in(aws.String("workspace-b-0000")))
+	apiError(t, err, "AccessDenied")
+	if _, err := ts.sts(inst).AssumeRole(ctx, in(aws.String("workspace-a-7f3e"))); err != nil {
+		t.Fatalf("with the right ExternalId: %v", err)
+	}
+}
+
+func TestSessionLifecycle(t *testing.T) {
+	var now atomic.Int64
+	now.Store(time.Now().Unix())
+	clock := func() time.Time { return time.Unix(now.Load(), 0) }
+	dir := t.TempDir()
+	ts := startServerAt(t, dir, clock)
+	ctx := context.Background()
+	seed002(t, ts, "")
+	inst := instanceSession(t, ts)
+	mgmt := ts.iam(ts.root)
+
+	// A change to the role's policies applies to the live session at its next call.
+	_, err := ts.iam(inst).ListRoles(ctx, &awsiam.ListRolesInput{})
+	apiError(t, err, "AccessDenied")
+	mustDo(t, func() error {
+		_, err := mgmt.PutRolePolicy(ctx, &awsiam.PutRolePolicyInput{RoleName: aws.String("SeqeraPlatform-EC2-InstanceRole"), PolicyName: aws.String("list"),
+			PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:ListRoles","Resource":"*"}]}`)})
+		return err
+	})
+	if _, err := ts.iam(inst).ListRoles(ctx, &awsiam.ListRolesInput{}); err != nil {
+		t.Fatalf("after the policy change: %v", err)
+	}
+
+	// Sessions survive a restart: the token carries them.
+	ts.stop()
+	ts = startServerAt(t, dir, clock)
+	if _, err := ts.iam(inst).ListRoles(ctx, &awsiam.ListRolesInput{}); err != nil {
+		t.Fatalf("after a restart: %v", err)
+	}
+
+	// A changed token is refused.
+	bad := inst
+	bad.SessionToken = inst.SessionToken[:len(inst.SessionToken)-4] + "AAAA"
+	_, err = ts.sts(bad).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	apiError(t, err, "InvalidClientTokenId")
+
+	// After its expiry (one hour by default) the session fails with ExpiredToken. The
+	// request is signed at the server's clock, so that only the token is out of date.
+	now.Add(3601)
+	client := awsclient.New(awsclient.Config{Endpoint: ts.endpoint, Region: "us-east-1", Credentials: sigv4.Credentials{
+		AccessKeyID: inst.AccessKeyID, SecretAccessKey: inst.SecretAccessKey, SessionToken: inst.SessionToken}}, 1)
+	client.Now = clock
+	_, err = client.Query(ctx, "sts", url.Values{"Action": {"GetCallerIdentity"}, "Version": {"2011-06-15"}})
+	var ae *awsclient.Error
+	if !errors.As(err, &ae) || ae.Code != "ExpiredToken" || ae.Status != 403 {
+		t.Fatalf("expired session: %v", err)
+	}
+	now.Add(-3602)
+	if _, err := client.Query(ctx, "sts", url.Values{"Action": {"GetCallerIdentity"}, "Version": {"2011-06-15"}}); err != nil {
+		t.Fatalf("the same request before expiry: %v", err)
+	}
+}
+
+func TestSessionPolicyAndChainingLimits(t *testing.T) {
+	ts := startServer(t, "")
+	ctx := context.Background()
+	seed002(t, ts, "")
+	inst := instanceSession(t, ts)
+	target := "arn:aws:iam::" + targetAccount + ":role/SeqeraPlatformRole-AccountA"
+
+	// Role chaining is limited to one hour.
+	_, err := ts.sts(inst).AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String(target), RoleSessionName: aws.String("long"), DurationSeconds: aws.Int32(7200)})
+	ae := apiError(t, err, "ValidationError")
+	if !strings.Contains(ae.ErrorMessage(), "role chaining") {
+		t.Fatalf("chained duration: %s", ae.ErrorMessage())
+	}
+
+	// A session policy that allows nothing the role needs leaves the session without it.
+	out, err := ts.sts(inst).AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String(target), RoleSessionName: aws.String("narrow"),
+		Policy: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:GetRole","Resource":"*"}]}`),
+		Tags:   []ststypes.Tag{{Key: aws.String("team"), Value: aws.String("hpc")}}})
+	if ae := apiError(t, err, "AccessDenied"); !strings.Contains(ae.ErrorMessage(), "sts:TagSession") {
+		t.Fatalf("tags without sts:TagSession: %s", ae.ErrorMessage())
+	}
+	out, err = ts.sts(inst).AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String(target), RoleSessionName: aws.String("narrow"),
+		Policy: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:GetRole","Resource":"*"}]}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.PackedPolicySize == nil {
+		t.Fatal("no PackedPolicySize for a session policy")
+	}
+	c := out.Credentials
+	narrow := aws.Credentials{AccessKeyID: aws.ToString(c.AccessKeyId), SecretAccessKey: aws.ToString(c.SecretAccessKey), SessionToken: aws.ToString(c.SessionToken)}
+	_, err = ts.iam(narrow).ListRoles(ctx, &awsiam.ListRolesInput{})
+	wantDenied(t, err, "User: arn:aws:sts::111111111111:assumed-role/SeqeraPlatformRole-AccountA/narrow is not authorized to perform: iam:ListRoles on resource: arn:aws:iam::111111111111:role/ because no session policy allows the iam:ListRoles action")
+}
+
+func TestDeletedRoleEndsItsSessions(t *testing.T) {
+	ts := startServer(t, "")
+	ctx := context.Background()
+	seed002(t, ts, "")
+	mgmt := ts.iam(ts.root)
+	mustDo(t, func() error {
+		_, err := mgmt.PutRolePolicy(ctx, &awsiam.PutRolePolicyInput{RoleName: aws.String("SeqeraPlatform-EC2-InstanceRole"), PolicyName: aws.String("list"),
+			PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:ListRoles","Resource":"*"}]}`)})
+		return err
+	})
+	inst := instanceSession(t, ts)
+	if _, err := ts.iam(inst).ListRoles(ctx, &awsiam.ListRolesInput{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"assume", "list"} {
+		mustDo(t, func() error {
+			_, err := mgmt.DeleteRolePolicy(ctx, &awsiam.DeleteRolePolicyInput{RoleName: aws.String("SeqeraPlatform-EC2-InstanceRole"), PolicyName: aws.String(p)})
+			return err
+		})
+	}
+	mustDo(t, func() error {
+		_, err := mgmt.DeleteRole(ctx, &awsiam.DeleteRoleInput{RoleName: aws.String("SeqeraPlatform-EC2-InstanceRole")})
+		return err
+	})
+	_, err := ts.iam(inst).ListRoles(ctx, &awsiam.ListRolesInput{})
+	apiError(t, err, "AccessDenied")
+}

@@ -1,0 +1,275 @@
+package sts
+
+import (
+	"context"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/iamd-dev/iamd/internal/arn"
+	"github.com/iamd-dev/iamd/internal/authz"
+	"github.com/iamd-dev/iamd/internal/awserr"
+	"github.com/iamd-dev/iamd/internal/iam"
+	"github.com/iamd-dev/iamd/internal/policy"
+)
+
+// Limits of AssumeRole (STS API reference).
+const (
+	minDuration      = 900
+	defaultDuration  = 3600
+	chainedMax       = 3600
+	maxPackedPolicy  = 2048 // plaintext session policy characters
+	maxSessionTags   = 50
+	maxPolicyARNs    = 10
+	accessKeyIDChars = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+)
+
+var sessionNamePattern = regexp.MustCompile(`^[\w+=,.@-]*$`)
+
+// Service issues sessions.
+type Service struct {
+	iam    *iam.Service
+	authz  *authz.Authorizer
+	sealer *Sealer
+	now    func() time.Time
+}
+
+// New makes the service.
+func New(svc *iam.Service, az *authz.Authorizer, sealer *Sealer, now func() time.Time) *Service {
+	return &Service{iam: svc, authz: az, sealer: sealer, now: now}
+}
+
+// Sealer returns the token sealer, for authentication.
+func (s *Service) Sealer() *Sealer { return s.sealer }
+
+// AssumeRoleInput is AssumeRole's parameters.
+type AssumeRoleInput struct {
+	RoleARN           string
+	SessionName       string
+	DurationSeconds   int // 0 for the default
+	ExternalID        *string
+	Policy            string
+	PolicyARNs        []string
+	Tags              []iam.Tag
+	TransitiveTagKeys []string
+	SourceIdentity    string
+}
+
+// Credentials are a new session's credentials.
+type Credentials struct {
+	AccessKeyID     string
+	SecretAccessKey string
+	SessionToken    string
+	Expiration      time.Time
+}
+
+// AssumeRoleOutput is AssumeRole's result.
+type AssumeRoleOutput struct {
+	Credentials      Credentials
+	AssumedRoleID    string
+	AssumedRoleARN   string
+	PackedPolicySize int // percent of the packed limit, when a policy or tags were passed
+	SourceIdentity   string
+}
+
+// AssumeRole issues a session of a role to the caller, when the role's trust policy and the
+// caller's own policies allow it (both, across accounts), as AWS decides it.
+func (s *Service) AssumeRole(ctx context.Context, caller *authz.Caller, in AssumeRoleInput) (*AssumeRoleOutput, error) {
+	if err := checkAssumeRole(&in); err != nil {
+		return nil, err
+	}
+	a, err := arn.Parse(in.RoleARN)
+	if err != nil || a.Service != "iam" || !strings.HasPrefix(a.Resource, "role/") {
+		return nil, awserr.ValidationError("%s is invalid", in.RoleARN)
+	}
+	roleName := a.Resource[strings.LastIndexByte(a.Resource, '/')+1:]
+	denied := awserr.AccessDenied("User: " + caller.Principal.ID + " is not authorized to perform: sts:AssumeRole on resource: " + in.RoleARN)
+	role, err := s.iam.GetRole(ctx, a.Account, roleName)
+	if err != nil {
+		if e, ok := awserr.As(err); ok && e.Code == "NoSuchEntity" {
+			return nil, denied // AWS does not tell callers which roles exist
+		}
+		return nil, err
+	}
+	if role.ARN() != in.RoleARN {
+		return nil, denied // the path in the ARN must be the role's
+	}
+	trust, err := policy.Parse([]byte(role.AssumeRolePolicy), policy.Trust)
+	if err != nil {
+		return nil, err
+	}
+	trust.Name = "trust policy of " + role.ARN()
+
+	var rc policy.Context
+	if in.ExternalID != nil {
+		rc.Set("sts:ExternalId", *in.ExternalID)
+	}
+	rc.Set("sts:RoleSessionName", in.SessionName)
+	if in.SourceIdentity != "" {
+		rc.Set("sts:SourceIdentity", in.SourceIdentity)
+	}
+	if len(in.Tags) > 0 {
+		keys := make([]string, 0, len(in.Tags))
+		for _, t := range in.Tags {
+			rc.Set("aws:RequestTag/"+t.Key, t.Value)
+			keys = append(keys, t.Key)
+		}
+		rc.Set("aws:TagKeys", keys...)
+	}
+	if len(in.TransitiveTagKeys) > 0 {
+		rc.Set("sts:TransitiveTagKeys", in.TransitiveTagKeys...)
+	}
+	actions := []string{"sts:AssumeRole"}
+	if len(in.Tags) > 0 {
+		actions = append(actions, "sts:TagSession")
+	}
+	if in.SourceIdentity != "" {
+		actions = append(actions, "sts:SetSourceIdentity")
+	}
+	for _, action := range actions {
+		d, err := s.authz.Decide(ctx, caller, authz.Request{Action: action, Resource: role.ARN(), Context: rc,
+			ResourcePolicy: trust, ResourceAccount: role.Account})
+		if err != nil {
+			return nil, err
+		}
+		if d.Result != policy.Allowed {
+			return nil, awserr.AccessDenied("User: " + caller.Principal.ID + " is not authorized to perform: " + action + " on resource: " + in.RoleARN)
+		}
+	}
+
+	chained := caller.Principal.Kind == policy.AssumedRole
+	duration := in.DurationSeconds
+	if duration == 0 {
+		duration = defaultDuration
+	}
+	switch {
+	case chained && duration > chainedMax:
+		return nil, awserr.ValidationError("The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.")
+	case duration > role.MaxSessionDuration:
+		return nil, awserr.ValidationError("The requested DurationSeconds exceeds the MaxSessionDuration set for this role.")
+	}
+	if caller.SourceIdentity != "" {
+		if in.SourceIdentity != "" && in.SourceIdentity != caller.SourceIdentity {
+			return nil, awserr.AccessDenied("User: " + caller.Principal.ID + " is not authorized to perform: sts:SetSourceIdentity on resource: " + in.RoleARN + ": the source identity cannot change along a role chain")
+		}
+		in.SourceIdentity = caller.SourceIdentity
+	}
+	policies, err := s.sessionPolicies(ctx, role.Account, in)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now().UTC().Truncate(time.Second)
+	sess := &Session{
+		AccessKeyID: "ASIA" + random(accessKeyIDChars, 16), SecretAccessKey: random(secretChars, 40),
+		Account: role.Account, RoleName: role.Name, RoleID: role.ID, RolePath: role.Path, SessionName: in.SessionName,
+		SourceIdentity: in.SourceIdentity, Tags: sessionTags(caller, in), TransitiveKeys: transitiveKeys(caller, in),
+		Policies: policies, IssuedAt: now, Expires: now.Add(time.Duration(duration) * time.Second), Chained: chained,
+	}
+	token, err := s.sealer.Seal(sess)
+	if err != nil {
+		return nil, err
+	}
+	out := &AssumeRoleOutput{
+		Credentials:    Credentials{AccessKeyID: sess.AccessKeyID, SecretAccessKey: sess.SecretAccessKey, SessionToken: token, Expiration: sess.Expires},
+		AssumedRoleID:  sess.UserID(),
+		AssumedRoleARN: sess.ARN(),
+		SourceIdentity: sess.SourceIdentity,
+	}
+	if in.Policy != "" || len(in.PolicyARNs) > 0 || len(in.Tags) > 0 {
+		out.PackedPolicySize = packedPercent(in)
+	}
+	return out, nil
+}
+
+// sessionTags are the new session's tags: those the calling session passes on as
+// transitive, and the request's.
+func sessionTags(caller *authz.Caller, in AssumeRoleInput) map[string]string {
+	tags := map[string]string{}
+	for _, k := range caller.TransitiveTagKeys {
+		if v, ok := caller.Tags[k]; ok {
+			tags[k] = v
+		}
+	}
+	for _, t := range in.Tags {
+		tags[t.Key] = t.Value
+	}
+	if len(tags) == 0 {
+		return nil
+	}
+	return tags
+}
+
+// sessionPolicies gathers the session policy documents: the inline Policy and the
+// documents of the managed PolicyArns (in the role's account).
+func (s *Service) sessionPolicies(ctx context.Context, account string, in AssumeRoleInput) ([]string, error) {
+	var docs []string
+	if in.Policy != "" {
+		if _, err := policy.Parse([]byte(in.Policy), policy.Session); err != nil {
+			if pe, ok := err.(*policy.Error); ok {
+				return nil, awserr.MalformedPolicyDocument(pe.Message)
+			}
+			return nil, awserr.MalformedPolicyDocument("Syntax errors in policy.")
+		}
+		docs = append(docs, in.Policy)
+	}
+	for _, a := range in.PolicyARNs {
+		doc, err := s.iam.PolicyDocument(ctx, account, a)
+		if err != nil {
+			return nil, err
+		}
+		docs = append(docs, doc)
+	}
+	return docs, nil
+}
+
+func checkAssumeRole(in *AssumeRoleInput) error {
+	switch n := len(in.SessionName); {
+	case n < 2 || n > 64:
+		return constraint(in.SessionName, "roleSessionName", "Member must have length less than or equal to 64")
+	case !sessionNamePattern.MatchString(in.SessionName):
+		return constraint(in.SessionName, "roleSessionName", `Member must satisfy regular expression pattern: [\w+=,.@-]*`)
+	case len(in.RoleARN) < 20 || len(in.RoleARN) > 2048:
+		return constraint(in.RoleARN, "roleArn", "Member must have length greater than or equal to 20")
+	case in.DurationSeconds != 0 && in.DurationSeconds < minDuration:
+		return constraint(strconv.Itoa(in.DurationSeconds), "durationSeconds", "Member must have value greater than or equal to 900")
+	case in.DurationSeconds > 43200:
+		return constraint(strconv.Itoa(in.DurationSeconds), "durationSeconds", "Member must have value less than or equal to 43200")
+	case in.ExternalID != nil && (len(*in.ExternalID) < 2 || len(*in.ExternalID) > 1224):
+		return constraint(*in.ExternalID, "externalId", "Member must have length greater than or equal to 2")
+	case len(in.Tags) > maxSessionTags:
+		return constraint("", "tags", "Member must have length less than or equal to 50")
+	case len(in.PolicyARNs) > maxPolicyARNs:
+		return constraint("", "policyArns", "Member must have length less than or equal to 10")
+	case len(in.Policy) > maxPackedPolicy:
+		return awserr.New(400, "PackedPolicyTooLarge", "Packed size of consumed policies exceeds 100%% of limit.")
+	}
+	return nil
+}
+
+func constraint(value, member, rule string) *awserr.Error {
+	return awserr.ValidationError("1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: %s", value, member, rule)
+}
+
+// packedPercent estimates how close the packed session policies and tags come to AWS's
+// limit, as a percentage.
+func packedPercent(in AssumeRoleInput) int {
+	n := len(in.Policy) + 64*len(in.PolicyARNs)
+	for _, t := range in.Tags {
+		n += len(t.Key) + len(t.Value)
+	}
+	return min(100, (n*100+maxPackedPolicy-1)/maxPackedPolicy)
+}
+
+// transitiveKeys are the new session's transitive tag keys: the caller's, which stay
+// transitive along the chain, and the request's.
+func transitiveKeys(caller *authz.Caller, in AssumeRoleInput) []string {
+	keys := append([]string(nil), caller.TransitiveTagKeys...)
+	for _, k := range in.TransitiveTagKeys {
+		if !slices.Contains(keys, k) {
+			keys = append(keys, k)
+		}
+	}
+	return keys
+}
