@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/xml"
 	"fmt"
 	"net/url"
 	"sort"
@@ -19,6 +20,7 @@ const benchTrustPolicy = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow"
 func Ops(c *awsclient.Client) map[string]Op {
 	suffix := randomSuffix()
 	roleName := "iamd-bench-" + suffix
+	var roleARN string
 	createRole := func(ctx context.Context, name string) error {
 		_, err := c.Query(ctx, "iam", url.Values{"Action": {"CreateRole"}, "Version": {"2010-05-08"},
 			"RoleName": {name}, "AssumeRolePolicyDocument": {benchTrustPolicy}})
@@ -51,7 +53,37 @@ func Ops(c *awsclient.Client) map[string]Op {
 	getRole.Run = call("iam", "GetRole", "RoleName", roleName)
 	listRoles := withRole
 	listRoles.Run = call("iam", "ListRoles")
+	assumeRole := Op{
+		// The role trusts the caller itself, whoever it is.
+		Setup: func(ctx context.Context) error {
+			body, err := c.Query(ctx, "sts", url.Values{"Action": {"GetCallerIdentity"}, "Version": {"2011-06-15"}})
+			if err != nil {
+				return err
+			}
+			var who struct {
+				Arn string `xml:"GetCallerIdentityResult>Arn"`
+			}
+			if err := xml.Unmarshal(body, &who); err != nil {
+				return err
+			}
+			trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"` + who.Arn + `"},"Action":"sts:AssumeRole"}]}`
+			_, err = c.Query(ctx, "iam", url.Values{"Action": {"CreateRole"}, "Version": {"2010-05-08"},
+				"RoleName": {roleName}, "AssumeRolePolicyDocument": {trust}})
+			if err != nil {
+				return err
+			}
+			roleARN, err = roleArnOf(ctx, c, roleName)
+			return err
+		},
+		Run: func(ctx context.Context, w, i int) error {
+			_, err := c.Query(ctx, "sts", url.Values{"Action": {"AssumeRole"}, "Version": {"2011-06-15"},
+				"RoleArn": {roleARN}, "RoleSessionName": {"bench-" + strconv.Itoa(w) + "-" + strconv.Itoa(i)}})
+			return err
+		},
+		Teardown: func(ctx context.Context) error { return deleteRole(ctx, roleName) },
+	}
 	return map[string]Op{
+		"assume-role":         assumeRole,
 		"get-caller-identity": {Run: call("sts", "GetCallerIdentity")},
 		"get-user":            {Run: call("iam", "GetUser")},
 		"get-role":            getRole,
@@ -85,4 +117,17 @@ func randomSuffix() string {
 		panic(fmt.Sprint("crypto/rand: ", err))
 	}
 	return hex.EncodeToString(b[:])
+}
+
+// roleArnOf reads a role's ARN.
+func roleArnOf(ctx context.Context, c *awsclient.Client, name string) (string, error) {
+	body, err := c.Query(ctx, "iam", url.Values{"Action": {"GetRole"}, "Version": {"2010-05-08"}, "RoleName": {name}})
+	if err != nil {
+		return "", err
+	}
+	var r struct {
+		Arn string `xml:"GetRoleResult>Role>Arn"`
+	}
+	err = xml.Unmarshal(body, &r)
+	return r.Arn, err
 }

@@ -26,7 +26,7 @@ DATA="$E2E_TMP/data"
 
 start_iamd() {
   IAMD_ROOT_ACCESS_KEY_ID=$AWS_ACCESS_KEY_ID IAMD_ROOT_SECRET_ACCESS_KEY=$AWS_SECRET_ACCESS_KEY \
-    "$IAMD_BIN" serve --addr "127.0.0.1:$PORT" --data "$DATA" --audit "$E2E_TMP/audit.log" 2>>"$E2E_TMP/iamd.log" &
+    "$IAMD_BIN" serve --addr "127.0.0.1:$PORT" --data "$DATA" --audit "$E2E_TMP/audit.log" ${IAMD_ARGS:-} 2>>"$E2E_TMP/iamd.log" &
   IAMD_PID=$!
   for _ in $(seq 1 100); do
     if python3 -c "import urllib.request,sys; urllib.request.urlopen('$AWS_ENDPOINT_URL/healthz', timeout=1)" 2>/dev/null; then return 0; fi
