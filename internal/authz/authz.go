@@ -25,7 +25,10 @@ type Caller struct {
 	UserName  string // for users
 	Tags      map[string]string
 
-	// For role sessions: the access key (sessions with the same name differ by their
+	// SessionKind is "" for long-term keys and role sessions, "user" for GetSessionToken and
+	// "federated-user" for GetFederationToken credentials.
+	SessionKind string
+	// For sessions: the access key (sessions with the same name differ by their
 	// policies), the session policies, and when the session was issued.
 	AccessKeyID     string
 	SessionPolicies []string
@@ -84,6 +87,8 @@ type Authorizer struct {
 	mu    sync.Mutex
 	cache map[string]*compiled // by caller ARN and, for sessions, access key
 }
+
+const allowAll = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`
 
 // maxCached bounds the compiled-policy cache.
 const maxCached = 10000
@@ -175,6 +180,13 @@ func (a *Authorizer) build(ctx context.Context, c *Caller) (*policy.Set, error) 
 		pp, err = a.iam.UserPolicies(ctx, c.Account, c.UserName)
 	case policy.AssumedRole:
 		pp, err = a.iam.RolePolicies(ctx, c.Account, c.Principal.Name)
+	case policy.FederatedUser:
+		if c.UserName == "" {
+			// The root user's federated users: everything, within the session policies.
+			pp.Identity = []iam.NamedPolicy{{Name: "root", Document: allowAll}}
+		} else {
+			pp, err = a.iam.UserPolicies(ctx, c.Account, c.UserName)
+		}
 	default:
 		return &policy.Set{}, nil
 	}

@@ -151,3 +151,12 @@ func (s *Service) LookupAccessKey(ctx context.Context, id string) (secret string
 	})
 	return secret, caller, err
 }
+
+// AccessKeyAccount returns the account of a long-term access key (active or not).
+func (s *Service) AccessKeyAccount(ctx context.Context, id string) (string, error) {
+	var k AccessKey
+	err := s.view(ctx, func(tx docstore.Tx) error {
+		return tx.Get(docstore.Key{Collection: colAccessKey, ID: id}, &k)
+	})
+	return k.Account, err
+}

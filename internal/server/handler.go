@@ -47,6 +47,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ev.Caller = caller.Principal.ID
+	if err := sessionLimits(caller, service, r, body); err != nil {
+		s.fail(w, &ev, namespaceFor(service), err, requestID)
+		return
+	}
 	q, err := awsquery.Parse(r, body)
 	if err != nil {
 		s.fail(w, &ev, namespaceFor(service), awserr.New(http.StatusBadRequest, "MalformedQueryString", "The query string is malformed."), requestID)
@@ -145,11 +149,12 @@ func (s *Server) authenticate(ctx context.Context, r *http.Request, body []byte)
 	return c, res.Service, nil
 }
 
-// sessionCaller is the caller a role session's credentials stand for.
+// sessionCaller is the caller a session's credentials stand for.
 func (s *Server) sessionCaller(r *http.Request, res *sigv4.Result, sess *sts.Session) *authz.Caller {
 	p, _ := policy.ParsePrincipal(sess.ARN())
 	return &authz.Caller{
-		Principal: p, Account: sess.Account, UserID: sess.UserID(), Tags: sess.Tags,
+		Principal: p, Account: sess.Account, UserID: sess.UserID(), Tags: sess.Tags, UserName: sess.UserName,
+		SessionKind: sess.Kind,
 		AccessKeyID: sess.AccessKeyID, SessionPolicies: sess.Policies, TokenIssueTime: sess.IssuedAt,
 		SourceIdentity: sess.SourceIdentity, TransitiveTagKeys: sess.TransitiveKeys,
 		SourceIP: sourceAddr(r), SecureTransport: r.TLS != nil, Time: s.cfg.Now(), Region: res.Region,
@@ -203,4 +208,26 @@ func sourceAddr(r *http.Request) string {
 		return r.RemoteAddr
 	}
 	return host
+}
+
+// sessionLimits applies what AWS documents for credentials from GetSessionToken and
+// GetFederationToken: no IAM calls (iamd has no MFA), and of STS only AssumeRole (user
+// sessions) and GetCallerIdentity.
+func sessionLimits(c *authz.Caller, service string, r *http.Request, body []byte) *awserr.Error {
+	if c.SessionKind != sts.KindUser && c.SessionKind != sts.KindFederatedUser {
+		return nil
+	}
+	q, err := awsquery.Parse(r, body)
+	if err != nil {
+		return nil
+	}
+	allowed := service != "iam" && service != "iamd"
+	if service == "sts" {
+		allowed = q.Action == "GetCallerIdentity" || (q.Action == "AssumeRole" && c.SessionKind == sts.KindUser)
+	}
+	if allowed {
+		return nil
+	}
+	return awserr.AccessDenied("User: " + c.Principal.ID + " is not authorized to perform: " + service + ":" + q.Action +
+		" with temporary credentials from " + map[string]string{sts.KindUser: "GetSessionToken", sts.KindFederatedUser: "GetFederationToken"}[c.SessionKind])
 }

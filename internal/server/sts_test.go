@@ -271,3 +271,53 @@ func TestDeletedRoleEndsItsSessions(t *testing.T) {
 	_, err := ts.iam(inst).ListRoles(ctx, &awsiam.ListRolesInput{})
 	apiError(t, err, "AccessDenied")
 }
+
+func TestSessionAndFederationTokens(t *testing.T) {
+	ts := startServer(t, "")
+	ctx := context.Background()
+	root := ts.iam(ts.root)
+	bob := userWithKey(t, ts, "bob", "")
+	mustDo(t, func() error {
+		_, err := root.PutUserPolicy(ctx, &awsiam.PutUserPolicyInput{UserName: aws.String("bob"), PolicyName: aws.String("p"),
+			PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["sts:GetFederationToken","sts:GetAccessKeyInfo","iam:ListRoles"],"Resource":"*"}]}`)})
+		return err
+	})
+	// GetSessionToken: the user's own identity, no IAM calls.
+	st, err := ts.sts(bob).GetSessionToken(ctx, &sts.GetSessionTokenInput{DurationSeconds: aws.Int32(900)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	userSession := aws.Credentials{AccessKeyID: aws.ToString(st.Credentials.AccessKeyId), SecretAccessKey: aws.ToString(st.Credentials.SecretAccessKey), SessionToken: aws.ToString(st.Credentials.SessionToken)}
+	who, err := ts.sts(userSession).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	if err != nil || aws.ToString(who.Arn) != "arn:aws:iam::123456789012:user/bob" {
+		t.Fatalf("GetSessionToken identity: %v %v", who, err)
+	}
+	_, err = ts.iam(userSession).ListRoles(ctx, &awsiam.ListRolesInput{})
+	apiError(t, err, "AccessDenied")
+
+	// GetFederationToken: the user's permissions within the session policy.
+	ft, err := ts.sts(bob).GetFederationToken(ctx, &sts.GetFederationTokenInput{Name: aws.String("alice"),
+		Policy: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:GetCallerIdentity","Resource":"*"}]}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if aws.ToString(ft.FederatedUser.Arn) != "arn:aws:sts::123456789012:federated-user/alice" || aws.ToString(ft.FederatedUser.FederatedUserId) != "123456789012:alice" {
+		t.Fatalf("federated user %+v", ft.FederatedUser)
+	}
+	fed := aws.Credentials{AccessKeyID: aws.ToString(ft.Credentials.AccessKeyId), SecretAccessKey: aws.ToString(ft.Credentials.SecretAccessKey), SessionToken: aws.ToString(ft.Credentials.SessionToken)}
+	who, err = ts.sts(fed).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	if err != nil || aws.ToString(who.Arn) != "arn:aws:sts::123456789012:federated-user/alice" {
+		t.Fatalf("federated identity: %v %v", who, err)
+	}
+
+	// GetAccessKeyInfo names the account of long-term and session keys.
+	for _, id := range []string{bob.AccessKeyID, userSession.AccessKeyID, fed.AccessKeyID} {
+		info, err := ts.sts(bob).GetAccessKeyInfo(ctx, &sts.GetAccessKeyInfoInput{AccessKeyId: aws.String(id)})
+		if err != nil || aws.ToString(info.Account) != "123456789012" {
+			t.Fatalf("GetAccessKeyInfo(%s): %v %v", id, info, err)
+		}
+	}
+	carol := userWithKey(t, ts, "carol", "")
+	_, err = ts.sts(carol).GetAccessKeyInfo(ctx, &sts.GetAccessKeyInfoInput{AccessKeyId: aws.String(bob.AccessKeyID)})
+	apiError(t, err, "AccessDenied")
+}

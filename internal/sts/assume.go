@@ -162,7 +162,7 @@ func (s *Service) AssumeRole(ctx context.Context, caller *authz.Caller, in Assum
 	}
 	now := s.now().UTC().Truncate(time.Second)
 	sess := &Session{
-		AccessKeyID: "ASIA" + random(accessKeyIDChars, 16), SecretAccessKey: random(secretChars, 40),
+		AccessKeyID: sessionKeyID(role.Account), SecretAccessKey: random(secretChars, 40),
 		Account: role.Account, RoleName: role.Name, RoleID: role.ID, RolePath: role.Path, SessionName: in.SessionName,
 		SourceIdentity: in.SourceIdentity, Tags: sessionTags(caller, in), TransitiveKeys: transitiveKeys(caller, in),
 		Policies: policies, IssuedAt: now, Expires: now.Add(time.Duration(duration) * time.Second), Chained: chained,

@@ -9,8 +9,20 @@ import (
 	"github.com/iamd-dev/iamd/internal/secretbox"
 )
 
+// Kinds of sessions.
+const (
+	KindRole          = ""               // AssumeRole
+	KindUser          = "user"           // GetSessionToken of a user or root user
+	KindFederatedUser = "federated-user" // GetFederationToken
+)
+
 // Session is what a session token carries.
 type Session struct {
+	Kind            string            `json:"kd,omitempty"`
+	UserName        string            `json:"un,omitempty"` // the IAM user of user and federated sessions ("" for root)
+	UserARN         string            `json:"ua,omitempty"`
+	UserIDValue     string            `json:"ui,omitempty"`
+	FederatedName   string            `json:"fn,omitempty"`
 	AccessKeyID     string            `json:"k"`
 	SecretAccessKey string            `json:"s"`
 	Account         string            `json:"a"`  // the role's account
@@ -27,8 +39,15 @@ type Session struct {
 	Chained         bool              `json:"c,omitempty"` // assumed with a role session's credentials
 }
 
-// ARN is the session's assumed-role ARN.
+// ARN is the session's principal: the assumed-role ARN, the user's own ARN for a
+// GetSessionToken session, or the federated user's ARN.
 func (s *Session) ARN() string {
+	switch s.Kind {
+	case KindUser:
+		return s.UserARN
+	case KindFederatedUser:
+		return "arn:aws:sts::" + s.Account + ":federated-user/" + s.FederatedName
+	}
 	return "arn:aws:sts::" + s.Account + ":assumed-role/" + s.RoleName + "/" + s.SessionName
 }
 
@@ -37,8 +56,17 @@ func (s *Session) RoleARN() string {
 	return "arn:aws:iam::" + s.Account + ":role" + s.RolePath + s.RoleName
 }
 
-// UserID is aws:userid of the session: the role's id and the session name.
-func (s *Session) UserID() string { return s.RoleID + ":" + s.SessionName }
+// UserID is aws:userid of the session: the role's id and the session name for a role
+// session, the user's id for a user session, ACCOUNT:NAME for a federated user.
+func (s *Session) UserID() string {
+	switch s.Kind {
+	case KindUser:
+		return s.UserIDValue
+	case KindFederatedUser:
+		return s.Account + ":" + s.FederatedName
+	}
+	return s.RoleID + ":" + s.SessionName
+}
 
 // tokenContext binds sealed tokens to their purpose.
 const tokenContext = "iamd-sts-session-v1"

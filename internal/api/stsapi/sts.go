@@ -59,6 +59,12 @@ func (a *API) Serve(ctx context.Context, w http.ResponseWriter, q *awsquery.Requ
 	case "AssumeRole":
 		resource = q.Get("RoleArn")
 		out, err = a.assumeRole(ctx, q, caller)
+	case "GetSessionToken":
+		out, err = a.getSessionToken(ctx, q, caller)
+	case "GetFederationToken":
+		out, err = a.getFederationToken(ctx, q, caller)
+	case "GetAccessKeyInfo":
+		out, err = a.getAccessKeyInfo(ctx, q, caller)
 	case "":
 		err = awserr.New(http.StatusBadRequest, "MissingAction", "Missing Action")
 	default:
@@ -87,12 +93,11 @@ func (a *API) assumeRole(ctx context.Context, q *awsquery.Request, caller *authz
 		id := q.Get("ExternalId")
 		in.ExternalID = &id
 	}
-	if n, ok, err := q.Int("DurationSeconds"); ok {
-		if err != nil {
-			return nil, awserr.ValidationError("1 validation error detected: Value '%s' at 'durationSeconds' failed to satisfy constraint: Member must be a number", q.Get("DurationSeconds"))
-		}
-		in.DurationSeconds = n
+	d, err := durationOf(q)
+	if err != nil {
+		return nil, err
 	}
+	in.DurationSeconds = d
 	for _, m := range q.Structs("PolicyArns") {
 		in.PolicyARNs = append(in.PolicyARNs, m["arn"])
 	}
@@ -106,11 +111,82 @@ func (a *API) assumeRole(ctx context.Context, q *awsquery.Request, caller *authz
 	res := assumeRoleResult{
 		SourceIdentity:  out.SourceIdentity,
 		AssumedRoleUser: assumedRole{Arn: out.AssumedRoleARN, AssumedRoleID: out.AssumedRoleID},
-		Credentials: xmlCredentials{AccessKeyID: out.Credentials.AccessKeyID, SecretAccessKey: out.Credentials.SecretAccessKey,
-			SessionToken: out.Credentials.SessionToken, Expiration: out.Credentials.Expiration.UTC().Format("2006-01-02T15:04:05Z")},
+		Credentials:     credentialsXML(out.Credentials),
 	}
 	if out.PackedPolicySize > 0 {
 		res.PackedPolicy = &out.PackedPolicySize
 	}
 	return res, nil
+}
+
+// durationOf reads the optional DurationSeconds (0 when absent).
+func durationOf(q *awsquery.Request) (int, error) {
+	n, ok, err := q.Int("DurationSeconds")
+	if ok && err != nil {
+		return 0, awserr.ValidationError("1 validation error detected: Value '%s' at 'durationSeconds' failed to satisfy constraint: Member must be a number", q.Get("DurationSeconds"))
+	}
+	return n, nil
+}
+
+func credentialsXML(c sts.Credentials) xmlCredentials {
+	return xmlCredentials{AccessKeyID: c.AccessKeyID, SecretAccessKey: c.SecretAccessKey, SessionToken: c.SessionToken,
+		Expiration: c.Expiration.UTC().Format("2006-01-02T15:04:05Z")}
+}
+
+type getSessionTokenResult struct {
+	Credentials xmlCredentials `xml:"Credentials"`
+}
+
+func (a *API) getSessionToken(ctx context.Context, q *awsquery.Request, caller *authz.Caller) (any, error) {
+	d, err := durationOf(q)
+	if err != nil {
+		return nil, err
+	}
+	c, err := a.sts.GetSessionToken(ctx, caller, d)
+	if err != nil {
+		return nil, err
+	}
+	return getSessionTokenResult{credentialsXML(*c)}, nil
+}
+
+type getFederationTokenResult struct {
+	Credentials   xmlCredentials `xml:"Credentials"`
+	FederatedUser struct {
+		FederatedUserID string `xml:"FederatedUserId"`
+		Arn             string `xml:"Arn"`
+	} `xml:"FederatedUser"`
+	PackedPolicy *int `xml:"PackedPolicySize,omitempty"`
+}
+
+func (a *API) getFederationToken(ctx context.Context, q *awsquery.Request, caller *authz.Caller) (any, error) {
+	d, err := durationOf(q)
+	if err != nil {
+		return nil, err
+	}
+	in := sts.GetFederationTokenInput{Name: q.Get("Name"), DurationSeconds: d, Policy: q.Get("Policy")}
+	for _, m := range q.Structs("PolicyArns") {
+		in.PolicyARNs = append(in.PolicyARNs, m["arn"])
+	}
+	out, err := a.sts.GetFederationToken(ctx, caller, in)
+	if err != nil {
+		return nil, err
+	}
+	res := getFederationTokenResult{Credentials: credentialsXML(out.Credentials)}
+	res.FederatedUser.FederatedUserID, res.FederatedUser.Arn = out.FederatedUserID, out.FederatedUserARN
+	if out.PackedPolicySize > 0 {
+		res.PackedPolicy = &out.PackedPolicySize
+	}
+	return res, nil
+}
+
+type getAccessKeyInfoResult struct {
+	Account string `xml:"Account"`
+}
+
+func (a *API) getAccessKeyInfo(ctx context.Context, q *awsquery.Request, caller *authz.Caller) (any, error) {
+	account, err := a.sts.GetAccessKeyInfo(ctx, caller, q.Get("AccessKeyId"))
+	if err != nil {
+		return nil, err
+	}
+	return getAccessKeyInfoResult{account}, nil
 }
