@@ -25,6 +25,7 @@ var rules = []rule{
 	{pkg: "internal/arn", stdlib: true},
 	{pkg: "internal/sigv4", stdlib: true},
 	{pkg: "internal/docstore", stdlib: true},
+	{pkg: "internal/authmsg", stdlib: true, allowed: []string{"internal/policy", "internal/secretbox"}},
 	{pkg: "internal/iam", forbidden: []string{"net/http", "database/sql", module + "internal/api", module + "internal/server", module + "internal/store"}},
 	{pkg: "internal/sts", forbidden: []string{"net/http", "database/sql", module + "internal/api", module + "internal/server", module + "internal/store"}},
 	{pkg: "internal/authz", forbidden: []string{"net/http", "database/sql", module + "internal/api", module + "internal/server", module + "internal/store"}},

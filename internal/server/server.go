@@ -15,6 +15,7 @@ import (
 	"github.com/iamd-dev/iamd/internal/api/adminapi"
 	"github.com/iamd-dev/iamd/internal/api/iamapi"
 	"github.com/iamd-dev/iamd/internal/api/stsapi"
+	"github.com/iamd-dev/iamd/internal/authmsg"
 	"github.com/iamd-dev/iamd/internal/authz"
 	"github.com/iamd-dev/iamd/internal/docstore"
 	"github.com/iamd-dev/iamd/internal/iam"
@@ -37,6 +38,7 @@ type Server struct {
 	store    docstore.Store
 	iam      *iam.Service
 	sts      *sts.Service
+	msgs     *authmsg.Codec // encoded authorization failures
 	authz    *authz.Authorizer
 	iamAPI   *iamapi.API
 	stsAPI   *stsapi.API
@@ -77,7 +79,8 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	s.authz = authz.New(s.iam)
 	s.iamAPI = iamapi.New(s.iam, s.authz)
 	s.sts = sts.New(s.iam, s.authz, sts.NewSealer(box), cfg.Now)
-	s.stsAPI = stsapi.New(s.sts)
+	s.msgs = authmsg.NewCodec(box)
+	s.stsAPI = stsapi.New(s.sts, s.authz, s.msgs)
 	s.adminAPI = adminapi.New(s.iam, cfg.AccountID)
 	s.verifier = &sigv4.Verifier{Now: cfg.Now}
 	if err := s.bootstrap(ctx); err != nil {

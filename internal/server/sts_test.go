@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/url"
 	"strings"
@@ -15,7 +16,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	ststypes "github.com/aws/aws-sdk-go-v2/service/sts/types"
 
+	"github.com/iamd-dev/iamd/internal/authmsg"
 	"github.com/iamd-dev/iamd/internal/awsclient"
+	"github.com/iamd-dev/iamd/internal/policy"
 	"github.com/iamd-dev/iamd/internal/sigv4"
 )
 
@@ -320,4 +323,56 @@ func TestSessionAndFederationTokens(t *testing.T) {
 	carol := userWithKey(t, ts, "carol", "")
 	_, err = ts.sts(carol).GetAccessKeyInfo(ctx, &sts.GetAccessKeyInfoInput{AccessKeyId: aws.String(bob.AccessKeyID)})
 	apiError(t, err, "AccessDenied")
+}
+
+// An encoded authorization failure (seed 003) decodes with sts:DecodeAuthorizationMessage,
+// for the failure's own account only.
+func TestDecodeAuthorizationMessage(t *testing.T) {
+	ts := startServer(t, "")
+	ctx := context.Background()
+	p, err := policy.ParsePrincipal("arn:aws:sts::123456789012:assumed-role/director/i-56a18483")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := policy.Evaluate(&policy.Set{}, policy.NewRequest(p, "iam:PassRole", "arn:aws:iam::123456789012:role/deployed-vm", "", policy.Context{}))
+	encoded, err := ts.srv.msgs.Encode("123456789012", authmsg.FromDecision(&d, "AROAEXAMPLE:i-56a18483", p.ID, "iam:PassRole", "arn:aws:iam::123456789012:role/deployed-vm", nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := ts.sts(ts.root).DecodeAuthorizationMessage(ctx, &sts.DecodeAuthorizationMessageInput{EncodedMessage: aws.String(encoded)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var msg struct {
+		Allowed      bool `json:"allowed"`
+		ExplicitDeny bool `json:"explicitDeny"`
+		Context      struct {
+			Principal struct{ ID, Arn string }
+			Action    string `json:"action"`
+			Resource  string `json:"resource"`
+		} `json:"context"`
+	}
+	if err := json.Unmarshal([]byte(aws.ToString(out.DecodedMessage)), &msg); err != nil {
+		t.Fatal(err)
+	}
+	if msg.Allowed || msg.ExplicitDeny || msg.Context.Action != "iam:PassRole" || msg.Context.Resource != "arn:aws:iam::123456789012:role/deployed-vm" ||
+		msg.Context.Principal.Arn != "arn:aws:sts::123456789012:assumed-role/director/i-56a18483" {
+		t.Fatalf("decoded %s", aws.ToString(out.DecodedMessage))
+	}
+
+	// Only with sts:DecodeAuthorizationMessage.
+	bob := userWithKey(t, ts, "bob", "")
+	_, err = ts.sts(bob).DecodeAuthorizationMessage(ctx, &sts.DecodeAuthorizationMessageInput{EncodedMessage: aws.String(encoded)})
+	apiError(t, err, "AccessDenied")
+
+	// Another account's root cannot read it, and a changed message is invalid.
+	key, err := ts.srv.iam.CreateAccount(ctx, "111111111111", "other")
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := aws.Credentials{AccessKeyID: key.AccessKeyID, SecretAccessKey: key.SecretAccessKey}
+	_, err = ts.sts(other).DecodeAuthorizationMessage(ctx, &sts.DecodeAuthorizationMessageInput{EncodedMessage: aws.String(encoded)})
+	apiError(t, err, "InvalidAuthorizationMessageException")
+	_, err = ts.sts(ts.root).DecodeAuthorizationMessage(ctx, &sts.DecodeAuthorizationMessageInput{EncodedMessage: aws.String(encoded[:len(encoded)-3] + "xyz")})
+	apiError(t, err, "InvalidAuthorizationMessageException")
 }

@@ -1,5 +1,6 @@
 // Package stsapi is the STS API over the Query protocol: GetCallerIdentity (which needs no
-// permission) and AssumeRole.
+// permission), AssumeRole, GetSessionToken, GetFederationToken, GetAccessKeyInfo and
+// DecodeAuthorizationMessage.
 package stsapi
 
 import (
@@ -7,6 +8,7 @@ import (
 	"net/http"
 
 	"github.com/iamd-dev/iamd/internal/api/awsquery"
+	"github.com/iamd-dev/iamd/internal/authmsg"
 	"github.com/iamd-dev/iamd/internal/authz"
 	"github.com/iamd-dev/iamd/internal/awserr"
 	"github.com/iamd-dev/iamd/internal/iam"
@@ -17,10 +19,16 @@ import (
 const Namespace = "https://sts.amazonaws.com/doc/2011-06-15/"
 
 // API serves STS actions.
-type API struct{ sts *sts.Service }
+type API struct {
+	sts   *sts.Service
+	authz *authz.Authorizer
+	msgs  *authmsg.Codec
+}
 
 // New makes the API.
-func New(svc *sts.Service) *API { return &API{sts: svc} }
+func New(svc *sts.Service, az *authz.Authorizer, msgs *authmsg.Codec) *API {
+	return &API{sts: svc, authz: az, msgs: msgs}
+}
 
 type callerIdentity struct {
 	UserID  string `xml:"UserId"`
@@ -65,6 +73,8 @@ func (a *API) Serve(ctx context.Context, w http.ResponseWriter, q *awsquery.Requ
 		out, err = a.getFederationToken(ctx, q, caller)
 	case "GetAccessKeyInfo":
 		out, err = a.getAccessKeyInfo(ctx, q, caller)
+	case "DecodeAuthorizationMessage":
+		out, err = a.decodeAuthorizationMessage(ctx, q, caller)
 	case "":
 		err = awserr.New(http.StatusBadRequest, "MissingAction", "Missing Action")
 	default:
@@ -189,4 +199,25 @@ func (a *API) getAccessKeyInfo(ctx context.Context, q *awsquery.Request, caller 
 		return nil, err
 	}
 	return getAccessKeyInfoResult{account}, nil
+}
+
+type decodeResult struct {
+	DecodedMessage string `xml:"DecodedMessage"`
+}
+
+// decodeAuthorizationMessage needs sts:DecodeAuthorizationMessage and reads only messages
+// about the caller's own account.
+func (a *API) decodeAuthorizationMessage(ctx context.Context, q *awsquery.Request, caller *authz.Caller) (any, error) {
+	encoded := q.Get("EncodedMessage")
+	if len(encoded) < 1 || len(encoded) > authmsg.MaxEncodedLen {
+		return nil, awserr.ValidationError("1 validation error detected: Value at 'encodedMessage' failed to satisfy constraint: Member must have length between 1 and %d", authmsg.MaxEncodedLen)
+	}
+	if err := a.authz.Authorize(ctx, caller, authz.Request{Action: "sts:DecodeAuthorizationMessage", Resource: "*"}); err != nil {
+		return nil, err
+	}
+	msg, err := a.msgs.Decode(caller.Account, encoded)
+	if err != nil {
+		return nil, awserr.New(authmsg.InvalidHTTPStatus, authmsg.InvalidErrorCode, authmsg.InvalidMessage)
+	}
+	return decodeResult{string(msg)}, nil
 }
