@@ -376,3 +376,76 @@ func TestDecodeAuthorizationMessage(t *testing.T) {
 	_, err = ts.sts(ts.root).DecodeAuthorizationMessage(ctx, &sts.DecodeAuthorizationMessageInput{EncodedMessage: aws.String(encoded[:len(encoded)-3] + "xyz")})
 	apiError(t, err, "InvalidAuthorizationMessageException")
 }
+
+// Session tags become aws:PrincipalTag, SourceIdentity stays along a chain, and a policy on
+// aws:TokenIssueTime revokes older sessions (AWS's "revoke active sessions").
+func TestSessionTagsSourceIdentityAndRevocation(t *testing.T) {
+	ts := startServer(t, "")
+	ctx := context.Background()
+	root := ts.iam(ts.root)
+	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":["sts:AssumeRole","sts:TagSession","sts:SetSourceIdentity"]}]}`
+	mustDo(t, func() error {
+		_, err := root.CreateRole(ctx, &awsiam.CreateRoleInput{RoleName: aws.String("tagged"), AssumeRolePolicyDocument: aws.String(trust)})
+		return err
+	})
+	mustDo(t, func() error {
+		_, err := root.PutRolePolicy(ctx, &awsiam.PutRolePolicyInput{RoleName: aws.String("tagged"), PolicyName: aws.String("by-tag"),
+			PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:ListRoles","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalTag/team":"hpc","aws:SourceIdentity":"alice"}}}]}`)})
+		return err
+	})
+	assume := func(creds aws.Credentials, tags []ststypes.Tag, source *string) (aws.Credentials, error) {
+		out, err := ts.sts(creds).AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String("arn:aws:iam::123456789012:role/tagged"),
+			RoleSessionName: aws.String("s1"), Tags: tags, SourceIdentity: source})
+		if err != nil {
+			return aws.Credentials{}, err
+		}
+		c := out.Credentials
+		return aws.Credentials{AccessKeyID: aws.ToString(c.AccessKeyId), SecretAccessKey: aws.ToString(c.SecretAccessKey), SessionToken: aws.ToString(c.SessionToken)}, nil
+	}
+	hpc, err := assume(ts.root, []ststypes.Tag{{Key: aws.String("team"), Value: aws.String("hpc")}}, aws.String("alice"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ts.iam(hpc).ListRoles(ctx, &awsiam.ListRolesInput{}); err != nil {
+		t.Fatalf("tagged session: %v", err)
+	}
+	web, err := assume(ts.root, []ststypes.Tag{{Key: aws.String("team"), Value: aws.String("web")}}, aws.String("alice"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = ts.iam(web).ListRoles(ctx, &awsiam.ListRolesInput{})
+	apiError(t, err, "AccessDenied")
+
+	// The source identity cannot change along a chain.
+	mustDo(t, func() error {
+		_, err := root.UpdateAssumeRolePolicy(ctx, &awsiam.UpdateAssumeRolePolicyInput{RoleName: aws.String("tagged"),
+			PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":["arn:aws:iam::123456789012:root","arn:aws:iam::123456789012:role/tagged"]},"Action":["sts:AssumeRole","sts:TagSession","sts:SetSourceIdentity"]}]}`)})
+		return err
+	})
+	mustDo(t, func() error {
+		_, err := root.PutRolePolicy(ctx, &awsiam.PutRolePolicyInput{RoleName: aws.String("tagged"), PolicyName: aws.String("chain"),
+			PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["sts:AssumeRole","sts:SetSourceIdentity"],"Resource":"*"}]}`)})
+		return err
+	})
+	_, err = assume(hpc, nil, aws.String("mallory"))
+	apiError(t, err, "AccessDenied")
+	chained, err := assume(hpc, nil, nil)
+	if err != nil {
+		t.Fatalf("chaining without changing the source identity: %v", err)
+	}
+	// Session tags pass on along a chain only when transitive: the chained session has no team.
+	_, err = ts.iam(chained).ListRoles(ctx, &awsiam.ListRolesInput{})
+	apiError(t, err, "AccessDenied")
+
+	// Revoke sessions issued before now.
+	cutoff := time.Now().UTC().Add(time.Second).Format(time.RFC3339)
+	mustDo(t, func() error {
+		_, err := root.PutRolePolicy(ctx, &awsiam.PutRolePolicyInput{RoleName: aws.String("tagged"), PolicyName: aws.String("AWSRevokeOlderSessions"),
+			PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"DateLessThan":{"aws:TokenIssueTime":"` + cutoff + `"}}}]}`)})
+		return err
+	})
+	_, err = ts.iam(hpc).ListRoles(ctx, &awsiam.ListRolesInput{})
+	if ae := apiError(t, err, "AccessDenied"); !strings.Contains(ae.ErrorMessage(), "explicit deny") {
+		t.Fatalf("revoked session: %s", ae.ErrorMessage())
+	}
+}
