@@ -36,6 +36,7 @@ func New(svc *iam.Service, az *authz.Authorizer) *API {
 		accessKeyRoutes(),
 		managedPolicyRoutes(),
 		instanceProfileRoutes(),
+		oidcProviderRoutes(),
 		accountRoutes(),
 	} {
 		for action, r := range group {
