@@ -11,8 +11,6 @@ import (
 	"strings"
 
 	"github.com/iamd-dev/iamd/internal/api/awsquery"
-	"github.com/iamd-dev/iamd/internal/api/iamapi"
-	"github.com/iamd-dev/iamd/internal/api/stsapi"
 	"github.com/iamd-dev/iamd/internal/authz"
 	"github.com/iamd-dev/iamd/internal/awserr"
 	"github.com/iamd-dev/iamd/internal/iam"
@@ -38,40 +36,27 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
 	if err != nil || len(body) > maxBody {
-		s.fail(w, &ev, "", awserr.New(http.StatusRequestEntityTooLarge, "RequestEntityTooLarge", "The request body is too large."), requestID)
+		s.fail(w, &ev, scopeService(r), awserr.New(http.StatusRequestEntityTooLarge, "RequestEntityTooLarge", "The request body is too large."), requestID)
 		return
 	}
 	caller, service, err := s.authenticate(r.Context(), r, body)
 	if err != nil {
-		s.fail(w, &ev, namespaceFor(service), authError(err), requestID)
+		s.fail(w, &ev, service, authError(err), requestID)
 		return
 	}
 	ev.Caller = caller.Principal.ID
-	if err := sessionLimits(caller, service, r, body); err != nil {
-		s.fail(w, &ev, namespaceFor(service), err, requestID)
-		return
-	}
-	q, err := awsquery.Parse(r, body)
-	if err != nil {
-		s.fail(w, &ev, namespaceFor(service), awserr.New(http.StatusBadRequest, "MalformedQueryString", "The query string is malformed."), requestID)
-		return
-	}
-	switch service {
-	case "iam":
-		res := s.iamAPI.Serve(r.Context(), w, q, caller, requestID)
-		ev.Action, ev.Resource = res.Action, res.Resource
-		ev.record(res.Err)
-	case "sts":
-		action, resource, e := s.stsAPI.Serve(r.Context(), w, q, caller, requestID)
-		ev.Action, ev.Resource = action, resource
-		ev.record(e)
-	case "iamd":
-		action, e := s.adminAPI.Serve(r.Context(), w, q, caller, requestID)
-		ev.Action = action
-		ev.record(e)
-	default:
+	ep, ok := s.routes[service]
+	if !ok {
 		s.fail(w, &ev, "", awserr.New(http.StatusBadRequest, "UnknownService", "iamd does not serve the service %q.", service), requestID)
+		return
 	}
+	if err := sessionLimits(caller, service, r, body); err != nil {
+		s.fail(w, &ev, service, err, requestID)
+		return
+	}
+	out := ep.serve(r.Context(), &call{w: w, r: r, body: body, caller: caller, requestID: requestID})
+	ev.Action, ev.Resource = out.action, out.resource
+	ev.record(out.err)
 }
 
 func (e *auditEvent) record(err *awserr.Error) {
@@ -85,9 +70,15 @@ func (e *auditEvent) record(err *awserr.Error) {
 	}
 }
 
-func (s *Server) fail(w http.ResponseWriter, ev *auditEvent, namespace string, err *awserr.Error, requestID string) {
+// fail sends an error that ends a call before its service serves it, in the protocol of
+// the service named (the Query protocol's XML for unknown services).
+func (s *Server) fail(w http.ResponseWriter, ev *auditEvent, service string, err *awserr.Error, requestID string) {
 	ev.record(err)
-	awsquery.WriteError(w, namespace, err, requestID)
+	if ep, ok := s.routes[service]; ok {
+		ep.writeError(w, err, requestID)
+		return
+	}
+	awsquery.WriteError(w, "", err, requestID)
 }
 
 // authenticate verifies the request's signature and resolves who made it: the owner of a
@@ -185,16 +176,6 @@ func scopeService(r *http.Request) string {
 	return ""
 }
 
-func namespaceFor(service string) string {
-	switch service {
-	case "iam":
-		return iamapi.Namespace
-	case "sts":
-		return stsapi.Namespace
-	}
-	return ""
-}
-
 func newRequestID() string {
 	var b [16]byte
 	_, _ = rand.Read(b[:])
@@ -217,17 +198,26 @@ func sessionLimits(c *authz.Caller, service string, r *http.Request, body []byte
 	if c.SessionKind != sts.KindUser && c.SessionKind != sts.KindFederatedUser {
 		return nil
 	}
-	q, err := awsquery.Parse(r, body)
-	if err != nil {
+	var action string
+	switch service {
+	case "sts":
+		q, err := awsquery.Parse(r, body)
+		if err != nil {
+			return nil // the endpoint reports the malformed call
+		}
+		action = q.Action
+		if action == "GetCallerIdentity" || (action == "AssumeRole" && c.SessionKind == sts.KindUser) {
+			return nil
+		}
+	case "iam", "iamd":
+		q, err := awsquery.Parse(r, body)
+		if err != nil {
+			return nil
+		}
+		action = q.Action
+	default:
 		return nil
 	}
-	allowed := service != "iam" && service != "iamd"
-	if service == "sts" {
-		allowed = q.Action == "GetCallerIdentity" || (q.Action == "AssumeRole" && c.SessionKind == sts.KindUser)
-	}
-	if allowed {
-		return nil
-	}
-	return awserr.AccessDenied("User: " + c.Principal.ID + " is not authorized to perform: " + service + ":" + q.Action +
+	return awserr.AccessDenied("User: " + c.Principal.ID + " is not authorized to perform: " + service + ":" + action +
 		" with temporary credentials from " + map[string]string{sts.KindUser: "GetSessionToken", sts.KindFederatedUser: "GetFederationToken"}[c.SessionKind])
 }

@@ -43,6 +43,7 @@ type Server struct {
 	iamAPI   *iamapi.API
 	stsAPI   *stsapi.API
 	adminAPI *adminapi.API
+	routes   map[string]endpoint // by credential-scope service
 	verifier *sigv4.Verifier
 	audit    *auditLog
 	listener net.Listener
@@ -83,6 +84,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	s.stsAPI = stsapi.New(s.sts, s.authz, s.msgs)
 	s.adminAPI = adminapi.New(s.iam, cfg.AccountID)
 	s.verifier = &sigv4.Verifier{Now: cfg.Now}
+	s.routes = s.endpoints()
 	if err := s.bootstrap(ctx); err != nil {
 		store.Close()
 		return nil, err
