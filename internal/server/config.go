@@ -6,6 +6,7 @@ package server
 import (
 	"io"
 	"log/slog"
+	"net/http"
 	"time"
 )
 
@@ -29,4 +30,8 @@ type Config struct {
 	// Banner receives the one-time display of a generated root key; nil for none.
 	Banner io.Writer
 	Now    func() time.Time
+
+	// OIDCHTTPClient fetches OpenID Connect issuers' discovery documents and keys for
+	// AssumeRoleWithWebIdentity; nil for a client with the system's roots and a 10s timeout.
+	OIDCHTTPClient *http.Client
 }

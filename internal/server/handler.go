@@ -39,7 +39,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, &ev, scopeService(r), awserr.New(http.StatusRequestEntityTooLarge, "RequestEntityTooLarge", "The request body is too large."), requestID)
 		return
 	}
-	caller, service, err := s.authenticate(r.Context(), r, body)
+	caller, service, err := s.unsignedCaller(r, body)
+	if caller == nil && err == nil {
+		caller, service, err = s.authenticate(r.Context(), r, body)
+	}
 	if err != nil {
 		s.fail(w, &ev, service, authError(err), requestID)
 		return
@@ -138,6 +141,28 @@ func (s *Server) authenticate(ctx context.Context, r *http.Request, body []byte)
 		}
 	}
 	return c, res.Service, nil
+}
+
+// unsignedActions are the calls AWS takes without a signature: their parameters carry the
+// credential (a web identity token).
+var unsignedActions = map[string]string{"AssumeRoleWithWebIdentity": "sts"}
+
+// unsignedCaller returns an anonymous caller for an unsigned call that AWS accepts
+// unsigned, and nil for every other request (which authenticate then verifies).
+func (s *Server) unsignedCaller(r *http.Request, body []byte) (*authz.Caller, string, error) {
+	if r.Header.Get("Authorization") != "" || r.URL.Query().Has("X-Amz-Signature") || r.URL.Query().Has("X-Amz-Credential") {
+		return nil, "", nil
+	}
+	q, err := awsquery.Parse(r, body)
+	if err != nil {
+		return nil, "", nil
+	}
+	service, ok := unsignedActions[q.Action]
+	if !ok {
+		return nil, "", nil
+	}
+	p, _ := policy.ParsePrincipal("*")
+	return &authz.Caller{Principal: p, SourceIP: sourceAddr(r), SecureTransport: r.TLS != nil, Time: s.cfg.Now(), Region: s.cfg.Region}, service, nil
 }
 
 // sessionCaller is the caller a session's credentials stand for.

@@ -35,17 +35,21 @@ func startServer(t *testing.T, dir string) *testServer {
 	return startServerAt(t, dir, time.Now)
 }
 
-// startServerAt is startServer with a clock.
-func startServerAt(t *testing.T, dir string, now func() time.Time) *testServer {
+// startServerAt is startServer with a clock, and options that change the configuration.
+func startServerAt(t *testing.T, dir string, now func() time.Time, opts ...func(*Config)) *testServer {
 	t.Helper()
 	if dir == "" {
 		dir = t.TempDir()
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	srv, err := New(ctx, Config{
+	cfg := Config{
 		Addr: "127.0.0.1:0", DataDir: dir,
 		RootAccessKeyID: testRootKey, RootSecretAccessKey: testRootSecret, Now: now,
-	})
+	}
+	for _, opt := range opts {
+		opt(&cfg)
+	}
+	srv, err := New(ctx, cfg)
 	if err != nil {
 		cancel()
 		t.Fatal(err)

@@ -19,6 +19,7 @@ import (
 	"github.com/iamd-dev/iamd/internal/authz"
 	"github.com/iamd-dev/iamd/internal/docstore"
 	"github.com/iamd-dev/iamd/internal/iam"
+	"github.com/iamd-dev/iamd/internal/oidc"
 	"github.com/iamd-dev/iamd/internal/secretbox"
 	"github.com/iamd-dev/iamd/internal/sigv4"
 	"github.com/iamd-dev/iamd/internal/store/sqlite"
@@ -80,6 +81,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	s.authz = authz.New(s.iam)
 	s.iamAPI = iamapi.New(s.iam, s.authz)
 	s.sts = sts.New(s.iam, s.authz, sts.NewSealer(box), cfg.Now)
+	s.sts.VerifyWebIdentityWith(oidc.NewVerifier(cfg.OIDCHTTPClient, cfg.Now))
 	s.msgs = authmsg.NewCodec(box)
 	s.stsAPI = stsapi.New(s.sts, s.authz, s.msgs)
 	s.adminAPI = adminapi.New(s.iam, cfg.AccountID)

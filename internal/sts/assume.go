@@ -12,6 +12,7 @@ import (
 	"github.com/iamd-dev/iamd/internal/authz"
 	"github.com/iamd-dev/iamd/internal/awserr"
 	"github.com/iamd-dev/iamd/internal/iam"
+	"github.com/iamd-dev/iamd/internal/oidc"
 	"github.com/iamd-dev/iamd/internal/policy"
 )
 
@@ -30,16 +31,20 @@ var sessionNamePattern = regexp.MustCompile(`^[\w+=,.@-]*$`)
 
 // Service issues sessions.
 type Service struct {
-	iam    *iam.Service
-	authz  *authz.Authorizer
-	sealer *Sealer
-	now    func() time.Time
+	iam      *iam.Service
+	authz    *authz.Authorizer
+	sealer   *Sealer
+	now      func() time.Time
+	verifier *oidc.Verifier // of web identity tokens; nil refuses them
 }
 
 // New makes the service.
 func New(svc *iam.Service, az *authz.Authorizer, sealer *Sealer, now func() time.Time) *Service {
 	return &Service{iam: svc, authz: az, sealer: sealer, now: now}
 }
+
+// VerifyWebIdentityWith sets the verifier of AssumeRoleWithWebIdentity's tokens.
+func (s *Service) VerifyWebIdentityWith(v *oidc.Verifier) { s.verifier = v }
 
 // Sealer returns the token sealer, for authentication.
 func (s *Service) Sealer() *Sealer { return s.sealer }
@@ -80,27 +85,11 @@ func (s *Service) AssumeRole(ctx context.Context, caller *authz.Caller, in Assum
 	if err := checkAssumeRole(&in); err != nil {
 		return nil, err
 	}
-	a, err := arn.Parse(in.RoleARN)
-	if err != nil || a.Service != "iam" || !strings.HasPrefix(a.Resource, "role/") {
-		return nil, awserr.ValidationError("%s is invalid", in.RoleARN)
-	}
-	roleName := a.Resource[strings.LastIndexByte(a.Resource, '/')+1:]
 	denied := awserr.AccessDenied("User: " + caller.Principal.ID + " is not authorized to perform: sts:AssumeRole on resource: " + in.RoleARN)
-	role, err := s.iam.GetRole(ctx, a.Account, roleName)
-	if err != nil {
-		if e, ok := awserr.As(err); ok && e.Code == "NoSuchEntity" {
-			return nil, denied // AWS does not tell callers which roles exist
-		}
-		return nil, err
-	}
-	if role.ARN() != in.RoleARN {
-		return nil, denied // the path in the ARN must be the role's
-	}
-	trust, err := policy.Parse([]byte(role.AssumeRolePolicy), policy.Trust)
+	role, trust, err := s.roleToAssume(ctx, in.RoleARN, denied)
 	if err != nil {
 		return nil, err
 	}
-	trust.Name = "trust policy of " + role.ARN()
 
 	var rc policy.Context
 	if in.ExternalID != nil {
@@ -139,7 +128,38 @@ func (s *Service) AssumeRole(ctx context.Context, caller *authz.Caller, in Assum
 		}
 	}
 
-	chained := caller.Principal.Kind == policy.AssumedRole
+	return s.issueRoleSession(ctx, caller, role, in, caller.Principal.Kind == policy.AssumedRole)
+}
+
+// roleToAssume finds the role an ARN names, and its trust policy. A role that does not
+// exist, or whose path differs from the ARN's, is refused with denied: AWS does not tell
+// callers which roles exist.
+func (s *Service) roleToAssume(ctx context.Context, roleARN string, denied error) (*iam.Role, *policy.Policy, error) {
+	a, err := arn.Parse(roleARN)
+	if err != nil || a.Service != "iam" || !strings.HasPrefix(a.Resource, "role/") {
+		return nil, nil, awserr.ValidationError("%s is invalid", roleARN)
+	}
+	role, err := s.iam.GetRole(ctx, a.Account, a.Resource[strings.LastIndexByte(a.Resource, '/')+1:])
+	if err != nil {
+		if e, ok := awserr.As(err); ok && e.Code == "NoSuchEntity" {
+			return nil, nil, denied
+		}
+		return nil, nil, err
+	}
+	if role.ARN() != roleARN {
+		return nil, nil, denied
+	}
+	trust, err := policy.Parse([]byte(role.AssumeRolePolicy), policy.Trust)
+	if err != nil {
+		return nil, nil, err
+	}
+	trust.Name = "trust policy of " + role.ARN()
+	return role, trust, nil
+}
+
+// issueRoleSession makes a session of the role once its assumption has been allowed:
+// duration limits, the source identity kept along a chain, session policies and tags.
+func (s *Service) issueRoleSession(ctx context.Context, caller *authz.Caller, role *iam.Role, in AssumeRoleInput, chained bool) (*AssumeRoleOutput, error) {
 	duration := in.DurationSeconds
 	if duration == 0 {
 		duration = defaultDuration

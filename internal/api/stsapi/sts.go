@@ -1,5 +1,5 @@
 // Package stsapi is the STS API over the Query protocol: GetCallerIdentity (which needs no
-// permission), AssumeRole, GetSessionToken, GetFederationToken, GetAccessKeyInfo and
+// permission), AssumeRole, AssumeRoleWithWebIdentity (unsigned), GetSessionToken, GetFederationToken, GetAccessKeyInfo and
 // DecodeAuthorizationMessage.
 package stsapi
 
@@ -67,6 +67,9 @@ func (a *API) Serve(ctx context.Context, w http.ResponseWriter, q *awsquery.Requ
 	case "AssumeRole":
 		resource = q.Get("RoleArn")
 		out, err = a.assumeRole(ctx, q, caller)
+	case "AssumeRoleWithWebIdentity":
+		resource = q.Get("RoleArn")
+		out, err = a.assumeRoleWithWebIdentity(ctx, q, caller)
 	case "GetSessionToken":
 		out, err = a.getSessionToken(ctx, q, caller)
 	case "GetFederationToken":
@@ -120,6 +123,45 @@ func (a *API) assumeRole(ctx context.Context, q *awsquery.Request, caller *authz
 	}
 	res := assumeRoleResult{
 		SourceIdentity:  out.SourceIdentity,
+		AssumedRoleUser: assumedRole{Arn: out.AssumedRoleARN, AssumedRoleID: out.AssumedRoleID},
+		Credentials:     credentialsXML(out.Credentials),
+	}
+	if out.PackedPolicySize > 0 {
+		res.PackedPolicy = &out.PackedPolicySize
+	}
+	return res, nil
+}
+
+type webIdentityResult struct {
+	Subject         string         `xml:"SubjectFromWebIdentityToken"`
+	Audience        string         `xml:"Audience"`
+	AssumedRoleUser assumedRole    `xml:"AssumedRoleUser"`
+	Credentials     xmlCredentials `xml:"Credentials"`
+	Provider        string         `xml:"Provider"`
+	PackedPolicy    *int           `xml:"PackedPolicySize,omitempty"`
+}
+
+// assumeRoleWithWebIdentity serves the one STS call that comes unsigned: the token is the
+// credential.
+func (a *API) assumeRoleWithWebIdentity(ctx context.Context, q *awsquery.Request, caller *authz.Caller) (any, error) {
+	in := sts.WebIdentityInput{
+		RoleARN: q.Get("RoleArn"), SessionName: q.Get("RoleSessionName"), Token: q.Get("WebIdentityToken"),
+		ProviderID: q.Get("ProviderId"), Policy: q.Get("Policy"),
+	}
+	d, err := durationOf(q)
+	if err != nil {
+		return nil, err
+	}
+	in.DurationSeconds = d
+	for _, m := range q.Structs("PolicyArns") {
+		in.PolicyARNs = append(in.PolicyARNs, m["arn"])
+	}
+	out, err := a.sts.AssumeRoleWithWebIdentity(ctx, caller, in)
+	if err != nil {
+		return nil, err
+	}
+	res := webIdentityResult{
+		Subject: out.Subject, Audience: out.Audience, Provider: out.Provider,
 		AssumedRoleUser: assumedRole{Arn: out.AssumedRoleARN, AssumedRoleID: out.AssumedRoleID},
 		Credentials:     credentialsXML(out.Credentials),
 	}
