@@ -6,7 +6,6 @@ import (
 	"errors"
 	"regexp"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/iamd-dev/iamd/internal/awserr"
@@ -21,7 +20,6 @@ const colUserAccessKey = "iam.user-access-key"
 // Access key quotas and last-use tracking.
 const (
 	maxAccessKeysPerUser = 2           // AccessKeysPerUser
-	keyUseInterval       = time.Minute // at most one last-use write per key in this time
 )
 
 // AccessKeyMetadata is an access key without its secret.
@@ -281,40 +279,14 @@ func renameKeyOwner(tx docstore.Tx, account, oldName, newName string) error {
 	return nil
 }
 
-// keyUses remembers when a key's last use was last written, so that a busy key is written
-// at most once per keyUseInterval.
-type keyUses struct {
-	sync.Mutex
-	last map[string]time.Time // by access key id
-}
-
-// maxKeyUses bounds keyUses: past it, entries older than keyUseInterval are dropped.
-const maxKeyUses = 4096
-
 // NoteAccessKeyUse records that an access key authenticated a request for a service in a
 // region (GetAccessKeyLastUsed). The server calls it after authentication. It writes at
 // most once a minute per key; other calls return at once. A last use is not an IAM change:
 // it does not move the generation.
 func (s *Service) NoteAccessKeyUse(ctx context.Context, id, region, service string) error {
-	now := s.now()
-	u := &s.keyUses
-	u.Lock()
-	if t, ok := u.last[id]; ok && !now.Before(t) && now.Sub(t) < keyUseInterval {
-		u.Unlock()
+	if !s.keyUses.due(id, s.now()) {
 		return nil
 	}
-	if u.last == nil {
-		u.last = map[string]time.Time{}
-	}
-	u.last[id] = now
-	if len(u.last) > maxKeyUses {
-		for x, t := range u.last {
-			if now.Sub(t) >= keyUseInterval || now.Before(t) {
-				delete(u.last, x)
-			}
-		}
-	}
-	u.Unlock()
 	err := s.store.Update(ctx, func(tx docstore.Tx) error {
 		var ak AccessKey
 		err := tx.Get(docstore.Key{Collection: colAccessKey, ID: id}, &ak)
@@ -328,9 +300,7 @@ func (s *Service) NoteAccessKeyUse(ctx context.Context, id, region, service stri
 		return tx.Put(docstore.Key{Collection: colAccessKey, ID: id}, &ak)
 	})
 	if err != nil {
-		u.Lock()
-		delete(u.last, id)
-		u.Unlock()
+		s.keyUses.forget(id)
 	}
 	return err
 }

@@ -31,7 +31,8 @@ type Service struct {
 	// generation counts committed changes, so that callers caching anything derived from
 	// IAM state (compiled policies) know when to drop it.
 	generation atomic.Uint64
-	keyUses    keyUses
+	keyUses    useThrottle // of access keys, by id
+	roleUses   useThrottle // of roles, by account and name
 }
 
 // New makes the service. now is the clock (time.Now outside tests).

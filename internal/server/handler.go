@@ -121,6 +121,11 @@ func (s *Server) authenticate(ctx context.Context, r *http.Request, body []byte)
 		if !s.cfg.Now().Before(session.Expires) {
 			return nil, res.Service, &sigv4.Error{Code: "ExpiredToken", Message: "The security token included in the request is expired", HTTPStatus: http.StatusForbidden}
 		}
+		if session.Kind == sts.KindRole {
+			if err := s.iam.NoteRoleUse(ctx, session.Account, session.RoleName, res.Region); err != nil {
+				s.log.Warn("recording a role's last use", "err", err)
+			}
+		}
 		return s.sessionCaller(r, res, session), res.Service, nil
 	}
 	if err := s.iam.NoteAccessKeyUse(ctx, res.AccessKeyID, res.Region, res.Service); err != nil {
