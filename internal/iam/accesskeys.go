@@ -19,7 +19,7 @@ const colUserAccessKey = "iam.user-access-key"
 
 // Access key quotas and last-use tracking.
 const (
-	maxAccessKeysPerUser = 2           // AccessKeysPerUser
+	maxAccessKeysPerUser = 2 // AccessKeysPerUser
 )
 
 // AccessKeyMetadata is an access key without its secret.
