@@ -17,7 +17,7 @@ import (
 // indexed: there are few, and they are found by a scan.
 const colUserAccessKey = "iam.user-access-key"
 
-// Access key quotas and last-use tracking.
+// Access key quotas.
 const (
 	maxAccessKeysPerUser = 2 // AccessKeysPerUser
 )
