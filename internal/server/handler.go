@@ -149,8 +149,8 @@ func (s *Server) authenticate(ctx context.Context, r *http.Request, body []byte)
 }
 
 // unsignedActions are the calls AWS takes without a signature: their parameters carry the
-// credential (a web identity token).
-var unsignedActions = map[string]string{"AssumeRoleWithWebIdentity": "sts"}
+// credential (a web identity token, a SAML assertion, which iamd refuses as not implemented).
+var unsignedActions = map[string]string{"AssumeRoleWithWebIdentity": "sts", "AssumeRoleWithSAML": "sts"}
 
 // unsignedCaller returns an anonymous caller for an unsigned call that AWS accepts
 // unsigned, and nil for every other request (which authenticate then verifies).

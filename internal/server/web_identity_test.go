@@ -232,4 +232,12 @@ func TestOnlyWebIdentityCallsMayBeUnsigned(t *testing.T) {
 	if resp.StatusCode != http.StatusForbidden {
 		t.Fatalf("an unsigned GetCallerIdentity answered %d", resp.StatusCode)
 	}
+	// SAML comes unsigned too; iamd says it does not do it, in STS's error shape.
+	_, err = ts.sts(aws.Credentials{}).AssumeRoleWithSAML(context.Background(), &sts.AssumeRoleWithSAMLInput{
+		RoleArn: aws.String(ciRoleARN), PrincipalArn: aws.String("arn:aws:iam::" + mgmtAccount + ":saml-provider/idp"),
+		SAMLAssertion: aws.String(strings.Repeat("x", 10))})
+	ae := apiError(t, err, "InvalidAction")
+	if httpStatus(err) != http.StatusBadRequest || !strings.Contains(ae.ErrorMessage(), "AssumeRoleWithSAML") {
+		t.Fatalf("status %d, message %q", httpStatus(err), ae.ErrorMessage())
+	}
 }
