@@ -39,8 +39,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, &ev, scopeService(r), awserr.New(http.StatusRequestEntityTooLarge, "RequestEntityTooLarge", "The request body is too large."), requestID)
 		return
 	}
-	caller, service, err := s.unsignedCaller(r, body)
-	if caller == nil && err == nil {
+	caller, service := s.unsignedCaller(r, body)
+	if caller == nil {
 		caller, service, err = s.authenticate(r.Context(), r, body)
 	}
 	if err != nil {
@@ -154,20 +154,20 @@ var unsignedActions = map[string]string{"AssumeRoleWithWebIdentity": "sts", "Ass
 
 // unsignedCaller returns an anonymous caller for an unsigned call that AWS accepts
 // unsigned, and nil for every other request (which authenticate then verifies).
-func (s *Server) unsignedCaller(r *http.Request, body []byte) (*authz.Caller, string, error) {
+func (s *Server) unsignedCaller(r *http.Request, body []byte) (*authz.Caller, string) {
 	if r.Header.Get("Authorization") != "" || r.URL.Query().Has("X-Amz-Signature") || r.URL.Query().Has("X-Amz-Credential") {
-		return nil, "", nil
+		return nil, ""
 	}
 	q, err := awsquery.Parse(r, body)
 	if err != nil {
-		return nil, "", nil
+		return nil, ""
 	}
 	service, ok := unsignedActions[q.Action]
 	if !ok {
-		return nil, "", nil
+		return nil, ""
 	}
 	p, _ := policy.ParsePrincipal("*")
-	return &authz.Caller{Principal: p, SourceIP: sourceAddr(r), SecureTransport: r.TLS != nil, Time: s.cfg.Now(), Region: s.cfg.Region}, service, nil
+	return &authz.Caller{Principal: p, SourceIP: sourceAddr(r), SecureTransport: r.TLS != nil, Time: s.cfg.Now(), Region: s.cfg.Region}, service
 }
 
 // sessionCaller is the caller a session's credentials stand for.
