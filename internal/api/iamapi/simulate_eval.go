@@ -28,7 +28,7 @@ type simulation struct {
 	context   policy.Context  // exactly the ContextEntries: the simulator fills in no key
 	supplied  map[string]bool // lower-cased keys of the context
 
-	delegate  *policy.Policy                      // stands for an absent resource policy
+	delegate  *policy.Policy                       // stands for an absent resource policy
 	skeletons map[*policy.Statement]*policy.Policy // a statement's Action and Resource alone
 	actionsOf map[*policy.Statement]*policy.Policy // a statement's Action alone
 }
