@@ -38,6 +38,7 @@ func New(svc *iam.Service, az *authz.Authorizer) *API {
 		instanceProfileRoutes(),
 		oidcProviderRoutes(),
 		accountRoutes(),
+		simulationRoutes(),
 	} {
 		for action, r := range group {
 			a.routes[action] = r
