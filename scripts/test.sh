@@ -27,4 +27,6 @@ for script in scripts/e2e/seed*.sh; do
   echo "-- $script"
   bash "$script"
 done
+echo "-- scripts/e2e/tasks.sh"
+bash scripts/e2e/tasks.sh
 echo "all tests passed"
