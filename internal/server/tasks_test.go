@@ -454,3 +454,56 @@ func TestTasksSurviveARestart(t *testing.T) {
 		t.Fatal("a stopped task got credentials")
 	}
 }
+
+// BenchmarkTaskCredentials measures the container credentials endpoint (a cached session)
+// and starting and stopping a task (two PassRole decisions, one trust evaluation, one
+// sealed session, two store writes), over HTTP on loopback.
+func BenchmarkTaskCredentials(b *testing.B) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	srv, err := New(ctx, Config{Addr: "127.0.0.1:0", DataDir: b.TempDir(), RootAccessKeyID: testRootKey, RootSecretAccessKey: testRootSecret})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := srv.Listen(); err != nil {
+		b.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ctx) }()
+	defer func() { cancel(); <-done }()
+	ts := &testServer{endpoint: "http://" + srv.Addr(), srv: srv, root: aws.Credentials{AccessKeyID: testRootKey, SecretAccessKey: testRootSecret}}
+	if _, err := ts.iam(ts.root).CreateRole(ctx, &awsiam.CreateRoleInput{RoleName: aws.String("app-task"), AssumeRolePolicyDocument: aws.String(ecsTasksTrust)}); err != nil {
+		b.Fatal(err)
+	}
+	task, err := ts.runTask(ts.root, taskRoleARN, "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}}
+	b.Run("get-credentials", func(b *testing.B) {
+		for b.Loop() {
+			req, _ := http.NewRequest(http.MethodGet, task.FullURI, nil)
+			req.Header.Set("Authorization", task.Token)
+			resp, err := client.Do(req)
+			if err != nil {
+				b.Fatal(err)
+			}
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != 200 {
+				b.Fatal(resp.StatusCode)
+			}
+		}
+	})
+	b.Run("run-stop-task", func(b *testing.B) {
+		for b.Loop() {
+			t, err := ts.runTask(ts.root, taskRoleARN, "")
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := ts.stopTask(ts.root, t.TaskID); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
