@@ -12,9 +12,9 @@ import (
 	"github.com/iamd-dev/iamd/internal/policy"
 )
 
-// ServiceSessionInput is a role session an AWS service takes on a customer's behalf, as
+// TaskSessionInput is a role session an AWS service takes on a customer's behalf, as
 // ECS does for a task's roles.
-type ServiceSessionInput struct {
+type TaskSessionInput struct {
 	Service     string // the service principal: ecs-tasks.amazonaws.com
 	RoleARN     string
 	SessionName string // ECS names task sessions after the task id
@@ -25,29 +25,29 @@ type ServiceSessionInput struct {
 	Region        string
 }
 
-// ErrServiceNotTrusted is returned when the role does not exist or its trust policy does
+// ErrTaskRoleNotTrusted is returned when the role does not exist or its trust policy does
 // not let the service assume it.
-var ErrServiceNotTrusted = errors.New("sts: the role does not exist or does not trust the service")
+var ErrTaskRoleNotTrusted = errors.New("sts: the role does not exist or does not trust the service")
 
 // AssumeRoleForTask issues a session of a role to an AWS service principal: only the role's
 // trust policy decides (a service has no identity policies), evaluated with the service as
 // the principal and the source account and ARN in the context. The session lasts the
 // default hour (callers refresh it) and is never chained.
-func (s *Service) AssumeRoleForTask(ctx context.Context, in ServiceSessionInput) (*AssumeRoleOutput, error) {
+func (s *Service) AssumeRoleForTask(ctx context.Context, in TaskSessionInput) (*AssumeRoleOutput, error) {
 	a, err := arn.Parse(in.RoleARN)
 	if err != nil || a.Service != "iam" || !strings.HasPrefix(a.Resource, "role/") {
-		return nil, ErrServiceNotTrusted
+		return nil, ErrTaskRoleNotTrusted
 	}
 	roleName := a.Resource[strings.LastIndexByte(a.Resource, '/')+1:]
 	role, err := s.iam.GetRole(ctx, a.Account, roleName)
 	if err != nil {
 		if e, ok := awserr.As(err); ok && e.Code == "NoSuchEntity" {
-			return nil, ErrServiceNotTrusted
+			return nil, ErrTaskRoleNotTrusted
 		}
 		return nil, err
 	}
 	if role.ARN() != in.RoleARN {
-		return nil, ErrServiceNotTrusted
+		return nil, ErrTaskRoleNotTrusted
 	}
 	trust, err := policy.Parse([]byte(role.AssumeRolePolicy), policy.Trust)
 	if err != nil {
@@ -74,7 +74,7 @@ func (s *Service) AssumeRoleForTask(ctx context.Context, in ServiceSessionInput)
 		return nil, err
 	}
 	if d.Result != policy.Allowed {
-		return nil, ErrServiceNotTrusted
+		return nil, ErrTaskRoleNotTrusted
 	}
 	sess := &Session{
 		AccessKeyID: sessionKeyID(role.Account), SecretAccessKey: random(secretChars, 40),

@@ -156,11 +156,11 @@ func (s *Service) Run(ctx context.Context, caller *authz.Caller, in RunInput) (*
 // assume takes a session of the role as ecs-tasks.amazonaws.com for the task, worded as ECS
 // words a role it cannot assume.
 func (s *Service) assume(ctx context.Context, account, roleARN, id string) (*sts.AssumeRoleOutput, error) {
-	out, err := s.sts.AssumeRoleForTask(ctx, sts.ServiceSessionInput{
+	out, err := s.sts.AssumeRoleForTask(ctx, sts.TaskSessionInput{
 		Service: ServicePrincipal, RoleARN: roleARN, SessionName: id,
 		SourceAccount: account, SourceARN: TaskARN(s.region, account, id), Region: s.region,
 	})
-	if errors.Is(err, sts.ErrServiceNotTrusted) {
+	if errors.Is(err, sts.ErrTaskRoleNotTrusted) {
 		return nil, awserr.New(400, "InvalidParameterException",
 			"ECS was unable to assume the role '%s' that was provided for this task. Please verify that the role being passed has the proper trust relationship and permissions and that your IAM user has permissions to pass this role.", roleARN)
 	}
