@@ -26,6 +26,10 @@ Usage:
   iamd account create --id ID [--name N]       create an account on a running server
   iamd bench --op OP [--concurrency N] [--duration D] [--json]
                                                load a running server (or any AWS endpoint)
+  iamd task run --task-role ARN [--execution-role ARN] [--secret NAME=SECRET_ARN ...] -- CMD
+                                               run CMD with ECS task credentials (and secrets)
+  iamd exec --role ARN [--external-id X] -- CMD
+                                               run CMD with a session of the role
   iamd version                                 print the version
 
 Run 'iamd policy help' for details.
@@ -50,6 +54,10 @@ func Main(ctx context.Context, args []string, env Env) int {
 		return runBench(ctx, args[1:], env)
 	case "account":
 		return runAccount(ctx, args[1:], env)
+	case "task":
+		return runTask(ctx, args[1:], env)
+	case "exec":
+		return runExecRole(ctx, args[1:], env)
 	case "version", "--version":
 		fmt.Fprintln(env.Stdout, "iamd", Version)
 		return 0

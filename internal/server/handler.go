@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/iamd-dev/iamd/internal/api/adminapi"
 	"github.com/iamd-dev/iamd/internal/api/awsquery"
 	"github.com/iamd-dev/iamd/internal/authz"
 	"github.com/iamd-dev/iamd/internal/awserr"
@@ -24,6 +25,10 @@ const maxBody = 1 << 20
 
 // ServeHTTP is the one entry point of every API.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, adminapi.TaskCredentialsPath) {
+		s.serveTaskCredentials(w, r)
+		return
+	}
 	if r.URL.Path == "/healthz" && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
 		w.Header().Set("Content-Type", "text/plain")
 		_, _ = io.WriteString(w, "ok\n")

@@ -24,6 +24,7 @@ import (
 	"github.com/iamd-dev/iamd/internal/sigv4"
 	"github.com/iamd-dev/iamd/internal/store/sqlite"
 	"github.com/iamd-dev/iamd/internal/sts"
+	"github.com/iamd-dev/iamd/internal/tasks"
 )
 
 // DefaultAccountID is the default account's id unless configured otherwise.
@@ -44,6 +45,7 @@ type Server struct {
 	iamAPI   *iamapi.API
 	stsAPI   *stsapi.API
 	adminAPI *adminapi.API
+	tasks    *tasks.Service
 	routes   map[string]endpoint // by credential-scope service
 	verifier *sigv4.Verifier
 	audit    *auditLog
@@ -85,6 +87,8 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	s.msgs = authmsg.NewCodec(box)
 	s.stsAPI = stsapi.New(s.sts, s.authz, s.msgs)
 	s.adminAPI = adminapi.New(s.iam, cfg.AccountID)
+	s.tasks = tasks.New(store, s.sts, s.authz, cfg.Region, cfg.Now)
+	s.adminAPI.EnableTasks(s.tasks, s.loopbackURL)
 	s.verifier = &sigv4.Verifier{Now: cfg.Now}
 	s.routes = s.endpoints()
 	if err := s.bootstrap(ctx); err != nil {

@@ -1,5 +1,6 @@
 // Package adminapi is iamd's own administrative API (credential scope service "iamd", Query
-// protocol): creating accounts. Only the default account's root user may call it.
+// protocol): creating accounts, which only the default account's root user may call, and
+// running ECS-style tasks (RunTask, StopTask) for `iamd task run`.
 package adminapi
 
 import (
@@ -19,6 +20,7 @@ const Namespace = "https://iamd.dev/doc/2026-11-01/"
 type API struct {
 	iam            *iam.Service
 	defaultAccount string
+	tasks          *taskAPI // RunTask and StopTask, when enabled
 }
 
 // New makes the API; defaultAccount's root user is its only authorized caller.
@@ -42,6 +44,9 @@ func (a *API) Serve(ctx context.Context, w http.ResponseWriter, q *awsquery.Requ
 		}
 		awsquery.WriteError(w, Namespace, e, requestID)
 		return action, e
+	}
+	if q.Action == "RunTask" || q.Action == "StopTask" {
+		return a.serveTasks(ctx, w, q, caller, requestID)
 	}
 	if q.Action != "CreateAccount" {
 		return fail(awserr.New(http.StatusBadRequest, "InvalidAction", "Could not find operation %s.", q.Action))

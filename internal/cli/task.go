@@ -1,0 +1,134 @@
+package cli
+
+import (
+	"context"
+	"encoding/xml"
+	"flag"
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/iamd-dev/iamd/internal/awsclient"
+	"github.com/iamd-dev/iamd/internal/sigv4"
+)
+
+const taskUsage = `usage: iamd task run --task-role ARN [--execution-role ARN] [--secret NAME=SECRET_ARN ...] [--endpoint URL] -- COMMAND [ARG...]
+
+Runs COMMAND as an ECS task would run: iamd starts a task (you need iam:PassRole on both roles
+for ecs-tasks.amazonaws.com, and the roles must trust ecs-tasks.amazonaws.com), fetches each
+secret from Secrets Manager with the execution role's credentials into the variable NAME, and
+runs COMMAND with AWS_CONTAINER_CREDENTIALS_FULL_URI and AWS_CONTAINER_AUTHORIZATION_TOKEN,
+from which the SDKs and the aws CLI get the task role's credentials. COMMAND gets none of
+your own credentials. The task stops when COMMAND exits; iamd exits with its code.
+`
+
+// secretFlags collect repeated --secret NAME=VALUE_FROM.
+type secretFlags []taskSecret
+
+func (s *secretFlags) String() string { return "" }
+
+func (s *secretFlags) Set(v string) error {
+	name, from, ok := strings.Cut(v, "=")
+	if !ok || name == "" || from == "" {
+		return fmt.Errorf("want NAME=SECRET_ARN, got %q", v)
+	}
+	*s = append(*s, taskSecret{Name: name, ValueFrom: from})
+	return nil
+}
+
+type runTaskResponse struct {
+	TaskID     string `xml:"RunTaskResult>TaskId"`
+	FullURI    string `xml:"RunTaskResult>CredentialsFullUri"`
+	Token      string `xml:"RunTaskResult>AuthorizationToken"`
+	ExecKeyID  string `xml:"RunTaskResult>ExecutionRoleCredentials>AccessKeyId"`
+	ExecSecret string `xml:"RunTaskResult>ExecutionRoleCredentials>SecretAccessKey"`
+	ExecToken  string `xml:"RunTaskResult>ExecutionRoleCredentials>SessionToken"`
+}
+
+func runTask(ctx context.Context, args []string, env Env) int {
+	if len(args) == 0 || args[0] != "run" {
+		fmt.Fprint(env.Stderr, taskUsage)
+		return 2
+	}
+	const name = "iamd task run"
+	flags, command := splitCommand(args[1:])
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	fs.Usage = func() { fmt.Fprint(env.Stderr, taskUsage) }
+	taskRole := fs.String("task-role", "", "the task role's ARN")
+	execRole := fs.String("execution-role", "", "the execution role's ARN (needed for --secret)")
+	endpoint := fs.String("endpoint", "", "endpoint URL (default: as the aws CLI finds it, AWS_ENDPOINT_URL ...)")
+	var secrets secretFlags
+	fs.Var(&secrets, "secret", "NAME=SECRET_ARN: put the secret's value in NAME (repeatable)")
+	if err := fs.Parse(flags); err != nil {
+		return 2
+	}
+	switch {
+	case fs.NArg() > 0:
+		fmt.Fprintf(env.Stderr, "%s: unexpected %q: put the command after --\n", name, fs.Arg(0))
+		return 2
+	case len(command) == 0:
+		fmt.Fprintf(env.Stderr, "%s: no command: put it after --\n", name)
+		return 2
+	case *taskRole == "":
+		fmt.Fprintf(env.Stderr, "%s: --task-role is required\n", name)
+		return 2
+	case len(secrets) > 0 && *execRole == "":
+		fmt.Fprintf(env.Stderr, "%s: --secret needs --execution-role: the execution role fetches secrets\n", name)
+		return 2
+	}
+	cfg, err := awsclient.Resolve(*endpoint)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "%s: %v\n", name, err)
+		return 2
+	}
+	client := awsclient.New(cfg, 1)
+	params := url.Values{"Action": {"RunTask"}, "TaskRoleArn": {*taskRole}}
+	if *execRole != "" {
+		params.Set("ExecutionRoleArn", *execRole)
+	}
+	body, err := client.Query(ctx, "iamd", params)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "%s: the task did not start: %v\n", name, err)
+		return 1
+	}
+	var task runTaskResponse
+	if err := xml.Unmarshal(body, &task); err != nil || task.TaskID == "" {
+		fmt.Fprintf(env.Stderr, "%s: unreadable RunTask response: %v\n", name, err)
+		return 1
+	}
+	defer stopTask(ctx, client, task.TaskID, env, name)
+
+	var secretEnv []string
+	if len(secrets) > 0 {
+		sc := &secretsClient{endpoint: cfg.Endpoint, region: cfg.Region, http: &http.Client{Timeout: 30 * time.Second}, now: time.Now,
+			creds: sigv4.Credentials{AccessKeyID: task.ExecKeyID, SecretAccessKey: task.ExecSecret, SessionToken: task.ExecToken}}
+		if secretEnv, err = fetchTaskSecrets(ctx, sc, secrets); err != nil {
+			fmt.Fprintf(env.Stderr, "%s: the task did not start: %v\n", name, err)
+			return 1
+		}
+	}
+	set := []string{
+		"AWS_CONTAINER_CREDENTIALS_FULL_URI=" + task.FullURI,
+		"AWS_CONTAINER_AUTHORIZATION_TOKEN=" + task.Token,
+		// A task has no shared credentials file: a default profile there would come
+		// before the container credentials in every SDK's chain.
+		"AWS_SHARED_CREDENTIALS_FILE=" + os.DevNull,
+		"AWS_ENDPOINT_URL=" + cfg.Endpoint,
+		"AWS_REGION=" + cfg.Region,
+		"AWS_DEFAULT_REGION=" + cfg.Region,
+	}
+	return superviseChild(command, childEnviron(os.Environ(), append(set, secretEnv...)...), env, name)
+}
+
+// stopTask stops the task even when the command was interrupted.
+func stopTask(ctx context.Context, client *awsclient.Client, id string, env Env, name string) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if _, err := client.Query(ctx, "iamd", url.Values{"Action": {"StopTask"}, "TaskId": {id}}); err != nil {
+		fmt.Fprintf(env.Stderr, "%s: stopping task %s: %v\n", name, id, err)
+	}
+}

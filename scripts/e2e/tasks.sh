@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# ECS-style tasks and `iamd exec --role` with the stock aws CLI and boto3 against a real iamd:
+# inside `iamd task run` both find the task role's credentials at the container credentials
+# endpoint themselves (AWS_CONTAINER_CREDENTIALS_FULL_URI and AWS_CONTAINER_AUTHORIZATION_TOKEN)
+# and are allowed or denied according to the role; starting a task needs iam:PassRole to
+# ecs-tasks.amazonaws.com and roles that trust that service; a stopped task's endpoint stops
+# answering; `iamd exec --role` runs them with a role session, like aws-vault exec.
+source "$(dirname "$0")/lib.sh"
+start_iamd
+HERE="$(cd "$(dirname "$0")" && pwd)"
+ACCOUNT=123456789012
+ECS_TRUST='{"Version":"2012-10-17","Statement":[{"Sid":"AllowECSTaskAssumption","Effect":"Allow","Principal":{"Service":"ecs-tasks.amazonaws.com"},"Action":"sts:AssumeRole"}]}'
+EC2_TRUST='{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}'
+
+aws iam create-role --role-name app-task --assume-role-policy-document "$ECS_TRUST" >/dev/null
+aws iam put-role-policy --role-name app-task --policy-name list-roles \
+  --policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:ListRoles","Resource":"*"}]}'
+aws iam create-role --role-name app-exec --assume-role-policy-document "$ECS_TRUST" >/dev/null
+aws iam create-role --role-name app-ec2 --assume-role-policy-document "$EC2_TRUST" >/dev/null
+TASK_ROLE=arn:aws:iam::$ACCOUNT:role/app-task
+EXEC_ROLE=arn:aws:iam::$ACCOUNT:role/app-exec
+
+# The launcher may pass app-* roles to ECS tasks, and nothing else.
+aws iam create-user --user-name launcher >/dev/null
+aws iam put-user-policy --user-name launcher --policy-name pass-task-roles --policy-document \
+  '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:PassRole","Resource":"arn:aws:iam::'$ACCOUNT':role/app-*","Condition":{"StringEquals":{"iam:PassedToService":"ecs-tasks.amazonaws.com"}}}]}'
+read -r L_KEY L_SECRET < <(aws iam create-access-key --user-name launcher --query 'AccessKey.[AccessKeyId,SecretAccessKey]' --output text)
+aws iam create-user --user-name nopass >/dev/null
+read -r N_KEY N_SECRET < <(aws iam create-access-key --user-name nopass --query 'AccessKey.[AccessKeyId,SecretAccessKey]' --output text)
+as_launcher() { AWS_ACCESS_KEY_ID=$L_KEY AWS_SECRET_ACCESS_KEY=$L_SECRET "$@"; }
+as_nopass() { AWS_ACCESS_KEY_ID=$N_KEY AWS_SECRET_ACCESS_KEY=$N_SECRET "$@"; }
+task() { as_launcher "$IAMD_BIN" task run --task-role $TASK_ROLE --execution-role $EXEC_ROLE -- "$@"; }
+
+# The aws CLI inside the task: the task role's session, named after the task id.
+ARN=$(task aws sts get-caller-identity --query Arn --output text)
+case "$ARN" in
+  arn:aws:sts::$ACCOUNT:assumed-role/app-task/????????????????????????????????) echo "ok   aws CLI in a task is the task role ($ARN)";;
+  *) echo "FAIL aws CLI in a task: $ARN"; exit 1;;
+esac
+expect_eq "the task may do what its role allows" "$(task aws iam list-roles --query 'length(Roles)' --output text)" "3"
+expect_error "and nothing more" AccessDenied task aws iam create-role --role-name x --assume-role-policy-document "$ECS_TRUST"
+expect_eq "the program gets none of the caller's keys" "$(task sh -c 'echo "${AWS_ACCESS_KEY_ID:-none} ${AWS_SECRET_ACCESS_KEY:-none}"')" "none none"
+set +e; task sh -c 'exit 3'; CODE=$?; set -e
+expect_eq "iamd task run exits with the program's code" "$CODE" "3"
+
+# A stopped task's endpoint refuses its own token.
+read -r URI TOKEN < <(task sh -c 'echo "$AWS_CONTAINER_CREDENTIALS_FULL_URI $AWS_CONTAINER_AUTHORIZATION_TOKEN"')
+status() { python3 -c 'import sys,urllib.request,urllib.error
+req = urllib.request.Request(sys.argv[1], headers={"Authorization": sys.argv[2]} if len(sys.argv) > 2 else {})
+try: print(urllib.request.urlopen(req, timeout=5).status)
+except urllib.error.HTTPError as e: print(e.code)' "$@"; }
+expect_eq "a stopped task's endpoint" "$(status "$URI" "$TOKEN")" "400"
+expect_eq "a running task's endpoint, with its token" "$(task sh -c 'python3 -c "import os,urllib.request; print(urllib.request.urlopen(urllib.request.Request(os.environ[\"AWS_CONTAINER_CREDENTIALS_FULL_URI\"], headers={\"Authorization\": os.environ[\"AWS_CONTAINER_AUTHORIZATION_TOKEN\"]})).status)"')" "200"
+expect_eq "without a token" "$(task sh -c 'python3 -c "import os,urllib.request,urllib.error
+try: urllib.request.urlopen(os.environ[\"AWS_CONTAINER_CREDENTIALS_FULL_URI\"])
+except urllib.error.HTTPError as e: print(e.code)"')" "401"
+
+# expect_fail LABEL TEXT COMMAND... : iamd itself must fail (status 1) and say TEXT.
+expect_fail() {
+  local label=$1 text=$2 out; shift 2
+  if out=$("$@" 2>&1); then echo "FAIL $label: succeeded"; exit 1; fi
+  case "$out" in *"$text"*) echo "ok   $label";; *) echo "FAIL $label: want '$text', got: $out"; exit 1;; esac
+}
+# Starting a task: PassRole for both roles, and roles that trust ECS tasks.
+expect_fail "no iam:PassRole" "the task did not start: AccessDenied (HTTP 403): User: arn:aws:iam::$ACCOUNT:user/nopass is not authorized to perform: iam:PassRole on resource: $TASK_ROLE because no identity-based policy allows the iam:PassRole action" \
+  as_nopass "$IAMD_BIN" task run --task-role $TASK_ROLE -- true
+expect_fail "a role that does not trust ecs-tasks" "the task did not start: InvalidParameterException (HTTP 400): ECS was unable to assume the role 'arn:aws:iam::$ACCOUNT:role/app-ec2' that was provided for this task. Please verify that the role being passed has the proper trust relationship and permissions and that your IAM user has permissions to pass this role." \
+  as_launcher "$IAMD_BIN" task run --task-role arn:aws:iam::$ACCOUNT:role/app-ec2 -- true
+
+# boto3 inside a task finds the container credentials itself.
+task python3 "$HERE/tasks_boto3.py" task "arn:aws:sts::$ACCOUNT:assumed-role/app-task/"
+
+# iamd exec --role: a role session in the environment, like aws-vault exec.
+aws iam create-role --role-name deployer --assume-role-policy-document \
+  '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::'$ACCOUNT':root"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"sts:ExternalId":"ws-7f3e"}}}]}' >/dev/null
+aws iam put-role-policy --role-name deployer --policy-name list-roles \
+  --policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:ListRoles","Resource":"*"}]}'
+DEPLOYER=arn:aws:iam::$ACCOUNT:role/deployer
+expect_eq "aws CLI under iamd exec --role" \
+  "$("$IAMD_BIN" exec --role $DEPLOYER --external-id ws-7f3e --session-name ci -- aws sts get-caller-identity --query Arn --output text)" \
+  "arn:aws:sts::$ACCOUNT:assumed-role/deployer/ci"
+expect_error "the session is the role's, not root's" AccessDenied "$IAMD_BIN" exec --role $DEPLOYER --external-id ws-7f3e -- aws iam create-user --user-name x
+expect_fail "without the ExternalId" "iamd exec: AssumeRole: AccessDenied (HTTP 403): User: arn:aws:iam::$ACCOUNT:root is not authorized to perform: sts:AssumeRole on resource: $DEPLOYER" \
+  "$IAMD_BIN" exec --role $DEPLOYER -- true
+"$IAMD_BIN" exec --role $DEPLOYER --external-id ws-7f3e --session-name ci-boto3 -- python3 "$HERE/tasks_boto3.py" exec "arn:aws:sts::$ACCOUNT:assumed-role/deployer/ci-boto3"
+if grep -qF "$TOKEN" "$E2E_TMP/audit.log" "$E2E_TMP/iamd.log"; then echo "FAIL a task's token is in the logs"; exit 1; fi
+expect_eq "task credential fetches are audited" "$(grep -c '"action":"iamd:GetTaskCredentials"' "$E2E_TMP/audit.log" | awk '{print ($1 > 5) ? "yes" : "no"}')" "yes"
+echo "tasks: all checks passed"
