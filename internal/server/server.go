@@ -14,12 +14,14 @@ import (
 
 	"github.com/iamd-dev/iamd/internal/api/adminapi"
 	"github.com/iamd-dev/iamd/internal/api/iamapi"
+	"github.com/iamd-dev/iamd/internal/api/smapi"
 	"github.com/iamd-dev/iamd/internal/api/stsapi"
 	"github.com/iamd-dev/iamd/internal/authmsg"
 	"github.com/iamd-dev/iamd/internal/authz"
 	"github.com/iamd-dev/iamd/internal/docstore"
 	"github.com/iamd-dev/iamd/internal/iam"
 	"github.com/iamd-dev/iamd/internal/secretbox"
+	"github.com/iamd-dev/iamd/internal/secrets"
 	"github.com/iamd-dev/iamd/internal/sigv4"
 	"github.com/iamd-dev/iamd/internal/store/sqlite"
 	"github.com/iamd-dev/iamd/internal/sts"
@@ -43,6 +45,7 @@ type Server struct {
 	iamAPI   *iamapi.API
 	stsAPI   *stsapi.API
 	adminAPI *adminapi.API
+	smAPI    *smapi.API
 	routes   map[string]endpoint // by credential-scope service
 	verifier *sigv4.Verifier
 	audit    *auditLog
@@ -83,6 +86,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	s.msgs = authmsg.NewCodec(box)
 	s.stsAPI = stsapi.New(s.sts, s.authz, s.msgs)
 	s.adminAPI = adminapi.New(s.iam, cfg.AccountID)
+	s.smAPI = smapi.New(secrets.New(store, box, cfg.Now), s.authz)
 	s.verifier = &sigv4.Verifier{Now: cfg.Now}
 	s.routes = s.endpoints()
 	if err := s.bootstrap(ctx); err != nil {
