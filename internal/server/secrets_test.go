@@ -326,9 +326,9 @@ func seed001(t *testing.T, ts *testServer) (tower, exec, head aws.Credentials) {
 	ic := ts.iam(ts.root)
 	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ecs-tasks.amazonaws.com"},"Action":"sts:AssumeRole"},{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole"}]}`
 	roles := map[string]string{
-		"TowerRole": `{"Version":"2012-10-17","Statement":[{"Sid":"AllowTowerEnterpriseSecrets","Effect":"Allow","Action":["secretsmanager:DeleteSecret","secretsmanager:ListSecrets","secretsmanager:CreateSecret"],"Resource":"*"}]}`,
+		"TowerRole":                `{"Version":"2012-10-17","Statement":[{"Sid":"AllowTowerEnterpriseSecrets","Effect":"Allow","Action":["secretsmanager:DeleteSecret","secretsmanager:ListSecrets","secretsmanager:CreateSecret"],"Resource":"*"}]}`,
 		"TowerBatch-ExecutionRole": `{"Version":"2012-10-17","Statement":[{"Sid":"AllowECSAgentToRetrieveSecrets","Action":["secretsmanager:GetSecretValue"],"Resource":["arn:aws:secretsmanager:us-east-1:*:secret:*"],"Effect":"Allow"}]}`,
-		"HeadJobRole": `{"Version":"2012-10-17","Statement":[{"Sid":"AllowNextflowHeadJobToAccessSecrets","Effect":"Allow","Action":"secretsmanager:ListSecrets","Resource":"*"},{"Sid":"AllowNextflowHeadJobToPassRoles","Effect":"Allow","Action":["iam:GetRole","iam:PassRole"],"Resource":"arn:aws:iam::123456789012:role/TowerBatch-ExecutionRole"}]}`,
+		"HeadJobRole":              `{"Version":"2012-10-17","Statement":[{"Sid":"AllowNextflowHeadJobToAccessSecrets","Effect":"Allow","Action":"secretsmanager:ListSecrets","Resource":"*"},{"Sid":"AllowNextflowHeadJobToPassRoles","Effect":"Allow","Action":["iam:GetRole","iam:PassRole"],"Resource":"arn:aws:iam::123456789012:role/TowerBatch-ExecutionRole"}]}`,
 	}
 	creds := map[string]aws.Credentials{}
 	for name, doc := range roles {
@@ -444,7 +444,10 @@ func TestSecretsCrossAccount(t *testing.T) {
 	arn := aws.ToString(createSecret(t, owner, "shared", "across").ARN)
 	// A user of the second account whose own policy allows reading the secret.
 	ic := ts.iam(second)
-	mustDo(t, func() error { _, err := ic.CreateUser(ctx, &awsiam.CreateUserInput{UserName: aws.String("consumer")}); return err })
+	mustDo(t, func() error {
+		_, err := ic.CreateUser(ctx, &awsiam.CreateUserInput{UserName: aws.String("consumer")})
+		return err
+	})
 	key, err := ic.CreateAccessKey(ctx, &awsiam.CreateAccessKeyInput{UserName: aws.String("consumer")})
 	if err != nil {
 		t.Fatal(err)
