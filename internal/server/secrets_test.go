@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -15,6 +16,10 @@ import (
 	sm "github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	smtypes "github.com/aws/aws-sdk-go-v2/service/secretsmanager/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"github.com/iamd-dev/iamd/internal/awsclient"
+	"github.com/iamd-dev/iamd/internal/bench"
+	"github.com/iamd-dev/iamd/internal/sigv4"
 )
 
 func (ts *testServer) sm(creds aws.Credentials) *sm.Client {
@@ -696,5 +701,25 @@ func TestSecretValuesNotInDatabase(t *testing.T) {
 	})
 	if err != nil || files == 0 {
 		t.Fatalf("scanned %d files: %v", files, err)
+	}
+}
+
+// The bench op reads one secret it creates and deletes; iamd's own client reads JSON errors.
+func TestBenchGetSecretValue(t *testing.T) {
+	ts := startServer(t, "")
+	ctx := context.Background()
+	client := awsclient.New(awsclient.Config{Endpoint: ts.endpoint, Region: "us-east-1",
+		Credentials: sigv4.Credentials{AccessKeyID: testRootKey, SecretAccessKey: testRootSecret}}, 2)
+	r, err := bench.Run(ctx, bench.Ops(client)["get-secret-value"], bench.Options{Concurrency: 2, Duration: 5 * time.Second, MaxRequests: 30})
+	if err != nil || r.Requests != 30 || r.Errors != 0 {
+		t.Fatalf("%+v %v", r, err)
+	}
+	if names := listNames(t, ts.sm(ts.root), true); len(names) != 0 {
+		t.Fatalf("left behind: %v", names)
+	}
+	_, err = client.JSON(ctx, "secretsmanager", "secretsmanager.GetSecretValue", map[string]string{"SecretId": "missing"})
+	var e *awsclient.Error
+	if !errors.As(err, &e) || e.Code != "ResourceNotFoundException" || e.Status != 400 || e.Message != "Secrets Manager can't find the specified secret." {
+		t.Fatalf("error %#v", err)
 	}
 }
