@@ -82,7 +82,24 @@ func Ops(c *awsclient.Client) map[string]Op {
 		},
 		Teardown: func(ctx context.Context) error { return deleteRole(ctx, roleName) },
 	}
+	secretName := "iamd-bench/" + suffix
+	getSecretValue := Op{
+		Setup: func(ctx context.Context) error {
+			_, err := c.JSON(ctx, "secretsmanager", "secretsmanager.CreateSecret", map[string]string{
+				"Name": secretName, "SecretString": `{"user":"bench","password":"` + randomSuffix() + `"}`, "ClientRequestToken": "iamd-bench-" + suffix + "-000000000000000000"})
+			return err
+		},
+		Run: func(ctx context.Context, _, _ int) error {
+			_, err := c.JSON(ctx, "secretsmanager", "secretsmanager.GetSecretValue", map[string]string{"SecretId": secretName})
+			return err
+		},
+		Teardown: func(ctx context.Context) error {
+			_, err := c.JSON(ctx, "secretsmanager", "secretsmanager.DeleteSecret", map[string]any{"SecretId": secretName, "ForceDeleteWithoutRecovery": true})
+			return err
+		},
+	}
 	return map[string]Op{
+		"get-secret-value":    getSecretValue,
 		"assume-role":         assumeRole,
 		"get-caller-identity": {Run: call("sts", "GetCallerIdentity")},
 		"get-user":            {Run: call("iam", "GetUser")},

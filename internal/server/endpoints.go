@@ -7,6 +7,7 @@ import (
 	"github.com/iamd-dev/iamd/internal/api/adminapi"
 	"github.com/iamd-dev/iamd/internal/api/awsquery"
 	"github.com/iamd-dev/iamd/internal/api/iamapi"
+	"github.com/iamd-dev/iamd/internal/api/smapi"
 	"github.com/iamd-dev/iamd/internal/api/stsapi"
 	"github.com/iamd-dev/iamd/internal/authz"
 	"github.com/iamd-dev/iamd/internal/awserr"
@@ -75,5 +76,12 @@ func (s *Server) endpoints() map[string]endpoint {
 			action, err := s.adminAPI.Serve(ctx, c.w, q, c.caller, c.requestID)
 			return outcome{action: action, err: err}
 		}),
+		"secretsmanager": {
+			writeError: smapi.WriteError,
+			serve: func(ctx context.Context, c *call) outcome {
+				res := s.smAPI.Serve(ctx, c.w, c.r, c.body, c.caller, c.requestID)
+				return outcome{res.Action, res.Resource, res.Err}
+			},
+		},
 	}
 }

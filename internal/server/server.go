@@ -14,6 +14,7 @@ import (
 
 	"github.com/iamd-dev/iamd/internal/api/adminapi"
 	"github.com/iamd-dev/iamd/internal/api/iamapi"
+	"github.com/iamd-dev/iamd/internal/api/smapi"
 	"github.com/iamd-dev/iamd/internal/api/stsapi"
 	"github.com/iamd-dev/iamd/internal/authmsg"
 	"github.com/iamd-dev/iamd/internal/authz"
@@ -21,6 +22,7 @@ import (
 	"github.com/iamd-dev/iamd/internal/iam"
 	"github.com/iamd-dev/iamd/internal/oidc"
 	"github.com/iamd-dev/iamd/internal/secretbox"
+	"github.com/iamd-dev/iamd/internal/secrets"
 	"github.com/iamd-dev/iamd/internal/sigv4"
 	"github.com/iamd-dev/iamd/internal/store/sqlite"
 	"github.com/iamd-dev/iamd/internal/sts"
@@ -46,6 +48,7 @@ type Server struct {
 	stsAPI   *stsapi.API
 	adminAPI *adminapi.API
 	tasks    *tasks.Service
+	smAPI    *smapi.API
 	routes   map[string]endpoint // by credential-scope service
 	verifier *sigv4.Verifier
 	audit    *auditLog
@@ -89,6 +92,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	s.adminAPI = adminapi.New(s.iam, cfg.AccountID)
 	s.tasks = tasks.New(store, s.sts, s.authz, cfg.Region, cfg.Now)
 	s.adminAPI.EnableTasks(s.tasks, s.loopbackURL)
+	s.smAPI = smapi.New(secrets.New(store, box, cfg.Now), s.authz)
 	s.verifier = &sigv4.Verifier{Now: cfg.Now}
 	s.routes = s.endpoints()
 	if err := s.bootstrap(ctx); err != nil {

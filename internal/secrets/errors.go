@@ -1,0 +1,50 @@
+package secrets
+
+import "github.com/iamd-dev/iamd/internal/awserr"
+
+// HTTP statuses, without importing net/http into the domain.
+const (
+	statusBadRequest = 400
+	statusInternal   = 500
+)
+
+// Secrets Manager's errors: every one is HTTP 400 but InternalServiceError.
+
+func smError(code, format string, args ...any) *awserr.Error {
+	return awserr.New(statusBadRequest, code, format, args...)
+}
+
+func errResourceNotFound() *awserr.Error {
+	return smError("ResourceNotFoundException", "Secrets Manager can't find the specified secret.")
+}
+
+func errMarkedForDeletion() *awserr.Error {
+	return smError("InvalidRequestException", "You can't perform this operation on the secret because it was marked for deletion.")
+}
+
+func invalidParameter(format string, args ...any) *awserr.Error {
+	return smError("InvalidParameterException", format, args...)
+}
+
+func invalidRequest(format string, args ...any) *awserr.Error {
+	return smError("InvalidRequestException", format, args...)
+}
+
+func errReplica() *awserr.Error {
+	return invalidRequest("Operation is not permitted on a replica secret. Call must be made in primary secret's region.")
+}
+
+// ErrDecryption is AWS's answer when a stored value cannot be decrypted (a wrong master key).
+func ErrDecryption() *awserr.Error {
+	return smError("DecryptionFailure", "Secrets Manager can't decrypt the protected secret text using the provided KMS key.")
+}
+
+// InternalError is AWS's answer for a failure on its side.
+func InternalError() *awserr.Error {
+	return awserr.New(statusInternal, "InternalServiceError", "An error occurred on the server side.")
+}
+
+// awsAccessDenied is Secrets Manager's AccessDeniedException (HTTP 400, as it sends it).
+func awsAccessDenied(message string) *awserr.Error {
+	return smError("AccessDeniedException", "%s", message)
+}

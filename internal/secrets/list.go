@@ -1,0 +1,230 @@
+package secrets
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/iamd-dev/iamd/internal/docstore"
+)
+
+// Filter is one ListSecrets filter: the secret must match one of the values (a value
+// starting with "!" matches secrets that do not match the rest).
+type Filter struct {
+	Key    string
+	Values []string
+}
+
+// ListInput is ListSecrets' parameters.
+type ListInput struct {
+	Account, Region        string
+	Filters                []Filter
+	IncludePlannedDeletion bool
+	SortOrder              string // asc (default) or desc
+	SortBy                 string // created-date (default), last-accessed-date, last-changed-date, name
+	MaxResults             int
+	NextToken              string
+}
+
+// List lists the secrets of the account in the region (ListSecrets), replicas included.
+func (s *Service) List(ctx context.Context, in ListInput) ([]*Secret, string, error) {
+	max := in.MaxResults
+	if max == 0 {
+		max = 100
+	}
+	if max < 1 || max > 100 {
+		return nil, "", invalidParameter("MaxResults must be between 1 and 100.")
+	}
+	if err := validFilters(in.Filters); err != nil {
+		return nil, "", err
+	}
+	switch in.SortOrder {
+	case "", "asc", "desc":
+	default:
+		return nil, "", invalidParameter("SortOrder must be asc or desc.")
+	}
+	switch in.SortBy {
+	case "", "created-date", "last-accessed-date", "last-changed-date", "name":
+	default:
+		return nil, "", invalidParameter("SortBy must be one of created-date, last-accessed-date, last-changed-date or name.")
+	}
+	var all []*Secret
+	err := s.store.View(ctx, func(tx docstore.Tx) error {
+		now := s.clock()
+		return tx.List(colSecret, in.Account, in.Region+"/", "", func(_ string, raw []byte) error {
+			sec, err := decode[Secret](raw)
+			if err != nil {
+				return err
+			}
+			if expired(sec, now) {
+				return nil
+			}
+			if sec, err = withPrimary(tx, sec, now); isNotFound(err) {
+				return nil
+			} else if err != nil {
+				return err
+			}
+			if sec.ScheduledForDeletion() && !in.IncludePlannedDeletion {
+				return nil
+			}
+			if matchesAll(sec, in.Filters) {
+				all = append(all, sec)
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	sortSecrets(all, in.SortBy, in.SortOrder == "desc")
+	return paginate(all, func(s *Secret) string { return s.Name }, max, in.NextToken)
+}
+
+func sortSecrets(all []*Secret, by string, desc bool) {
+	slices.SortStableFunc(all, func(a, b *Secret) int {
+		var c int
+		switch by {
+		case "name":
+			c = strings.Compare(a.Name, b.Name)
+		case "last-changed-date":
+			c = a.LastChanged.Compare(b.LastChanged)
+		case "last-accessed-date":
+			c = timeOrZero(a.LastAccessed).Compare(timeOrZero(b.LastAccessed))
+		default:
+			c = a.Created.Compare(b.Created)
+		}
+		if c == 0 {
+			c = strings.Compare(a.Name, b.Name)
+		}
+		if desc {
+			c = -c
+		}
+		return c
+	})
+}
+
+var filterKeys = []string{"description", "name", "tag-key", "tag-value", "primary-region", "owning-service", "all"}
+
+func validFilters(fs []Filter) error {
+	for _, f := range fs {
+		if !slices.Contains(filterKeys, f.Key) {
+			return invalidParameter("Invalid filter key %s. Valid keys are: description, name, tag-key, tag-value, primary-region, owning-service, all.", f.Key)
+		}
+		if len(f.Values) < 1 || len(f.Values) > 10 {
+			return invalidParameter("A filter must have between 1 and 10 values.")
+		}
+		for _, v := range f.Values {
+			if len(v) > 512 {
+				return invalidParameter("Filter values must be at most 512 characters.")
+			}
+		}
+	}
+	return nil
+}
+
+// Matches reports whether the secret passes every filter (BatchGetSecretValue uses it too).
+func matchesAll(sec *Secret, fs []Filter) bool {
+	for _, f := range fs {
+		ok := false
+		for _, v := range f.Values {
+			neg := strings.HasPrefix(v, "!")
+			if neg {
+				v = v[1:]
+			}
+			if matches(sec, f.Key, v) != neg {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+func matches(sec *Secret, key, v string) bool {
+	switch key {
+	case "name":
+		return strings.HasPrefix(sec.Name, v)
+	case "description":
+		return anyWordPrefix(words(sec.Description), words(v)) || strings.HasPrefix(strings.ToLower(sec.Description), strings.ToLower(v))
+	case "tag-key":
+		return slices.ContainsFunc(sec.Tags, func(t Tag) bool { return strings.HasPrefix(t.Key, v) })
+	case "tag-value":
+		return slices.ContainsFunc(sec.Tags, func(t Tag) bool { return strings.HasPrefix(t.Value, v) })
+	case "primary-region":
+		primary := sec.PrimaryRegion
+		if primary == "" {
+			primary = sec.Region
+		}
+		return strings.HasPrefix(primary, v)
+	case "owning-service":
+		return false // iamd's secrets are owned by no service
+	case "all":
+		var attrs []string
+		attrs = append(attrs, words(sec.Name)...)
+		attrs = append(attrs, words(sec.Description)...)
+		for _, t := range sec.Tags {
+			attrs = append(attrs, words(t.Key)...)
+			attrs = append(attrs, words(t.Value)...)
+		}
+		return anyWordPrefix(attrs, words(v))
+	}
+	return false
+}
+
+// anyWordPrefix reports whether some attribute word starts with some search word.
+func anyWordPrefix(attrs, search []string) bool {
+	for _, w := range search {
+		for _, a := range attrs {
+			if strings.HasPrefix(a, w) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// words splits text as Secrets Manager's search does: at punctuation and spaces, between
+// letters and digits and where lower case turns to upper case; lower-cased.
+func words(s string) []string {
+	var out []string
+	var cur []rune
+	flush := func() {
+		if len(cur) > 0 {
+			out = append(out, strings.ToLower(string(cur)))
+			cur = cur[:0]
+		}
+	}
+	var prev rune
+	for _, r := range s {
+		switch {
+		case !unicode.IsLetter(r) && !unicode.IsDigit(r):
+			flush()
+		case len(cur) > 0 && (unicode.IsDigit(r) != unicode.IsDigit(prev) || unicode.IsUpper(r) && unicode.IsLower(prev)):
+			flush()
+			cur = append(cur, r)
+		default:
+			cur = append(cur, r)
+		}
+		prev = r
+	}
+	flush()
+	return out
+}
+
+// MatchesFilters reports whether a secret passes ListSecrets filters.
+func MatchesFilters(sec *Secret, fs []Filter) bool { return matchesAll(sec, fs) }
+
+// ValidFilters checks filters as ListSecrets does.
+func ValidFilters(fs []Filter) error { return validFilters(fs) }
+
+func timeOrZero(t *time.Time) time.Time {
+	if t == nil {
+		return time.Time{}
+	}
+	return *t
+}

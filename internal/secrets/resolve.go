@@ -1,0 +1,161 @@
+package secrets
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"time"
+
+	"github.com/iamd-dev/iamd/internal/docstore"
+)
+
+// Ref names a secret as a request does: SecretId is a name, a full ARN or a partial ARN
+// (without the random suffix); Account is the caller's account and Region the request's.
+type Ref struct {
+	Account  string
+	Region   string
+	SecretID string
+}
+
+// parsed is a Ref taken apart: the account and region it points into, and the name part.
+type parsed struct {
+	account, region, namePart string
+	isARN                     bool
+}
+
+func (r Ref) parse() (parsed, bool) {
+	if !strings.HasPrefix(r.SecretID, "arn:") {
+		return parsed{account: r.Account, region: r.Region, namePart: r.SecretID}, true
+	}
+	parts := strings.SplitN(r.SecretID, ":", 7)
+	if len(parts) != 7 || parts[2] != "secretsmanager" || parts[5] != "secret" || parts[6] == "" {
+		return parsed{}, false
+	}
+	return parsed{account: parts[4], region: parts[3], namePart: parts[6], isARN: true}, parts[3] == r.Region
+}
+
+// guessARN is the ARN authorized for a secret that does not exist: the ARN given, or the
+// name's ARN without a suffix.
+func (r Ref) guessARN() (string, string) {
+	p, ok := r.parse()
+	if p.isARN {
+		return r.SecretID, p.account
+	}
+	_ = ok
+	return "arn:aws:secretsmanager:" + r.Region + ":" + r.Account + ":secret:" + r.SecretID, r.Account
+}
+
+// expired reports whether a secret scheduled for deletion is past its deletion date: it is
+// then gone, as if deleted.
+func expired(sec *Secret, now time.Time) bool {
+	return sec.DeletionDate != nil && !now.Before(*sec.DeletionDate)
+}
+
+// getRaw reads one secret document (a replica as stored, without its primary's fields).
+func getRaw(tx docstore.Tx, account, region, name string, now time.Time) (*Secret, error) {
+	var sec Secret
+	if err := tx.Get(secretKey(account, region, name), &sec); err != nil {
+		return nil, err
+	}
+	if expired(&sec, now) {
+		return nil, errNotFound
+	}
+	return &sec, nil
+}
+
+// find resolves a Ref to the stored secret document; it returns errNotFound when there is
+// none. A full ARN must carry the secret's suffix; a partial ARN or a name matches the name.
+func find(tx docstore.Tx, r Ref, now time.Time) (*Secret, error) {
+	p, ok := r.parse()
+	if !ok {
+		return nil, errNotFound
+	}
+	if p.isARN && len(p.namePart) > 7 && p.namePart[len(p.namePart)-7] == '-' {
+		name, suffix := p.namePart[:len(p.namePart)-7], p.namePart[len(p.namePart)-6:]
+		sec, err := getRaw(tx, p.account, p.region, name, now)
+		if err == nil && sec.Suffix == suffix {
+			return sec, nil
+		}
+		if err != nil && !isNotFound(err) {
+			return nil, err
+		}
+	}
+	return getRaw(tx, p.account, p.region, p.namePart, now)
+}
+
+// load resolves a Ref to the secret as callers see it: a replica with its primary's fields.
+func load(tx docstore.Tx, r Ref, now time.Time) (*Secret, error) {
+	sec, err := find(tx, r, now)
+	if err != nil {
+		return nil, err
+	}
+	return withPrimary(tx, sec, now)
+}
+
+// withPrimary fills a replica's shared fields from its primary.
+func withPrimary(tx docstore.Tx, sec *Secret, now time.Time) (*Secret, error) {
+	if !sec.IsReplica() {
+		return sec, nil
+	}
+	primary, err := getRaw(tx, sec.Account, sec.PrimaryRegion, sec.Name, now)
+	if err != nil {
+		return nil, err
+	}
+	out := *primary
+	out.Region, out.KmsKeyID, out.PrimaryRegion, out.Replicas = sec.Region, sec.KmsKeyID, sec.PrimaryRegion, nil
+	out.LastAccessed, out.Created = sec.LastAccessed, sec.Created
+	return &out, nil
+}
+
+// authorized resolves the Ref and asks auth about it, outside any transaction. It returns
+// the secret, or errResourceNotFound when auth allows a request for a secret that does not
+// exist.
+func (s *Service) authorized(ctx context.Context, r Ref, auth Authorize) (*Secret, error) {
+	var sec *Secret
+	err := s.store.View(ctx, func(tx docstore.Tx) error {
+		var err error
+		sec, err = load(tx, r, s.clock())
+		return err
+	})
+	if isNotFound(err) {
+		arn, account := r.guessARN()
+		if err := auth(&Target{ARN: arn, Account: account}); err != nil {
+			return nil, err
+		}
+		return nil, errResourceNotFound()
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := auth(&Target{Secret: sec, ARN: sec.ARN(), Account: sec.Account}); err != nil {
+		return nil, err
+	}
+	return sec, nil
+}
+
+// mutate re-reads a secret that was authorized (by its exact name and region) in a write
+// transaction and lets fn change it; fn's document is stored when fn returns nil.
+func (s *Service) mutate(ctx context.Context, authorized *Secret, fn func(tx docstore.Tx, sec *Secret, now time.Time) error) error {
+	return s.store.Update(ctx, func(tx docstore.Tx) error {
+		now := s.clock()
+		sec, err := getRaw(tx, authorized.Account, authorized.Region, authorized.Name, now)
+		if isNotFound(err) || err == nil && sec.UID != authorized.UID {
+			return errResourceNotFound()
+		}
+		if err != nil {
+			return err
+		}
+		if err := fn(tx, sec, now); err != nil {
+			return err
+		}
+		return tx.Put(secretKey(sec.Account, sec.Region, sec.Name), sec)
+	})
+}
+
+func decode[T any](raw []byte) (*T, error) {
+	var v T
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return nil, err
+	}
+	return &v, nil
+}

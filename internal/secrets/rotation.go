@@ -1,0 +1,113 @@
+package secrets
+
+import (
+	"context"
+	"regexp"
+	"time"
+
+	"github.com/iamd-dev/iamd/internal/docstore"
+)
+
+// RotateInput is RotateSecret's parameters.
+type RotateInput struct {
+	Token     string
+	LambdaARN string
+	Rules     *Rotation // AfterDays, Duration, ScheduleExpression; nil keeps the current rules
+}
+
+// ErrCannotInvoke is what AWS answers when it cannot invoke a rotation function: iamd runs
+// no functions, so every rotation ends here.
+func ErrCannotInvoke() error {
+	return awsAccessDenied("Secrets Manager cannot invoke the specified Lambda function. Ensure that the function policy grants access to the principal secretsmanager.amazonaws.com.")
+}
+
+var durationPattern = regexp.MustCompile(`^[0-9]{1,2}h$`)
+
+// Rotate keeps the rotation configuration (RotateSecret) and then, since rotation runs a
+// Lambda function iamd does not have, reports that the function cannot be invoked.
+func (s *Service) Rotate(ctx context.Context, r Ref, in RotateInput, auth Authorize) (*Secret, error) {
+	if in.Token != "" {
+		if err := validToken(in.Token); err != nil {
+			return nil, err
+		}
+	}
+	if in.Rules != nil {
+		if in.Rules.AfterDays != 0 && (in.Rules.AfterDays < 1 || in.Rules.AfterDays > 1000) {
+			return nil, invalidParameter("AutomaticallyAfterDays must be between 1 and 1000.")
+		}
+		if in.Rules.AfterDays != 0 && in.Rules.ScheduleExpression != "" {
+			return nil, invalidParameter("You can't specify both AutomaticallyAfterDays and ScheduleExpression.")
+		}
+		if in.Rules.Duration != "" && !durationPattern.MatchString(in.Rules.Duration) {
+			return nil, invalidParameter("Duration must be a number of hours between 1h and 24h, such as 4h.")
+		}
+	}
+	sec, err := s.authorized(ctx, r, auth)
+	if err != nil {
+		return nil, err
+	}
+	if err := ensurePrimary(sec); err != nil {
+		return nil, err
+	}
+	err = s.mutate(ctx, sec, func(_ docstore.Tx, sec *Secret, now time.Time) error {
+		if err := ensureLive(sec); err != nil {
+			return err
+		}
+		rot := Rotation{}
+		if sec.Rotation != nil {
+			rot = *sec.Rotation
+		}
+		if in.LambdaARN != "" {
+			rot.LambdaARN = in.LambdaARN
+		}
+		if rot.LambdaARN == "" {
+			return invalidRequest("No Lambda rotation function ARN is associated with this secret.")
+		}
+		if in.Rules != nil {
+			rot.AfterDays, rot.Duration, rot.ScheduleExpression = in.Rules.AfterDays, in.Rules.Duration, in.Rules.ScheduleExpression
+		}
+		rot.Enabled = true
+		rot.Next = nil
+		if rot.AfterDays > 0 {
+			next := dayOf(now).Add(time.Duration(rot.AfterDays) * 24 * time.Hour)
+			rot.Next = &next
+		}
+		sec.Rotation = &rot
+		sec.LastChanged = now
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return nil, ErrCannotInvoke()
+}
+
+// CancelRotation turns automatic rotation off, keeping the function and rules for reference
+// (CancelRotateSecret). It returns the secret and the AWSPENDING version, if any.
+func (s *Service) CancelRotation(ctx context.Context, r Ref, auth Authorize) (*Secret, string, error) {
+	sec, err := s.authorized(ctx, r, auth)
+	if err != nil {
+		return nil, "", err
+	}
+	if err := ensurePrimary(sec); err != nil {
+		return nil, "", err
+	}
+	var out *Secret
+	pending := ""
+	err = s.mutate(ctx, sec, func(_ docstore.Tx, sec *Secret, now time.Time) error {
+		if err := ensureLive(sec); err != nil {
+			return err
+		}
+		if sec.Rotation != nil {
+			sec.Rotation.Enabled = false
+			sec.Rotation.Next = nil
+		}
+		if v := sec.staged(StagePending); v != nil {
+			pending = v.ID
+		}
+		sec.LastChanged = now
+		out = sec
+		return nil
+	})
+	return out, pending, err
+}

@@ -1,0 +1,107 @@
+package secrets
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"github.com/iamd-dev/iamd/internal/docstore"
+)
+
+// StageInput is UpdateSecretVersionStage's parameters.
+type StageInput struct {
+	Stage        string
+	RemoveFromID string
+	MoveToID     string
+}
+
+// UpdateStage moves or removes a staging label (UpdateSecretVersionStage).
+func (s *Service) UpdateStage(ctx context.Context, r Ref, in StageInput, auth Authorize) (*Secret, error) {
+	if err := validStage(in.Stage); err != nil {
+		return nil, err
+	}
+	sec, err := s.authorized(ctx, r, auth)
+	if err != nil {
+		return nil, err
+	}
+	if err := ensurePrimary(sec); err != nil {
+		return nil, err
+	}
+	var out *Secret
+	err = s.mutate(ctx, sec, func(tx docstore.Tx, sec *Secret, now time.Time) error {
+		out = sec
+		if err := ensureLive(sec); err != nil {
+			return err
+		}
+		for _, id := range []string{in.RemoveFromID, in.MoveToID} {
+			if id != "" && sec.version(id) == nil {
+				return smError("ResourceNotFoundException", "Secrets Manager can't find the specified secret value for VersionId: %s", id)
+			}
+		}
+		holder := sec.staged(in.Stage)
+		switch {
+		case in.MoveToID == "" && in.RemoveFromID == "":
+			return invalidParameter("You must specify MoveToVersionId, RemoveFromVersionId, or both.")
+		case in.MoveToID == "":
+			if holder == nil || holder.ID != in.RemoveFromID {
+				return invalidParameter("The staging label %s is not attached to version %s.", in.Stage, in.RemoveFromID)
+			}
+			if in.Stage == StageCurrent {
+				return invalidParameter("You can't remove the staging label AWSCURRENT from a version without moving it to another version with MoveToVersionId.")
+			}
+			removeStage(sec, in.Stage, in.RemoveFromID)
+		default:
+			if holder != nil && holder.ID != in.MoveToID && holder.ID != in.RemoveFromID {
+				return invalidParameter("The parameter RemoveFromVersionId can't be empty. Staging label %s is currently attached to version %s, so you must explicitly reference that version in RemoveFromVersionId.", in.Stage, holder.ID)
+			}
+			if in.RemoveFromID != "" && (holder == nil || holder.ID != in.RemoveFromID) {
+				return invalidParameter("The staging label %s is not attached to version %s.", in.Stage, in.RemoveFromID)
+			}
+			if t := sec.version(in.MoveToID); !slices.Contains(t.Stages, in.Stage) && len(t.Stages) >= maxStagesPerVer {
+				return smError("LimitExceededException", "A version can have at most %d staging labels.", maxStagesPerVer)
+			}
+			moveStage(sec, in.Stage, in.MoveToID)
+		}
+		sec.LastChanged = now
+		if err := s.prune(tx, sec, now); err != nil {
+			return err
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// VersionPage is one page of ListSecretVersionIds.
+type VersionPage struct {
+	Secret    *Secret
+	Versions  []VersionMeta
+	NextToken string
+}
+
+// ListVersions lists a secret's versions; deprecated ones (without labels) only when asked.
+func (s *Service) ListVersions(ctx context.Context, r Ref, includeDeprecated bool, max int, token string, auth Authorize) (*VersionPage, error) {
+	if max == 0 {
+		max = 100
+	}
+	if max < 1 || max > 100 {
+		return nil, invalidParameter("MaxResults must be between 1 and 100.")
+	}
+	sec, err := s.authorized(ctx, r, auth)
+	if err != nil {
+		return nil, err
+	}
+	var all []VersionMeta
+	for _, v := range sec.Versions {
+		if includeDeprecated || len(v.Stages) > 0 {
+			all = append(all, v)
+		}
+	}
+	items, next, err := paginate(all, func(v VersionMeta) string { return v.ID }, max, token)
+	if err != nil {
+		return nil, err
+	}
+	return &VersionPage{Secret: sec, Versions: items, NextToken: next}, nil
+}

@@ -1,0 +1,211 @@
+package secrets
+
+import (
+	"context"
+	"time"
+
+	"github.com/iamd-dev/iamd/internal/docstore"
+)
+
+// GetValue returns a version's value (GetSecretValue): by version id, by staging label, or
+// both (which must name the same version); AWSCURRENT when neither is given.
+func (s *Service) GetValue(ctx context.Context, r Ref, versionID, stage string, auth Authorize) (*SecretValue, error) {
+	var (
+		sec    *Secret
+		sealed sealedVersion
+		ver    VersionMeta
+		lerr   error // what the lookup found wrong, reported once auth has allowed
+	)
+	err := s.store.View(ctx, func(tx docstore.Tx) error {
+		var err error
+		if sec, err = load(tx, r, s.clock()); err != nil {
+			return err
+		}
+		v, err := pickVersion(sec, versionID, stage)
+		if err != nil {
+			lerr = err
+			return nil
+		}
+		if sec.ScheduledForDeletion() {
+			lerr = errMarkedForDeletion()
+			return nil
+		}
+		ver = *v
+		return tx.Get(versionKey(sec.Account, sec.UID, v.ID), &sealed)
+	})
+	if isNotFound(err) && sec == nil {
+		arn, account := r.guessARN()
+		if err := auth(&Target{ARN: arn, Account: account}); err != nil {
+			return nil, err
+		}
+		return nil, errResourceNotFound()
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := auth(&Target{Secret: sec, ARN: sec.ARN(), Account: sec.Account}); err != nil {
+		return nil, err
+	}
+	if lerr != nil {
+		return nil, lerr
+	}
+	val, err := s.open(sec.Account, sec.UID, ver.ID, &sealed)
+	if err != nil {
+		return nil, ErrDecryption()
+	}
+	s.noteAccess(ctx, sec)
+	return &SecretValue{Secret: sec, Version: ver, Value: val}, nil
+}
+
+// pickVersion finds the version a read names.
+func pickVersion(sec *Secret, versionID, stage string) (*VersionMeta, error) {
+	switch {
+	case versionID != "" && stage != "":
+		v := sec.version(versionID)
+		if v == nil {
+			return nil, smError("ResourceNotFoundException", "Secrets Manager can't find the specified secret value for VersionId: %s", versionID)
+		}
+		if sec.staged(stage) != v {
+			return nil, invalidRequest("You provided a VersionStage that is not associated to the provided VersionId.")
+		}
+		return v, nil
+	case versionID != "":
+		if v := sec.version(versionID); v != nil {
+			return v, nil
+		}
+		return nil, smError("ResourceNotFoundException", "Secrets Manager can't find the specified secret value for VersionId: %s", versionID)
+	}
+	if stage == "" {
+		stage = StageCurrent
+	}
+	if v := sec.staged(stage); v != nil {
+		return v, nil
+	}
+	return nil, smError("ResourceNotFoundException", "Secrets Manager can't find the specified secret value for staging label: %s", stage)
+}
+
+// noteAccess keeps the day of the last access, as Secrets Manager does (a date, not a time):
+// at most one write a day per secret.
+func (s *Service) noteAccess(ctx context.Context, sec *Secret) {
+	today := dayOf(s.clock())
+	if sec.LastAccessed != nil && sec.LastAccessed.Equal(today) {
+		return
+	}
+	_ = s.store.Update(ctx, func(tx docstore.Tx) error {
+		raw, err := getRaw(tx, sec.Account, sec.Region, sec.Name, s.clock())
+		if err != nil || raw.UID != sec.UID || raw.LastAccessed != nil && raw.LastAccessed.Equal(today) {
+			return err
+		}
+		raw.LastAccessed = &today
+		return tx.Put(secretKey(raw.Account, raw.Region, raw.Name), raw)
+	})
+}
+
+// PutInput is PutSecretValue's parameters.
+type PutInput struct {
+	Token  string
+	Value  Value
+	Stages []string
+}
+
+// PutOutput is what PutSecretValue and UpdateSecret report of the version they made.
+type PutOutput struct {
+	Secret  *Secret
+	Version *VersionMeta
+}
+
+// PutValue adds a version (PutSecretValue).
+func (s *Service) PutValue(ctx context.Context, r Ref, in PutInput, auth Authorize) (*PutOutput, error) {
+	if err := validValue(in.Value, true); err != nil {
+		return nil, err
+	}
+	if err := validToken(in.Token); err != nil {
+		return nil, err
+	}
+	sec, err := s.authorized(ctx, r, auth)
+	if err != nil {
+		return nil, err
+	}
+	if err := ensurePrimary(sec); err != nil {
+		return nil, err
+	}
+	out := &PutOutput{}
+	err = s.mutate(ctx, sec, func(tx docstore.Tx, sec *Secret, now time.Time) error {
+		if err := ensureLive(sec); err != nil {
+			return err
+		}
+		v, _, err := s.newVersion(tx, sec, in.Token, in.Value, in.Stages, now)
+		if err != nil {
+			return err
+		}
+		out.Secret, out.Version = sec, v
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// UpdateInput is UpdateSecret's parameters; nil pointers leave a field as it is.
+type UpdateInput struct {
+	Token       string
+	Description *string
+	KmsKeyID    *string
+	Type        *string
+	Value       Value
+}
+
+// Update changes a secret's description or key and, with a value, adds a version that
+// becomes AWSCURRENT (UpdateSecret).
+func (s *Service) Update(ctx context.Context, r Ref, in UpdateInput, auth Authorize) (*PutOutput, error) {
+	if err := validValue(in.Value, false); err != nil {
+		return nil, err
+	}
+	if in.Value.HasValue() {
+		if err := validToken(in.Token); err != nil {
+			return nil, err
+		}
+	}
+	if in.Description != nil {
+		if err := validDescription(*in.Description); err != nil {
+			return nil, err
+		}
+	}
+	sec, err := s.authorized(ctx, r, auth)
+	if err != nil {
+		return nil, err
+	}
+	if err := ensurePrimary(sec); err != nil {
+		return nil, err
+	}
+	out := &PutOutput{}
+	err = s.mutate(ctx, sec, func(tx docstore.Tx, sec *Secret, now time.Time) error {
+		if err := ensureLive(sec); err != nil {
+			return err
+		}
+		if in.Description != nil {
+			sec.Description = *in.Description
+		}
+		if in.KmsKeyID != nil {
+			sec.KmsKeyID = *in.KmsKeyID
+		}
+		if in.Type != nil {
+			sec.Type = *in.Type
+		}
+		sec.LastChanged = now
+		if in.Value.HasValue() {
+			v, _, err := s.newVersion(tx, sec, in.Token, in.Value, nil, now)
+			if err != nil {
+				return err
+			}
+			out.Version = v
+		}
+		out.Secret = sec
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
