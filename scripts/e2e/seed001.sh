@@ -7,8 +7,8 @@ source "$(dirname "$0")/lib.sh"
 SEEDS="$E2E_ROOT/examples/seeds"
 start_iamd
 
-# Until ECS task credentials arrive, the account's root stands in for ecs-tasks.amazonaws.com
-# and for EC2 in the trust policies: the seed's statement is kept and one for root added.
+# Most checks use sessions the account's root gets with AssumeRole: the seed's trust statement
+# is kept and one for root added. The ECS path at the end goes through the seed's own trust.
 trust_with_root() {
   python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); d["Statement"].append({"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole"}); print(json.dumps(d))' "$1"
 }
@@ -65,6 +65,27 @@ as_tower aws secretsmanager delete-secret --secret-id tower-wsp1/API_TOKEN --for
 expect_error "deleted without recovery" ResourceNotFoundException as_exec aws secretsmanager get-secret-value --secret-id tower-wsp1/API_TOKEN
 
 python3 "$(dirname "$0")/seed001_boto3.py" "$E_KEY" "$E_SECRET" "$E_TOKEN"
+
+# The ECS path itself: the head job runs as a task; its execution role fetches the secret
+# into the program's environment first, as the ECS agent does, through the seed's own trust
+# (ecs-tasks.amazonaws.com).
+ROLE=arn:aws:iam::123456789012:role
+GOT=$("$IAMD_BIN" task run --task-role $ROLE/HeadJobRole --execution-role $ROLE/my-batch-cluster-ExecutionRole \
+  --secret DB_PASSWORD="$ARN" -- sh -c 'echo "$DB_PASSWORD:$(aws sts get-caller-identity --query Arn --output text)"')
+case "$GOT" in
+  "pg-pa55-e2e:arn:aws:sts::123456789012:assumed-role/HeadJobRole/"*) echo "ok   a task gets the secret from its execution role and runs as its task role";;
+  *) echo "FAIL task run with a secret: $GOT"; exit 1;;
+esac
+EU_ARN=$(aws --region eu-west-1 secretsmanager describe-secret --secret-id tower-wsp1/DB_PASSWORD --query ARN --output text)
+if OUT=$("$IAMD_BIN" task run --task-role $ROLE/HeadJobRole --execution-role $ROLE/my-batch-cluster-ExecutionRole \
+  --secret DB_PASSWORD="$EU_ARN" -- sh -c 'echo started' 2>&1); then
+  echo "FAIL a task started with a secret its execution role may not read: $OUT"; exit 1
+fi
+case "$OUT" in
+  *started*) echo "FAIL the program ran: $OUT"; exit 1;;
+  *AccessDeniedException*my-batch-cluster-ExecutionRole*) echo "ok   a secret outside the execution role's pattern stops the task (AccessDeniedException)";;
+  *) echo "FAIL want an AccessDeniedException naming the execution role, got: $OUT"; exit 1;;
+esac
 
 # Nothing readable at rest.
 stop_iamd
