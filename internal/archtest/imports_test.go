@@ -30,6 +30,7 @@ var rules = []rule{
 	{pkg: "internal/sts", forbidden: []string{"net/http", "database/sql", module + "internal/api", module + "internal/server", module + "internal/store"}},
 	{pkg: "internal/authz", forbidden: []string{"net/http", "database/sql", module + "internal/api", module + "internal/server", module + "internal/store"}},
 	{pkg: "internal/catalog", stdlib: true, forbidden: []string{"net/http", "database/sql"}},
+	{pkg: "internal/managedpolicies", stdlib: true, forbidden: []string{"net/http", "database/sql"}},
 	{pkg: "internal/api", forbidden: []string{"database/sql", module + "internal/store", module + "internal/server"}},
 }
 
