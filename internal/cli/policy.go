@@ -25,6 +25,10 @@ const policyUsage = `Usage:
   iamd policy expand FILE|-
       Print the policy with the wildcards in Action and NotAction replaced by the AWS
       actions they match (from the embedded action catalog), sorted.
+  iamd policy lint [--type KIND] [--account ID] [--json] FILE...
+      Check policies as IAM Access Analyzer's ValidatePolicy does, plus iamd's checks for
+      risky grants: findings typed ERROR, SECURITY_WARNING, WARNING or SUGGESTION, each
+      with its line and column and a fix. Exits 1 if any is an ERROR or SECURITY_WARNING.
 `
 
 func runPolicy(ctx context.Context, args []string, env Env) int {
@@ -41,6 +45,8 @@ func runPolicy(ctx context.Context, args []string, env Env) int {
 		return policyTest(args[1:], env)
 	case "expand":
 		return policyExpand(args[1:], env)
+	case "lint":
+		return policyLint(args[1:], env)
 	case "help", "-h", "--help":
 		fmt.Fprint(env.Stdout, policyUsage)
 		return 0
