@@ -1,5 +1,6 @@
 // Package adminapi is iamd's own administrative API (credential scope service "iamd", Query
-// protocol): creating accounts. Only the default account's root user may call it.
+// protocol): creating accounts (the default account's root user only) and linting policies
+// (LintPolicy).
 package adminapi
 
 import (
@@ -42,6 +43,12 @@ func (a *API) Serve(ctx context.Context, w http.ResponseWriter, q *awsquery.Requ
 		}
 		awsquery.WriteError(w, Namespace, e, requestID)
 		return action, e
+	}
+	if q.Action == "LintPolicy" {
+		if err := a.lintPolicy(ctx, w, q, caller, requestID); err != nil {
+			return fail(err)
+		}
+		return action, nil
 	}
 	if q.Action != "CreateAccount" {
 		return fail(awserr.New(http.StatusBadRequest, "InvalidAction", "Could not find operation %s.", q.Action))
