@@ -14,6 +14,7 @@ import (
 	"github.com/iamd-dev/iamd/internal/awserr"
 	"github.com/iamd-dev/iamd/internal/docstore"
 	"github.com/iamd-dev/iamd/internal/iam"
+	"github.com/iamd-dev/iamd/internal/managedpolicies"
 	"github.com/iamd-dev/iamd/internal/policy"
 )
 
@@ -141,7 +142,13 @@ func (a *Authorizer) Decide(ctx context.Context, c *Caller, r Request) (policy.D
 		withResource.Resource = r.ResourcePolicy
 		set = &withResource
 	}
-	req := policy.NewRequest(c.Principal, r.Action, r.Resource, r.ResourceAccount, ctx2)
+	account := r.ResourceAccount
+	if account == "" && managedpolicies.IsAWSManaged(r.Resource) {
+		// AWS managed policies belong to every account: reading and attaching them is
+		// not a cross-account request (changing them is refused by the engine).
+		account = c.Account
+	}
+	req := policy.NewRequest(c.Principal, r.Action, r.Resource, account, ctx2)
 	return policy.Evaluate(set, req), nil
 }
 

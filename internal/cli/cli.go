@@ -23,6 +23,8 @@ Usage:
   iamd policy validate [--type KIND] FILE...   check policy documents as AWS does
   iamd policy eval FILE|-                      evaluate requests (JSON) and print decisions
   iamd policy test FILE...                     run named cases with expected decisions
+  iamd policy expand FILE|-                    print a policy with its action wildcards expanded
+  iamd policy lint [--type KIND] FILE...       find errors and risky grants in policies
   iamd account create --id ID [--name N]       create an account on a running server
   iamd bench --op OP [--concurrency N] [--duration D] [--json]
                                                load a running server (or any AWS endpoint)

@@ -22,6 +22,13 @@ const policyUsage = `Usage:
       (an array for an array). See docs/POLICY-EVAL.md for the format.
   iamd policy test FILE...
       Run files of named cases with expected decisions; exits 1 if any case fails.
+  iamd policy expand FILE|-
+      Print the policy with the wildcards in Action and NotAction replaced by the AWS
+      actions they match (from the embedded action catalog), sorted.
+  iamd policy lint [--type KIND] [--account ID] [--json] FILE...
+      Check policies as IAM Access Analyzer's ValidatePolicy does, plus iamd's checks for
+      risky grants: findings typed ERROR, SECURITY_WARNING, WARNING or SUGGESTION, each
+      with its line and column and a fix. Exits 1 if any is an ERROR or SECURITY_WARNING.
 `
 
 func runPolicy(ctx context.Context, args []string, env Env) int {
@@ -36,6 +43,10 @@ func runPolicy(ctx context.Context, args []string, env Env) int {
 		return policyEval(args[1:], env)
 	case "test":
 		return policyTest(args[1:], env)
+	case "expand":
+		return policyExpand(args[1:], env)
+	case "lint":
+		return policyLint(args[1:], env)
 	case "help", "-h", "--help":
 		fmt.Fprint(env.Stdout, policyUsage)
 		return 0

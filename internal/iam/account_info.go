@@ -223,8 +223,8 @@ func rootHasAccessKey(tx docstore.Tx, account string) (bool, error) {
 	return n > 0, err
 }
 
-// authorizationFilters are the entity types of GetAccountAuthorizationDetails' Filter. iamd
-// keeps no AWS managed policies, so AWSManagedPolicy selects nothing.
+// authorizationFilters are the entity types of GetAccountAuthorizationDetails' Filter.
+// AWSManagedPolicy selects the AWS managed policies the account uses.
 var authorizationFilters = []string{"User", "Role", "Group", "LocalManagedPolicy", "AWSManagedPolicy"}
 
 // RoleDetail is a role with the instance profiles it is in, for GetAccountAuthorizationDetails.
@@ -321,6 +321,22 @@ func (s *Service) GetAccountAuthorizationDetails(ctx context.Context, account st
 			})
 			if err != nil {
 				return err
+			}
+		}
+		if all || want["AWSManagedPolicy"] {
+			uses, err := awsPolicyUses(tx, account)
+			if err != nil {
+				return err
+			}
+			for arn := range uses {
+				var mp ManagedPolicy
+				if err := awsManagedPolicy(tx, account, arn, &mp); err != nil {
+					if errors.Is(err, docstore.ErrNotFound) {
+						continue // no longer published
+					}
+					return err
+				}
+				items = append(items, authzItem{sortID: "3" + strings.ToLower(mp.Name) + "\x00aws", policy: &mp})
 			}
 		}
 		sort.SliceStable(items, func(i, j int) bool { return items[i].sortID < items[j].sortID })

@@ -9,6 +9,7 @@ import (
 
 	"github.com/iamd-dev/iamd/internal/awserr"
 	"github.com/iamd-dev/iamd/internal/docstore"
+	"github.com/iamd-dev/iamd/internal/managedpolicies"
 )
 
 // maxAttachedPolicies is the PoliciesPerRole, PoliciesPerUser and PoliciesPerGroup quota:
@@ -182,7 +183,7 @@ func (s *Service) AttachPolicy(ctx context.Context, account string, h PolicyHold
 		}
 		*attached = append(*attached, policyARN)
 		p.AttachmentCount++
-		if err := tx.Put(key(colPolicy, account, p.Name), &p); err != nil {
+		if err := putPolicy(tx, account, &p); err != nil {
 			return err
 		}
 		return d.save(tx, account, name)
@@ -222,7 +223,7 @@ func (s *Service) DetachPolicy(ctx context.Context, account string, h PolicyHold
 			if p.AttachmentCount > 0 {
 				p.AttachmentCount--
 			}
-			if err := tx.Put(key(colPolicy, account, p.Name), &p); err != nil {
+			if err := putPolicy(tx, account, &p); err != nil {
 				return err
 			}
 		case !errors.Is(err, docstore.ErrNotFound):
@@ -395,7 +396,7 @@ func (s *Service) PutRolePermissionsBoundary(ctx context.Context, account, roleN
 	if err := checkPolicyARN(policyARN); err != nil {
 		return err
 	}
-	if _, ok := policyNameFromARN(account, policyARN); !ok {
+	if _, ok := policyNameFromARN(account, policyARN); !ok && !managedpolicies.IsAWSManaged(policyARN) {
 		return awserr.NoSuchEntity("Scope ARN: %s does not exist or is not attachable.", policyARN)
 	}
 	_, err := s.changeRole(ctx, account, roleName, func(tx docstore.Tx, r *Role) error {

@@ -5,25 +5,25 @@ import (
 
 	"github.com/iamd-dev/iamd/internal/awserr"
 	"github.com/iamd-dev/iamd/internal/docstore"
+	"github.com/iamd-dev/iamd/internal/managedpolicies"
 )
 
 // useAsBoundary checks that policyARN names a managed policy of the account and counts a
 // use (delta +1) or the end of one (-1) as a permissions boundary.
 func (s *Service) useAsBoundary(tx docstore.Tx, account, policyARN string, delta int) error {
 	var p ManagedPolicy
-	name, ok := policyNameFromARN(account, policyARN)
-	if !ok {
+	if _, ok := policyNameFromARN(account, policyARN); !ok && !managedpolicies.IsAWSManaged(policyARN) {
 		return awserr.InvalidInput("ARN %s is not valid.", policyARN)
 	}
-	err := tx.Get(key(colPolicy, account, name), &p)
-	if errors.Is(err, docstore.ErrNotFound) || (err == nil && p.ARN() != policyARN) {
+	err := findManagedPolicy(tx, account, policyARN, &p)
+	if errors.Is(err, docstore.ErrNotFound) {
 		return awserr.NoSuchEntity("Scope ARN: %s does not exist or is not attachable.", policyARN)
 	}
 	if err != nil {
 		return err
 	}
 	p.BoundaryUseCount += delta
-	return tx.Put(key(colPolicy, account, name), &p)
+	return putPolicy(tx, account, &p)
 }
 
 // policyNameFromARN returns the name of a customer managed policy of the account from its

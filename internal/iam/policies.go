@@ -13,6 +13,7 @@ import (
 	"github.com/iamd-dev/iamd/internal/arn"
 	"github.com/iamd-dev/iamd/internal/awserr"
 	"github.com/iamd-dev/iamd/internal/docstore"
+	"github.com/iamd-dev/iamd/internal/managedpolicies"
 	"github.com/iamd-dev/iamd/internal/policy"
 )
 
@@ -102,6 +103,9 @@ func findManagedPolicy(tx docstore.Tx, account, policyARN string, p *ManagedPoli
 	if err := checkPolicyARN(policyARN); err != nil {
 		return err
 	}
+	if managedpolicies.IsAWSManaged(policyARN) {
+		return awsManagedPolicy(tx, account, policyARN, p)
+	}
 	name, ok := policyNameFromARN(account, policyARN)
 	if !ok {
 		return docstore.ErrNotFound
@@ -121,6 +125,9 @@ func (s *Service) changePolicy(ctx context.Context, account, policyARN string, f
 	err := s.update(ctx, func(tx docstore.Tx) error {
 		if err := getManagedPolicy(tx, account, policyARN, &p); err != nil {
 			return err
+		}
+		if p.IsAWSManaged() {
+			return awsManagedImmutable(policyARN)
 		}
 		if err := fn(tx, &p); err != nil {
 			return err
@@ -142,6 +149,8 @@ func (s *Service) DeletePolicy(ctx context.Context, account, policyARN string) e
 			return err
 		}
 		switch {
+		case p.IsAWSManaged():
+			return awsManagedImmutable(policyARN)
 		case p.AttachmentCount > 0 || p.BoundaryUseCount > 0:
 			return awserr.DeleteConflict("Cannot delete a policy attached to entities.")
 		case len(p.Versions) > 1:
@@ -161,8 +170,8 @@ type ListPoliciesInput struct {
 	Page         Page
 }
 
-// ListPolicies lists managed policies in name order. iamd keeps no AWS managed policies
-// yet, so the AWS scope is empty.
+// ListPolicies lists managed policies in name order: the account's own (Scope Local), the
+// AWS managed ones with the account's use of them (Scope AWS), or both (All, the default).
 //
 // Every customer managed policy can serve as a permissions policy and as a boundary, so the
 // usage filter narrows the list only together with OnlyAttached: to the policies attached as
@@ -179,41 +188,61 @@ func (s *Service) ListPolicies(ctx context.Context, in ListPoliciesInput) (PageO
 		return PageOf[ManagedPolicy]{}, err
 	}
 	var out []ManagedPolicy
-	if in.Scope != "AWS" {
-		err = s.view(ctx, func(tx docstore.Tx) error {
-			return tx.List(colPolicy, in.Account, "", "", func(_ string, raw []byte) error {
+	keep := func(p *ManagedPolicy) bool {
+		if !strings.HasPrefix(p.Path, prefix) {
+			return false
+		}
+		if in.OnlyAttached {
+			switch in.UsageFilter {
+			case "PermissionsPolicy":
+				return p.AttachmentCount > 0
+			case "PermissionsBoundary":
+				return p.BoundaryUseCount > 0
+			default:
+				return p.AttachmentCount > 0 || p.BoundaryUseCount > 0
+			}
+		}
+		return true
+	}
+	err = s.view(ctx, func(tx docstore.Tx) error {
+		if in.Scope != "AWS" {
+			err := tx.List(colPolicy, in.Account, "", "", func(_ string, raw []byte) error {
 				var p ManagedPolicy
 				if err := json.Unmarshal(raw, &p); err != nil {
 					return err
 				}
-				if !strings.HasPrefix(p.Path, prefix) {
-					return nil
+				if keep(&p) {
+					out = append(out, p)
 				}
-				if in.OnlyAttached {
-					switch in.UsageFilter {
-					case "PermissionsPolicy":
-						if p.AttachmentCount == 0 {
-							return nil
-						}
-					case "PermissionsBoundary":
-						if p.BoundaryUseCount == 0 {
-							return nil
-						}
-					default:
-						if p.AttachmentCount == 0 && p.BoundaryUseCount == 0 {
-							return nil
-						}
-					}
-				}
-				out = append(out, p)
 				return nil
 			})
-		})
-		if err != nil {
-			return PageOf[ManagedPolicy]{}, err
+			if err != nil {
+				return err
+			}
 		}
+		if in.Scope == "Local" {
+			return nil
+		}
+		uses, err := awsPolicyUses(tx, in.Account)
+		if err != nil {
+			return err
+		}
+		for _, mp := range managedpolicies.Default().Policies {
+			p := fromAWSManaged(mp, false)
+			u := uses[mp.ARN]
+			p.AttachmentCount, p.BoundaryUseCount = u.AttachmentCount, u.BoundaryUseCount
+			if keep(&p) {
+				out = append(out, p)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return PageOf[ManagedPolicy]{}, err
 	}
-	return paginate(out, func(p ManagedPolicy) string { return strings.ToLower(p.Name) }, in.Page)
+	sortID := func(p ManagedPolicy) string { return strings.ToLower(p.Name) + "\x00" + p.Account }
+	sort.Slice(out, func(i, j int) bool { return sortID(out[i]) < sortID(out[j]) })
+	return paginate(out, sortID, in.Page)
 }
 
 // CreatePolicyVersion adds a version to a policy, which becomes the default one when

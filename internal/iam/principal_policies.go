@@ -6,6 +6,7 @@ import (
 
 	"github.com/iamd-dev/iamd/internal/awserr"
 	"github.com/iamd-dev/iamd/internal/docstore"
+	"github.com/iamd-dev/iamd/internal/managedpolicies"
 )
 
 // NamedPolicy is a policy document with the name it is known by (an inline policy's name or
@@ -96,6 +97,9 @@ func (s *Service) boundary(tx docstore.Tx, account, arn string, out *PrincipalPo
 // defaultDocument returns the default version's document of a managed policy ("" when it no
 // longer exists).
 func (s *Service) defaultDocument(tx docstore.Tx, account, arn string) (string, error) {
+	if mp, ok := managedpolicies.Lookup(arn); ok {
+		return mp.Document(), nil
+	}
 	name, ok := policyNameFromARN(account, arn)
 	if !ok {
 		return "", nil
@@ -116,7 +120,7 @@ func (s *Service) defaultDocument(tx docstore.Tx, account, arn string) (string, 
 }
 
 // PolicyDocument returns the default version's document of a customer managed policy of
-// the account, for session policies passed by ARN.
+// the account or of an AWS managed policy, for session policies passed by ARN.
 func (s *Service) PolicyDocument(ctx context.Context, account, policyARN string) (string, error) {
 	var doc string
 	err := s.view(ctx, func(tx docstore.Tx) (err error) {

@@ -251,7 +251,7 @@ func TestListPolicies(t *testing.T) {
 	var all []string
 	var marker *string
 	for pages := 0; ; pages++ {
-		out, err := c.ListPolicies(ctx, &awsiam.ListPoliciesInput{MaxItems: aws.Int32(2), Marker: marker})
+		out, err := c.ListPolicies(ctx, &awsiam.ListPoliciesInput{Scope: types.PolicyScopeTypeLocal, MaxItems: aws.Int32(2), Marker: marker})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -273,9 +273,9 @@ func TestListPolicies(t *testing.T) {
 	if err != nil || len(out.Policies) != 3 || aws.ToString(out.Policies[0].Arn) != "arn:aws:iam::123456789012:policy/ops/a" {
 		t.Fatalf("PathPrefix: %+v %v", out, err)
 	}
-	out, err = c.ListPolicies(ctx, &awsiam.ListPoliciesInput{Scope: types.PolicyScopeTypeAws})
+	out, err = c.ListPolicies(ctx, &awsiam.ListPoliciesInput{Scope: types.PolicyScopeTypeAws, PathPrefix: aws.String("/ops/")})
 	if err != nil || len(out.Policies) != 0 {
-		t.Fatalf("Scope AWS: %+v %v", out, err)
+		t.Fatalf("Scope AWS under /ops/: %+v %v", out, err)
 	}
 
 	// OnlyAttached, with and without a usage filter.
@@ -341,7 +341,7 @@ func TestAttachDetachRolePolicies(t *testing.T) {
 	wantError(t, attach(arns[10]), "LimitExceeded", 409, "Cannot exceed quota for PoliciesPerRole: 10")
 	missing := "arn:aws:iam::123456789012:policy/missing"
 	wantError(t, attach(missing), "NoSuchEntity", 404, "Policy "+missing+" does not exist or is not attachable.")
-	wantError(t, attach("arn:aws:iam::aws:policy/ReadOnlyAccess"), "NoSuchEntity", 404, "Policy arn:aws:iam::aws:policy/ReadOnlyAccess does not exist or is not attachable.")
+	wantError(t, attach("arn:aws:iam::aws:policy/NoSuchAWSPolicy"), "NoSuchEntity", 404, "Policy arn:aws:iam::aws:policy/NoSuchAWSPolicy does not exist or is not attachable.")
 	_, err := c.AttachRolePolicy(ctx, &awsiam.AttachRolePolicyInput{RoleName: aws.String("ghost"), PolicyArn: aws.String(arns[0])})
 	wantError(t, err, "NoSuchEntity", 404, "The role with name ghost cannot be found.")
 

@@ -1,6 +1,6 @@
 // Package adminapi is iamd's own administrative API (credential scope service "iamd", Query
-// protocol): creating accounts, which only the default account's root user may call, and
-// running ECS-style tasks (RunTask, StopTask) for `iamd task run`.
+// protocol): creating accounts (the default account's root user only), linting policies
+// (LintPolicy), and running ECS-style tasks (RunTask, StopTask) for `iamd task run`.
 package adminapi
 
 import (
@@ -47,6 +47,12 @@ func (a *API) Serve(ctx context.Context, w http.ResponseWriter, q *awsquery.Requ
 	}
 	if q.Action == "RunTask" || q.Action == "StopTask" {
 		return a.serveTasks(ctx, w, q, caller, requestID)
+	}
+	if q.Action == "LintPolicy" {
+		if err := a.lintPolicy(ctx, w, q, caller, requestID); err != nil {
+			return fail(err)
+		}
+		return action, nil
 	}
 	if q.Action != "CreateAccount" {
 		return fail(awserr.New(http.StatusBadRequest, "InvalidAction", "Could not find operation %s.", q.Action))

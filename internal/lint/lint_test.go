@@ -1,0 +1,84 @@
+package lint
+
+import (
+	"testing"
+
+	"github.com/iamd-dev/iamd/internal/policy"
+)
+
+func codes(fs []Finding) map[string]string {
+	out := map[string]string{}
+	for _, f := range fs {
+		out[f.IssueCode] = f.FindingType
+	}
+	return out
+}
+
+// TestFixesClearFindings checks each risky statement against its fixed form: the finding
+// is there before the fix and gone after it.
+func TestFixesClearFindings(t *testing.T) {
+	for _, tc := range []struct {
+		code, kind, account, bad, fixed string
+	}{
+		{"PASS_ROLE_WITH_STAR_IN_RESOURCE", "identity", "",
+			`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"iam:PassRole","Resource":"*"}}`,
+			`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"iam:PassRole","Resource":"arn:aws:iam::123456789012:role/batch"}}`},
+		{"CROSS_ACCOUNT_TRUST_WITHOUT_EXTERNAL_ID", "trust", "111111111111",
+			`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::999999999999:role/p"},"Action":"sts:AssumeRole"}}`,
+			`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::999999999999:role/p"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"sts:ExternalId":"t-1"}}}}`},
+		{"CROSS_ACCOUNT_TRUST_WITHOUT_EXTERNAL_ID", "trust", "111111111111",
+			`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"AWS":"999999999999"},"Action":"sts:AssumeRole"}}`,
+			`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"AWS":"111111111111"},"Action":"sts:AssumeRole"}}`},
+		{"TRUST_POLICY_OPEN_TO_ANY_PRINCIPAL", "trust", "",
+			`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole"}}`,
+			`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole","Condition":{"StringEquals":{"aws:PrincipalOrgPaths":"o-a/r-b/ou-c/"}}}}`},
+		{"ALLOW_WITH_NOT_ACTION", "identity", "",
+			`{"Version":"2012-10-17","Statement":{"Effect":"Allow","NotAction":"iam:*","Resource":"*"}}`,
+			`{"Version":"2012-10-17","Statement":{"Effect":"Deny","NotAction":"iam:*","Resource":"*"}}`},
+		{"RESOURCE_TYPE_MISMATCH", "identity", "",
+			`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::b/*"}}`,
+			`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::b"}}`},
+		{"INVALID_ACTION", "identity", "",
+			`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"secretsmanager:GetSecretValues","Resource":"*"}}`,
+			`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"secretsmanager:GetSecretValue","Resource":"*"}}`},
+		{"TYPE_MISMATCH", "identity", "",
+			`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"aws:SourceIp":"203.0.113.1"}}}}`,
+			`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"203.0.113.1"}}}}`},
+		{"ASSUME_ROLE_WITH_STAR_IN_RESOURCE", "identity", "",
+			`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}}`,
+			`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"arn:aws:iam::222222222222:role/target"}}`},
+	} {
+		kind, _ := policy.ParseKind(tc.kind)
+		bad := Lint([]byte(tc.bad), Options{Kind: kind, Account: tc.account})
+		if _, ok := codes(bad)[tc.code]; !ok {
+			t.Errorf("%s: not found in %s: %+v", tc.code, tc.bad, bad)
+		}
+		if fixed := Lint([]byte(tc.fixed), Options{Kind: kind, Account: tc.account}); len(fixed) != 0 {
+			t.Errorf("%s: the fixed policy still has findings: %+v", tc.code, fixed)
+		}
+	}
+}
+
+func TestBlocking(t *testing.T) {
+	if Blocking([]Finding{{FindingType: Warning}, {FindingType: Suggestion}}) {
+		t.Error("warnings block")
+	}
+	if !Blocking([]Finding{{FindingType: Warning}, {FindingType: SecurityWarning}}) || !Blocking([]Finding{{FindingType: Error}}) {
+		t.Error("errors do not block")
+	}
+}
+
+func TestPositions(t *testing.T) {
+	doc := "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": {\n    \"Effect\": \"Allow\",\n    \"Action\": \"s3:GetObjectz\",\n    \"Resource\": \"*\"\n  }\n}\n"
+	fs := Lint([]byte(doc), Options{})
+	if len(fs) != 2 || fs[1].IssueCode != "INVALID_ACTION" || fs[0].IssueCode != "EMPTY_STATEMENT" {
+		t.Fatalf("%+v", fs)
+	}
+	loc := fs[1].Locations[0]
+	if loc.Span.Start.Line != 5 || loc.Span.Start.Column != 15 || loc.Span.End.Column != 30 {
+		t.Fatalf("span %+v", loc.Span)
+	}
+	if len(loc.Path) != 4 || loc.Path[0].Value != "Statement" || *loc.Path[1].Index != 0 || loc.Path[2].Value != "Action" {
+		t.Fatalf("path %+v", loc.Path)
+	}
+}

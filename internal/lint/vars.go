@@ -1,0 +1,8 @@
+package lint
+
+import "sync"
+
+var (
+	arnServicesOnce sync.Once
+	arnServicesSet  map[string]bool
+)

