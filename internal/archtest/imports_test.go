@@ -29,6 +29,8 @@ var rules = []rule{
 	{pkg: "internal/iam", forbidden: []string{"net/http", "database/sql", module + "internal/api", module + "internal/server", module + "internal/store"}},
 	{pkg: "internal/sts", forbidden: []string{"net/http", "database/sql", module + "internal/api", module + "internal/server", module + "internal/store"}},
 	{pkg: "internal/authz", forbidden: []string{"net/http", "database/sql", module + "internal/api", module + "internal/server", module + "internal/store"}},
+	{pkg: "internal/ec2", forbidden: []string{"net/http", "database/sql", module + "internal/api", module + "internal/server", module + "internal/store", module + "internal/imds"}},
+	{pkg: "internal/imds", forbidden: []string{"database/sql", module + "internal/api", module + "internal/server", module + "internal/store"}},
 	{pkg: "internal/api", forbidden: []string{"database/sql", module + "internal/store", module + "internal/server"}},
 }
 

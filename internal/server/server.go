@@ -13,12 +13,15 @@ import (
 	"time"
 
 	"github.com/iamd-dev/iamd/internal/api/adminapi"
+	"github.com/iamd-dev/iamd/internal/api/ec2api"
 	"github.com/iamd-dev/iamd/internal/api/iamapi"
 	"github.com/iamd-dev/iamd/internal/api/stsapi"
 	"github.com/iamd-dev/iamd/internal/authmsg"
 	"github.com/iamd-dev/iamd/internal/authz"
 	"github.com/iamd-dev/iamd/internal/docstore"
+	"github.com/iamd-dev/iamd/internal/ec2"
 	"github.com/iamd-dev/iamd/internal/iam"
+	"github.com/iamd-dev/iamd/internal/imds"
 	"github.com/iamd-dev/iamd/internal/secretbox"
 	"github.com/iamd-dev/iamd/internal/sigv4"
 	"github.com/iamd-dev/iamd/internal/store/sqlite"
@@ -43,6 +46,10 @@ type Server struct {
 	iamAPI   *iamapi.API
 	stsAPI   *stsapi.API
 	adminAPI *adminapi.API
+	ec2      *ec2.Service
+	ec2API   *ec2api.API
+	// imds serves one instance metadata endpoint per running instance.
+	imds     *imds.Manager
 	routes   map[string]endpoint // by credential-scope service
 	verifier *sigv4.Verifier
 	audit    *auditLog
@@ -83,6 +90,10 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	s.msgs = authmsg.NewCodec(box)
 	s.stsAPI = stsapi.New(s.sts, s.authz, s.msgs)
 	s.adminAPI = adminapi.New(s.iam, cfg.AccountID)
+	s.ec2 = ec2.New(store, s.iam, s.sts, cfg.Now)
+	s.imds = imds.NewManager(s.ec2, cfg.Now, cfg.Logger)
+	s.ec2API = ec2api.New(s.ec2, s.authz, s.msgs, s.imds, cfg.Region)
+	s.adminAPI.WithInstances(s.ec2, s.authz, s.imds, cfg.Region)
 	s.verifier = &sigv4.Verifier{Now: cfg.Now}
 	s.routes = s.endpoints()
 	if err := s.bootstrap(ctx); err != nil {
@@ -157,6 +168,9 @@ func (s *Server) Serve(ctx context.Context) error {
 			return err
 		}
 	}
+	if err := s.imds.StartAll(ctx); err != nil {
+		return err
+	}
 	s.http = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
 	errc := make(chan error, 1)
 	go func() { errc <- s.http.Serve(s.listener) }()
@@ -169,6 +183,7 @@ func (s *Server) Serve(ctx context.Context) error {
 		err = s.http.Shutdown(shutdown)
 		cancel()
 	}
+	s.imds.Close()
 	if cerr := s.store.Close(); err == nil {
 		err = cerr
 	}
@@ -180,4 +195,4 @@ func (s *Server) Serve(ctx context.Context) error {
 }
 
 // Close releases the store without serving (for a Server that never served).
-func (s *Server) Close() error { return s.store.Close() }
+func (s *Server) Close() error { s.imds.Close(); return s.store.Close() }

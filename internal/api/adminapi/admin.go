@@ -19,6 +19,7 @@ const Namespace = "https://iamd.dev/doc/2026-11-01/"
 type API struct {
 	iam            *iam.Service
 	defaultAccount string
+	instances      *instances // nil until WithInstances
 }
 
 // New makes the API; defaultAccount's root user is its only authorized caller.
@@ -42,6 +43,9 @@ func (a *API) Serve(ctx context.Context, w http.ResponseWriter, q *awsquery.Requ
 		}
 		awsquery.WriteError(w, Namespace, e, requestID)
 		return action, e
+	}
+	if q.Action == "GetInstanceMetadataEndpoint" {
+		return a.getInstanceMetadataEndpoint(ctx, w, q, caller, requestID)
 	}
 	if q.Action != "CreateAccount" {
 		return fail(awserr.New(http.StatusBadRequest, "InvalidAction", "Could not find operation %s.", q.Action))
