@@ -101,7 +101,7 @@ func TestRunDescribeTerminate(t *testing.T) {
 	out, err := c.RunInstances(ctx, &awsec2.RunInstancesInput{
 		ImageId: aws.String("ami-0abcdef1234567890"), InstanceType: ec2types.InstanceTypeT3Micro, MinCount: aws.Int32(2), MaxCount: aws.Int32(2),
 		IamInstanceProfile: &ec2types.IamInstanceProfileSpecification{Arn: aws.String(profileARN)},
-		MetadataOptions: &ec2types.InstanceMetadataOptionsRequest{HttpTokens: ec2types.HttpTokensStateRequired, HttpPutResponseHopLimit: aws.Int32(2)},
+		MetadataOptions:    &ec2types.InstanceMetadataOptionsRequest{HttpTokens: ec2types.HttpTokensStateRequired, HttpPutResponseHopLimit: aws.Int32(2)},
 		TagSpecifications: []ec2types.TagSpecification{{ResourceType: ec2types.ResourceTypeInstance, Tags: []ec2types.Tag{
 			{Key: aws.String("Name"), Value: aws.String("tower")}, {Key: aws.String("team"), Value: aws.String("seqera")}}}},
 	})

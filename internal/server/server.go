@@ -154,6 +154,11 @@ func (s *Server) Listen() error {
 		return err
 	}
 	s.listener = l
+	// The running machines' metadata endpoints open with the server's listener.
+	if err := s.imds.StartAll(context.Background()); err != nil {
+		l.Close()
+		return err
+	}
 	return nil
 }
 
@@ -167,9 +172,6 @@ func (s *Server) Serve(ctx context.Context) error {
 		if err := s.Listen(); err != nil {
 			return err
 		}
-	}
-	if err := s.imds.StartAll(ctx); err != nil {
-		return err
 	}
 	s.http = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
 	errc := make(chan error, 1)
