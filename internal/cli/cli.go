@@ -24,6 +24,8 @@ Usage:
   iamd policy eval FILE|-                      evaluate requests (JSON) and print decisions
   iamd policy test FILE...                     run named cases with expected decisions
   iamd account create --id ID [--name N]       create an account on a running server
+  iamd instance env ID                         print the environment of a program on an instance
+  iamd exec --instance ID -- CMD [ARG...]      run a program as if on the instance
   iamd bench --op OP [--concurrency N] [--duration D] [--json]
                                                load a running server (or any AWS endpoint)
   iamd version                                 print the version
@@ -50,6 +52,10 @@ func Main(ctx context.Context, args []string, env Env) int {
 		return runBench(ctx, args[1:], env)
 	case "account":
 		return runAccount(ctx, args[1:], env)
+	case "instance":
+		return runInstance(ctx, args[1:], env)
+	case "exec":
+		return runExec(ctx, args[1:], env)
 	case "version", "--version":
 		fmt.Fprintln(env.Stdout, "iamd", Version)
 		return 0
