@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/iamd-dev/iamd/internal/awserr"
 	"github.com/iamd-dev/iamd/internal/docstore"
@@ -119,20 +120,33 @@ func (s *Service) Launch(ctx context.Context, plan *RunPlan) ([]Instance, error)
 	err := s.store.Update(ctx, func(tx docstore.Tx) error {
 		launched = nil
 		running := 0
-		err := tx.List(colInstance, account, region+"/", "", func(_ string, raw []byte) error {
+		var gone []string // terminated long enough ago that AWS no longer shows them
+		now := s.now()
+		err := tx.List(colInstance, account, region+"/", "", func(id string, raw []byte) error {
 			var st struct {
-				State string `json:"state"`
+				State        string    `json:"state"`
+				TerminatedAt time.Time `json:"terminatedAt"`
 			}
 			if err := json.Unmarshal(raw, &st); err != nil {
 				return err
 			}
-			if st.State == StateRunning || st.State == StatePending {
+			switch st.State {
+			case StateRunning, StatePending:
 				running++
+			case StateShuttingDown, StateTerminated:
+				if now.Sub(st.TerminatedAt) >= terminatedVisible {
+					gone = append(gone, id)
+				}
 			}
 			return nil
 		})
 		if err != nil {
 			return err
+		}
+		for _, id := range gone {
+			if err := tx.Delete(docstore.Key{Collection: colInstance, Account: account, ID: id}); err != nil {
+				return err
+			}
 		}
 		room := maxRunning - running
 		if room < plan.minCount {

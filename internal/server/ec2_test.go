@@ -3,15 +3,23 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"net/url"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsec2 "github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	awsiam "github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"github.com/iamd-dev/iamd/internal/awsclient"
+	"github.com/iamd-dev/iamd/internal/docstore"
+	"github.com/iamd-dev/iamd/internal/sigv4"
 )
 
 const ec2Trust = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}`
@@ -428,4 +436,56 @@ func TestRunInstancesNeedsPassRole(t *testing.T) {
 func toJSON(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
+}
+
+// A terminated instance stays visible for about an hour, then is gone (and its document is
+// removed at a later launch).
+func TestTerminatedInstancesDisappear(t *testing.T) {
+	var now atomic.Int64
+	now.Store(time.Now().Unix())
+	clock := func() time.Time { return time.Unix(now.Load(), 0) }
+	ts := startServerAt(t, "", clock)
+	ctx := context.Background()
+	c := awsclient.New(awsclient.Config{Endpoint: ts.endpoint, Region: "us-east-1", Credentials: sigv4.Credentials{AccessKeyID: testRootKey, SecretAccessKey: testRootSecret}}, 1)
+	c.Now = clock
+	call := func(kv ...string) (string, error) {
+		v := url.Values{"Version": {"2016-11-15"}}
+		for i := 0; i < len(kv); i += 2 {
+			v.Set(kv[i], kv[i+1])
+		}
+		body, err := c.Query(ctx, "ec2", v)
+		return string(body), err
+	}
+	body, err := call("Action", "RunInstances", "ImageId", "ami-0abcdef1234567890", "MinCount", "1", "MaxCount", "1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := between(body, "<instanceId>", "</instanceId>")
+	if _, err := call("Action", "TerminateInstances", "InstanceId.1", id); err != nil {
+		t.Fatal(err)
+	}
+	now.Add(59 * 60)
+	if body, err := call("Action", "DescribeInstances", "InstanceId.1", id); err != nil || !strings.Contains(body, "<name>terminated</name>") {
+		t.Fatalf("59 minutes after: %v %s", err, body)
+	}
+	now.Add(2 * 60)
+	_, err = call("Action", "DescribeInstances", "InstanceId.1", id)
+	var ae *awsclient.Error
+	if !errors.As(err, &ae) || ae.Code != "InvalidInstanceID.NotFound" {
+		t.Fatalf("61 minutes after: %v", err)
+	}
+	if _, err := call("Action", "RunInstances", "ImageId", "ami-0abcdef1234567890", "MinCount", "1", "MaxCount", "1"); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	mustDo(t, func() error {
+		return ts.srv.store.View(ctx, func(tx docstore.Tx) error {
+			var err error
+			n, err = tx.Count("ec2.instance", "123456789012", "")
+			return err
+		})
+	})
+	if n != 1 {
+		t.Fatalf("%d instance documents, want 1", n)
+	}
 }
