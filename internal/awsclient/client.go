@@ -61,8 +61,14 @@ func (c *Client) Query(ctx context.Context, service string, params url.Values) (
 		var e struct {
 			Code    string `xml:"Error>Code"`
 			Message string `xml:"Error>Message"`
+			// EC2's shape: <Response><Errors><Error>...
+			EC2Code    string `xml:"Errors>Error>Code"`
+			EC2Message string `xml:"Errors>Error>Message"`
 		}
 		_ = xml.Unmarshal(data, &e)
+		if e.Code == "" {
+			e.Code, e.Message = e.EC2Code, e.EC2Message
+		}
 		return nil, &Error{Status: resp.StatusCode, Code: e.Code, Message: e.Message}
 	}
 	return data, nil

@@ -26,12 +26,14 @@ Usage:
   iamd policy expand FILE|-                    print a policy with its action wildcards expanded
   iamd policy lint [--type KIND] FILE...       find errors and risky grants in policies
   iamd account create --id ID [--name N]       create an account on a running server
+  iamd instance env ID                         print the environment of a program on an instance
+  iamd exec --instance ID -- CMD [ARG...]      run a program as if on the instance
+  iamd exec --role ARN [--external-id X] -- CMD
+                                               run CMD with a session of the role
   iamd bench --op OP [--concurrency N] [--duration D] [--json]
                                                load a running server (or any AWS endpoint)
   iamd task run --task-role ARN [--execution-role ARN] [--secret NAME=SECRET_ARN ...] -- CMD
                                                run CMD with ECS task credentials (and secrets)
-  iamd exec --role ARN [--external-id X] -- CMD
-                                               run CMD with a session of the role
   iamd version                                 print the version
 
 Run 'iamd policy help' for details.
@@ -58,8 +60,10 @@ func Main(ctx context.Context, args []string, env Env) int {
 		return runAccount(ctx, args[1:], env)
 	case "task":
 		return runTask(ctx, args[1:], env)
+	case "instance":
+		return runInstance(ctx, args[1:], env)
 	case "exec":
-		return runExecRole(ctx, args[1:], env)
+		return runExec(ctx, args[1:], env)
 	case "version", "--version":
 		fmt.Fprintln(env.Stdout, "iamd", Version)
 		return 0

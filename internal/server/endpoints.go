@@ -6,6 +6,7 @@ import (
 
 	"github.com/iamd-dev/iamd/internal/api/adminapi"
 	"github.com/iamd-dev/iamd/internal/api/awsquery"
+	"github.com/iamd-dev/iamd/internal/api/ec2api"
 	"github.com/iamd-dev/iamd/internal/api/iamapi"
 	"github.com/iamd-dev/iamd/internal/api/smapi"
 	"github.com/iamd-dev/iamd/internal/api/stsapi"
@@ -72,6 +73,16 @@ func (s *Server) endpoints() map[string]endpoint {
 			action, resource, err := s.stsAPI.Serve(ctx, c.w, q, c.caller, c.requestID)
 			return outcome{action, resource, err}
 		}),
+		"ec2": {writeError: ec2api.WriteError, serve: func(ctx context.Context, c *call) outcome {
+			q, err := awsquery.Parse(c.r, c.body)
+			if err != nil {
+				e := awserr.New(http.StatusBadRequest, "InvalidParameterValue", "The query string is malformed.")
+				ec2api.WriteError(c.w, e, c.requestID)
+				return outcome{err: e}
+			}
+			action, resource, e := s.ec2API.Serve(ctx, c.w, q, c.caller, c.requestID)
+			return outcome{action, resource, e}
+		}},
 		"iamd": queryEndpoint(adminapi.Namespace, func(ctx context.Context, c *call, q *awsquery.Request) outcome {
 			action, err := s.adminAPI.Serve(ctx, c.w, q, c.caller, c.requestID)
 			return outcome{action: action, err: err}

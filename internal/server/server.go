@@ -13,13 +13,16 @@ import (
 	"time"
 
 	"github.com/iamd-dev/iamd/internal/api/adminapi"
+	"github.com/iamd-dev/iamd/internal/api/ec2api"
 	"github.com/iamd-dev/iamd/internal/api/iamapi"
 	"github.com/iamd-dev/iamd/internal/api/smapi"
 	"github.com/iamd-dev/iamd/internal/api/stsapi"
 	"github.com/iamd-dev/iamd/internal/authmsg"
 	"github.com/iamd-dev/iamd/internal/authz"
 	"github.com/iamd-dev/iamd/internal/docstore"
+	"github.com/iamd-dev/iamd/internal/ec2"
 	"github.com/iamd-dev/iamd/internal/iam"
+	"github.com/iamd-dev/iamd/internal/imds"
 	"github.com/iamd-dev/iamd/internal/oidc"
 	"github.com/iamd-dev/iamd/internal/secretbox"
 	"github.com/iamd-dev/iamd/internal/secrets"
@@ -49,6 +52,10 @@ type Server struct {
 	adminAPI *adminapi.API
 	tasks    *tasks.Service
 	smAPI    *smapi.API
+	ec2      *ec2.Service
+	ec2API   *ec2api.API
+	// imds serves one instance metadata endpoint per running instance.
+	imds     *imds.Manager
 	routes   map[string]endpoint // by credential-scope service
 	verifier *sigv4.Verifier
 	audit    *auditLog
@@ -93,6 +100,10 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	s.tasks = tasks.New(store, s.sts, s.authz, cfg.Region, cfg.Now)
 	s.adminAPI.EnableTasks(s.tasks, s.loopbackURL)
 	s.smAPI = smapi.New(secrets.New(store, box, cfg.Now), s.authz)
+	s.ec2 = ec2.New(store, s.iam, s.sts, cfg.Now)
+	s.imds = imds.NewManager(s.ec2, cfg.Now, cfg.Logger)
+	s.ec2API = ec2api.New(s.ec2, s.authz, s.msgs, s.imds, cfg.Region)
+	s.adminAPI.WithInstances(s.ec2, s.authz, s.imds, cfg.Region)
 	s.verifier = &sigv4.Verifier{Now: cfg.Now}
 	s.routes = s.endpoints()
 	if err := s.bootstrap(ctx); err != nil {
@@ -153,6 +164,11 @@ func (s *Server) Listen() error {
 		return err
 	}
 	s.listener = l
+	// The running machines' metadata endpoints open with the server's listener.
+	if err := s.imds.StartAll(context.Background()); err != nil {
+		l.Close()
+		return err
+	}
 	return nil
 }
 
@@ -179,6 +195,7 @@ func (s *Server) Serve(ctx context.Context) error {
 		err = s.http.Shutdown(shutdown)
 		cancel()
 	}
+	s.imds.Close()
 	if cerr := s.store.Close(); err == nil {
 		err = cerr
 	}
@@ -190,4 +207,4 @@ func (s *Server) Serve(ctx context.Context) error {
 }
 
 // Close releases the store without serving (for a Server that never served).
-func (s *Server) Close() error { return s.store.Close() }
+func (s *Server) Close() error { s.imds.Close(); return s.store.Close() }

@@ -25,7 +25,6 @@ import (
 
 const (
 	ecsTasksTrust = `{"Version":"2012-10-17","Statement":[{"Sid":"AllowECSTaskAssumption","Effect":"Allow","Principal":{"Service":"ecs-tasks.amazonaws.com"},"Action":"sts:AssumeRole"}]}`
-	ec2Trust      = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}`
 	// passTaskRoles is what a launcher needs: pass app-* roles, to ECS tasks only.
 	passTaskRoles = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:PassRole","Resource":"arn:aws:iam::123456789012:role/app-*","Condition":{"StringEquals":{"iam:PassedToService":"ecs-tasks.amazonaws.com"}}}]}`
 	taskRoleARN   = "arn:aws:iam::123456789012:role/app-task"

@@ -20,7 +20,8 @@ const Namespace = "https://iamd.dev/doc/2026-11-01/"
 type API struct {
 	iam            *iam.Service
 	defaultAccount string
-	tasks          *taskAPI // RunTask and StopTask, when enabled
+	tasks          *taskAPI   // RunTask and StopTask, when enabled
+	instances      *instances // nil until WithInstances
 }
 
 // New makes the API; defaultAccount's root user is its only authorized caller.
@@ -53,6 +54,9 @@ func (a *API) Serve(ctx context.Context, w http.ResponseWriter, q *awsquery.Requ
 			return fail(err)
 		}
 		return action, nil
+	}
+	if q.Action == "GetInstanceMetadataEndpoint" {
+		return a.getInstanceMetadataEndpoint(ctx, w, q, caller, requestID)
 	}
 	if q.Action != "CreateAccount" {
 		return fail(awserr.New(http.StatusBadRequest, "InvalidAction", "Could not find operation %s.", q.Action))

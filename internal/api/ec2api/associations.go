@@ -1,0 +1,127 @@
+package ec2api
+
+import (
+	"net/http"
+
+	"github.com/iamd-dev/iamd/internal/authz"
+	"github.com/iamd-dev/iamd/internal/awserr"
+	"github.com/iamd-dev/iamd/internal/ec2"
+)
+
+func missingParam(name string) error {
+	return awserr.New(http.StatusBadRequest, "MissingParameter", "The request must contain the parameter %s", name)
+}
+
+// resolveProfile reads and resolves IamInstanceProfile.Name/Arn.
+func (a *API) resolveProfile(c *call) (*ec2.Profile, error) {
+	ref := profileRef(c.q.Params, "IamInstanceProfile")
+	if ref == nil {
+		return nil, missingParam("IamInstanceProfile")
+	}
+	return a.ec2.ResolveProfile(c.ctx, c.account, *ref)
+}
+
+// associate needs ec2:AssociateIamInstanceProfile on the instance and iam:PassRole of the
+// profile's role.
+func (a *API) associate(c *call) (any, error) {
+	id := c.q.Get("InstanceId")
+	if id == "" {
+		return nil, missingParam("InstanceId")
+	}
+	inst, err := a.ec2.Instance(c.ctx, c.account, c.region, id)
+	if err != nil {
+		return nil, err
+	}
+	p, err := a.resolveProfile(c)
+	if err != nil {
+		return nil, err
+	}
+	c.resource = inst.ARN()
+	reqs := []authz.Request{instanceRequest("ec2:AssociateIamInstanceProfile", inst)}
+	if p.RoleARN != "" {
+		reqs = append(reqs, passRole(p, inst.ARN()))
+	}
+	if err := a.authorize(c, reqs...); err != nil {
+		return nil, err
+	}
+	res, err := a.ec2.Associate(c.ctx, c.account, c.region, id, p)
+	if err != nil {
+		return nil, err
+	}
+	return associationResponse{RequestID: c.requestID, Association: association(res)}, nil
+}
+
+// disassociate needs ec2:DisassociateIamInstanceProfile on the association's instance.
+func (a *API) disassociate(c *call) (any, error) {
+	id := c.q.Get("AssociationId")
+	if id == "" {
+		return nil, missingParam("AssociationId")
+	}
+	inst, err := a.ec2.FindAssociation(c.ctx, c.account, c.region, id)
+	if err != nil {
+		return nil, err
+	}
+	c.resource = inst.ARN()
+	if err := a.authorize(c, instanceRequest("ec2:DisassociateIamInstanceProfile", inst)); err != nil {
+		return nil, err
+	}
+	res, err := a.ec2.Disassociate(c.ctx, c.account, c.region, id)
+	if err != nil {
+		return nil, err
+	}
+	return associationResponse{RequestID: c.requestID, Association: association(res)}, nil
+}
+
+// replace needs ec2:ReplaceIamInstanceProfileAssociation on the instance and iam:PassRole
+// of the new profile's role.
+func (a *API) replace(c *call) (any, error) {
+	id := c.q.Get("AssociationId")
+	if id == "" {
+		return nil, missingParam("AssociationId")
+	}
+	inst, err := a.ec2.FindAssociation(c.ctx, c.account, c.region, id)
+	if err != nil {
+		return nil, err
+	}
+	p, err := a.resolveProfile(c)
+	if err != nil {
+		return nil, err
+	}
+	c.resource = inst.ARN()
+	reqs := []authz.Request{instanceRequest("ec2:ReplaceIamInstanceProfileAssociation", inst)}
+	if p.RoleARN != "" {
+		reqs = append(reqs, passRole(p, inst.ARN()))
+	}
+	if err := a.authorize(c, reqs...); err != nil {
+		return nil, err
+	}
+	res, err := a.ec2.Replace(c.ctx, c.account, c.region, id, p)
+	if err != nil {
+		return nil, err
+	}
+	return associationResponse{RequestID: c.requestID, Association: association(res)}, nil
+}
+
+// describeAssociations needs ec2:DescribeIamInstanceProfileAssociations.
+func (a *API) describeAssociations(c *call) (any, error) {
+	p := c.q.Params
+	maxResults, err := intParam(p, "MaxResults")
+	if err != nil {
+		return nil, err
+	}
+	if err := a.authorize(c, authz.Request{Action: "ec2:DescribeIamInstanceProfileAssociations", Resource: "*"}); err != nil {
+		return nil, err
+	}
+	list, next, err := a.ec2.Associations(c.ctx, ec2.AssociationsInput{
+		Account: c.account, Region: c.region, IDs: strList(p, "AssociationId"), Filters: filters(p),
+		MaxResults: maxResults, NextToken: p.Get("NextToken"),
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := describeAssociationsResponse{RequestID: c.requestID, NextToken: next}
+	for i := range list {
+		out.Associations.Items = append(out.Associations.Items, association(&list[i]))
+	}
+	return out, nil
+}

@@ -1,0 +1,119 @@
+package ec2api
+
+import (
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/iamd-dev/iamd/internal/ec2"
+)
+
+// EC2's Query protocol flattens lists with 1-based indexes and no ".member": InstanceId.1,
+// Filter.1.Name, Filter.1.Value.1, TagSpecification.1.Tag.1.Key.
+
+// indexed returns the members of the list name (name.1..., name.2...) in index order, each
+// as its own parameters with the "name.N." prefix removed ("" holds a scalar member's value).
+func indexed(params url.Values, name string) []url.Values {
+	prefix := name + "."
+	byN := map[int]url.Values{}
+	for k, v := range params {
+		rest, ok := strings.CutPrefix(k, prefix)
+		if !ok || len(v) == 0 {
+			continue
+		}
+		num, field, _ := strings.Cut(rest, ".")
+		n, err := strconv.Atoi(num)
+		if err != nil || n < 1 {
+			continue
+		}
+		if byN[n] == nil {
+			byN[n] = url.Values{}
+		}
+		byN[n][field] = v
+	}
+	ns := make([]int, 0, len(byN))
+	for n := range byN {
+		ns = append(ns, n)
+	}
+	sort.Ints(ns)
+	out := make([]url.Values, len(ns))
+	for i, n := range ns {
+		out[i] = byN[n]
+	}
+	return out
+}
+
+// strList returns a list of strings (name.1, name.2, ...).
+func strList(params url.Values, name string) []string {
+	var out []string
+	for _, m := range indexed(params, name) {
+		out = append(out, m.Get(""))
+	}
+	return out
+}
+
+// filters reads Filter.N.Name and Filter.N.Value.M.
+func filters(params url.Values) []ec2.Filter {
+	var out []ec2.Filter
+	for _, m := range indexed(params, "Filter") {
+		out = append(out, ec2.Filter{Name: m.Get("Name"), Values: strList(m, "Value")})
+	}
+	return out
+}
+
+// tagSpecs reads TagSpecification.N.ResourceType and TagSpecification.N.Tag.M.Key/Value.
+func tagSpecs(params url.Values) []ec2.TagSpec {
+	var out []ec2.TagSpec
+	for _, m := range indexed(params, "TagSpecification") {
+		sp := ec2.TagSpec{ResourceType: m.Get("ResourceType")}
+		for _, t := range indexed(m, "Tag") {
+			sp.Tags = append(sp.Tags, ec2.Tag{Key: t.Get("Key"), Value: t.Get("Value")})
+		}
+		out = append(out, sp)
+	}
+	return out
+}
+
+// profileRef reads PREFIX.Name and PREFIX.Arn; nil when neither was sent.
+func profileRef(params url.Values, prefix string) *ec2.ProfileRef {
+	_, hasName := params[prefix+".Name"]
+	_, hasARN := params[prefix+".Arn"]
+	if !hasName && !hasARN {
+		return nil
+	}
+	return &ec2.ProfileRef{Name: params.Get(prefix + ".Name"), ARN: params.Get(prefix + ".Arn")}
+}
+
+// metadataInput reads the metadata options under prefix ("MetadataOptions." or "").
+func metadataInput(params url.Values, prefix string) (ec2.MetadataInput, error) {
+	in := ec2.MetadataInput{
+		HTTPTokens: params.Get(prefix + "HttpTokens"), HTTPEndpoint: params.Get(prefix + "HttpEndpoint"),
+		HTTPProtocolIPv6: params.Get(prefix + "HttpProtocolIpv6"), InstanceMetadataTags: params.Get(prefix + "InstanceMetadataTags"),
+	}
+	if v, ok := params[prefix+"HttpPutResponseHopLimit"]; ok && len(v) > 0 {
+		n, err := strconv.Atoi(v[0])
+		if err != nil {
+			return in, invalidValue(v[0], "HttpPutResponseHopLimit")
+		}
+		in.HTTPPutResponseHopLimit = &n
+	}
+	return in, nil
+}
+
+// intParam reads an optional integer parameter (0 when absent).
+func intParam(params url.Values, name string) (int, error) {
+	v, ok := params[name]
+	if !ok || len(v) == 0 {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(v[0])
+	if err != nil {
+		return 0, invalidValue(v[0], name)
+	}
+	return n, nil
+}
+
+func boolParam(params url.Values, name string) bool {
+	return strings.EqualFold(params.Get(name), "true")
+}

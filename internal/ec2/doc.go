@@ -1,0 +1,8 @@
+// Package ec2 is the part of EC2 iamd serves: machines launched with an instance profile.
+// It keeps instances per account and region in the docstore (RunInstances, DescribeInstances,
+// TerminateInstances), their instance-profile associations (Associate, Disassociate,
+// Replace, Describe) and metadata options, with AWS's ids, states and error codes, and issues
+// a machine's role credentials as a session of ec2.amazonaws.com assuming the profile's role.
+// Authorization and the wire protocol are the API layer's (internal/api/ec2api); serving
+// instance metadata is internal/imds's.
+package ec2

@@ -1,0 +1,279 @@
+package ec2
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/iamd-dev/iamd/internal/awserr"
+	"github.com/iamd-dev/iamd/internal/docstore"
+)
+
+// maxRunning is how many instances may run in one account and region (the historical
+// default On-Demand instance limit).
+const maxRunning = 20
+
+// MetadataInput is the MetadataOptions of a request; empty fields keep the default (at
+// launch) or the current value (ModifyInstanceMetadataOptions).
+type MetadataInput struct {
+	HTTPTokens              string
+	HTTPEndpoint            string
+	HTTPPutResponseHopLimit *int
+	HTTPProtocolIPv6        string
+	InstanceMetadataTags    string
+}
+
+// TagSpec is one TagSpecification: tags for the resources of a type.
+type TagSpec struct {
+	ResourceType string
+	Tags         []Tag
+}
+
+// RunInput is RunInstances's parameters.
+type RunInput struct {
+	Account, Region string
+	RequesterARN    string
+	ImageID         string
+	InstanceType    string
+	MinCount        int
+	MaxCount        int
+	Profile         *ProfileRef
+	Metadata        MetadataInput
+	TagSpecs        []TagSpec
+	ClientToken     string
+}
+
+// RunPlan is a validated RunInstances: what will be launched, for the API layer to
+// authorize before Launch stores it.
+type RunPlan struct {
+	ReservationID string
+	Profile       *Profile // nil without a profile
+	Tags          []Tag    // the instances' tags
+	Metadata      MetadataOptions
+	Instances     []Instance
+	minCount      int
+}
+
+// PlanRun validates RunInstances's parameters, resolves the instance profile and chooses
+// the new instances' ids.
+func (s *Service) PlanRun(ctx context.Context, in RunInput) (*RunPlan, error) {
+	if in.ImageID == "" {
+		return nil, missingParameter("ImageId")
+	}
+	if !validID(in.ImageID, "ami-") {
+		return nil, awserr.New(statusBadRequest, "InvalidAMIID.Malformed", "Invalid id: %q (expecting \"ami-...\")", in.ImageID)
+	}
+	if in.InstanceType == "" {
+		in.InstanceType = "m1.small" // AWS's default instance type
+	}
+	switch {
+	case in.MinCount < 1:
+		return nil, invalidParameterValue("Value (%d) for parameter minCount is invalid. Expected a value greater than or equal to 1.", in.MinCount)
+	case in.MaxCount < 1:
+		return nil, invalidParameterValue("Value (%d) for parameter maxCount is invalid. Expected a value greater than or equal to 1.", in.MaxCount)
+	case in.MinCount > in.MaxCount:
+		return nil, invalidParameterValue("Value (%d) for parameter minCount is invalid. Expected a value less than or equal to maxCount (%d).", in.MinCount, in.MaxCount)
+	}
+	md, err := applyMetadata(MetadataOptions{HTTPTokens: "optional", HTTPEndpoint: "enabled", HTTPPutResponseHopLimit: 1,
+		HTTPProtocolIPv6: "disabled", InstanceMetadataTags: "disabled"}, in.Metadata)
+	if err != nil {
+		return nil, err
+	}
+	tags, err := instanceTags(in.TagSpecs)
+	if err != nil {
+		return nil, err
+	}
+	plan := &RunPlan{ReservationID: newID("r-"), Tags: tags, Metadata: md, minCount: in.MinCount}
+	if in.Profile != nil {
+		if plan.Profile, err = s.ResolveProfile(ctx, in.Account, *in.Profile); err != nil {
+			return nil, err
+		}
+	}
+	now := s.clock()
+	for i := range in.MaxCount {
+		inst := Instance{
+			Account: in.Account, Region: in.Region, ID: newID("i-"), ReservationID: plan.ReservationID,
+			RequesterARN: in.RequesterARN, ImageID: in.ImageID, InstanceType: in.InstanceType,
+			LaunchIndex: i, LaunchTime: now, State: StateRunning, PrivateIP: privateIP(),
+			AvailabilityZone: in.Region + "a", ClientToken: in.ClientToken, Tags: tags, Metadata: md,
+		}
+		if plan.Profile != nil {
+			inst.Profile = &Association{ID: newID("iip-assoc-"), ProfileARN: plan.Profile.ARN, ProfileID: plan.Profile.ID,
+				State: AssocAssociated, Timestamp: now}
+		}
+		plan.Instances = append(plan.Instances, inst)
+	}
+	return plan, nil
+}
+
+// Launch stores a plan's instances, running: as many as the account's limit allows, at
+// least MinCount (else InstanceLimitExceeded and nothing launches).
+func (s *Service) Launch(ctx context.Context, plan *RunPlan) ([]Instance, error) {
+	if len(plan.Instances) == 0 {
+		return nil, nil
+	}
+	account, region := plan.Instances[0].Account, plan.Instances[0].Region
+	var launched []Instance
+	err := s.store.Update(ctx, func(tx docstore.Tx) error {
+		launched = nil
+		running := 0
+		var gone []string // terminated long enough ago that AWS no longer shows them
+		now := s.now()
+		err := tx.List(colInstance, account, region+"/", "", func(id string, raw []byte) error {
+			var st struct {
+				State        string    `json:"state"`
+				TerminatedAt time.Time `json:"terminatedAt"`
+			}
+			if err := json.Unmarshal(raw, &st); err != nil {
+				return err
+			}
+			switch st.State {
+			case StateRunning, StatePending:
+				running++
+			case StateShuttingDown, StateTerminated:
+				if now.Sub(st.TerminatedAt) >= terminatedVisible {
+					gone = append(gone, id)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for _, id := range gone {
+			if err := tx.Delete(docstore.Key{Collection: colInstance, Account: account, ID: id}); err != nil {
+				return err
+			}
+		}
+		room := maxRunning - running
+		if room < plan.minCount {
+			return awserr.New(statusBadRequest, "InstanceLimitExceeded",
+				"You have requested more instances (%d) than your current instance limit of %d allows for the specified instance type. Please visit http://aws.amazon.com/contact-us/ec2-request to request an adjustment to this limit.",
+				plan.minCount, maxRunning)
+		}
+		for _, inst := range plan.Instances[:min(room, len(plan.Instances))] {
+			if err := tx.Insert(instanceKey(account, region, inst.ID), &inst); err != nil {
+				return err
+			}
+			if err := tx.Put(runningKey(inst.ID), runningRef{Account: account, Region: region}); err != nil {
+				return err
+			}
+			launched = append(launched, inst)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return launched, nil
+}
+
+// applyMetadata validates the options a request sets and applies them to cur.
+func applyMetadata(cur MetadataOptions, in MetadataInput) (MetadataOptions, error) {
+	check := func(param, v string, allowed ...string) error {
+		if v == "" {
+			return nil
+		}
+		for _, a := range allowed {
+			if v == a {
+				return nil
+			}
+		}
+		return invalidParameterValue("Value (%s) for parameter %s is invalid. Valid values are %s.", v, param, strings.Join(allowed, ", "))
+	}
+	for _, c := range []struct{ param, v string }{{"HttpTokens", in.HTTPTokens}} {
+		if err := check(c.param, c.v, "optional", "required"); err != nil {
+			return cur, err
+		}
+	}
+	for _, c := range []struct{ param, v string }{{"HttpEndpoint", in.HTTPEndpoint}, {"HttpProtocolIpv6", in.HTTPProtocolIPv6}, {"InstanceMetadataTags", in.InstanceMetadataTags}} {
+		if err := check(c.param, c.v, "enabled", "disabled"); err != nil {
+			return cur, err
+		}
+	}
+	if h := in.HTTPPutResponseHopLimit; h != nil && (*h < 1 || *h > 64) {
+		return cur, invalidParameterValue("Value (%d) for parameter HttpPutResponseHopLimit is invalid. Valid values are integers from 1 to 64.", *h)
+	}
+	set := func(dst *string, v string) {
+		if v != "" {
+			*dst = v
+		}
+	}
+	set(&cur.HTTPTokens, in.HTTPTokens)
+	set(&cur.HTTPEndpoint, in.HTTPEndpoint)
+	set(&cur.HTTPProtocolIPv6, in.HTTPProtocolIPv6)
+	set(&cur.InstanceMetadataTags, in.InstanceMetadataTags)
+	if in.HTTPPutResponseHopLimit != nil {
+		cur.HTTPPutResponseHopLimit = *in.HTTPPutResponseHopLimit
+	}
+	return cur, nil
+}
+
+// Taggable resource types of RunInstances's TagSpecifications; only the instance's tags are
+// kept (iamd has no volumes or network interfaces).
+var runTaggable = map[string]bool{
+	"instance": true, "volume": true, "network-interface": true, "spot-instances-request": true, "elastic-gpu": true,
+}
+
+const (
+	maxTags        = 50
+	maxTagKeyLen   = 128
+	maxTagValueLen = 256
+)
+
+// instanceTags validates the TagSpecifications and returns the instance's tags.
+func instanceTags(specs []TagSpec) ([]Tag, error) {
+	var out []Tag
+	seen := map[string]bool{}
+	for _, sp := range specs {
+		if sp.ResourceType == "" {
+			return nil, invalidParameterValue("Tag specification resource type must have a value")
+		}
+		if !runTaggable[sp.ResourceType] {
+			return nil, invalidParameterValue("'%s' is not a valid taggable resource type for this operation.", sp.ResourceType)
+		}
+		if len(sp.Tags) > maxTags {
+			return nil, awserr.New(statusBadRequest, "TagLimitExceeded", "The maximum number of tags for a resource has been reached.")
+		}
+		for _, t := range sp.Tags {
+			if err := checkTag(t); err != nil {
+				return nil, err
+			}
+		}
+		if sp.ResourceType != "instance" {
+			continue
+		}
+		for _, t := range sp.Tags {
+			if seen[t.Key] {
+				return nil, invalidParameterValue("Duplicate tag key '%s' specified.", t.Key)
+			}
+			seen[t.Key] = true
+			out = append(out, t)
+		}
+	}
+	return out, nil
+}
+
+func checkTag(t Tag) error {
+	switch {
+	case t.Key == "":
+		return invalidParameterValue("Tag key cannot be empty")
+	case strings.HasPrefix(strings.ToLower(t.Key), "aws:"):
+		return invalidParameterValue("Tag keys starting with 'aws:' are reserved for internal use")
+	case len(t.Key) > maxTagKeyLen:
+		return invalidParameterValue("Tag key exceeds the maximum length of %d characters", maxTagKeyLen)
+	case len(t.Value) > maxTagValueLen:
+		return invalidParameterValue("Tag value exceeds the maximum length of %d characters", maxTagValueLen)
+	}
+	return nil
+}
+
+// privateIP picks an address in the default VPC's range (172.31.0.0/16).
+func privateIP() string {
+	var b [2]byte
+	_, _ = rand.Read(b[:])
+	return fmt.Sprintf("172.31.%d.%d", b[0], 1+b[1]%254)
+}
