@@ -71,7 +71,7 @@ func (e *auditEvent) record(err *awserr.Error) {
 	switch {
 	case err == nil:
 		e.Decision = "allowed"
-	case err.Code == "AccessDenied" || err.Code == "UnauthorizedOperation":
+	case err.Code == "AccessDenied" || err.Code == "AccessDeniedException" || err.Code == "UnauthorizedOperation":
 		e.Decision, e.ErrorCode = "denied", err.Code
 	default:
 		e.Decision, e.ErrorCode = "failed", err.Code

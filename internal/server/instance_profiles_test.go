@@ -372,33 +372,7 @@ func (b *syncBuffer) events(t *testing.T) []auditEvent {
 func startAuditedServer(t *testing.T) (*testServer, *syncBuffer) {
 	t.Helper()
 	audit := &syncBuffer{}
-	ctx, cancel := context.WithCancel(context.Background())
-	srv, err := New(ctx, Config{
-		Addr: "127.0.0.1:0", DataDir: t.TempDir(), Audit: audit,
-		RootAccessKeyID: testRootKey, RootSecretAccessKey: testRootSecret,
-	})
-	if err != nil {
-		cancel()
-		t.Fatal(err)
-	}
-	if err := srv.Listen(); err != nil {
-		cancel()
-		srv.Close()
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ctx) }()
-	ts := &testServer{t: t, endpoint: "http://" + srv.Addr(), root: aws.Credentials{AccessKeyID: testRootKey, SecretAccessKey: testRootSecret}}
-	ts.stop = func() {
-		cancel()
-		select {
-		case <-done:
-		case <-time.After(15 * time.Second):
-			t.Error("server did not stop")
-		}
-	}
-	t.Cleanup(ts.stop)
-	return ts, audit
+	return startServerAt(t, "", time.Now, func(c *Config) { c.Audit = audit }), audit
 }
 
 // Calls are authorized on the resources the Service Authorization Reference names, with
