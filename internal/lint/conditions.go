@@ -94,11 +94,16 @@ func (s *stmt) checkCondition(c *policy.Condition) {
 	}
 }
 
+// multivaluedClaims are keys the catalog types as single strings that hold a list in the
+// request: Cognito's amr claim (["authenticated", "cognito-identity.amazonaws.com", ...]),
+// which AWS's examples test with ForAnyValue:StringLike.
+var multivaluedClaims = map[string]bool{"cognito-identity.amazonaws.com:amr": true}
+
 // checkQualifier reports set qualifiers on single-valued keys and multivalued keys (the
 // catalog's ArrayOf types: aws:TagKeys, aws:CalledVia, sts:TransitiveTagKeys, ...) without
 // one.
 func (s *stmt) checkQualifier(c *policy.Condition, k catalog.ConditionKey, qualifier string, fam family, keyPath []any) {
-	multi := strings.HasPrefix(string(k.Type), "ArrayOf")
+	multi := strings.HasPrefix(string(k.Type), "ArrayOf") || multivaluedClaims[strings.ToLower(c.Key)]
 	switch {
 	case qualifier == "forallvalues" && !multi:
 		s.l.add(SecurityWarning, "FORALLVALUES_WITH_SINGLE_VALUED_KEY", keyPath,

@@ -143,14 +143,15 @@ func (s *stmt) checkSub(prov webProvider, at []any) {
 	}
 	c := s.st.Conditions[worstCond]
 	path := s.path("Condition", c.Operator, c.Key, worstVal)
+	fix := "replace the pattern with " + subPattern(prov)
 	if worstRank == 0 {
 		s.l.add(SecurityWarning, "OIDC_TRUST_OVERLY_PERMISSIVE_SUB", path,
 			"The pattern %q of %s matches %s: anyone %s issues a token to can assume the role.",
-			subFix(prov), c.Values[worstVal], c.Key, worst, prov.host)
+			fix, c.Values[worstVal], c.Key, worst, prov.host)
 		return
 	}
 	s.l.add(Warning, "OIDC_TRUST_WIDE_SUB", path,
-		"The pattern %q of %s matches %s.", subFix(prov), c.Values[worstVal], c.Key, worst)
+		"The pattern %q of %s matches %s.", fix, c.Values[worstVal], c.Key, worst)
 }
 
 // subWidth ranks a StringLike value of a sub condition: 0 when it matches every subject
@@ -162,7 +163,7 @@ func subWidth(prov webProvider, v string) (int, string) {
 		return 2, ""
 	}
 	if v[0] == '*' || v[0] == '?' {
-		return 0, "every subject (a leading wildcard)"
+		return 0, "any subject (a leading wildcard)"
 	}
 	switch prov.kind {
 	case "github":
@@ -194,7 +195,18 @@ func subWidth(prov webProvider, v string) (int, string) {
 	return 2, ""
 }
 
-// subFix is the fix of a sub finding for the provider.
+// subPattern is the shape of a sub value that names one subject of the provider.
+func subPattern(prov webProvider) string {
+	switch prov.kind {
+	case "github":
+		return `"repo:OWNER/REPO:ref:refs/heads/BRANCH" (or "repo:OWNER/REPO:*" with StringLike)`
+	case "eks":
+		return `"system:serviceaccount:NAMESPACE:SERVICE_ACCOUNT"`
+	}
+	return "the subject of the tokens to trust, without a leading wildcard"
+}
+
+// subFix is the fix of a missing sub condition for the provider.
 func subFix(prov webProvider) string {
 	switch prov.kind {
 	case "github":
