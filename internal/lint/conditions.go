@@ -80,11 +80,7 @@ func (s *stmt) checkCondition(c *policy.Condition) {
 				"The operator %s compares %s values, but %s is of type %s.",
 				"use a "+base+" operator such as "+suggestedOperator[base], c.Operator, fam, c.Key, k.Type)
 		}
-		if qualifier == "forallvalues" && !strings.HasPrefix(string(k.Type), "ArrayOf") {
-			s.l.add(SecurityWarning, "FORALLVALUES_WITH_SINGLE_VALUED_KEY", keyPath,
-				"Using ForAllValues qualifier with the single-valued condition key %s can be overly permissive: it also matches when the key is absent.",
-				"remove ForAllValues:", c.Key)
-		}
+		s.checkQualifier(c, k, qualifier, fam, keyPath)
 		s.checkKeyApplies(c, k, keyPath)
 	}
 	for j, v := range c.Values {
@@ -95,6 +91,32 @@ func (s *stmt) checkCondition(c *policy.Condition) {
 			s.l.add(Error, "MALFORMED_CONDITION_VALUE", s.path("Condition", c.Operator, c.Key, j),
 				"The value %q of %s is not %s, so the condition never matches.", "write "+why, v, c.Operator, why)
 		}
+	}
+}
+
+// multivaluedClaims are keys the catalog types as single strings that hold a list in the
+// request: Cognito's amr claim (["authenticated", "cognito-identity.amazonaws.com", ...]),
+// which AWS's examples test with ForAnyValue:StringLike.
+var multivaluedClaims = map[string]bool{"cognito-identity.amazonaws.com:amr": true}
+
+// checkQualifier reports set qualifiers on single-valued keys and multivalued keys (the
+// catalog's ArrayOf types: aws:TagKeys, aws:CalledVia, sts:TransitiveTagKeys, ...) without
+// one.
+func (s *stmt) checkQualifier(c *policy.Condition, k catalog.ConditionKey, qualifier string, fam family, keyPath []any) {
+	multi := strings.HasPrefix(string(k.Type), "ArrayOf") || multivaluedClaims[strings.ToLower(c.Key)]
+	switch {
+	case qualifier == "forallvalues" && !multi:
+		s.l.add(SecurityWarning, "FORALLVALUES_WITH_SINGLE_VALUED_KEY", keyPath,
+			"Using ForAllValues qualifier with the single-valued condition key %s can be overly permissive: it also matches when the key is absent.",
+			"remove ForAllValues:", c.Key)
+	case qualifier == "foranyvalue" && !multi:
+		s.l.add(Warning, "FORANYVALUE_WITH_SINGLE_VALUED_KEY", keyPath,
+			"Using ForAnyValue qualifier with the single-valued condition key %s: the key has at most one value, so the qualifier adds nothing, except that a negated operator then no longer matches when the key is absent.",
+			"remove ForAnyValue:", c.Key)
+	case qualifier == "" && multi && fam != famNull:
+		s.l.add(Error, "MISSING_QUALIFIER", keyPath,
+			"The request context key %s can have multiple values: AWS requires the ForAllValues: or ForAnyValue: qualifier with %s, and does not document what the bare operator compares.",
+			"write ForAnyValue:"+c.Operator+" (any value matches) or ForAllValues:"+c.Operator+" (every value matches, with a Null condition beside it in an Allow)", c.Key, c.Operator)
 	}
 }
 

@@ -7,8 +7,9 @@ import (
 )
 
 // checkSecurity reports grants wider than they look: NotPrincipal and NotAction with Allow,
-// iam:PassRole, iam:* and sts:AssumeRole on every resource, and trust policies that let
-// anyone, or another account without an external id, assume the role.
+// iam:PassRole, iam:* and sts:AssumeRole on every resource, trust policies that let
+// anyone, another account without an external id, or any holder of a web identity token
+// assume the role, and service principals without a source condition.
 func (s *stmt) checkSecurity() {
 	if s.st.Effect != policy.Allow {
 		return
@@ -27,6 +28,10 @@ func (s *stmt) checkSecurity() {
 	}
 	if s.l.opts.Kind == policy.Trust || s.l.opts.Kind == policy.Resource {
 		s.checkPrincipals()
+		s.checkServicePrincipals()
+	}
+	if s.l.opts.Kind == policy.Trust {
+		s.checkWebIdentity()
 	}
 }
 
