@@ -24,11 +24,17 @@ func runServe(ctx context.Context, args []string, env Env) int {
 	region := fs.String("region", envOr("IAMD_REGION", "us-east-1"), "the region iamd serves")
 	auditPath := fs.String("audit", envOr("IAMD_AUDIT", "-"), "audit log of API calls as JSON lines: a file, - for standard output, or empty for none")
 	masterKey := fs.String("master-key", "", "base64 master key for secrets (default: IAMD_MASTER_KEY, else DATA/master.key)")
+	oidcCA := fs.String("oidc-ca", envOr("IAMD_OIDC_CA", ""), "PEM file of CA certificates trusted, besides the system's, for OpenID Connect issuers")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
 	if *masterKey == "" {
 		*masterKey = os.Getenv("IAMD_MASTER_KEY")
+	}
+	oidcClient, err := oidcHTTPClient(*oidcCA)
+	if err != nil {
+		fmt.Fprintln(env.Stderr, "iamd serve: --oidc-ca:", err)
+		return 2
 	}
 	logger := slog.New(slog.NewTextHandler(env.Stderr, nil))
 	var audit io.Writer
@@ -48,7 +54,7 @@ func runServe(ctx context.Context, args []string, env Env) int {
 	srv, err := server.New(ctx, server.Config{
 		Addr: *addr, DataDir: *data, AccountID: *account, Region: *region, MasterKey: *masterKey,
 		RootAccessKeyID: os.Getenv("IAMD_ROOT_ACCESS_KEY_ID"), RootSecretAccessKey: os.Getenv("IAMD_ROOT_SECRET_ACCESS_KEY"),
-		Logger: logger, Audit: audit, Banner: env.Stderr,
+		Logger: logger, Audit: audit, Banner: env.Stderr, OIDCHTTPClient: oidcClient,
 	})
 	if err != nil {
 		fmt.Fprintln(env.Stderr, "iamd serve:", err)
