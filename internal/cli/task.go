@@ -5,7 +5,6 @@ import (
 	"encoding/xml"
 	"flag"
 	"fmt"
-	"net/http"
 	"net/url"
 	"os"
 	"strings"
@@ -104,9 +103,9 @@ func runTask(ctx context.Context, args []string, env Env) int {
 
 	var secretEnv []string
 	if len(secrets) > 0 {
-		sc := &secretsClient{endpoint: cfg.Endpoint, region: cfg.Region, http: &http.Client{Timeout: 30 * time.Second}, now: time.Now,
-			creds: sigv4.Credentials{AccessKeyID: task.ExecKeyID, SecretAccessKey: task.ExecSecret, SessionToken: task.ExecToken}}
-		if secretEnv, err = fetchTaskSecrets(ctx, sc, secrets); err != nil {
+		execCfg := cfg
+		execCfg.Credentials = sigv4.Credentials{AccessKeyID: task.ExecKeyID, SecretAccessKey: task.ExecSecret, SessionToken: task.ExecToken}
+		if secretEnv, err = fetchTaskSecrets(ctx, awsclient.New(execCfg, 1), secrets); err != nil {
 			fmt.Fprintf(env.Stderr, "%s: the task did not start: %v\n", name, err)
 			return 1
 		}
