@@ -98,15 +98,15 @@ func getSecretValue(ctx context.Context, c *awsclient.Client, valueFrom string) 
 
 // fetchTaskSecrets fetches every secret before the task starts, as the ECS agent does; the
 // first failure stops the task from starting, worded as ECS reports it.
-func fetchTaskSecrets(ctx context.Context, c *awsclient.Client, secrets []taskSecret) ([]string, error) {
-	env := make([]string, 0, len(secrets))
+func fetchTaskSecrets(ctx context.Context, c *awsclient.Client, secrets []taskSecret) (map[string]string, error) {
+	env := make(map[string]string, len(secrets))
 	for _, s := range secrets {
 		value, err := getSecretValue(ctx, c, s.ValueFrom)
 		if err != nil {
 			return nil, fmt.Errorf("ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: "+
 				"unable to retrieve secret from asm: service call has been retried 1 time(s): failed to fetch secret %s from secrets manager: %s", s.ValueFrom, sdkErrorText(err))
 		}
-		env = append(env, s.Name+"="+value)
+		env[s.Name] = value
 	}
 	return env, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -78,9 +79,9 @@ func TestTaskSecretsFromSecretsManager(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{`DB={"password":"s3cr3t","port":5432}`, "DB_PASSWORD=s3cr3t", "DB_PORT=5432", "OLD_PASSWORD=old", "BIN=hello"}
-	if strings.Join(env, "\n") != strings.Join(want, "\n") {
-		t.Fatalf("env\n%s\nwant\n%s", strings.Join(env, "\n"), strings.Join(want, "\n"))
+	want := map[string]string{"DB": `{"password":"s3cr3t","port":5432}`, "DB_PASSWORD": "s3cr3t", "DB_PORT": "5432", "OLD_PASSWORD": "old", "BIN": "hello"}
+	if !maps.Equal(env, want) {
+		t.Fatalf("env\n%v\nwant\n%v", env, want)
 	}
 
 	// A secret the execution role may not read: the task does not start, and says why.
