@@ -3,11 +3,9 @@ package awsclient
 import (
 	"bytes"
 	"context"
-	"encoding/xml"
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"time"
 
 	"github.com/iamd-dev/iamd/internal/sigv4"
@@ -29,22 +27,26 @@ func New(cfg Config, concurrency int) *Client {
 
 // Error is an AWS error response.
 type Error struct {
-	Status  int
-	Code    string
-	Message string
+	Status    int
+	Code      string
+	Message   string
+	RequestID string
 }
 
 func (e *Error) Error() string { return fmt.Sprintf("%s (HTTP %d): %s", e.Code, e.Status, e.Message) }
 
-// Query sends a Query-protocol call to the service and returns the response body of a
-// success, or an *Error.
-func (c *Client) Query(ctx context.Context, service string, params url.Values) ([]byte, error) {
-	body := []byte(params.Encode())
+// post signs body for the service, posts it with the protocol's headers, and returns the
+// response body of a success, or the *Error that readError reads from the response (its
+// Status set; when the body says none, its Code the status text and its RequestID the
+// x-amzn-RequestId header).
+func (c *Client) post(ctx context.Context, service string, header http.Header, body []byte, readError func(data []byte, header http.Header) *Error) ([]byte, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.Endpoint+"/", bytes.NewReader(body))
 	if err != nil {
 		return nil, err
 	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
+	for k, v := range header {
+		req.Header[k] = v
+	}
 	if err := sigv4.Sign(req, body, c.Credentials, c.Region, service, c.Now()); err != nil {
 		return nil, err
 	}
@@ -58,18 +60,15 @@ func (c *Client) Query(ctx context.Context, service string, params url.Values) (
 		return nil, err
 	}
 	if resp.StatusCode >= 300 {
-		var e struct {
-			Code    string `xml:"Error>Code"`
-			Message string `xml:"Error>Message"`
-			// EC2's shape: <Response><Errors><Error>...
-			EC2Code    string `xml:"Errors>Error>Code"`
-			EC2Message string `xml:"Errors>Error>Message"`
-		}
-		_ = xml.Unmarshal(data, &e)
+		e := readError(data, resp.Header)
+		e.Status = resp.StatusCode
 		if e.Code == "" {
-			e.Code, e.Message = e.EC2Code, e.EC2Message
+			e.Code = http.StatusText(resp.StatusCode)
 		}
-		return nil, &Error{Status: resp.StatusCode, Code: e.Code, Message: e.Message}
+		if e.RequestID == "" {
+			e.RequestID = resp.Header.Get("X-Amzn-RequestId")
+		}
+		return nil, e
 	}
 	return data, nil
 }

@@ -1,6 +1,7 @@
 // Package awsclient is iamd's own small AWS client, for the subcommands that talk to a
-// running server (account create, bench): it finds the endpoint, region and credentials as
-// the aws CLI does, signs requests with SigV4, and reads AWS's error responses.
+// running server (account create, bench, instance env, exec, task run): it finds the
+// endpoint, region and credentials as the aws CLI does, signs Query and JSON 1.1 requests
+// with SigV4, and reads AWS's error responses of both protocols.
 package awsclient
 
 import (

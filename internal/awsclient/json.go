@@ -1,14 +1,10 @@
 package awsclient
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 	"net/http"
 	"strings"
-
-	"github.com/iamd-dev/iamd/internal/sigv4"
 )
 
 // JSON sends a JSON 1.1 call (X-Amz-Target: target, e.g. secretsmanager.GetSecretValue) to the
@@ -19,39 +15,32 @@ func (c *Client) JSON(ctx context.Context, service, target string, input any) ([
 	if err != nil {
 		return nil, err
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.Endpoint+"/", bytes.NewReader(body))
-	if err != nil {
-		return nil, err
+	header := http.Header{"Content-Type": {"application/x-amz-json-1.1"}, "X-Amz-Target": {target}}
+	return c.post(ctx, service, header, body, readJSONError)
+}
+
+// readJSONError reads an error of the JSON 1.1 protocol: the code in __type (after any
+// "namespace#") or the X-Amzn-ErrorType header (before any ":"), the message in Message or
+// message.
+func readJSONError(data []byte, header http.Header) *Error {
+	var e struct {
+		Type     string `json:"__type"`
+		Message  string `json:"Message"`
+		LMessage string `json:"message"`
 	}
-	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
-	req.Header.Set("X-Amz-Target", target)
-	if err := sigv4.Sign(req, body, c.Credentials, c.Region, service, c.Now()); err != nil {
-		return nil, err
+	_ = json.Unmarshal(data, &e)
+	code := e.Type
+	if code == "" {
+		code = header.Get("X-Amzn-ErrorType")
 	}
-	resp, err := c.HTTP.Do(req)
-	if err != nil {
-		return nil, err
+	if i := strings.LastIndexByte(code, '#'); i >= 0 {
+		code = code[i+1:]
 	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return nil, err
+	if i := strings.IndexByte(code, ':'); i >= 0 {
+		code = code[:i]
 	}
-	if resp.StatusCode >= 300 {
-		var e struct {
-			Type     string `json:"__type"`
-			Message  string `json:"Message"`
-			LMessage string `json:"message"`
-		}
-		_ = json.Unmarshal(data, &e)
-		code := e.Type
-		if i := strings.LastIndexByte(code, '#'); i >= 0 {
-			code = code[i+1:]
-		}
-		if e.Message == "" {
-			e.Message = e.LMessage
-		}
-		return nil, &Error{Status: resp.StatusCode, Code: code, Message: e.Message}
+	if e.Message == "" {
+		e.Message = e.LMessage
 	}
-	return data, nil
+	return &Error{Code: code, Message: e.Message}
 }

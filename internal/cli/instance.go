@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/iamd-dev/iamd/internal/awsclient"
@@ -19,51 +19,7 @@ import (
 // clearedVariables are the variables that would win over instance metadata in the SDKs'
 // default credential chains (environment keys, profiles, web identity, container
 // credentials) or switch it off (AWS_EC2_METADATA_DISABLED).
-var clearedVariables = []string{
-	"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN",
-	"AWS_ACCESS_KEY", "AWS_SECRET_KEY", "AWS_PROFILE", "AWS_DEFAULT_PROFILE",
-	"AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN", "AWS_ROLE_SESSION_NAME",
-	"AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
-	"AWS_CONTAINER_AUTHORIZATION_TOKEN", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
-	"AWS_EC2_METADATA_DISABLED", "AWS_EC2_METADATA_V1_DISABLED",
-}
-
-// envChange is an environment to apply: variables to remove, then variables to set.
-type envChange struct {
-	unset []string
-	set   map[string]string
-}
-
-// apply returns environ changed.
-func (c envChange) apply(environ []string) []string {
-	drop := map[string]bool{}
-	for _, k := range c.unset {
-		drop[k] = true
-	}
-	for k := range c.set {
-		drop[k] = true
-	}
-	var out []string
-	for _, kv := range environ {
-		k, _, _ := strings.Cut(kv, "=")
-		if !drop[k] {
-			out = append(out, kv)
-		}
-	}
-	for _, k := range c.setKeys() {
-		out = append(out, k+"="+c.set[k])
-	}
-	return out
-}
-
-func (c envChange) setKeys() []string {
-	keys := make([]string, 0, len(c.set))
-	for k := range c.set {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
+var clearedVariables = append(slices.Clip(credentialVars), "AWS_EC2_METADATA_DISABLED", "AWS_EC2_METADATA_V1_DISABLED")
 
 // shell writes the change as POSIX shell commands.
 func (c envChange) shell() string {

@@ -79,8 +79,16 @@ func TestInstanceEnvAndExec(t *testing.T) {
 			t.Errorf("program output lacks %q:\n%s\n%s", want, r.stdout, r.stderr)
 		}
 	}
-	// The program's exit code is exec's.
+	// The program's exit code is exec's; one that cannot start is 127, as in shells.
 	run2(t, "exec", "--instance", run.ID, "--", "sh", "-c", "exit 3").want(t, 3)
+	run2(t, "exec", "--instance", run.ID, "--", "/nonexistent/program").want(t, 127)
+	// Exactly one source of credentials, with only its own options.
+	if r := run2(t, "exec", "--instance", run.ID, "--role", "arn:aws:iam::123456789012:role/Tower-Role", "--", "true").want(t, 2); !strings.Contains(r.stderr, "exclude each other") {
+		t.Errorf("exec with two sources: %s", r.stderr)
+	}
+	if r := run2(t, "exec", "--instance", run.ID, "--session-name", "x", "--", "true").want(t, 2); !strings.Contains(r.stderr, "go with --role") {
+		t.Errorf("exec --instance with a role option: %s", r.stderr)
+	}
 }
 
 func run2(t *testing.T, args ...string) result { return run(t, "", args...) }

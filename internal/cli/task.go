@@ -5,7 +5,7 @@ import (
 	"encoding/xml"
 	"flag"
 	"fmt"
-	"net/http"
+	"maps"
 	"net/url"
 	"os"
 	"strings"
@@ -54,7 +54,6 @@ func runTask(ctx context.Context, args []string, env Env) int {
 		return 2
 	}
 	const name = "iamd task run"
-	flags, command := splitCommand(args[1:])
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
 	fs.Usage = func() { fmt.Fprint(env.Stderr, taskUsage) }
@@ -63,16 +62,11 @@ func runTask(ctx context.Context, args []string, env Env) int {
 	endpoint := fs.String("endpoint", "", "endpoint URL (default: as the aws CLI finds it, AWS_ENDPOINT_URL ...)")
 	var secrets secretFlags
 	fs.Var(&secrets, "secret", "NAME=SECRET_ARN: put the secret's value in NAME (repeatable)")
-	if err := fs.Parse(flags); err != nil {
+	command, ok := parseCommandLine(fs, args[1:], env)
+	if !ok {
 		return 2
 	}
 	switch {
-	case fs.NArg() > 0:
-		fmt.Fprintf(env.Stderr, "%s: unexpected %q: put the command after --\n", name, fs.Arg(0))
-		return 2
-	case len(command) == 0:
-		fmt.Fprintf(env.Stderr, "%s: no command: put it after --\n", name)
-		return 2
 	case *taskRole == "":
 		fmt.Fprintf(env.Stderr, "%s: --task-role is required\n", name)
 		return 2
@@ -102,26 +96,27 @@ func runTask(ctx context.Context, args []string, env Env) int {
 	}
 	defer stopTask(ctx, client, task.TaskID, env, name)
 
-	var secretEnv []string
+	var secretEnv map[string]string
 	if len(secrets) > 0 {
-		sc := &secretsClient{endpoint: cfg.Endpoint, region: cfg.Region, http: &http.Client{Timeout: 30 * time.Second}, now: time.Now,
-			creds: sigv4.Credentials{AccessKeyID: task.ExecKeyID, SecretAccessKey: task.ExecSecret, SessionToken: task.ExecToken}}
-		if secretEnv, err = fetchTaskSecrets(ctx, sc, secrets); err != nil {
+		execCfg := cfg
+		execCfg.Credentials = sigv4.Credentials{AccessKeyID: task.ExecKeyID, SecretAccessKey: task.ExecSecret, SessionToken: task.ExecToken}
+		if secretEnv, err = fetchTaskSecrets(ctx, awsclient.New(execCfg, 1), secrets); err != nil {
 			fmt.Fprintf(env.Stderr, "%s: the task did not start: %v\n", name, err)
 			return 1
 		}
 	}
-	set := []string{
-		"AWS_CONTAINER_CREDENTIALS_FULL_URI=" + task.FullURI,
-		"AWS_CONTAINER_AUTHORIZATION_TOKEN=" + task.Token,
+	change := envChange{unset: credentialVars, set: map[string]string{
+		"AWS_CONTAINER_CREDENTIALS_FULL_URI": task.FullURI,
+		"AWS_CONTAINER_AUTHORIZATION_TOKEN":  task.Token,
 		// A task has no shared credentials file: a default profile there would come
 		// before the container credentials in every SDK's chain.
-		"AWS_SHARED_CREDENTIALS_FILE=" + os.DevNull,
-		"AWS_ENDPOINT_URL=" + cfg.Endpoint,
-		"AWS_REGION=" + cfg.Region,
-		"AWS_DEFAULT_REGION=" + cfg.Region,
-	}
-	return superviseChild(command, childEnviron(os.Environ(), append(set, secretEnv...)...), env, name)
+		"AWS_SHARED_CREDENTIALS_FILE": os.DevNull,
+		"AWS_ENDPOINT_URL":            cfg.Endpoint,
+		"AWS_REGION":                  cfg.Region,
+		"AWS_DEFAULT_REGION":          cfg.Region,
+	}}
+	maps.Copy(change.set, secretEnv)
+	return superviseChild(command, change, env, name)
 }
 
 // stopTask stops the task even when the command was interrupted.

@@ -1,17 +1,14 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"io"
-	"net/http"
 	"strings"
-	"time"
 
-	"github.com/iamd-dev/iamd/internal/sigv4"
+	"github.com/iamd-dev/iamd/internal/awsclient"
 )
 
 // A taskSecret is one --secret NAME=VALUE_FROM: an environment variable the task gets from
@@ -46,28 +43,9 @@ func parseSecretRef(valueFrom string) secretRef {
 	return ref
 }
 
-// secretsError is a Secrets Manager error (JSON 1.1 protocol).
-type secretsError struct {
-	Status    int
-	Code      string
-	Message   string
-	RequestID string
-}
-
-func (e *secretsError) Error() string {
-	return fmt.Sprintf("%s: %s status code: %d, request id: %s", e.Code, e.Message, e.Status, e.RequestID)
-}
-
-// secretsClient calls Secrets Manager as the task's execution role, as the ECS agent does.
-type secretsClient struct {
-	endpoint, region string
-	creds            sigv4.Credentials
-	http             *http.Client
-	now              func() time.Time
-}
-
-// getSecretValue returns the secret's string (or the JSON key's value within it).
-func (c *secretsClient) getSecretValue(ctx context.Context, valueFrom string) (string, error) {
+// getSecretValue returns the secret's string (or the JSON key's value within it), asked of
+// Secrets Manager by c, the client of the task's execution role, as the ECS agent asks.
+func getSecretValue(ctx context.Context, c *awsclient.Client, valueFrom string) (string, error) {
 	ref := parseSecretRef(valueFrom)
 	in := map[string]string{"SecretId": ref.SecretID}
 	if ref.VersionStage != "" {
@@ -76,27 +54,9 @@ func (c *secretsClient) getSecretValue(ctx context.Context, valueFrom string) (s
 	if ref.VersionID != "" {
 		in["VersionId"] = ref.VersionID
 	}
-	body, _ := json.Marshal(in)
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.endpoint+"/", bytes.NewReader(body))
+	data, err := c.JSON(ctx, "secretsmanager", "secretsmanager.GetSecretValue", in)
 	if err != nil {
 		return "", err
-	}
-	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
-	req.Header.Set("X-Amz-Target", "secretsmanager.GetSecretValue")
-	if err := sigv4.Sign(req, body, c.creds, c.region, "secretsmanager", c.now()); err != nil {
-		return "", err
-	}
-	resp, err := c.http.Do(req)
-	if err != nil {
-		return "", err
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	if err != nil {
-		return "", err
-	}
-	if resp.StatusCode != http.StatusOK {
-		return "", readSecretsError(resp, data)
 	}
 	var out struct {
 		SecretString *string
@@ -136,46 +96,26 @@ func (c *secretsClient) getSecretValue(ctx context.Context, valueFrom string) (s
 	return string(encoded), nil
 }
 
-// readSecretsError reads an error of the JSON 1.1 protocol: the code in __type (after any
-// "namespace#") or the X-Amzn-ErrorType header, the message in Message or message.
-func readSecretsError(resp *http.Response, data []byte) *secretsError {
-	var body struct {
-		Type     string `json:"__type"`
-		Message  string `json:"Message"`
-		MessageL string `json:"message"`
-	}
-	_ = json.Unmarshal(data, &body)
-	code := body.Type
-	if code == "" {
-		code = resp.Header.Get("X-Amzn-ErrorType")
-	}
-	if i := strings.LastIndexByte(code, '#'); i >= 0 {
-		code = code[i+1:]
-	}
-	if i := strings.IndexByte(code, ':'); i >= 0 {
-		code = code[:i]
-	}
-	if code == "" {
-		code = http.StatusText(resp.StatusCode)
-	}
-	msg := body.Message
-	if msg == "" {
-		msg = body.MessageL
-	}
-	return &secretsError{Status: resp.StatusCode, Code: code, Message: msg, RequestID: resp.Header.Get("X-Amzn-RequestId")}
-}
-
 // fetchTaskSecrets fetches every secret before the task starts, as the ECS agent does; the
 // first failure stops the task from starting, worded as ECS reports it.
-func fetchTaskSecrets(ctx context.Context, c *secretsClient, secrets []taskSecret) ([]string, error) {
-	env := make([]string, 0, len(secrets))
+func fetchTaskSecrets(ctx context.Context, c *awsclient.Client, secrets []taskSecret) (map[string]string, error) {
+	env := make(map[string]string, len(secrets))
 	for _, s := range secrets {
-		value, err := c.getSecretValue(ctx, s.ValueFrom)
+		value, err := getSecretValue(ctx, c, s.ValueFrom)
 		if err != nil {
 			return nil, fmt.Errorf("ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: "+
-				"unable to retrieve secret from asm: service call has been retried 1 time(s): failed to fetch secret %s from secrets manager: %v", s.ValueFrom, err)
+				"unable to retrieve secret from asm: service call has been retried 1 time(s): failed to fetch secret %s from secrets manager: %s", s.ValueFrom, sdkErrorText(err))
 		}
-		env = append(env, s.Name+"="+value)
+		env[s.Name] = value
 	}
 	return env, nil
+}
+
+// sdkErrorText words err as the agent's SDK does: "Code: message status code: N, request id: ID".
+func sdkErrorText(err error) string {
+	var ae *awsclient.Error
+	if errors.As(err, &ae) {
+		return fmt.Sprintf("%s: %s status code: %d, request id: %s", ae.Code, ae.Message, ae.Status, ae.RequestID)
+	}
+	return err.Error()
 }

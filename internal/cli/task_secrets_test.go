@@ -4,19 +4,22 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/iamd-dev/iamd/internal/awsclient"
 	"github.com/iamd-dev/iamd/internal/sigv4"
 )
 
 // These are unit tests of the agent's side of GetSecretValue (the request it signs and how
 // it reads answers and errors of the JSON 1.1 protocol) against a fake that speaks the
-// protocol. That the execution role is allowed or denied by iamd's own Secrets Manager is
-// proved end to end where that service is served.
+// protocol; awsclient's TestErrorShapes covers the other shapes of JSON 1.1 errors. That the
+// execution role is allowed or denied by iamd's own Secrets Manager is proved end to end
+// where that service is served.
 
 const fakeSecretARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf"
 
@@ -64,8 +67,8 @@ func fakeSecretsManager(t *testing.T) *httptest.Server {
 
 func TestTaskSecretsFromSecretsManager(t *testing.T) {
 	srv := fakeSecretsManager(t)
-	c := &secretsClient{endpoint: srv.URL, region: "us-east-1", http: srv.Client(), now: time.Now,
-		creds: sigv4.Credentials{AccessKeyID: "ASIAEXECROLE00000001", SecretAccessKey: "exec-secret", SessionToken: "exec-token"}}
+	c := awsclient.New(awsclient.Config{Endpoint: srv.URL, Region: "us-east-1",
+		Credentials: sigv4.Credentials{AccessKeyID: "ASIAEXECROLE00000001", SecretAccessKey: "exec-secret", SessionToken: "exec-token"}}, 1)
 	env, err := fetchTaskSecrets(context.Background(), c, []taskSecret{
 		{"DB", fakeSecretARN},
 		{"DB_PASSWORD", fakeSecretARN + ":password::"},
@@ -76,9 +79,9 @@ func TestTaskSecretsFromSecretsManager(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{`DB={"password":"s3cr3t","port":5432}`, "DB_PASSWORD=s3cr3t", "DB_PORT=5432", "OLD_PASSWORD=old", "BIN=hello"}
-	if strings.Join(env, "\n") != strings.Join(want, "\n") {
-		t.Fatalf("env\n%s\nwant\n%s", strings.Join(env, "\n"), strings.Join(want, "\n"))
+	want := map[string]string{"DB": `{"password":"s3cr3t","port":5432}`, "DB_PASSWORD": "s3cr3t", "DB_PORT": "5432", "OLD_PASSWORD": "old", "BIN": "hello"}
+	if !maps.Equal(env, want) {
+		t.Fatalf("env\n%v\nwant\n%v", env, want)
 	}
 
 	// A secret the execution role may not read: the task does not start, and says why.
@@ -92,25 +95,6 @@ func TestTaskSecretsFromSecretsManager(t *testing.T) {
 	_, err = fetchTaskSecrets(context.Background(), c, []taskSecret{{"X", fakeSecretARN + ":nokey"}})
 	if err == nil || !strings.Contains(err.Error(), `the secret has no JSON key "nokey"`) {
 		t.Fatalf("error %v", err)
-	}
-}
-
-func TestSecretsErrorShapes(t *testing.T) {
-	for _, c := range []struct {
-		body, header, code, message string
-	}{
-		{`{"__type":"com.amazonaws.secretsmanager#ResourceNotFoundException","message":"Secrets Manager can't find the specified secret."}`, "", "ResourceNotFoundException", "Secrets Manager can't find the specified secret."},
-		{`{"Message":"x"}`, "AccessDeniedException:http://internal.amazon.com/", "AccessDeniedException", "x"},
-		{`not json`, "", "Bad Request", ""},
-	} {
-		resp := &http.Response{StatusCode: 400, Header: http.Header{}}
-		if c.header != "" {
-			resp.Header.Set("X-Amzn-ErrorType", c.header)
-		}
-		e := readSecretsError(resp, []byte(c.body))
-		if e.Code != c.code || e.Message != c.message {
-			t.Errorf("%s: %+v", c.body, e)
-		}
 	}
 }
 
