@@ -35,6 +35,9 @@ type Error struct {
 
 func (e *Error) Error() string { return fmt.Sprintf("%s (HTTP %d): %s", e.Code, e.Status, e.Message) }
 
+// maxResponse bounds the answers read: every API iamd calls answers in well under this.
+const maxResponse = 16 << 20
+
 // post signs body for the service, posts it with the protocol's headers, and returns the
 // response body of a success, or the *Error that readError reads from the response (its
 // Status set; when the body says none, its Code the status text and its RequestID the
@@ -55,9 +58,12 @@ func (c *Client) post(ctx context.Context, service string, header http.Header, b
 		return nil, err
 	}
 	defer resp.Body.Close()
-	data, err := io.ReadAll(resp.Body)
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxResponse+1))
 	if err != nil {
 		return nil, err
+	}
+	if len(data) > maxResponse {
+		return nil, fmt.Errorf("%s answered more than %d bytes", service, maxResponse)
 	}
 	if resp.StatusCode >= 300 {
 		e := readError(data, resp.Header)
