@@ -76,20 +76,9 @@ func (s *Service) Delete(ctx context.Context, r Ref, in DeleteInput, auth Author
 // Restore cancels a scheduled deletion (RestoreSecret); a secret not scheduled for deletion
 // is left as it is.
 func (s *Service) Restore(ctx context.Context, r Ref, auth Authorize) (*Secret, error) {
-	sec, err := s.authorized(ctx, r, auth)
-	if err != nil {
-		return nil, err
-	}
-	if err := ensurePrimary(sec); err != nil {
-		return nil, err
-	}
-	err = s.mutate(ctx, sec, func(_ docstore.Tx, sec *Secret, now time.Time) error {
+	return s.edit(ctx, r, auth, func(_ docstore.Tx, sec *Secret, now time.Time) error {
 		sec.Deleted, sec.DeletionDate = nil, nil
 		sec.LastChanged = now
 		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return sec, nil
 }
