@@ -44,10 +44,7 @@ func (s *Service) Delete(ctx context.Context, r Ref, in DeleteInput, auth Author
 	var when time.Time
 	err = s.store.Update(ctx, func(tx docstore.Tx) error {
 		now := s.clock()
-		cur, err := getRaw(tx, sec.Account, sec.Region, sec.Name, now)
-		if isNotFound(err) || err == nil && cur.UID != sec.UID {
-			return errResourceNotFound()
-		}
+		cur, err := reread(tx, sec, now)
 		if err != nil {
 			return err
 		}

@@ -145,10 +145,7 @@ func decide(r Ref, sec *Secret, err error, auth Authorize) error {
 func (s *Service) mutate(ctx context.Context, authorized *Secret, fn func(tx docstore.Tx, sec *Secret, now time.Time) error) error {
 	return s.store.Update(ctx, func(tx docstore.Tx) error {
 		now := s.clock()
-		sec, err := getRaw(tx, authorized.Account, authorized.Region, authorized.Name, now)
-		if isNotFound(err) || err == nil && sec.UID != authorized.UID {
-			return errResourceNotFound()
-		}
+		sec, err := reread(tx, authorized, now)
 		if err != nil {
 			return err
 		}
@@ -157,6 +154,16 @@ func (s *Service) mutate(ctx context.Context, authorized *Secret, fn func(tx doc
 		}
 		return tx.Put(secretKey(sec.Account, sec.Region, sec.Name), sec)
 	})
+}
+
+// reread reads a secret that was authorized (by its exact name and region) again in a
+// write transaction: errResourceNotFound when it has gone or been replaced since.
+func reread(tx docstore.Tx, authorized *Secret, now time.Time) (*Secret, error) {
+	sec, err := getRaw(tx, authorized.Account, authorized.Region, authorized.Name, now)
+	if isNotFound(err) || err == nil && sec.UID != authorized.UID {
+		return nil, errResourceNotFound()
+	}
+	return sec, err
 }
 
 // edit authorizes a change of a primary secret (a replica is refused) and makes it: fn
