@@ -31,11 +31,12 @@ var rules = []rule{
 	{pkg: "internal/secrets", forbidden: []string{"net/http", "database/sql", module + "internal/api", module + "internal/server", module + "internal/store"}},
 	{pkg: "internal/authz", forbidden: []string{"net/http", "database/sql", module + "internal/api", module + "internal/server", module + "internal/store"}},
 	{pkg: "internal/tasks", forbidden: []string{"net/http", "database/sql", module + "internal/api", module + "internal/server", module + "internal/store"}},
-	{pkg: "internal/catalog", stdlib: true, forbidden: []string{"net/http", "database/sql"}},
-	{pkg: "internal/managedpolicies", stdlib: true, forbidden: []string{"net/http", "database/sql"}},
+	{pkg: "internal/catalog", stdlib: true, allowed: []string{"internal/npmpack"}, forbidden: []string{"net/http", "database/sql"}},
+	{pkg: "internal/managedpolicies", stdlib: true, allowed: []string{"internal/npmpack"}, forbidden: []string{"net/http", "database/sql"}},
 	{pkg: "internal/lint", stdlib: true, allowed: []string{"internal/catalog", "internal/policy", "internal/arn"}, forbidden: []string{"net/http", "database/sql", "os"}},
 	{pkg: "internal/ec2", forbidden: []string{"net/http", "database/sql", module + "internal/api", module + "internal/server", module + "internal/store", module + "internal/imds"}},
 	{pkg: "internal/imds", forbidden: []string{"database/sql", module + "internal/api", module + "internal/server", module + "internal/store"}},
+	{pkg: "internal/npmpack", stdlib: true, forbidden: []string{"net/http", "database/sql"}},
 	{pkg: "internal/api", forbidden: []string{"database/sql", module + "internal/store", module + "internal/server"}},
 }
 

@@ -109,35 +109,52 @@ func (s *Service) Instance(ctx context.Context, account, region, id string) (*In
 // Instances returns the instances with the ids, in the order given; a malformed id is
 // InvalidInstanceID.Malformed and missing ones are InvalidInstanceID.NotFound.
 func (s *Service) Instances(ctx context.Context, account, region string, ids []string) ([]Instance, error) {
-	for _, id := range ids {
-		if !ValidInstanceID(id) {
-			return nil, malformedInstanceID(id)
-		}
+	if err := checkInstanceIDs(ids); err != nil {
+		return nil, err
 	}
-	out := make([]Instance, 0, len(ids))
+	var out []Instance
 	err := s.store.View(ctx, func(tx docstore.Tx) error {
-		var missing []string
-		for _, id := range ids {
-			var inst Instance
-			err := s.getInstance(tx, account, region, id, &inst)
-			if errors.Is(err, docstore.ErrNotFound) {
-				missing = append(missing, id)
-				continue
-			}
-			if err != nil {
-				return err
-			}
-			out = append(out, inst)
-		}
-		if len(missing) > 0 {
-			return instancesNotFound(missing)
-		}
-		return nil
+		var err error
+		out, err = s.readInstances(tx, account, region, ids)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+// checkInstanceIDs refuses the first malformed id (InvalidInstanceID.Malformed).
+func checkInstanceIDs(ids []string) error {
+	for _, id := range ids {
+		if !ValidInstanceID(id) {
+			return malformedInstanceID(id)
+		}
+	}
+	return nil
+}
+
+// readInstances reads the instances with the ids, in the order given; the missing ones are
+// InvalidInstanceID.NotFound, named all at once.
+func (s *Service) readInstances(tx docstore.Tx, account, region string, ids []string) ([]Instance, error) {
+	var missing []string
+	found := make([]Instance, 0, len(ids))
+	for _, id := range ids {
+		var inst Instance
+		err := s.getInstance(tx, account, region, id, &inst)
+		if errors.Is(err, docstore.ErrNotFound) {
+			missing = append(missing, id)
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		found = append(found, inst)
+	}
+	if len(missing) > 0 {
+		return nil, instancesNotFound(missing)
+	}
+	return found, nil
 }
 
 // Running lists the running instances of every account and region.

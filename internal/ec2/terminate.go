@@ -21,32 +21,17 @@ func (s *Service) Terminate(ctx context.Context, account, region string, ids []s
 	if len(ids) == 0 {
 		return nil, missingParameter("InstanceId")
 	}
-	for _, id := range ids {
-		if !ValidInstanceID(id) {
-			return nil, malformedInstanceID(id)
-		}
+	if err := checkInstanceIDs(ids); err != nil {
+		return nil, err
 	}
 	ids = dedupe(ids)
 	var out []StateChange
 	now := s.clock()
 	err := s.store.Update(ctx, func(tx docstore.Tx) error {
 		out = nil
-		var missing []string
-		found := make([]Instance, 0, len(ids))
-		for _, id := range ids {
-			var inst Instance
-			err := s.getInstance(tx, account, region, id, &inst)
-			if errors.Is(err, docstore.ErrNotFound) {
-				missing = append(missing, id)
-				continue
-			}
-			if err != nil {
-				return err
-			}
-			found = append(found, inst)
-		}
-		if len(missing) > 0 {
-			return instancesNotFound(missing)
+		found, err := s.readInstances(tx, account, region, ids)
+		if err != nil {
+			return err
 		}
 		for _, inst := range found {
 			if inst.State == StateTerminated {

@@ -105,34 +105,33 @@ func (mc *machine) leaves(r *http.Request, inst *ec2.Instance, now time.Time) (m
 	if err != nil {
 		return nil, err
 	}
-	creds := func() (*ec2.RoleCredentials, error) { return mc.creds.get(r.Context(), mc.m.ec2, inst, role, now) }
-	l["meta-data/iam/info"] = func() (string, error) {
-		rc, err := creds()
-		if err != nil {
-			return "", err
+	// fromCreds serves a document made of fields of the role's credentials, or the denial
+	// when EC2 may not assume the role.
+	fromCreds := func(fields func(rc *ec2.RoleCredentials) [][2]string) func() (string, error) {
+		return func() (string, error) {
+			rc, err := mc.creds.get(r.Context(), mc.m.ec2, inst, role, now)
+			if err != nil {
+				return "", err
+			}
+			if rc.Denied {
+				return deniedJSON(rc, now), nil
+			}
+			return jsonObject(fields(rc)), nil
 		}
-		if rc.Denied {
-			return deniedJSON(rc, now), nil
-		}
-		return jsonObject([][2]string{
+	}
+	l["meta-data/iam/info"] = fromCreds(func(rc *ec2.RoleCredentials) [][2]string {
+		return [][2]string{
 			{"Code", "Success"}, {"LastUpdated", rc.IssuedAt.UTC().Format(credsTime)},
 			{"InstanceProfileArn", role.ARN}, {"InstanceProfileId", role.ID},
-		}), nil
-	}
-	l["meta-data/iam/security-credentials/"+role.RoleName] = func() (string, error) {
-		rc, err := creds()
-		if err != nil {
-			return "", err
 		}
-		if rc.Denied {
-			return deniedJSON(rc, now), nil
-		}
-		return jsonObject([][2]string{
+	})
+	l["meta-data/iam/security-credentials/"+role.RoleName] = fromCreds(func(rc *ec2.RoleCredentials) [][2]string {
+		return [][2]string{
 			{"Code", "Success"}, {"LastUpdated", rc.IssuedAt.UTC().Format(credsTime)}, {"Type", "AWS-HMAC"},
 			{"AccessKeyId", rc.Credentials.AccessKeyID}, {"SecretAccessKey", rc.Credentials.SecretAccessKey},
 			{"Token", rc.Credentials.SessionToken}, {"Expiration", rc.Credentials.Expiration.UTC().Format(credsTime)},
-		}), nil
-	}
+		}
+	})
 	return l, nil
 }
 

@@ -44,10 +44,7 @@ func (s *Service) Delete(ctx context.Context, r Ref, in DeleteInput, auth Author
 	var when time.Time
 	err = s.store.Update(ctx, func(tx docstore.Tx) error {
 		now := s.clock()
-		cur, err := getRaw(tx, sec.Account, sec.Region, sec.Name, now)
-		if isNotFound(err) || err == nil && cur.UID != sec.UID {
-			return errResourceNotFound()
-		}
+		cur, err := reread(tx, sec, now)
 		if err != nil {
 			return err
 		}
@@ -76,20 +73,9 @@ func (s *Service) Delete(ctx context.Context, r Ref, in DeleteInput, auth Author
 // Restore cancels a scheduled deletion (RestoreSecret); a secret not scheduled for deletion
 // is left as it is.
 func (s *Service) Restore(ctx context.Context, r Ref, auth Authorize) (*Secret, error) {
-	sec, err := s.authorized(ctx, r, auth)
-	if err != nil {
-		return nil, err
-	}
-	if err := ensurePrimary(sec); err != nil {
-		return nil, err
-	}
-	err = s.mutate(ctx, sec, func(_ docstore.Tx, sec *Secret, now time.Time) error {
+	return s.edit(ctx, r, auth, func(_ docstore.Tx, sec *Secret, now time.Time) error {
 		sec.Deleted, sec.DeletionDate = nil, nil
 		sec.LastChanged = now
 		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return sec, nil
 }

@@ -13,7 +13,7 @@ func (s *Service) Tag(ctx context.Context, r Ref, tags []Tag, auth Authorize) er
 	if err := validTags(tags); err != nil {
 		return err
 	}
-	return s.change(ctx, r, auth, func(sec *Secret) error {
+	_, err := s.change(ctx, r, auth, func(sec *Secret) error {
 		merged := mergeTags(sec.Tags, tags)
 		if len(merged) > maxTags {
 			return smError("LimitExceededException", "A secret can have at most %d tags.", maxTags)
@@ -21,14 +21,16 @@ func (s *Service) Tag(ctx context.Context, r Ref, tags []Tag, auth Authorize) er
 		sec.Tags = merged
 		return nil
 	})
+	return err
 }
 
 // Untag removes tags by key (UntagResource); keys it does not have are ignored.
 func (s *Service) Untag(ctx context.Context, r Ref, keys []string, auth Authorize) error {
-	return s.change(ctx, r, auth, func(sec *Secret) error {
+	_, err := s.change(ctx, r, auth, func(sec *Secret) error {
 		sec.Tags = slices.DeleteFunc(sec.Tags, func(t Tag) bool { return slices.Contains(keys, t.Key) })
 		return nil
 	})
+	return err
 }
 
 // PutPolicy attaches a resource policy (PutResourcePolicy), refusing one that grants public
@@ -40,24 +42,18 @@ func (s *Service) PutPolicy(ctx context.Context, r Ref, doc string, blockPublic 
 	if blockPublic && IsPublicPolicy(doc) {
 		return nil, smError("PublicPolicyException", "The BlockPublicPolicy parameter is set to true and the resource policy did not prevent broad access to the secret.")
 	}
-	var out *Secret
-	err := s.change(ctx, r, auth, func(sec *Secret) error {
+	return s.change(ctx, r, auth, func(sec *Secret) error {
 		sec.Policy = doc
-		out = sec
 		return nil
 	})
-	return out, err
 }
 
 // DeletePolicy removes the resource policy (DeleteResourcePolicy).
 func (s *Service) DeletePolicy(ctx context.Context, r Ref, auth Authorize) (*Secret, error) {
-	var out *Secret
-	err := s.change(ctx, r, auth, func(sec *Secret) error {
+	return s.change(ctx, r, auth, func(sec *Secret) error {
 		sec.Policy = ""
-		out = sec
 		return nil
 	})
-	return out, err
 }
 
 // GetPolicy returns the secret with its resource policy (GetResourcePolicy).
@@ -72,19 +68,10 @@ func (s *Service) GetPolicy(ctx context.Context, r Ref, auth Authorize) (*Secret
 	return sec, nil
 }
 
-// change authorizes and applies a change of a live primary secret's metadata.
-func (s *Service) change(ctx context.Context, r Ref, auth Authorize, fn func(*Secret) error) error {
-	sec, err := s.authorized(ctx, r, auth)
-	if err != nil {
-		return err
-	}
-	if err := ensurePrimary(sec); err != nil {
-		return err
-	}
-	return s.mutate(ctx, sec, func(_ docstore.Tx, sec *Secret, now time.Time) error {
-		if err := ensureLive(sec); err != nil {
-			return err
-		}
+// change authorizes and applies a change of a live primary secret's metadata, returning the
+// secret as stored.
+func (s *Service) change(ctx context.Context, r Ref, auth Authorize, fn func(*Secret) error) (*Secret, error) {
+	return s.editLive(ctx, r, auth, func(_ docstore.Tx, sec *Secret, now time.Time) error {
 		if err := fn(sec); err != nil {
 			return err
 		}

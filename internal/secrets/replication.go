@@ -89,23 +89,10 @@ func (s *Service) Replicate(ctx context.Context, r Ref, rs []Replica, force bool
 	if err := validReplicaRegions(r.Region, rs); err != nil {
 		return nil, err
 	}
-	sec, err := s.authorized(ctx, r, auth)
-	if err != nil {
-		return nil, err
-	}
-	if err := ensurePrimary(sec); err != nil {
-		return nil, err
-	}
-	var out *Secret
-	err = s.mutate(ctx, sec, func(tx docstore.Tx, sec *Secret, now time.Time) error {
-		if err := ensureLive(sec); err != nil {
-			return err
-		}
+	return s.editLive(ctx, r, auth, func(tx docstore.Tx, sec *Secret, now time.Time) error {
 		s.addReplicas(tx, sec, rs, force, now)
-		out = sec
 		return nil
 	})
-	return out, err
 }
 
 // RemoveRegions deletes replicas of a primary secret (RemoveRegionsFromReplication).
@@ -113,15 +100,7 @@ func (s *Service) RemoveRegions(ctx context.Context, r Ref, regions []string, au
 	if len(regions) == 0 {
 		return nil, invalidParameter("You must specify at least one region to remove.")
 	}
-	sec, err := s.authorized(ctx, r, auth)
-	if err != nil {
-		return nil, err
-	}
-	if err := ensurePrimary(sec); err != nil {
-		return nil, err
-	}
-	var out *Secret
-	err = s.mutate(ctx, sec, func(tx docstore.Tx, sec *Secret, now time.Time) error {
+	return s.edit(ctx, r, auth, func(tx docstore.Tx, sec *Secret, now time.Time) error {
 		for _, region := range regions {
 			i := slices.IndexFunc(sec.Replicas, func(rep Replica) bool { return rep.Region == region })
 			if i < 0 {
@@ -139,10 +118,8 @@ func (s *Service) RemoveRegions(ctx context.Context, r Ref, regions []string, au
 			}
 			sec.Replicas = slices.Delete(sec.Replicas, i, i+1)
 		}
-		out = sec
 		return nil
 	})
-	return out, err
 }
 
 // StopReplication promotes a replica to a standalone secret in its region, with copies of

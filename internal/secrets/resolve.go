@@ -117,20 +117,27 @@ func (s *Service) authorized(ctx context.Context, r Ref, auth Authorize) (*Secre
 		sec, err = load(tx, r, s.clock())
 		return err
 	})
-	if isNotFound(err) {
-		arn, account := r.guessARN()
-		if err := auth(&Target{ARN: arn, Account: account}); err != nil {
-			return nil, err
-		}
-		return nil, errResourceNotFound()
-	}
-	if err != nil {
-		return nil, err
-	}
-	if err := auth(&Target{Secret: sec, ARN: sec.ARN(), Account: sec.Account}); err != nil {
+	if err := decide(r, sec, err, auth); err != nil {
 		return nil, err
 	}
 	return sec, nil
+}
+
+// decide asks auth about what a lookup of r found: the secret sec, or, when the lookup found
+// none (sec nil, err not found), the ARN r names, and then it returns errResourceNotFound
+// even when auth allows. Any other lookup error is returned as it is, without asking.
+func decide(r Ref, sec *Secret, err error, auth Authorize) error {
+	if isNotFound(err) && sec == nil {
+		arn, account := r.guessARN()
+		if err := auth(&Target{ARN: arn, Account: account}); err != nil {
+			return err
+		}
+		return errResourceNotFound()
+	}
+	if err != nil {
+		return err
+	}
+	return auth(&Target{Secret: sec, ARN: sec.ARN(), Account: sec.Account})
 }
 
 // mutate re-reads a secret that was authorized (by its exact name and region) in a write
@@ -138,10 +145,7 @@ func (s *Service) authorized(ctx context.Context, r Ref, auth Authorize) (*Secre
 func (s *Service) mutate(ctx context.Context, authorized *Secret, fn func(tx docstore.Tx, sec *Secret, now time.Time) error) error {
 	return s.store.Update(ctx, func(tx docstore.Tx) error {
 		now := s.clock()
-		sec, err := getRaw(tx, authorized.Account, authorized.Region, authorized.Name, now)
-		if isNotFound(err) || err == nil && sec.UID != authorized.UID {
-			return errResourceNotFound()
-		}
+		sec, err := reread(tx, authorized, now)
 		if err != nil {
 			return err
 		}
@@ -149,6 +153,48 @@ func (s *Service) mutate(ctx context.Context, authorized *Secret, fn func(tx doc
 			return err
 		}
 		return tx.Put(secretKey(sec.Account, sec.Region, sec.Name), sec)
+	})
+}
+
+// reread reads a secret that was authorized (by its exact name and region) again in a
+// write transaction: errResourceNotFound when it has gone or been replaced since.
+func reread(tx docstore.Tx, authorized *Secret, now time.Time) (*Secret, error) {
+	sec, err := getRaw(tx, authorized.Account, authorized.Region, authorized.Name, now)
+	if isNotFound(err) || err == nil && sec.UID != authorized.UID {
+		return nil, errResourceNotFound()
+	}
+	return sec, err
+}
+
+// edit authorizes a change of a primary secret (a replica is refused) and makes it: fn
+// changes the secret as re-read in a write transaction (see mutate). It returns the secret
+// as stored.
+func (s *Service) edit(ctx context.Context, r Ref, auth Authorize, fn func(tx docstore.Tx, sec *Secret, now time.Time) error) (*Secret, error) {
+	sec, err := s.authorized(ctx, r, auth)
+	if err != nil {
+		return nil, err
+	}
+	if err := ensurePrimary(sec); err != nil {
+		return nil, err
+	}
+	var out *Secret
+	err = s.mutate(ctx, sec, func(tx docstore.Tx, sec *Secret, now time.Time) error {
+		out = sec
+		return fn(tx, sec, now)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// editLive is edit for changes that a secret scheduled for deletion refuses.
+func (s *Service) editLive(ctx context.Context, r Ref, auth Authorize, fn func(tx docstore.Tx, sec *Secret, now time.Time) error) (*Secret, error) {
+	return s.edit(ctx, r, auth, func(tx docstore.Tx, sec *Secret, now time.Time) error {
+		if err := ensureLive(sec); err != nil {
+			return err
+		}
+		return fn(tx, sec, now)
 	})
 }
 

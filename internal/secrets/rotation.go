@@ -42,17 +42,7 @@ func (s *Service) Rotate(ctx context.Context, r Ref, in RotateInput, auth Author
 			return nil, invalidParameter("Duration must be a number of hours between 1h and 24h, such as 4h.")
 		}
 	}
-	sec, err := s.authorized(ctx, r, auth)
-	if err != nil {
-		return nil, err
-	}
-	if err := ensurePrimary(sec); err != nil {
-		return nil, err
-	}
-	err = s.mutate(ctx, sec, func(_ docstore.Tx, sec *Secret, now time.Time) error {
-		if err := ensureLive(sec); err != nil {
-			return err
-		}
+	_, err := s.editLive(ctx, r, auth, func(_ docstore.Tx, sec *Secret, now time.Time) error {
 		rot := Rotation{}
 		if sec.Rotation != nil {
 			rot = *sec.Rotation
@@ -85,19 +75,8 @@ func (s *Service) Rotate(ctx context.Context, r Ref, in RotateInput, auth Author
 // CancelRotation turns automatic rotation off, keeping the function and rules for reference
 // (CancelRotateSecret). It returns the secret and the AWSPENDING version, if any.
 func (s *Service) CancelRotation(ctx context.Context, r Ref, auth Authorize) (*Secret, string, error) {
-	sec, err := s.authorized(ctx, r, auth)
-	if err != nil {
-		return nil, "", err
-	}
-	if err := ensurePrimary(sec); err != nil {
-		return nil, "", err
-	}
-	var out *Secret
 	pending := ""
-	err = s.mutate(ctx, sec, func(_ docstore.Tx, sec *Secret, now time.Time) error {
-		if err := ensureLive(sec); err != nil {
-			return err
-		}
+	sec, err := s.editLive(ctx, r, auth, func(_ docstore.Tx, sec *Secret, now time.Time) error {
 		if sec.Rotation != nil {
 			sec.Rotation.Enabled = false
 			sec.Rotation.Next = nil
@@ -106,8 +85,7 @@ func (s *Service) CancelRotation(ctx context.Context, r Ref, auth Authorize) (*S
 			pending = v.ID
 		}
 		sec.LastChanged = now
-		out = sec
 		return nil
 	})
-	return out, pending, err
+	return sec, pending, err
 }

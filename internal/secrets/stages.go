@@ -20,19 +20,7 @@ func (s *Service) UpdateStage(ctx context.Context, r Ref, in StageInput, auth Au
 	if err := validStage(in.Stage); err != nil {
 		return nil, err
 	}
-	sec, err := s.authorized(ctx, r, auth)
-	if err != nil {
-		return nil, err
-	}
-	if err := ensurePrimary(sec); err != nil {
-		return nil, err
-	}
-	var out *Secret
-	err = s.mutate(ctx, sec, func(tx docstore.Tx, sec *Secret, now time.Time) error {
-		out = sec
-		if err := ensureLive(sec); err != nil {
-			return err
-		}
+	return s.editLive(ctx, r, auth, func(tx docstore.Tx, sec *Secret, now time.Time) error {
 		for _, id := range []string{in.RemoveFromID, in.MoveToID} {
 			if id != "" && sec.version(id) == nil {
 				return smError("ResourceNotFoundException", "Secrets Manager can't find the specified secret value for VersionId: %s", id)
@@ -63,15 +51,8 @@ func (s *Service) UpdateStage(ctx context.Context, r Ref, in StageInput, auth Au
 			moveStage(sec, in.Stage, in.MoveToID)
 		}
 		sec.LastChanged = now
-		if err := s.prune(tx, sec, now); err != nil {
-			return err
-		}
-		return nil
+		return s.prune(tx, sec, now)
 	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
 }
 
 // VersionPage is one page of ListSecretVersionIds.

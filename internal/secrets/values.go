@@ -33,17 +33,7 @@ func (s *Service) GetValue(ctx context.Context, r Ref, versionID, stage string, 
 		ver = *v
 		return tx.Get(versionKey(sec.Account, sec.UID, v.ID), &sealed)
 	})
-	if isNotFound(err) && sec == nil {
-		arn, account := r.guessARN()
-		if err := auth(&Target{ARN: arn, Account: account}); err != nil {
-			return nil, err
-		}
-		return nil, errResourceNotFound()
-	}
-	if err != nil {
-		return nil, err
-	}
-	if err := auth(&Target{Secret: sec, ARN: sec.ARN(), Account: sec.Account}); err != nil {
+	if err := decide(r, sec, err, auth); err != nil {
 		return nil, err
 	}
 	if lerr != nil {
@@ -122,29 +112,16 @@ func (s *Service) PutValue(ctx context.Context, r Ref, in PutInput, auth Authori
 	if err := validToken(in.Token); err != nil {
 		return nil, err
 	}
-	sec, err := s.authorized(ctx, r, auth)
-	if err != nil {
-		return nil, err
-	}
-	if err := ensurePrimary(sec); err != nil {
-		return nil, err
-	}
-	out := &PutOutput{}
-	err = s.mutate(ctx, sec, func(tx docstore.Tx, sec *Secret, now time.Time) error {
-		if err := ensureLive(sec); err != nil {
-			return err
-		}
-		v, _, err := s.newVersion(tx, sec, in.Token, in.Value, in.Stages, now)
-		if err != nil {
-			return err
-		}
-		out.Secret, out.Version = sec, v
-		return nil
+	var v *VersionMeta
+	sec, err := s.editLive(ctx, r, auth, func(tx docstore.Tx, sec *Secret, now time.Time) error {
+		var err error
+		v, _, err = s.newVersion(tx, sec, in.Token, in.Value, in.Stages, now)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	return out, nil
+	return &PutOutput{Secret: sec, Version: v}, nil
 }
 
 // UpdateInput is UpdateSecret's parameters; nil pointers leave a field as it is.
@@ -172,18 +149,8 @@ func (s *Service) Update(ctx context.Context, r Ref, in UpdateInput, auth Author
 			return nil, err
 		}
 	}
-	sec, err := s.authorized(ctx, r, auth)
-	if err != nil {
-		return nil, err
-	}
-	if err := ensurePrimary(sec); err != nil {
-		return nil, err
-	}
-	out := &PutOutput{}
-	err = s.mutate(ctx, sec, func(tx docstore.Tx, sec *Secret, now time.Time) error {
-		if err := ensureLive(sec); err != nil {
-			return err
-		}
+	var v *VersionMeta
+	sec, err := s.editLive(ctx, r, auth, func(tx docstore.Tx, sec *Secret, now time.Time) error {
 		if in.Description != nil {
 			sec.Description = *in.Description
 		}
@@ -194,18 +161,15 @@ func (s *Service) Update(ctx context.Context, r Ref, in UpdateInput, auth Author
 			sec.Type = *in.Type
 		}
 		sec.LastChanged = now
-		if in.Value.HasValue() {
-			v, _, err := s.newVersion(tx, sec, in.Token, in.Value, nil, now)
-			if err != nil {
-				return err
-			}
-			out.Version = v
+		if !in.Value.HasValue() {
+			return nil
 		}
-		out.Secret = sec
-		return nil
+		var err error
+		v, _, err = s.newVersion(tx, sec, in.Token, in.Value, nil, now)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	return out, nil
+	return &PutOutput{Secret: sec, Version: v}, nil
 }

@@ -36,19 +36,10 @@ func (a *API) associate(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	c.resource = inst.ARN()
-	reqs := []authz.Request{instanceRequest("ec2:AssociateIamInstanceProfile", inst)}
-	if p.RoleARN != "" {
-		reqs = append(reqs, passRole(p, inst.ARN()))
-	}
-	if err := a.authorize(c, reqs...); err != nil {
+	if err := a.authorizeOn(c, "ec2:AssociateIamInstanceProfile", inst, p); err != nil {
 		return nil, err
 	}
-	res, err := a.ec2.Associate(c.ctx, c.account, c.region, id, p)
-	if err != nil {
-		return nil, err
-	}
-	return associationResponse{RequestID: c.requestID, Association: association(res)}, nil
+	return c.associationResult(a.ec2.Associate(c.ctx, c.account, c.region, id, p))
 }
 
 // disassociate needs ec2:DisassociateIamInstanceProfile on the association's instance.
@@ -61,15 +52,10 @@ func (a *API) disassociate(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	c.resource = inst.ARN()
-	if err := a.authorize(c, instanceRequest("ec2:DisassociateIamInstanceProfile", inst)); err != nil {
+	if err := a.authorizeOn(c, "ec2:DisassociateIamInstanceProfile", inst, nil); err != nil {
 		return nil, err
 	}
-	res, err := a.ec2.Disassociate(c.ctx, c.account, c.region, id)
-	if err != nil {
-		return nil, err
-	}
-	return associationResponse{RequestID: c.requestID, Association: association(res)}, nil
+	return c.associationResult(a.ec2.Disassociate(c.ctx, c.account, c.region, id))
 }
 
 // replace needs ec2:ReplaceIamInstanceProfileAssociation on the instance and iam:PassRole
@@ -87,15 +73,14 @@ func (a *API) replace(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	c.resource = inst.ARN()
-	reqs := []authz.Request{instanceRequest("ec2:ReplaceIamInstanceProfileAssociation", inst)}
-	if p.RoleARN != "" {
-		reqs = append(reqs, passRole(p, inst.ARN()))
-	}
-	if err := a.authorize(c, reqs...); err != nil {
+	if err := a.authorizeOn(c, "ec2:ReplaceIamInstanceProfileAssociation", inst, p); err != nil {
 		return nil, err
 	}
-	res, err := a.ec2.Replace(c.ctx, c.account, c.region, id, p)
+	return c.associationResult(a.ec2.Replace(c.ctx, c.account, c.region, id, p))
+}
+
+// associationResult answers an association change with the association.
+func (c *call) associationResult(res *ec2.AssociationInfo, err error) (any, error) {
 	if err != nil {
 		return nil, err
 	}

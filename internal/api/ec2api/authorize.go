@@ -71,6 +71,17 @@ func instanceRequest(action string, inst *ec2.Instance) authz.Request {
 	return authz.Request{Action: action, Resource: inst.ARN(), Context: ctx, ResourceAccount: inst.Account}
 }
 
+// authorizeOn authorizes action on an existing instance, the call's resource, and, with a
+// profile that has a role, iam:PassRole of that role for the instance.
+func (a *API) authorizeOn(c *call, action string, inst *ec2.Instance, p *ec2.Profile) error {
+	c.resource = inst.ARN()
+	reqs := []authz.Request{instanceRequest(action, inst)}
+	if p != nil && p.RoleARN != "" {
+		reqs = append(reqs, passRole(p, inst.ARN()))
+	}
+	return a.authorize(c, reqs...)
+}
+
 // passRole is iam:PassRole of a profile's role to EC2 for the resource (an instance ARN).
 func passRole(p *ec2.Profile, associatedResource string) authz.Request {
 	var ctx policy.Context

@@ -193,8 +193,7 @@ func (a *API) modifyMetadataOptions(c *call) (any, error) {
 		}
 		return nil, err
 	}
-	c.resource = inst.ARN()
-	if err := a.authorize(c, instanceRequest("ec2:ModifyInstanceMetadataOptions", inst)); err != nil {
+	if err := a.authorizeOn(c, "ec2:ModifyInstanceMetadataOptions", inst, nil); err != nil {
 		return nil, err
 	}
 	if boolParam(p, "DryRun") {

@@ -9,11 +9,7 @@ import (
 )
 
 func getResourcePolicy(c *call) (any, error) {
-	id, err := c.secretID()
-	if err != nil {
-		return nil, err
-	}
-	sec, err := c.api.svc.GetPolicy(c.ctx, c.ref(id), c.secretAuth(id, policy.Context{}))
+	sec, err := c.onSecret(c.api.svc.GetPolicy)
 	if err != nil {
 		return nil, err
 	}
@@ -30,10 +26,7 @@ func putResourcePolicy(c *call) (any, error) {
 		ResourcePolicy    string
 		BlockPublicPolicy *bool
 	}
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	if err := required(in.SecretID, "secretId"); err != nil {
+	if err := c.decodeFor(&in, &in.SecretID); err != nil {
 		return nil, err
 	}
 	if err := required(in.ResourcePolicy, "resourcePolicy"); err != nil {
@@ -52,11 +45,7 @@ func putResourcePolicy(c *call) (any, error) {
 }
 
 func deleteResourcePolicy(c *call) (any, error) {
-	id, err := c.secretID()
-	if err != nil {
-		return nil, err
-	}
-	sec, err := c.api.svc.DeletePolicy(c.ctx, c.ref(id), c.secretAuth(id, policy.Context{}))
+	sec, err := c.onSecret(c.api.svc.DeletePolicy)
 	if err != nil {
 		return nil, err
 	}
@@ -147,10 +136,7 @@ func replicateSecretToRegions(c *call) (any, error) {
 		AddReplicaRegions []replicaRegion
 		ForceOverwrite    *bool `json:"ForceOverwriteReplicaSecret"`
 	}
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	if err := required(in.SecretID, "secretId"); err != nil {
+	if err := c.decodeFor(&in, &in.SecretID); err != nil {
 		return nil, err
 	}
 	var keys policy.Context
@@ -180,10 +166,7 @@ func removeRegionsFromReplication(c *call) (any, error) {
 		SecretID             string `json:"SecretId"`
 		RemoveReplicaRegions []string
 	}
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	if err := required(in.SecretID, "secretId"); err != nil {
+	if err := c.decodeFor(&in, &in.SecretID); err != nil {
 		return nil, err
 	}
 	sec, err := c.api.svc.RemoveRegions(c.ctx, c.ref(in.SecretID), in.RemoveReplicaRegions, c.secretAuth(in.SecretID, policy.Context{}))
@@ -194,11 +177,7 @@ func removeRegionsFromReplication(c *call) (any, error) {
 }
 
 func stopReplicationToReplica(c *call) (any, error) {
-	id, err := c.secretID()
-	if err != nil {
-		return nil, err
-	}
-	sec, err := c.api.svc.StopReplication(c.ctx, c.ref(id), c.secretAuth(id, policy.Context{}))
+	sec, err := c.onSecret(c.api.svc.StopReplication)
 	if err != nil {
 		return nil, err
 	}
@@ -217,10 +196,7 @@ func rotateSecret(c *call) (any, error) {
 		RotationRules      *rotationRules
 		RotateImmediately  *bool
 	}
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	if err := required(in.SecretID, "secretId"); err != nil {
+	if err := c.decodeFor(&in, &in.SecretID); err != nil {
 		return nil, err
 	}
 	var keys policy.Context

@@ -1,6 +1,7 @@
 package smapi
 
 import (
+	"context"
 	"strconv"
 
 	"github.com/iamd-dev/iamd/internal/policy"
@@ -24,6 +25,20 @@ func tagsOf(ts []tagShape) []secrets.Tag {
 	var out []secrets.Tag
 	for _, t := range ts {
 		out = append(out, secrets.Tag{Key: t.Key, Value: t.Value})
+	}
+	return out
+}
+
+// filterShape is one of ListSecrets' and BatchGetSecretValue's Filters.
+type filterShape struct {
+	Key    string
+	Values []string
+}
+
+func filtersOf(fs []filterShape) []secrets.Filter {
+	var out []secrets.Filter
+	for _, f := range fs {
+		out = append(out, secrets.Filter{Key: f.Key, Values: f.Values})
 	}
 	return out
 }
@@ -106,18 +121,30 @@ type secretIDInput struct {
 
 func (c *call) secretID() (string, error) {
 	var in secretIDInput
-	if err := c.decode(&in); err != nil {
-		return "", err
-	}
-	return in.SecretID, required(in.SecretID, "secretId")
+	err := c.decodeFor(&in, &in.SecretID)
+	return in.SecretID, err
 }
 
-func describeSecret(c *call) (any, error) {
+// decodeFor reads the operation's JSON input into in and requires its SecretId, *id.
+func (c *call) decodeFor(in any, id *string) error {
+	if err := c.decode(in); err != nil {
+		return err
+	}
+	return required(*id, "secretId")
+}
+
+// onSecret runs an operation whose input names only a secret, authorizing the call's action
+// on it with no request condition keys.
+func (c *call) onSecret(op func(context.Context, secrets.Ref, secrets.Authorize) (*secrets.Secret, error)) (*secrets.Secret, error) {
 	id, err := c.secretID()
 	if err != nil {
 		return nil, err
 	}
-	sec, err := c.api.svc.Describe(c.ctx, c.ref(id), c.secretAuth(id, policy.Context{}))
+	return op(c.ctx, c.ref(id), c.secretAuth(id, policy.Context{}))
+}
+
+func describeSecret(c *call) (any, error) {
+	sec, err := c.onSecret(c.api.svc.Describe)
 	if err != nil {
 		return nil, err
 	}
@@ -134,10 +161,7 @@ func updateSecret(c *call) (any, error) {
 		SecretString       *string
 		Type               *string
 	}
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	if err := required(in.SecretID, "secretId"); err != nil {
+	if err := c.decodeFor(&in, &in.SecretID); err != nil {
 		return nil, err
 	}
 	var keys policy.Context
@@ -171,10 +195,7 @@ func deleteSecret(c *call) (any, error) {
 		RecoveryWindowInDays       *int64
 		ForceDeleteWithoutRecovery *bool
 	}
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	if err := required(in.SecretID, "secretId"); err != nil {
+	if err := c.decodeFor(&in, &in.SecretID); err != nil {
 		return nil, err
 	}
 	var keys policy.Context
@@ -204,11 +225,7 @@ type arnName struct {
 }
 
 func restoreSecret(c *call) (any, error) {
-	id, err := c.secretID()
-	if err != nil {
-		return nil, err
-	}
-	sec, err := c.api.svc.Restore(c.ctx, c.ref(id), c.secretAuth(id, policy.Context{}))
+	sec, err := c.onSecret(c.api.svc.Restore)
 	if err != nil {
 		return nil, err
 	}
@@ -220,10 +237,7 @@ func tagResource(c *call) (any, error) {
 		SecretID string `json:"SecretId"`
 		Tags     []tagShape
 	}
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	if err := required(in.SecretID, "secretId"); err != nil {
+	if err := c.decodeFor(&in, &in.SecretID); err != nil {
 		return nil, err
 	}
 	if in.Tags == nil {
@@ -239,10 +253,7 @@ func untagResource(c *call) (any, error) {
 		SecretID string `json:"SecretId"`
 		TagKeys  []string
 	}
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	if err := required(in.SecretID, "secretId"); err != nil {
+	if err := c.decodeFor(&in, &in.SecretID); err != nil {
 		return nil, err
 	}
 	if in.TagKeys == nil {
@@ -260,12 +271,9 @@ func listSecrets(c *call) (any, error) {
 		IncludePlannedDeletion bool
 		MaxResults             int
 		NextToken              string
-		Filters                []struct {
-			Key    string
-			Values []string
-		}
-		SortOrder string
-		SortBy    string
+		Filters                []filterShape
+		SortOrder              string
+		SortBy                 string
 	}
 	if err := c.decode(&in); err != nil {
 		return nil, err
@@ -274,10 +282,7 @@ func listSecrets(c *call) (any, error) {
 		return nil, err
 	}
 	lin := secrets.ListInput{Account: c.caller.Account, Region: c.caller.Region, IncludePlannedDeletion: in.IncludePlannedDeletion,
-		SortOrder: in.SortOrder, SortBy: in.SortBy, MaxResults: in.MaxResults, NextToken: in.NextToken}
-	for _, f := range in.Filters {
-		lin.Filters = append(lin.Filters, secrets.Filter{Key: f.Key, Values: f.Values})
-	}
+		SortOrder: in.SortOrder, SortBy: in.SortBy, MaxResults: in.MaxResults, NextToken: in.NextToken, Filters: filtersOf(in.Filters)}
 	list, next, err := c.api.svc.List(c.ctx, lin)
 	if err != nil {
 		return nil, err

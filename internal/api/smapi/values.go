@@ -14,10 +14,7 @@ func getSecretValue(c *call) (any, error) {
 		VersionID    string `json:"VersionId"`
 		VersionStage string
 	}
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	if err := required(in.SecretID, "secretId"); err != nil {
+	if err := c.decodeFor(&in, &in.SecretID); err != nil {
 		return nil, err
 	}
 	v, err := c.getValue(in.SecretID, in.VersionID, in.VersionStage)
@@ -49,12 +46,9 @@ type apiError struct {
 func batchGetSecretValue(c *call) (any, error) {
 	var in struct {
 		SecretIDList []string `json:"SecretIdList"`
-		Filters      []struct {
-			Key    string
-			Values []string
-		}
-		MaxResults int
-		NextToken  string
+		Filters      []filterShape
+		MaxResults   int
+		NextToken    string
 	}
 	if err := c.decode(&in); err != nil {
 		return nil, err
@@ -88,10 +82,7 @@ func batchGetSecretValue(c *call) (any, error) {
 		if max == 0 {
 			max = 20
 		}
-		lin := secrets.ListInput{Account: c.caller.Account, Region: c.caller.Region, MaxResults: max, NextToken: in.NextToken}
-		for _, f := range in.Filters {
-			lin.Filters = append(lin.Filters, secrets.Filter{Key: f.Key, Values: f.Values})
-		}
+		lin := secrets.ListInput{Account: c.caller.Account, Region: c.caller.Region, MaxResults: max, NextToken: in.NextToken, Filters: filtersOf(in.Filters)}
 		list, next, err := c.api.svc.List(c.ctx, lin)
 		if err != nil {
 			return nil, err
@@ -126,10 +117,7 @@ func putSecretValue(c *call) (any, error) {
 		SecretString       *string
 		VersionStages      []string
 	}
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	if err := required(in.SecretID, "secretId"); err != nil {
+	if err := c.decodeFor(&in, &in.SecretID); err != nil {
 		return nil, err
 	}
 	out, err := c.api.svc.PutValue(c.ctx, c.ref(in.SecretID), secrets.PutInput{
@@ -160,10 +148,7 @@ func listSecretVersionIDs(c *call) (any, error) {
 		NextToken         string
 		IncludeDeprecated bool
 	}
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	if err := required(in.SecretID, "secretId"); err != nil {
+	if err := c.decodeFor(&in, &in.SecretID); err != nil {
 		return nil, err
 	}
 	page, err := c.api.svc.ListVersions(c.ctx, c.ref(in.SecretID), in.IncludeDeprecated, in.MaxResults, in.NextToken, c.secretAuth(in.SecretID, policy.Context{}))
@@ -189,10 +174,7 @@ func updateSecretVersionStage(c *call) (any, error) {
 		RemoveFromVersionID string `json:"RemoveFromVersionId"`
 		MoveToVersionID     string `json:"MoveToVersionId"`
 	}
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	if err := required(in.SecretID, "secretId"); err != nil {
+	if err := c.decodeFor(&in, &in.SecretID); err != nil {
 		return nil, err
 	}
 	if err := required(in.VersionStage, "versionStage"); err != nil {

