@@ -35,42 +35,60 @@ type createAccountResult struct {
 	SecretAccessKey string `xml:"SecretAccessKey"`
 }
 
+// An action serves one administrative call and returns its result (nil for none).
+type action func(ctx context.Context, q *awsquery.Request, caller *authz.Caller) (any, error)
+
+// actions are the calls iamd's own API serves, by name.
+func (a *API) actions() map[string]action {
+	return map[string]action{
+		"CreateAccount":               a.createAccount,
+		"LintPolicy":                  a.lintPolicy,
+		"RunTask":                     a.runTask,
+		"StopTask":                    a.stopTask,
+		"GetInstanceMetadataEndpoint": a.getInstanceMetadataEndpoint,
+	}
+}
+
 // Serve handles one administrative call; it returns the action and the error sent, if any.
 func (a *API) Serve(ctx context.Context, w http.ResponseWriter, q *awsquery.Request, caller *authz.Caller, requestID string) (string, *awserr.Error) {
-	action := "iamd:" + q.Action
-	fail := func(err error) (string, *awserr.Error) {
-		e, ok := awserr.As(err)
-		if !ok {
-			e = awserr.ServiceFailure()
+	name := "iamd:" + q.Action
+	var (
+		result any
+		err    error
+	)
+	if act, ok := a.actions()[q.Action]; ok {
+		result, err = act(ctx, q, caller)
+	} else {
+		err = unknownAction(q.Action)
+	}
+	if err == nil {
+		if werr := awsquery.WriteResult(w, Namespace, q.Action, result, requestID); werr != nil {
+			return name, awserr.ServiceFailure()
 		}
-		awsquery.WriteError(w, Namespace, e, requestID)
-		return action, e
+		return name, nil
 	}
-	if q.Action == "RunTask" || q.Action == "StopTask" {
-		return a.serveTasks(ctx, w, q, caller, requestID)
+	e, ok := awserr.As(err)
+	if !ok {
+		e = awserr.ServiceFailure()
 	}
-	if q.Action == "LintPolicy" {
-		if err := a.lintPolicy(ctx, w, q, caller, requestID); err != nil {
-			return fail(err)
-		}
-		return action, nil
-	}
-	if q.Action == "GetInstanceMetadataEndpoint" {
-		return a.getInstanceMetadataEndpoint(ctx, w, q, caller, requestID)
-	}
-	if q.Action != "CreateAccount" {
-		return fail(awserr.New(http.StatusBadRequest, "InvalidAction", "Could not find operation %s.", q.Action))
-	}
+	awsquery.WriteError(w, Namespace, e, requestID)
+	return name, e
+}
+
+func unknownAction(name string) error {
+	return awserr.New(http.StatusBadRequest, "InvalidAction", "Could not find operation %s.", name)
+}
+
+// createAccount makes an account with a root user; only the default account's root user
+// may.
+func (a *API) createAccount(ctx context.Context, q *awsquery.Request, caller *authz.Caller) (any, error) {
 	if !caller.IsRoot() || caller.Account != a.defaultAccount {
-		return fail(awserr.AccessDenied("User: " + caller.Principal.ID + " is not authorized to perform: iamd:CreateAccount: only the root user of account " + a.defaultAccount + " may create accounts"))
+		return nil, awserr.AccessDenied("User: " + caller.Principal.ID + " is not authorized to perform: iamd:CreateAccount: only the root user of account " + a.defaultAccount + " may create accounts")
 	}
 	id := q.Get("AccountId")
 	key, err := a.iam.CreateAccount(ctx, id, q.Get("AccountName"))
 	if err != nil {
-		return fail(err)
+		return nil, err
 	}
-	if err := awsquery.WriteResult(w, Namespace, q.Action, createAccountResult{id, key.AccessKeyID, key.SecretAccessKey}, requestID); err != nil {
-		return action, awserr.ServiceFailure()
-	}
-	return action, nil
+	return createAccountResult{id, key.AccessKeyID, key.SecretAccessKey}, nil
 }

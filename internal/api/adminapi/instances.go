@@ -36,41 +36,28 @@ type instanceEndpointResult struct {
 // getInstanceMetadataEndpoint tells the caller where a running instance of its account (in
 // the region of its credential scope) serves metadata, for `iamd instance env` and
 // `iamd exec --instance`. Whoever may describe instances may ask.
-func (a *API) getInstanceMetadataEndpoint(ctx context.Context, w http.ResponseWriter, q *awsquery.Request, caller *authz.Caller, requestID string) (string, *awserr.Error) {
-	action := "iamd:" + q.Action
-	fail := func(err error) (string, *awserr.Error) {
-		e, ok := awserr.As(err)
-		if !ok {
-			e = awserr.ServiceFailure()
-		}
-		awsquery.WriteError(w, Namespace, e, requestID)
-		return action, e
-	}
+func (a *API) getInstanceMetadataEndpoint(ctx context.Context, q *awsquery.Request, caller *authz.Caller) (any, error) {
 	if a.instances == nil {
-		return fail(awserr.New(http.StatusBadRequest, "InvalidAction", "Could not find operation %s.", q.Action))
+		return nil, unknownAction(q.Action)
 	}
 	region := caller.Region
 	if region == "" {
 		region = a.instances.region
 	}
 	if err := a.instances.authz.Authorize(ctx, caller, authz.Request{Action: "ec2:DescribeInstances", Resource: "*"}); err != nil {
-		return fail(err)
+		return nil, err
 	}
 	id := q.Get("InstanceId")
 	if id == "" {
-		return fail(awserr.New(http.StatusBadRequest, "MissingParameter", "The request must contain the parameter InstanceId"))
+		return nil, awserr.New(http.StatusBadRequest, "MissingParameter", "The request must contain the parameter InstanceId")
 	}
 	inst, err := a.instances.ec2.Instance(ctx, caller.Account, region, id)
 	if err != nil {
-		return fail(err)
+		return nil, err
 	}
 	endpoint, ok := a.instances.endpoints.Endpoint(inst.ID)
 	if inst.State != ec2.StateRunning || !ok {
-		return fail(awserr.New(http.StatusBadRequest, "IncorrectInstanceState", "The instance '%s' is not running: it has no instance metadata endpoint.", inst.ID))
+		return nil, awserr.New(http.StatusBadRequest, "IncorrectInstanceState", "The instance '%s' is not running: it has no instance metadata endpoint.", inst.ID)
 	}
-	res := instanceEndpointResult{InstanceID: inst.ID, Endpoint: endpoint, Region: inst.Region}
-	if err := awsquery.WriteResult(w, Namespace, q.Action, res, requestID); err != nil {
-		return action, awserr.ServiceFailure()
-	}
-	return action, nil
+	return instanceEndpointResult{InstanceID: inst.ID, Endpoint: endpoint, Region: inst.Region}, nil
 }

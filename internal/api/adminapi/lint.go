@@ -2,7 +2,6 @@ package adminapi
 
 import (
 	"context"
-	"net/http"
 
 	"github.com/iamd-dev/iamd/internal/api/awsquery"
 	"github.com/iamd-dev/iamd/internal/authz"
@@ -46,7 +45,7 @@ type lintPolicyResult struct {
 // policy (RoleName), or a document (PolicyDocument, with PolicyType identity, resource,
 // trust, boundary, scp, rcp or session). Stored policies are the caller's account's and
 // only its root user may read them this way; a document needs no more than a signature.
-func (a *API) lintPolicy(ctx context.Context, w http.ResponseWriter, q *awsquery.Request, caller *authz.Caller, requestID string) error {
+func (a *API) lintPolicy(ctx context.Context, q *awsquery.Request, caller *authz.Caller) (any, error) {
 	arn, role, doc := q.Get("PolicyArn"), q.Get("RoleName"), q.Get("PolicyDocument")
 	given := 0
 	for _, v := range []string{arn, role, doc} {
@@ -55,30 +54,30 @@ func (a *API) lintPolicy(ctx context.Context, w http.ResponseWriter, q *awsquery
 		}
 	}
 	if given != 1 {
-		return awserr.InvalidInput("Give exactly one of PolicyArn, RoleName and PolicyDocument.")
+		return nil, awserr.InvalidInput("Give exactly one of PolicyArn, RoleName and PolicyDocument.")
 	}
 	kind := policy.Identity
 	if doc == "" && !caller.IsRoot() {
-		return awserr.AccessDenied("User: " + caller.Principal.ID + " is not authorized to perform: iamd:LintPolicy on a stored policy: only the account's root user may")
+		return nil, awserr.AccessDenied("User: " + caller.Principal.ID + " is not authorized to perform: iamd:LintPolicy on a stored policy: only the account's root user may")
 	}
 	switch {
 	case arn != "":
 		p, err := a.iam.GetPolicy(ctx, caller.Account, arn)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		doc = p.DefaultVersionDocument()
 	case role != "":
 		r, err := a.iam.GetRole(ctx, caller.Account, role)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		doc, kind = r.AssumeRolePolicy, policy.Trust
 	default:
 		if t := q.Get("PolicyType"); t != "" {
 			k, err := policy.ParseKind(t)
 			if err != nil {
-				return awserr.InvalidInput("%s", err.Error())
+				return nil, awserr.InvalidInput("%s", err.Error())
 			}
 			kind = k
 		}
@@ -99,8 +98,5 @@ func (a *API) lintPolicy(ctx context.Context, w http.ResponseWriter, q *awsquery
 		}
 		out.Findings = append(out.Findings, x)
 	}
-	if err := awsquery.WriteResult(w, Namespace, q.Action, out, requestID); err != nil {
-		return awserr.ServiceFailure()
-	}
-	return nil
+	return out, nil
 }

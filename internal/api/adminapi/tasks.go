@@ -2,12 +2,10 @@ package adminapi
 
 import (
 	"context"
-	"net/http"
 	"time"
 
 	"github.com/iamd-dev/iamd/internal/api/awsquery"
 	"github.com/iamd-dev/iamd/internal/authz"
-	"github.com/iamd-dev/iamd/internal/awserr"
 	"github.com/iamd-dev/iamd/internal/tasks"
 )
 
@@ -43,44 +41,30 @@ type xmlCredentials struct {
 	Expiration      string `xml:"Expiration"`
 }
 
-// serveTasks handles RunTask and StopTask: any authenticated principal may call them; what
-// it may do is decided by iam:PassRole on the roles (RunTask) and by who started the task
-// (StopTask).
-func (a *API) serveTasks(ctx context.Context, w http.ResponseWriter, q *awsquery.Request, caller *authz.Caller, requestID string) (string, *awserr.Error) {
-	action := "iamd:" + q.Action
-	fail := func(err error) (string, *awserr.Error) {
-		e, ok := awserr.As(err)
-		if !ok {
-			e = awserr.ServiceFailure()
-		}
-		awsquery.WriteError(w, Namespace, e, requestID)
-		return action, e
-	}
+// runTask starts a task: any authenticated principal may call it; what it may do is
+// decided by iam:PassRole on the roles.
+func (a *API) runTask(ctx context.Context, q *awsquery.Request, caller *authz.Caller) (any, error) {
 	if a.tasks == nil {
-		return fail(awserr.New(http.StatusBadRequest, "InvalidAction", "Could not find operation %s.", q.Action))
+		return nil, unknownAction(q.Action)
 	}
-	var result any
-	switch q.Action {
-	case "RunTask":
-		out, err := a.tasks.svc.Run(ctx, caller, tasks.RunInput{TaskRoleARN: q.Get("TaskRoleArn"), ExecutionRoleARN: q.Get("ExecutionRoleArn")})
-		if err != nil {
-			return fail(err)
-		}
-		res := runTaskResult{
-			TaskID: out.TaskID, TaskARN: out.TaskARN, AuthorizationToken: out.Token,
-			CredentialsFullURI: a.tasks.base() + TaskCredentialsPath + out.TaskID,
-		}
-		if c := out.Execution; c != nil {
-			res.ExecutionRoleCredential = &xmlCredentials{c.AccessKeyID, c.SecretAccessKey, c.SessionToken, c.Expiration.UTC().Format(time.RFC3339)}
-		}
-		result = res
-	case "StopTask":
-		if err := a.tasks.svc.Stop(ctx, caller, q.Get("TaskId")); err != nil {
-			return fail(err)
-		}
+	out, err := a.tasks.svc.Run(ctx, caller, tasks.RunInput{TaskRoleARN: q.Get("TaskRoleArn"), ExecutionRoleARN: q.Get("ExecutionRoleArn")})
+	if err != nil {
+		return nil, err
 	}
-	if err := awsquery.WriteResult(w, Namespace, q.Action, result, requestID); err != nil {
-		return action, awserr.ServiceFailure()
+	res := runTaskResult{
+		TaskID: out.TaskID, TaskARN: out.TaskARN, AuthorizationToken: out.Token,
+		CredentialsFullURI: a.tasks.base() + TaskCredentialsPath + out.TaskID,
 	}
-	return action, nil
+	if c := out.Execution; c != nil {
+		res.ExecutionRoleCredential = &xmlCredentials{c.AccessKeyID, c.SecretAccessKey, c.SessionToken, c.Expiration.UTC().Format(time.RFC3339)}
+	}
+	return res, nil
+}
+
+// stopTask stops a task: only whoever started it, or the account's root user, may.
+func (a *API) stopTask(ctx context.Context, q *awsquery.Request, caller *authz.Caller) (any, error) {
+	if a.tasks == nil {
+		return nil, unknownAction(q.Action)
+	}
+	return nil, a.tasks.svc.Stop(ctx, caller, q.Get("TaskId"))
 }
