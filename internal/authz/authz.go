@@ -35,6 +35,9 @@ type Caller struct {
 	SessionPolicies []string
 	TokenIssueTime  time.Time
 	SourceIdentity  string
+	// FederatedProvider is the IAM OIDC provider's ARN for a web identity session
+	// (aws:FederatedProvider).
+	FederatedProvider string
 	// TransitiveTagKeys are the session tags that pass on to sessions this one assumes.
 	TransitiveTagKeys []string
 
@@ -72,6 +75,9 @@ func (c *Caller) globalKeys(ctx *policy.Context) {
 	}
 	if c.SourceIdentity != "" {
 		set("aws:SourceIdentity", c.SourceIdentity)
+	}
+	if c.FederatedProvider != "" {
+		set("aws:FederatedProvider", c.FederatedProvider)
 	}
 	for k, v := range c.Tags {
 		set("aws:PrincipalTag/"+k, v)

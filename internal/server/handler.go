@@ -182,7 +182,7 @@ func (s *Server) sessionCaller(r *http.Request, res *sigv4.Result, sess *sts.Ses
 		Principal: p, Account: sess.Account, UserID: sess.UserID(), Tags: sess.Tags, UserName: sess.UserName,
 		SessionKind: sess.Kind,
 		AccessKeyID: sess.AccessKeyID, SessionPolicies: sess.Policies, TokenIssueTime: sess.IssuedAt,
-		SourceIdentity: sess.SourceIdentity, TransitiveTagKeys: sess.TransitiveKeys,
+		SourceIdentity: sess.SourceIdentity, TransitiveTagKeys: sess.TransitiveKeys, FederatedProvider: sess.FederatedProvider,
 		SourceIP: sourceAddr(r), SecureTransport: r.TLS != nil, Time: s.cfg.Now(), Region: res.Region,
 	}
 }

@@ -53,7 +53,9 @@ func newWebIdentityFixture(t *testing.T) *webIdentityFixture {
 		_, err := c.PutRolePolicy(ctx, &awsiam.PutRolePolicyInput{RoleName: aws.String("ci-deploy"), PolicyName: aws.String("read"),
 			PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[
 				{"Effect":"Allow","Action":"iam:ListRoles","Resource":"*"},
-				{"Effect":"Allow","Action":"iam:ListUsers","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalTag/team":"platform"}}}]}`)})
+				{"Effect":"Allow","Action":"iam:ListUsers","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalTag/team":"platform"}}},
+				{"Effect":"Allow","Action":"iam:ListGroups","Resource":"*","Condition":{"StringEquals":{"aws:FederatedProvider":"arn:aws:iam::` + mgmtAccount + `:oidc-provider/` + f.host + `"}}},
+				{"Effect":"Allow","Action":"iam:ListPolicies","Resource":"*","Condition":{"StringEquals":{"aws:FederatedProvider":"arn:aws:iam::` + mgmtAccount + `:oidc-provider/elsewhere.example.com"}}}]}`)})
 		return err
 	})
 	return f
@@ -113,6 +115,12 @@ func TestAssumeRoleWithWebIdentity(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = f.ts.iam(session).ListUsers(ctx, &awsiam.ListUsersInput{})
+	apiError(t, err, "AccessDenied")
+	// aws:FederatedProvider names the provider in the session's own calls.
+	if _, err := f.ts.iam(session).ListGroups(ctx, &awsiam.ListGroupsInput{}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.ts.iam(session).ListPolicies(ctx, &awsiam.ListPoliciesInput{})
 	apiError(t, err, "AccessDenied")
 }
 

@@ -60,6 +60,8 @@ type AssumeRoleInput struct {
 	Tags              []iam.Tag
 	TransitiveTagKeys []string
 	SourceIdentity    string
+
+	federatedProvider string // set by AssumeRoleWithWebIdentity: the provider's ARN
 }
 
 // Credentials are a new session's credentials.
@@ -186,6 +188,7 @@ func (s *Service) issueRoleSession(ctx context.Context, caller *authz.Caller, ro
 		Account: role.Account, RoleName: role.Name, RoleID: role.ID, RolePath: role.Path, SessionName: in.SessionName,
 		SourceIdentity: in.SourceIdentity, Tags: sessionTags(caller, in), TransitiveKeys: transitiveKeys(caller, in),
 		Policies: policies, IssuedAt: now, Expires: now.Add(time.Duration(duration) * time.Second), Chained: chained,
+		FederatedProvider: in.federatedProvider,
 	}
 	token, err := s.sealer.Seal(sess)
 	if err != nil {

@@ -37,6 +37,8 @@ type Session struct {
 	IssuedAt        time.Time         `json:"i"`
 	Expires         time.Time         `json:"e"`
 	Chained         bool              `json:"c,omitempty"` // assumed with a role session's credentials
+	// FederatedProvider is the IAM OIDC provider of a web identity session.
+	FederatedProvider string `json:"fp,omitempty"`
 }
 
 // ARN is the session's principal: the assumed-role ARN, the user's own ARN for a

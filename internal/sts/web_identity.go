@@ -132,6 +132,7 @@ func (s *Service) AssumeRoleWithWebIdentity(ctx context.Context, caller *authz.C
 	out, err := s.issueRoleSession(ctx, &federated, role, AssumeRoleInput{
 		RoleARN: in.RoleARN, SessionName: in.SessionName, DurationSeconds: in.DurationSeconds,
 		Policy: in.Policy, PolicyARNs: in.PolicyARNs, Tags: tags, TransitiveTagKeys: transitive,
+		federatedProvider: provider.ARN(),
 	}, false)
 	if err != nil {
 		return nil, err
