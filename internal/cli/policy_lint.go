@@ -14,14 +14,15 @@ import (
 func policyLint(args []string, env Env) int {
 	fs := flag.NewFlagSet("iamd policy lint", flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
-	kindName := fs.String("type", "identity", "the policy's kind: identity, resource, trust, boundary, scp, rcp or session")
+	kindName := fs.String("type", "auto", "the policy's kind: identity, resource, trust, boundary, scp, rcp or session; auto guesses identity, trust or resource from each document's principals and actions")
 	account := fs.String("account", "", "the account the policy belongs to (tells its own principals from other accounts')")
 	asJSON := fs.Bool("json", false, "print the findings as JSON (an object of file name to findings)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
+	auto := *kindName == "auto"
 	kind, err := policy.ParseKind(*kindName)
-	if err != nil {
+	if err != nil && !auto {
 		fmt.Fprintln(env.Stderr, "iamd policy lint:", err)
 		return 2
 	}
@@ -37,7 +38,11 @@ func policyLint(args []string, env Env) int {
 			fmt.Fprintln(env.Stderr, "iamd policy lint:", err)
 			return 2
 		}
-		findings := lint.Lint(data, lint.Options{Kind: kind, Account: *account})
+		k := kind
+		if auto {
+			k = lint.GuessKind(data)
+		}
+		findings := lint.Lint(data, lint.Options{Kind: k, Account: *account})
 		blocking = blocking || lint.Blocking(findings)
 		if *asJSON {
 			all[name] = findings
