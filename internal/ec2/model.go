@@ -80,6 +80,8 @@ type Instance struct {
 	PrivateIP        string          `json:"privateIp"`
 	AvailabilityZone string          `json:"az"`
 	ClientToken      string          `json:"clientToken,omitempty"`
+	RequestHash      string          `json:"requestHash,omitempty"` // of the RunInstances request, with ClientToken
+	StoppedAt        time.Time       `json:"stoppedAt,omitzero"`
 	Tags             []Tag           `json:"tags,omitempty"`
 	Metadata         MetadataOptions `json:"metadata"`
 	Profile          *Association    `json:"profile,omitempty"`

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -44,6 +45,9 @@ type RunInput struct {
 	Metadata        MetadataInput
 	TagSpecs        []TagSpec
 	ClientToken     string
+	// RequestHash identifies the request's parameters (all but ClientToken): a retry with
+	// the same token must carry the same ones.
+	RequestHash string
 }
 
 // RunPlan is a validated RunInstances: what will be launched, for the API layer to
@@ -55,11 +59,15 @@ type RunPlan struct {
 	Metadata      MetadataOptions
 	Instances     []Instance
 	minCount      int
+	clientToken   string
 }
 
 // PlanRun validates RunInstances's parameters, resolves the instance profile and chooses
 // the new instances' ids.
 func (s *Service) PlanRun(ctx context.Context, in RunInput) (*RunPlan, error) {
+	if err := checkClientToken(in.ClientToken); err != nil {
+		return nil, err
+	}
 	if in.ImageID == "" {
 		return nil, missingParameter("ImageId")
 	}
@@ -86,7 +94,7 @@ func (s *Service) PlanRun(ctx context.Context, in RunInput) (*RunPlan, error) {
 	if err != nil {
 		return nil, err
 	}
-	plan := &RunPlan{ReservationID: newID("r-"), Tags: tags, Metadata: md, minCount: in.MinCount}
+	plan := &RunPlan{ReservationID: newID("r-"), Tags: tags, Metadata: md, minCount: in.MinCount, clientToken: in.ClientToken}
 	if in.Profile != nil {
 		if plan.Profile, err = s.ResolveProfile(ctx, in.Account, *in.Profile); err != nil {
 			return nil, err
@@ -98,7 +106,7 @@ func (s *Service) PlanRun(ctx context.Context, in RunInput) (*RunPlan, error) {
 			Account: in.Account, Region: in.Region, ID: newID("i-"), ReservationID: plan.ReservationID,
 			RequesterARN: in.RequesterARN, ImageID: in.ImageID, InstanceType: in.InstanceType,
 			LaunchIndex: i, LaunchTime: now, State: StateRunning, PrivateIP: privateIP(),
-			AvailabilityZone: in.Region + "a", ClientToken: in.ClientToken, Tags: tags, Metadata: md,
+			AvailabilityZone: in.Region + "a", ClientToken: in.ClientToken, RequestHash: in.RequestHash, Tags: tags, Metadata: md,
 		}
 		if plan.Profile != nil {
 			inst.Profile = &Association{ID: newID("iip-assoc-"), ProfileARN: plan.Profile.ARN, ProfileID: plan.Profile.ID,
@@ -109,23 +117,36 @@ func (s *Service) PlanRun(ctx context.Context, in RunInput) (*RunPlan, error) {
 	return plan, nil
 }
 
+// Launched is RunInstances's outcome: the reservation and its instances. Replayed is set
+// when the request repeated an earlier one's client token, and the instances are that
+// request's, in their current states.
+type Launched struct {
+	ReservationID string
+	Instances     []Instance
+	Replayed      bool
+}
+
 // Launch stores a plan's instances, running: as many as the account's limit allows, at
-// least MinCount (else InstanceLimitExceeded and nothing launches).
-func (s *Service) Launch(ctx context.Context, plan *RunPlan) ([]Instance, error) {
+// least MinCount (else InstanceLimitExceeded and nothing launches). A plan with the client
+// token of instances the region still knows launches nothing: with the same parameters it
+// answers those instances, with others it is IdempotentParameterMismatch.
+func (s *Service) Launch(ctx context.Context, plan *RunPlan) (*Launched, error) {
 	if len(plan.Instances) == 0 {
-		return nil, nil
+		return &Launched{ReservationID: plan.ReservationID}, nil
 	}
 	account, region := plan.Instances[0].Account, plan.Instances[0].Region
-	var launched []Instance
+	var out *Launched
 	err := s.store.Update(ctx, func(tx docstore.Tx) error {
-		launched = nil
+		out = &Launched{ReservationID: plan.ReservationID}
 		running := 0
-		var gone []string // terminated long enough ago that AWS no longer shows them
+		var gone []string // terminated long enough ago that AWS no longer knows them
+		var earlier []Instance
 		now := s.now()
 		err := tx.List(colInstance, account, region+"/", "", func(id string, raw []byte) error {
 			var st struct {
 				State        string    `json:"state"`
 				TerminatedAt time.Time `json:"terminatedAt"`
+				ClientToken  string    `json:"clientToken"`
 			}
 			if err := json.Unmarshal(raw, &st); err != nil {
 				return err
@@ -134,9 +155,18 @@ func (s *Service) Launch(ctx context.Context, plan *RunPlan) ([]Instance, error)
 			case StateRunning, StatePending:
 				running++
 			case StateShuttingDown, StateTerminated:
-				if now.Sub(st.TerminatedAt) >= terminatedVisible {
+				if now.Sub(st.TerminatedAt) >= kept(st.ClientToken) {
 					gone = append(gone, id)
+					return nil
 				}
+			}
+			if plan.clientToken != "" && st.ClientToken == plan.clientToken {
+				var inst Instance
+				if err := json.Unmarshal(raw, &inst); err != nil {
+					return err
+				}
+				settle(&inst)
+				earlier = append(earlier, inst)
 			}
 			return nil
 		})
@@ -147,6 +177,9 @@ func (s *Service) Launch(ctx context.Context, plan *RunPlan) ([]Instance, error)
 			if err := tx.Delete(docstore.Key{Collection: colInstance, Account: account, ID: id}); err != nil {
 				return err
 			}
+		}
+		if len(earlier) > 0 {
+			return replay(out, earlier, plan.Instances[0].RequestHash)
 		}
 		room := maxRunning - running
 		if room < plan.minCount {
@@ -161,14 +194,56 @@ func (s *Service) Launch(ctx context.Context, plan *RunPlan) ([]Instance, error)
 			if err := tx.Put(runningKey(inst.ID), runningRef{Account: account, Region: region}); err != nil {
 				return err
 			}
-			launched = append(launched, inst)
+			out.Instances = append(out.Instances, inst)
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	return launched, nil
+	return out, nil
+}
+
+// replay answers a repeated client token with the earlier request's reservation, or
+// IdempotentParameterMismatch when the parameters differ.
+func replay(out *Launched, earlier []Instance, requestHash string) error {
+	for _, inst := range earlier {
+		if inst.RequestHash != requestHash {
+			return awserr.New(statusBadRequest, "IdempotentParameterMismatch",
+				"Arguments on this idempotent request are inconsistent with arguments used in previous request(s).")
+		}
+	}
+	slices.SortFunc(earlier, func(a, b Instance) int { return a.LaunchIndex - b.LaunchIndex })
+	out.ReservationID, out.Instances, out.Replayed = earlier[0].ReservationID, earlier, true
+	return nil
+}
+
+// tokenKept is how long a terminated instance's document, and with it its client token, is
+// kept: AWS keeps a client token valid for at least 24 hours after the instance's
+// termination ("Ensuring idempotency", EC2 API reference). Without a token the document
+// goes once DescribeInstances no longer shows the instance.
+const tokenKept = 24 * time.Hour
+
+func kept(clientToken string) time.Duration {
+	if clientToken != "" {
+		return tokenKept
+	}
+	return terminatedVisible
+}
+
+// maxClientToken is the longest client token EC2 accepts (64 ASCII characters).
+const maxClientToken = 64
+
+func checkClientToken(tok string) error {
+	if len(tok) > maxClientToken {
+		return invalidParameterValue("Value (%s) for parameter clientToken is invalid. Length exceeds maximum of %d.", tok, maxClientToken)
+	}
+	for i := 0; i < len(tok); i++ {
+		if tok[i] < 0x20 || tok[i] > 0x7e {
+			return invalidParameterValue("Value (%s) for parameter clientToken is invalid. The token must be printable ASCII characters.", tok)
+		}
+	}
+	return nil
 }
 
 // applyMetadata validates the options a request sets and applies them to cur.

@@ -51,6 +51,16 @@ expect_eq "IMDSv1 refused" "$(v1)" "401"
 aws ec2 modify-instance-metadata-options --instance-id "$ID" --http-tokens optional >/dev/null
 expect_eq "IMDSv1 allowed" "$(v1)" "$ID"
 
+# A stopped machine has no metadata (and no credentials); started again, it has both, and
+# its instance profile association is the same one.
+ASSOC=$(aws ec2 describe-iam-instance-profile-associations --filters Name=instance-id,Values="$ID" --query 'IamInstanceProfileAssociations[0].AssociationId' --output text)
+expect_eq "stop" "$(aws ec2 stop-instances --instance-ids "$ID" --query 'StoppingInstances[0].[PreviousState.Name,CurrentState.Name]' --output text)" "running	stopping"
+expect_eq "stopped" "$(aws ec2 describe-instances --instance-ids "$ID" --query 'Reservations[0].Instances[0].State.Name' --output text)" "stopped"
+case "$(on_machine true 2>&1)" in *IncorrectInstanceState*) echo "ok   no exec on a stopped instance";; *) echo "FAIL exec on a stopped instance"; exit 1;; esac
+expect_eq "start" "$(aws ec2 start-instances --instance-ids "$ID" --query 'StartingInstances[0].[PreviousState.Name,CurrentState.Name]' --output text)" "stopped	pending"
+expect_eq "after a start" "$(on_machine aws sts get-caller-identity --query Arn --output text)" "arn:aws:sts::123456789012:assumed-role/Tower-Role/$ID"
+expect_eq "the association outlives stop and start" "$(aws ec2 describe-iam-instance-profile-associations --filters Name=instance-id,Values="$ID" --query 'IamInstanceProfileAssociations[0].AssociationId' --output text)" "$ASSOC"
+
 # A restart keeps the machine; termination ends its metadata.
 stop_iamd
 start_iamd

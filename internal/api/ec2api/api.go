@@ -1,5 +1,5 @@
 // Package ec2api is the EC2 API subset iamd serves (RunInstances, DescribeInstances,
-// TerminateInstances, the instance-profile association calls and
+// TerminateInstances, StopInstances, StartInstances, the instance-profile association calls and
 // ModifyInstanceMetadataOptions) over EC2's Query protocol: indexed lists (InstanceId.1,
 // Filter.1.Value.1), responses in EC2's XML (lower-camel elements, <item> lists,
 // <requestId>) and EC2's <Response><Errors> error shape. It authorizes every call as EC2
@@ -70,6 +70,10 @@ func (a *API) Serve(ctx context.Context, w http.ResponseWriter, q *awsquery.Requ
 		out, err = a.describeInstances(c)
 	case "TerminateInstances":
 		out, err = a.terminateInstances(c)
+	case "StopInstances":
+		out, err = a.stopInstances(c)
+	case "StartInstances":
+		out, err = a.startInstances(c)
 	case "AssociateIamInstanceProfile":
 		out, err = a.associate(c)
 	case "DisassociateIamInstanceProfile":

@@ -30,6 +30,7 @@ func (a *API) runInstances(c *call) (any, error) {
 		Account: c.account, Region: c.region, RequesterARN: c.caller.Principal.ID,
 		ImageID: p.Get("ImageId"), InstanceType: p.Get("InstanceType"), MinCount: minCount, MaxCount: maxCount,
 		Profile: profileRef(p, "IamInstanceProfile"), Metadata: md, TagSpecs: tagSpecs(p), ClientToken: p.Get("ClientToken"),
+		RequestHash: requestHash(p, "Action", "Version", "ClientToken", "DryRun"),
 	}
 	plan, err := a.ec2.PlanRun(c.ctx, in)
 	if err != nil {
@@ -47,11 +48,13 @@ func (a *API) runInstances(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := runInstancesResponse{RequestID: c.requestID, ReservationID: plan.ReservationID, OwnerID: c.account}
-	for i := range launched {
-		out.InstancesSet.Items = append(out.InstancesSet.Items, instance(&launched[i], true))
-		if a.machines != nil {
-			a.machines.Started(launched[i])
+	out := runInstancesResponse{RequestID: c.requestID, ReservationID: launched.ReservationID, OwnerID: c.account}
+	for i := range launched.Instances {
+		inst := &launched.Instances[i]
+		// A repeated client token answers the earlier instances as they are now.
+		out.InstancesSet.Items = append(out.InstancesSet.Items, instance(inst, !launched.Replayed))
+		if a.machines != nil && !launched.Replayed {
+			a.machines.Started(*inst)
 		}
 	}
 	return out, nil

@@ -1,7 +1,10 @@
 package ec2api
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -116,4 +119,26 @@ func intParam(params url.Values, name string) (int, error) {
 
 func boolParam(params url.Values, name string) bool {
 	return strings.EqualFold(params.Get(name), "true")
+}
+
+// requestHash identifies a request's parameters, leaving out those named: the same
+// parameters in any order give the same hash.
+func requestHash(params url.Values, leaveOut ...string) string {
+	keys := make([]string, 0, len(params))
+	for k := range params {
+		if !slices.Contains(leaveOut, k) {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	h := sha256.New()
+	for _, k := range keys {
+		for _, v := range params[k] {
+			h.Write([]byte(k))
+			h.Write([]byte{0})
+			h.Write([]byte(v))
+			h.Write([]byte{0})
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }

@@ -121,6 +121,11 @@ func instance(inst *ec2.Instance, launching bool) instanceXML {
 		x.Reason = "User initiated (" + inst.TerminatedAt.UTC().Format("2006-01-02 15:04:05 GMT") + ")"
 		x.StateReason = &stateReasonXML{Code: "Client.UserInitiatedShutdown", Message: "Client.UserInitiatedShutdown: User initiated shutdown"}
 	}
+	if st == ec2.StateStopped {
+		// A stopped instance keeps its private address; EC2 says who stopped it and when.
+		x.Reason = "User initiated (" + inst.StoppedAt.UTC().Format("2006-01-02 15:04:05 GMT") + ")"
+		x.StateReason = &stateReasonXML{Code: "Client.UserInitiatedShutdown", Message: "Client.UserInitiatedShutdown: User initiated shutdown"}
+	}
 	for _, t := range inst.Tags {
 		x.TagSet = append(x.TagSet, tagXML{t.Key, t.Value})
 	}
@@ -156,6 +161,12 @@ type stateChangeXML struct {
 	InstanceID    string   `xml:"instanceId"`
 	CurrentState  stateXML `xml:"currentState"`
 	PreviousState stateXML `xml:"previousState"`
+}
+
+// stateChangeResponse is StopInstancesResponse's and StartInstancesResponse's content.
+type stateChangeResponse struct {
+	RequestID    string              `xml:"requestId"`
+	InstancesSet set[stateChangeXML] `xml:"instancesSet"`
 }
 
 type terminateInstancesResponse struct {
