@@ -60,3 +60,16 @@ func Part(s string, start [6]int, i int) string {
 	}
 	return s[start[i] : start[i+1]-1]
 }
+
+// IsAccountID reports whether s is an AWS account id: twelve decimal digits.
+func IsAccountID(s string) bool {
+	if len(s) != 12 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}

@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"github.com/iamd-dev/iamd/internal/arn"
 	"strings"
 
 	"github.com/iamd-dev/iamd/internal/policy"
@@ -180,7 +181,7 @@ func (s *stmt) checkPrincipals() {
 // principalAccount is the account of an AWS principal (an account id, a root, user or role
 // ARN, an assumed-role ARN), or "".
 func principalAccount(a string) string {
-	if isAccountID(a) {
+	if arn.IsAccountID(a) {
 		return a
 	}
 	parts := strings.SplitN(a, ":", 6)

@@ -2,6 +2,7 @@ package lint
 
 import (
 	"fmt"
+	"github.com/iamd-dev/iamd/internal/arn"
 	"strings"
 
 	"github.com/iamd-dev/iamd/internal/catalog"
@@ -195,7 +196,7 @@ func (s *stmt) checkARN(path []any, r string) bool {
 	case fixed(region) && !validRegion(region):
 		s.l.add(Error, "INVALID_REGION", path, "The resource ARN %s names %q, which is not a Region.",
 			"write a Region such as us-east-1, or * for any", r, region)
-	case fixed(account) && account != "aws" && !isAccountID(account):
+	case fixed(account) && account != "aws" && !arn.IsAccountID(account):
 		s.l.add(Error, "INVALID_ARN_ACCOUNT", path, "The resource ARN %s names %q, which is not a 12-digit account ID.",
 			"write the 12-digit account ID, or * for any account", r, account)
 	case resource == "":
@@ -235,18 +236,6 @@ func validRegion(r string) bool {
 			if c < 'a' || c > 'z' {
 				return false
 			}
-		}
-	}
-	return true
-}
-
-func isAccountID(s string) bool {
-	if len(s) != 12 {
-		return false
-	}
-	for _, c := range s {
-		if c < '0' || c > '9' {
-			return false
 		}
 	}
 	return true

@@ -3,6 +3,7 @@ package policy
 import (
 	"errors"
 	"fmt"
+	"github.com/iamd-dev/iamd/internal/arn"
 	"strings"
 )
 
@@ -263,7 +264,7 @@ func (p *Principals) validate(pos Pos) error {
 		return nil
 	}
 	for _, v := range p.AWS {
-		if v == "*" || isAccountID(v) {
+		if v == "*" || arn.IsAccountID(v) {
 			continue
 		}
 		// A wildcard cannot stand for part of a principal's name or ARN.

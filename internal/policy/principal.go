@@ -50,7 +50,7 @@ func ParsePrincipal(s string) (Principal, error) {
 			}
 			return Principal{Kind: Federated, ID: s}, nil
 		}
-		if isAccountID(s) {
+		if arn.IsAccountID(s) {
 			root := "arn:aws:iam::" + s + ":root"
 			return Principal{Kind: Account, ID: root, Account: s, rootARN: root}, nil
 		}
@@ -82,7 +82,7 @@ func ParsePrincipal(s string) (Principal, error) {
 	default:
 		return Principal{}, fmt.Errorf("principal %q is not a user, role, session, federated user or account root", s)
 	}
-	if !isAccountID(p.Account) && p.Kind != Federated {
+	if !arn.IsAccountID(p.Account) && p.Kind != Federated {
 		return Principal{}, fmt.Errorf("principal %q has no 12-digit account id", s)
 	}
 	p.rootARN = "arn:" + a.Partition + ":iam::" + p.Account + ":root"
@@ -128,15 +128,3 @@ func (p *Principal) typeName() string {
 }
 
 func lastSegment(s string) string { return s[strings.LastIndexByte(s, '/')+1:] }
-
-func isAccountID(s string) bool {
-	if len(s) != 12 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
-}

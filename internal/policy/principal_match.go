@@ -39,7 +39,7 @@ func compilePrincipals(p *Principals, negated bool) principalMatcher {
 		switch {
 		case v == "*":
 			m.wildcard = true
-		case isAccountID(v):
+		case arn.IsAccountID(v):
 			m.accounts = append(m.accounts, v)
 		default:
 			a, err := arn.Parse(v)

@@ -2,6 +2,7 @@ package iamapi
 
 import (
 	"encoding/base64"
+	"github.com/iamd-dev/iamd/internal/arn"
 	"net/netip"
 	"sort"
 	"strconv"
@@ -113,26 +114,14 @@ func (c *call) readCaller(sim *simulation, callerARN string, src *iam.Simulation
 	switch {
 	case owner == "":
 		sim.owner = sim.caller.Account
-	case isAccountID(owner):
+	case arn.IsAccountID(owner):
 		sim.owner = owner
-	case strings.HasPrefix(owner, "arn:aws:iam::") && strings.HasSuffix(owner, ":root") && isAccountID(owner[len("arn:aws:iam::"):len(owner)-len(":root")]):
+	case strings.HasPrefix(owner, "arn:aws:iam::") && strings.HasSuffix(owner, ":root") && arn.IsAccountID(owner[len("arn:aws:iam::"):len(owner)-len(":root")]):
 		sim.owner = owner[len("arn:aws:iam::") : len(owner)-len(":root")]
 	default:
 		return awserr.InvalidInput("Invalid ResourceOwner: %s. Give an account ID or arn:aws:iam::ACCOUNT-ID:root.", owner)
 	}
 	return nil
-}
-
-func isAccountID(s string) bool {
-	if len(s) != 12 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // contextKeyTypes are ContextEntry's ContextKeyType values.
