@@ -506,3 +506,107 @@ func BenchmarkTaskCredentials(b *testing.B) {
 		}
 	})
 }
+
+type listTasksResult struct {
+	Tasks []struct {
+		TaskID           string `xml:"TaskId"`
+		TaskARN          string `xml:"TaskArn"`
+		TaskRoleARN      string `xml:"TaskRoleArn"`
+		ExecutionRoleARN string `xml:"ExecutionRoleArn"`
+		StartedBy        string `xml:"StartedBy"`
+		StartedAt        string `xml:"StartedAt"`
+	} `xml:"ListTasksResult>Tasks>member"`
+}
+
+func (ts *testServer) listTasks(t *testing.T, creds aws.Credentials) (listTasksResult, string) {
+	t.Helper()
+	body, err := ts.adminCall(creds, url.Values{"Action": {"ListTasks"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res listTasksResult
+	if err := xml.Unmarshal(body, &res); err != nil {
+		t.Fatal(err)
+	}
+	return res, string(body)
+}
+
+// A task whose `iamd task run` died can be found with ListTasks and stopped.
+func TestListTasks(t *testing.T) {
+	clock := &movableClock{t: time.Now().UTC().Truncate(time.Second)}
+	ts := startServerAt(t, "", clock.now)
+	ctx := context.Background()
+	launcher := taskRoles(t, ts)
+	if res, _ := ts.listTasks(t, launcher); len(res.Tasks) != 0 {
+		t.Fatalf("tasks before any ran: %+v", res.Tasks)
+	}
+	first, err := ts.runTask(launcher, taskRoleARN, execRoleARN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	started1 := clock.now()
+	clock.add(time.Minute)
+	second, err := ts.runTask(launcher, execRoleARN, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Another account's task is not listed.
+	key, err := ts.srv.iam.CreateAccount(ctx, "111111111111", "other")
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := aws.Credentials{AccessKeyID: key.AccessKeyID, SecretAccessKey: key.SecretAccessKey}
+	if _, err := ts.iam(other).CreateRole(ctx, &awsiam.CreateRoleInput{RoleName: aws.String("theirs"), AssumeRolePolicyDocument: aws.String(ecsTasksTrust)}); err != nil {
+		t.Fatal(err)
+	}
+	theirs, err := ts.runTask(other, "arn:aws:iam::111111111111:role/theirs", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// Any principal of the account may list, even one with no policy; in start order.
+	stranger := userWithKey(t, ts, "stranger", "")
+	for _, creds := range []aws.Credentials{launcher, stranger, ts.root} {
+		res, body := ts.listTasks(t, creds)
+		if len(res.Tasks) != 2 {
+			t.Fatalf("ListTasks: %s", body)
+		}
+		got, want := res.Tasks[0], first
+		if got.TaskID != want.TaskID || got.TaskARN != want.TaskARN || got.TaskRoleARN != taskRoleARN || got.ExecutionRoleARN != execRoleARN ||
+			got.StartedBy != "arn:aws:iam::123456789012:user/launcher" || got.StartedAt != started1.Format(time.RFC3339) {
+			t.Fatalf("first task %+v\n%s", got, body)
+		}
+		got = res.Tasks[1]
+		if got.TaskID != second.TaskID || got.TaskRoleARN != execRoleARN || got.ExecutionRoleARN != "" ||
+			got.StartedAt != started1.Add(time.Minute).Format(time.RFC3339) {
+			t.Fatalf("second task %+v\n%s", got, body)
+		}
+		if strings.Contains(body, first.Token) || strings.Contains(body, second.Token) || strings.Contains(body, "ExecutionRoleArn></") {
+			t.Fatalf("ListTasks shows a token or an empty role:\n%s", body)
+		}
+	}
+	res, body := ts.listTasks(t, other)
+	if len(res.Tasks) != 1 || res.Tasks[0].TaskID != theirs.TaskID || res.Tasks[0].StartedBy != "arn:aws:iam::111111111111:root" {
+		t.Fatalf("the other account's ListTasks: %s", body)
+	}
+	// The other account can neither see nor stop ours.
+	err = ts.stopTask(other, first.TaskID)
+	wantAdminError(t, err, 400, "InvalidParameterException", "The referenced task was not found.")
+
+	if err := ts.stopTask(launcher, first.TaskID); err != nil {
+		t.Fatal(err)
+	}
+	res, body = ts.listTasks(t, launcher)
+	if len(res.Tasks) != 1 || res.Tasks[0].TaskID != second.TaskID {
+		t.Fatalf("after StopTask: %s", body)
+	}
+	if status, _ := getCredentials(t, first.FullURI, first.Token, http.MethodGet); status != 400 {
+		t.Fatalf("the stopped task's endpoint answered %d", status)
+	}
+	if err := ts.stopTask(ts.root, second.TaskID); err != nil {
+		t.Fatal(err)
+	}
+	if res, body := ts.listTasks(t, launcher); len(res.Tasks) != 0 {
+		t.Fatalf("after stopping both: %s", body)
+	}
+}

@@ -1,6 +1,7 @@
 // Package adminapi is iamd's own administrative API (credential scope service "iamd", Query
 // protocol): creating accounts (the default account's root user only), linting policies
-// (LintPolicy), and running ECS-style tasks (RunTask, StopTask) for `iamd task run`.
+// (LintPolicy), and running ECS-style tasks (RunTask, StopTask) for `iamd task run`, and
+// listing them (ListTasks) for `iamd task list`.
 package adminapi
 
 import (
@@ -45,6 +46,7 @@ func (a *API) actions() map[string]action {
 		"LintPolicy":                  a.lintPolicy,
 		"RunTask":                     a.runTask,
 		"StopTask":                    a.stopTask,
+		"ListTasks":                   a.listTasks,
 		"GetInstanceMetadataEndpoint": a.getInstanceMetadataEndpoint,
 	}
 }

@@ -13,7 +13,8 @@ import (
 // by the task id.
 const TaskCredentialsPath = "/iamd/task-credentials/"
 
-// taskAPI serves RunTask and StopTask, the calls of the agent behind `iamd task run`.
+// taskAPI serves RunTask and StopTask, the calls of the agent behind `iamd task run`, and
+// ListTasks, behind `iamd task list`.
 type taskAPI struct {
 	svc *tasks.Service
 	// base is the listener's loopback URL (http://127.0.0.1:PORT), known once it listens.
@@ -67,4 +68,39 @@ func (a *API) stopTask(ctx context.Context, q *awsquery.Request, caller *authz.C
 		return nil, unknownAction(q.Action)
 	}
 	return nil, a.tasks.svc.Stop(ctx, caller, q.Get("TaskId"))
+}
+
+type listTasksResult struct {
+	Tasks []xmlTask `xml:"Tasks>member"`
+}
+
+type xmlTask struct {
+	TaskID           string `xml:"TaskId"`
+	TaskARN          string `xml:"TaskArn"`
+	TaskRoleARN      string `xml:"TaskRoleArn"`
+	ExecutionRoleARN string `xml:"ExecutionRoleArn,omitempty"`
+	StartedBy        string `xml:"StartedBy"`
+	StartedAt        string `xml:"StartedAt"`
+}
+
+// listTasks lists the running tasks of the caller's account, in start order, for
+// `iamd task list`: any authenticated principal of the account may list all of the
+// account's tasks (ids, roles, who started them and when; never a token), so that a task
+// whose `iamd task run` was killed can be found and stopped by whoever may stop it.
+func (a *API) listTasks(ctx context.Context, q *awsquery.Request, caller *authz.Caller) (any, error) {
+	if a.tasks == nil {
+		return nil, unknownAction(q.Action)
+	}
+	list, err := a.tasks.svc.List(ctx, caller)
+	if err != nil {
+		return nil, err
+	}
+	res := listTasksResult{Tasks: make([]xmlTask, 0, len(list))}
+	for _, t := range list {
+		res.Tasks = append(res.Tasks, xmlTask{
+			TaskID: t.ID, TaskARN: t.TaskARN, TaskRoleARN: t.TaskRoleARN, ExecutionRoleARN: t.ExecutionRoleARN,
+			StartedBy: t.StartedBy, StartedAt: t.StartedAt.UTC().Format(time.RFC3339),
+		})
+	}
+	return res, nil
 }
