@@ -34,6 +34,8 @@ Usage:
                                                load a running server (or any AWS endpoint)
   iamd task run --task-role ARN [--execution-role ARN] [--secret NAME=SECRET_ARN ...] -- CMD
                                                run CMD with ECS task credentials (and secrets)
+  iamd task list [--json]                      list the running tasks of your account
+  iamd task stop TASK_ID                       stop a running task
   iamd version                                 print the version
 
 Run 'iamd policy help' for details.

@@ -16,6 +16,8 @@ import (
 )
 
 const taskUsage = `usage: iamd task run --task-role ARN [--execution-role ARN] [--secret NAME=SECRET_ARN ...] [--endpoint URL] -- COMMAND [ARG...]
+       iamd task list [--json] [--endpoint URL]
+       iamd task stop [--endpoint URL] TASK_ID
 
 Runs COMMAND as an ECS task would run: iamd starts a task (you need iam:PassRole on both roles
 for ecs-tasks.amazonaws.com, and the roles must trust ecs-tasks.amazonaws.com), fetches each
@@ -23,6 +25,10 @@ secret from Secrets Manager with the execution role's credentials into the varia
 runs COMMAND with AWS_CONTAINER_CREDENTIALS_FULL_URI and AWS_CONTAINER_AUTHORIZATION_TOKEN,
 from which the SDKs and the aws CLI get the task role's credentials. COMMAND gets none of
 your own credentials. The task stops when COMMAND exits; iamd exits with its code.
+
+iamd task list prints the running tasks of your account, oldest first (any principal of the
+account may list them); iamd task stop stops one, such as a task whose iamd task run was
+killed (its starter or the account's root user may stop it).
 `
 
 // secretFlags collect repeated --secret NAME=VALUE_FROM.
@@ -49,6 +55,12 @@ type runTaskResponse struct {
 }
 
 func runTask(ctx context.Context, args []string, env Env) int {
+	if len(args) > 0 && args[0] == "list" {
+		return listTasks(ctx, args[1:], env)
+	}
+	if len(args) > 0 && args[0] == "stop" {
+		return stopTaskByID(ctx, args[1:], env)
+	}
 	if len(args) == 0 || args[0] != "run" {
 		fmt.Fprint(env.Stderr, taskUsage)
 		return 2
