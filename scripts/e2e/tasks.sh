@@ -4,7 +4,9 @@
 # endpoint themselves (AWS_CONTAINER_CREDENTIALS_FULL_URI and AWS_CONTAINER_AUTHORIZATION_TOKEN)
 # and are allowed or denied according to the role; starting a task needs iam:PassRole to
 # ecs-tasks.amazonaws.com and roles that trust that service; a stopped task's endpoint stops
-# answering; `iamd exec --role` runs them with a role session, like aws-vault exec.
+# answering; a task whose `iamd task run` was killed is found with `iamd task list` and
+# stopped with `iamd task stop`; `iamd exec --role` runs them with a role session, like
+# aws-vault exec.
 source "$(dirname "$0")/lib.sh"
 start_iamd
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -66,6 +68,30 @@ expect_fail "no iam:PassRole" "the task did not start: AccessDenied (HTTP 403): 
   as_nopass "$IAMD_BIN" task run --task-role $TASK_ROLE -- true
 expect_fail "a role that does not trust ecs-tasks" "the task did not start: InvalidParameterException (HTTP 400): ECS was unable to assume the role 'arn:aws:iam::$ACCOUNT:role/app-ec2' that was provided for this task. Please verify that the role being passed has the proper trust relationship and permissions and that your IAM user has permissions to pass this role." \
   as_launcher "$IAMD_BIN" task run --task-role arn:aws:iam::$ACCOUNT:role/app-ec2 -- true
+
+# A task whose `iamd task run` was killed with SIGKILL keeps running: `iamd task list` finds
+# it and `iamd task stop` stops it.
+ORPHAN="$E2E_TMP/orphan"
+# (A simple command in the background: $! is the iamd CLI itself, not a subshell.)
+AWS_ACCESS_KEY_ID=$L_KEY AWS_SECRET_ACCESS_KEY=$L_SECRET "$IAMD_BIN" task run --task-role $TASK_ROLE -- \
+  sh -c 'echo "$$ $AWS_CONTAINER_CREDENTIALS_FULL_URI $AWS_CONTAINER_AUTHORIZATION_TOKEN" >"$0.tmp" && mv "$0.tmp" "$0"; exec sleep 30' "$ORPHAN" &
+RUNNER=$!
+for _ in $(seq 1 100); do [ -s "$ORPHAN" ] && break; sleep 0.1; done
+read -r SLEEPER O_URI O_TOKEN <"$ORPHAN"
+expect_eq "the runner is iamd task run" "$(ps -o args= -p "$RUNNER" | awk '{print $2, $3}')" "task run"
+kill -9 "$RUNNER"; wait "$RUNNER" 2>/dev/null || true
+if kill -0 "$RUNNER" 2>/dev/null; then echo "FAIL iamd task run survived SIGKILL"; exit 1; fi
+O_ID=${O_URI##*/}
+expect_eq "the killed runner's task still answers" "$(status "$O_URI" "$O_TOKEN")" "200"
+LIST=$(as_launcher "$IAMD_BIN" task list)
+expect_eq "iamd task list shows it" "$(echo "$LIST" | awk 'NR==2 {print $1, $2, $3}')" "$O_ID $TASK_ROLE arn:aws:iam::$ACCOUNT:user/launcher"
+expect_eq "and only it" "$(echo "$LIST" | wc -l | tr -d ' ')" "2"
+expect_eq "iamd task list --json" "$(as_nopass "$IAMD_BIN" task list --json | python3 -c 'import json,sys; print(" ".join(t["TaskId"] for t in json.load(sys.stdin)["Tasks"]))')" "$O_ID"
+expect_fail "only its starter or root may stop it" "iamd task stop: AccessDenied (HTTP 403)" as_nopass "$IAMD_BIN" task stop "$O_ID"
+expect_eq "iamd task stop" "$(as_launcher "$IAMD_BIN" task stop "$O_ID")" "stopped task $O_ID"
+expect_eq "the stopped task's endpoint" "$(status "$O_URI" "$O_TOKEN")" "400"
+expect_eq "no task left" "$(as_launcher "$IAMD_BIN" task list)" "TASK ID  TASK ROLE  STARTED BY  STARTED AT"
+kill "$SLEEPER" 2>/dev/null || true
 
 # boto3 inside a task finds the container credentials itself.
 task python3 "$HERE/tasks_boto3.py" task "arn:aws:sts::$ACCOUNT:assumed-role/app-task/"
