@@ -110,3 +110,21 @@ func (s *Service) changeState(ctx context.Context, account, region string, ids [
 		return fn(tx, found)
 	})
 }
+
+// Reboot checks that the instances may be rebooted: running ones reboot (an iamd machine
+// keeps its metadata endpoint and credentials through it), terminated ones are ignored as
+// AWS documents; any other state is refused. Nothing stored changes.
+func (s *Service) Reboot(ctx context.Context, account, region string, ids []string) error {
+	insts, err := s.Instances(ctx, account, region, ids)
+	if err != nil {
+		return err
+	}
+	for _, inst := range insts {
+		switch inst.State {
+		case StateRunning, StateTerminated:
+		default:
+			return incorrectInstanceState("The instance '%s' is not in a state from which it can be rebooted.", inst.ID)
+		}
+	}
+	return nil
+}

@@ -74,6 +74,8 @@ func (a *API) Serve(ctx context.Context, w http.ResponseWriter, q *awsquery.Requ
 		out, err = a.stopInstances(c)
 	case "StartInstances":
 		out, err = a.startInstances(c)
+	case "RebootInstances":
+		out, err = a.rebootInstances(c)
 	case "AssociateIamInstanceProfile":
 		out, err = a.associate(c)
 	case "DisassociateIamInstanceProfile":

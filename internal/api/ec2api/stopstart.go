@@ -44,6 +44,24 @@ func (a *API) startInstances(c *call) (any, error) {
 	return stateChangesResponse(c, changes), nil
 }
 
+// returnResponse is the answer of calls that say only that they succeeded.
+type returnResponse struct {
+	RequestID string `xml:"requestId"`
+	Return    bool   `xml:"return"`
+}
+
+// rebootInstances needs ec2:RebootInstances on each instance.
+func (a *API) rebootInstances(c *call) (any, error) {
+	ids, err := a.authorizeEach(c, "ec2:RebootInstances")
+	if err != nil {
+		return nil, err
+	}
+	if err := a.ec2.Reboot(c.ctx, c.account, c.region, ids); err != nil {
+		return nil, err
+	}
+	return returnResponse{RequestID: c.requestID, Return: true}, nil
+}
+
 // authorizeEach reads the call's InstanceId.N and authorizes action on each instance, with
 // its condition keys; DryRun ends there with DryRunOperation.
 func (a *API) authorizeEach(c *call, action string) ([]string, error) {
