@@ -101,17 +101,7 @@ func (s *Service) AssumeRole(ctx context.Context, caller *authz.Caller, in Assum
 	if in.SourceIdentity != "" {
 		rc.Set("sts:SourceIdentity", in.SourceIdentity)
 	}
-	if len(in.Tags) > 0 {
-		keys := make([]string, 0, len(in.Tags))
-		for _, t := range in.Tags {
-			rc.Set("aws:RequestTag/"+t.Key, t.Value)
-			keys = append(keys, t.Key)
-		}
-		rc.Set("aws:TagKeys", keys...)
-	}
-	if len(in.TransitiveTagKeys) > 0 {
-		rc.Set("sts:TransitiveTagKeys", in.TransitiveTagKeys...)
-	}
+	setSessionTagKeys(&rc, in.Tags, in.TransitiveTagKeys)
 	actions := []string{"sts:AssumeRole"}
 	if len(in.Tags) > 0 {
 		actions = append(actions, "sts:TagSession")
@@ -119,15 +109,12 @@ func (s *Service) AssumeRole(ctx context.Context, caller *authz.Caller, in Assum
 	if in.SourceIdentity != "" {
 		actions = append(actions, "sts:SetSourceIdentity")
 	}
-	for _, action := range actions {
-		d, err := s.authz.Decide(ctx, caller, authz.Request{Action: action, Resource: role.ARN(), Context: rc,
-			ResourcePolicy: trust, ResourceAccount: role.Account})
-		if err != nil {
-			return nil, err
-		}
-		if d.Result != policy.Allowed {
-			return nil, awserr.AccessDenied("User: " + caller.Principal.ID + " is not authorized to perform: " + action + " on resource: " + in.RoleARN)
-		}
+	action, err := s.deniedAction(ctx, caller, role, trust, rc, actions...)
+	if err != nil {
+		return nil, err
+	}
+	if action != "" {
+		return nil, awserr.AccessDenied("User: " + caller.Principal.ID + " is not authorized to perform: " + action + " on resource: " + in.RoleARN)
 	}
 
 	return s.issueRoleSession(ctx, caller, role, in, caller.Principal.Kind == policy.AssumedRole)

@@ -105,29 +105,18 @@ func (s *Service) AssumeRoleWithWebIdentity(ctx context.Context, caller *authz.C
 	rc.Set("aws:FederatedProvider", provider.ARN())
 	rc.Set("sts:RoleSessionName", in.SessionName)
 	if len(tags) > 0 {
-		keys := make([]string, 0, len(tags))
-		for _, t := range tags {
-			rc.Set("aws:RequestTag/"+t.Key, t.Value)
-			keys = append(keys, t.Key)
-		}
-		rc.Set("aws:TagKeys", keys...)
-		if len(transitive) > 0 {
-			rc.Set("sts:TransitiveTagKeys", transitive...)
-		}
+		setSessionTagKeys(&rc, tags, transitive)
 	}
 	actions := []string{"sts:AssumeRoleWithWebIdentity"}
 	if len(tags) > 0 {
 		actions = append(actions, "sts:TagSession")
 	}
-	for _, action := range actions {
-		d, err := s.authz.Decide(ctx, &federated, authz.Request{Action: action, Resource: role.ARN(), Context: rc,
-			ResourcePolicy: trust, ResourceAccount: role.Account})
-		if err != nil {
-			return nil, err
-		}
-		if d.Result != policy.Allowed {
-			return nil, denied
-		}
+	action, err := s.deniedAction(ctx, &federated, role, trust, rc, actions...)
+	if err != nil {
+		return nil, err
+	}
+	if action != "" {
+		return nil, denied
 	}
 	out, err := s.issueRoleSession(ctx, &federated, role, AssumeRoleInput{
 		RoleARN: in.RoleARN, SessionName: in.SessionName, DurationSeconds: in.DurationSeconds,
