@@ -45,15 +45,14 @@ func queryErrors(namespace string) func(http.ResponseWriter, *awserr.Error, stri
 }
 
 // queryEndpoint is an endpoint of the Query protocol: the call's parameters are parsed
-// before serve.
-func queryEndpoint(namespace string, serve func(ctx context.Context, c *call, q *awsquery.Request) outcome) endpoint {
-	writeError := queryErrors(namespace)
+// before serve; a malformed body is answered with the service's own code for it.
+func queryEndpoint(writeError func(http.ResponseWriter, *awserr.Error, string), malformedCode string, serve func(ctx context.Context, c *call, q *awsquery.Request) outcome) endpoint {
 	return endpoint{
 		writeError: writeError,
 		serve: func(ctx context.Context, c *call) outcome {
 			q, err := awsquery.Parse(c.r, c.body)
 			if err != nil {
-				e := awserr.New(http.StatusBadRequest, "MalformedQueryString", "The query string is malformed.")
+				e := awserr.New(http.StatusBadRequest, malformedCode, "The query string is malformed.")
 				writeError(c.w, e, c.requestID)
 				return outcome{err: e}
 			}
@@ -65,25 +64,19 @@ func queryEndpoint(namespace string, serve func(ctx context.Context, c *call, q 
 // endpoints are the services iamd serves, by credential-scope service name.
 func (s *Server) endpoints() map[string]endpoint {
 	return map[string]endpoint{
-		"iam": queryEndpoint(iamapi.Namespace, func(ctx context.Context, c *call, q *awsquery.Request) outcome {
+		"iam": queryEndpoint(queryErrors(iamapi.Namespace), "MalformedQueryString", func(ctx context.Context, c *call, q *awsquery.Request) outcome {
 			res := s.iamAPI.Serve(ctx, c.w, q, c.caller, c.requestID)
 			return outcome{res.Action, res.Resource, res.Err}
 		}),
-		"sts": queryEndpoint(stsapi.Namespace, func(ctx context.Context, c *call, q *awsquery.Request) outcome {
+		"sts": queryEndpoint(queryErrors(stsapi.Namespace), "MalformedQueryString", func(ctx context.Context, c *call, q *awsquery.Request) outcome {
 			action, resource, err := s.stsAPI.Serve(ctx, c.w, q, c.caller, c.requestID)
 			return outcome{action, resource, err}
 		}),
-		"ec2": {writeError: ec2api.WriteError, serve: func(ctx context.Context, c *call) outcome {
-			q, err := awsquery.Parse(c.r, c.body)
-			if err != nil {
-				e := awserr.New(http.StatusBadRequest, "InvalidParameterValue", "The query string is malformed.")
-				ec2api.WriteError(c.w, e, c.requestID)
-				return outcome{err: e}
-			}
+		"ec2": queryEndpoint(ec2api.WriteError, "InvalidParameterValue", func(ctx context.Context, c *call, q *awsquery.Request) outcome {
 			action, resource, e := s.ec2API.Serve(ctx, c.w, q, c.caller, c.requestID)
 			return outcome{action, resource, e}
-		}},
-		"iamd": queryEndpoint(adminapi.Namespace, func(ctx context.Context, c *call, q *awsquery.Request) outcome {
+		}),
+		"iamd": queryEndpoint(queryErrors(adminapi.Namespace), "MalformedQueryString", func(ctx context.Context, c *call, q *awsquery.Request) outcome {
 			action, err := s.adminAPI.Serve(ctx, c.w, q, c.caller, c.requestID)
 			return outcome{action: action, err: err}
 		}),
