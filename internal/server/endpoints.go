@@ -14,13 +14,26 @@ import (
 	"github.com/iamd-dev/iamd/internal/awserr"
 )
 
-// A call is one authenticated request, ready for its service.
+// A call is one request, authenticated before its service serves it.
 type call struct {
 	w         http.ResponseWriter
 	r         *http.Request
 	body      []byte
 	caller    *authz.Caller
 	requestID string
+
+	parsed   bool // query and queryErr hold the Query-protocol parse of the request
+	q        *awsquery.Request
+	queryErr error
+}
+
+// query parses the request as a Query-protocol call, once however often it is asked.
+func (c *call) query() (*awsquery.Request, error) {
+	if !c.parsed {
+		c.q, c.queryErr = awsquery.Parse(c.r, c.body)
+		c.parsed = true
+	}
+	return c.q, c.queryErr
 }
 
 // An outcome is what the audit log records of a call.
@@ -50,7 +63,7 @@ func queryEndpoint(writeError func(http.ResponseWriter, *awserr.Error, string), 
 	return endpoint{
 		writeError: writeError,
 		serve: func(ctx context.Context, c *call) outcome {
-			q, err := awsquery.Parse(c.r, c.body)
+			q, err := c.query()
 			if err != nil {
 				e := awserr.New(http.StatusBadRequest, malformedCode, "The query string is malformed.")
 				writeError(c.w, e, c.requestID)

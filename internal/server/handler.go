@@ -44,7 +44,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, &ev, scopeService(r), awserr.New(http.StatusRequestEntityTooLarge, "RequestEntityTooLarge", "The request body is too large."), requestID)
 		return
 	}
-	caller, service := s.unsignedCaller(r, body)
+	c := &call{w: w, r: r, body: body, requestID: requestID}
+	caller, service := s.unsignedCaller(c)
 	if caller == nil {
 		caller, service, err = s.authenticate(r.Context(), r, body)
 	}
@@ -58,11 +59,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, &ev, "", awserr.New(http.StatusBadRequest, "UnknownService", "iamd does not serve the service %q.", service), requestID)
 		return
 	}
-	if err := sessionLimits(caller, service, r, body); err != nil {
+	c.caller = caller
+	if err := sessionLimits(c, service); err != nil {
 		s.fail(w, &ev, service, err, requestID)
 		return
 	}
-	out := ep.serve(r.Context(), &call{w: w, r: r, body: body, caller: caller, requestID: requestID})
+	out := ep.serve(r.Context(), c)
 	ev.Action, ev.Resource = out.action, out.resource
 	ev.record(out.err)
 }
@@ -159,11 +161,12 @@ var unsignedActions = map[string]string{"AssumeRoleWithWebIdentity": "sts", "Ass
 
 // unsignedCaller returns an anonymous caller for an unsigned call that AWS accepts
 // unsigned, and nil for every other request (which authenticate then verifies).
-func (s *Server) unsignedCaller(r *http.Request, body []byte) (*authz.Caller, string) {
+func (s *Server) unsignedCaller(c *call) (*authz.Caller, string) {
+	r := c.r
 	if r.Header.Get("Authorization") != "" || r.URL.Query().Has("X-Amz-Signature") || r.URL.Query().Has("X-Amz-Credential") {
 		return nil, ""
 	}
-	q, err := awsquery.Parse(r, body)
+	q, err := c.query()
 	if err != nil {
 		return nil, ""
 	}
@@ -229,30 +232,18 @@ func sourceAddr(r *http.Request) string {
 // sessionLimits applies what AWS documents for credentials from GetSessionToken and
 // GetFederationToken: no IAM calls (iamd has no MFA), and of STS only AssumeRole (user
 // sessions) and GetCallerIdentity.
-func sessionLimits(c *authz.Caller, service string, r *http.Request, body []byte) *awserr.Error {
-	if c.SessionKind != sts.KindUser && c.SessionKind != sts.KindFederatedUser {
+func sessionLimits(c *call, service string) *awserr.Error {
+	kind := c.caller.SessionKind
+	if (kind != sts.KindUser && kind != sts.KindFederatedUser) || (service != "sts" && service != "iam" && service != "iamd") {
 		return nil
 	}
-	var action string
-	switch service {
-	case "sts":
-		q, err := awsquery.Parse(r, body)
-		if err != nil {
-			return nil // the endpoint reports the malformed call
-		}
-		action = q.Action
-		if action == "GetCallerIdentity" || (action == "AssumeRole" && c.SessionKind == sts.KindUser) {
-			return nil
-		}
-	case "iam", "iamd":
-		q, err := awsquery.Parse(r, body)
-		if err != nil {
-			return nil
-		}
-		action = q.Action
-	default:
+	q, err := c.query()
+	if err != nil {
+		return nil // the endpoint reports the malformed call
+	}
+	if service == "sts" && (q.Action == "GetCallerIdentity" || (q.Action == "AssumeRole" && kind == sts.KindUser)) {
 		return nil
 	}
-	return awserr.AccessDenied("User: " + c.Principal.ID + " is not authorized to perform: " + service + ":" + action +
-		" with temporary credentials from " + map[string]string{sts.KindUser: "GetSessionToken", sts.KindFederatedUser: "GetFederationToken"}[c.SessionKind])
+	return awserr.AccessDenied("User: " + c.caller.Principal.ID + " is not authorized to perform: " + service + ":" + q.Action +
+		" with temporary credentials from " + map[string]string{sts.KindUser: "GetSessionToken", sts.KindFederatedUser: "GetFederationToken"}[kind])
 }
