@@ -63,7 +63,7 @@ func (v *Verifier) keys(ctx context.Context, issuer, kid string) ([]*jwk, error)
 		if ks.err != nil {
 			return nil, ks.err
 		}
-		return nil, errorf(NoKey, "the issuer's keys could not be retrieved")
+		return nil, errorf(KeysUnavailable, "the issuer's keys could not be retrieved")
 	}
 	return matching(ks.keys, kid), nil
 }
@@ -111,7 +111,7 @@ func (v *Verifier) fetch(ctx context.Context, issuer string) ([]*jwk, error) {
 		return nil, err
 	}
 	if !strings.HasPrefix(discovery.JWKSURI, "https://") {
-		return nil, errorf(NoKey, "the issuer's discovery document names no https jwks_uri")
+		return nil, errorf(KeysUnavailable, "the issuer's discovery document names no https jwks_uri")
 	}
 	var set struct {
 		Keys []json.RawMessage `json:"keys"`
@@ -126,7 +126,7 @@ func (v *Verifier) fetch(ctx context.Context, issuer string) ([]*jwk, error) {
 		}
 	}
 	if len(keys) == 0 {
-		return nil, errorf(NoKey, "the issuer's key set has no usable signature key")
+		return nil, errorf(KeysUnavailable, "the issuer's key set has no usable signature key")
 	}
 	return keys, nil
 }
@@ -134,31 +134,31 @@ func (v *Verifier) fetch(ctx context.Context, issuer string) ([]*jwk, error) {
 func (v *Verifier) getJSON(ctx context.Context, url string, dst any) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
-		return errorf(NoKey, "%s is not a valid URL", url)
+		return errorf(KeysUnavailable, "%s is not a valid URL", url)
 	}
 	req.Header.Set("Accept", "application/json")
 	resp, err := v.client.Do(req)
 	if err != nil {
 		if untrusted(err) {
 			// The issuer was reached but cannot be trusted.
-			return errorf(NoKey, "fetching %s: %v", url, err)
+			return errorf(KeysUnavailable, "fetching %s: %v", url, err)
 		}
 		return errorf(Communication, "fetching %s: %v", url, err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxDocument))
-		return errorf(NoKey, "fetching %s: HTTP %d", url, resp.StatusCode)
+		return errorf(KeysUnavailable, "fetching %s: HTTP %d", url, resp.StatusCode)
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxDocument+1))
 	if err != nil {
 		return errorf(Communication, "reading %s: %v", url, err)
 	}
 	if len(body) > maxDocument {
-		return errorf(NoKey, "%s is larger than %d bytes", url, maxDocument)
+		return errorf(KeysUnavailable, "%s is larger than %d bytes", url, maxDocument)
 	}
 	if err := json.Unmarshal(body, dst); err != nil {
-		return errorf(NoKey, "%s is not the JSON expected: %v", url, err)
+		return errorf(KeysUnavailable, "%s is not the JSON expected: %v", url, err)
 	}
 	return nil
 }

@@ -22,15 +22,16 @@ const MaxTokenLen = 20000
 type Kind int
 
 const (
-	Malformed     Kind = iota // not a compact JWS with JSON header and claims
-	BadIssuer                 // iss is not the expected issuer
-	BadAudience               // no aud is an accepted client id
-	Expired                   // exp has passed
-	NotYetValid               // nbf or iat lie in the future
-	NoKey                     // no key of the issuer's key set matches the token
-	BadSignature              // the signature does not verify
-	Unsupported               // an algorithm or key type this package does not verify
-	Communication             // the issuer's discovery document or keys could not be fetched
+	Malformed       Kind = iota // not a compact JWS with JSON header and claims
+	BadIssuer                   // iss is not the expected issuer
+	BadAudience                 // no aud is an accepted client id
+	Expired                     // exp has passed
+	NotYetValid                 // nbf or iat lie in the future
+	NoKey                       // no key of the issuer's key set matches the token
+	KeysUnavailable             // the issuer answered, but without a usable key set (or over an untrusted certificate)
+	BadSignature                // the signature does not verify
+	Unsupported                 // an algorithm or key type this package does not verify
+	Communication               // the issuer could not be reached
 )
 
 // Error is a refused token.

@@ -268,7 +268,7 @@ func TestUntrustedIssuerCertificate(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = v.Verify(ctx, tok, oidc.Expected{Issuer: iss.URL, Audiences: []string{"sts.amazonaws.com"}})
-	wantKind(t, err, oidc.NoKey)
+	wantKind(t, err, oidc.KeysUnavailable)
 }
 
 func TestClaims(t *testing.T) {

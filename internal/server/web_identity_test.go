@@ -249,3 +249,28 @@ func TestOnlyWebIdentityCallsMayBeUnsigned(t *testing.T) {
 		t.Fatalf("status %d, message %q", httpStatus(err), ae.ErrorMessage())
 	}
 }
+
+// An issuer that answers without a key set (here: 404 for its discovery document) is
+// InvalidIdentityToken with AWS's "Couldn't retrieve verification key" text; one that cannot
+// be reached at all is IDPCommunicationError (TestWebIdentityIssuerUnreachable).
+func TestWebIdentityIssuerWithoutKeys(t *testing.T) {
+	f := newWebIdentityFixture(t)
+	ctx := context.Background()
+	missing := f.issuer.URL + "/missing"
+	host := strings.TrimPrefix(missing, "https://")
+	c := f.ts.iam(f.ts.root)
+	mustDo(t, func() error {
+		_, err := c.CreateOpenIDConnectProvider(ctx, &awsiam.CreateOpenIDConnectProviderInput{Url: aws.String(missing), ClientIDList: []string{"sts.amazonaws.com"}})
+		return err
+	})
+	mustDo(t, func() error {
+		_, err := c.UpdateAssumeRolePolicy(ctx, &awsiam.UpdateAssumeRolePolicyInput{RoleName: aws.String("ci-deploy"), PolicyDocument: aws.String(
+			`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::` + mgmtAccount + `:oidc-provider/` + host + `"},"Action":"sts:AssumeRoleWithWebIdentity"}]}`)})
+		return err
+	})
+	_, err := f.assume(f.issuer.Sign(t, "rsa-1", map[string]any{"iss": missing, "sub": "x", "aud": "sts.amazonaws.com", "exp": time.Now().Add(time.Minute).Unix()}))
+	ae := apiError(t, err, "InvalidIdentityToken")
+	if !strings.HasPrefix(ae.ErrorMessage(), "Couldn't retrieve verification key from your identity provider") {
+		t.Fatalf("message %q", ae.ErrorMessage())
+	}
+}

@@ -35,16 +35,13 @@ type Service struct {
 	authz    *authz.Authorizer
 	sealer   *Sealer
 	now      func() time.Time
-	verifier *oidc.Verifier // of web identity tokens; nil refuses them
+	verifier *oidc.Verifier // of web identity tokens
 }
 
-// New makes the service.
-func New(svc *iam.Service, az *authz.Authorizer, sealer *Sealer, now func() time.Time) *Service {
-	return &Service{iam: svc, authz: az, sealer: sealer, now: now}
+// New makes the service; verifier checks AssumeRoleWithWebIdentity's tokens.
+func New(svc *iam.Service, az *authz.Authorizer, sealer *Sealer, verifier *oidc.Verifier, now func() time.Time) *Service {
+	return &Service{iam: svc, authz: az, sealer: sealer, verifier: verifier, now: now}
 }
-
-// VerifyWebIdentityWith sets the verifier of AssumeRoleWithWebIdentity's tokens.
-func (s *Service) VerifyWebIdentityWith(v *oidc.Verifier) { s.verifier = v }
 
 // Sealer returns the token sealer, for authentication.
 func (s *Service) Sealer() *Sealer { return s.sealer }

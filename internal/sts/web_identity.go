@@ -16,7 +16,8 @@ import (
 // AWS's errors of AssumeRoleWithWebIdentity.
 const (
 	invalidTokenMessage = "The web identity token that was passed could not be validated by AWS. Get a new identity token from the identity provider and then retry the request."
-	idpMessage          = "Couldn't retrieve verification key from your identity provider,  please reference AssumeRoleWithWebIdentity documentation for requirements"
+	noKeyMessage        = "Couldn't retrieve verification key from your identity provider,  please reference AssumeRoleWithWebIdentity documentation for requirements"
+	idpMessage          = "The identity provider could not be reached to verify the web identity token. Retry the request."
 	webIdentityDenied   = "Not authorized to perform sts:AssumeRoleWithWebIdentity"
 	sessionTagsClaim    = "https://aws.amazon.com/tags"
 	minWebIdentityToken = 4
@@ -50,9 +51,6 @@ type WebIdentityOutput struct {
 func (s *Service) AssumeRoleWithWebIdentity(ctx context.Context, caller *authz.Caller, in WebIdentityInput) (*WebIdentityOutput, error) {
 	if err := checkWebIdentity(&in); err != nil {
 		return nil, err
-	}
-	if s.verifier == nil {
-		return nil, awserr.New(400, "IDPCommunicationError", idpMessage)
 	}
 	tok, err := oidc.Parse(in.Token)
 	if err != nil {
@@ -140,6 +138,8 @@ func webIdentityError(err error) error {
 		return awserr.New(400, "ExpiredTokenException", "Token expired: current date/time %d must be before the expiration date/time%d", e.Now.Unix(), e.Expiry.Unix())
 	case oidc.BadAudience:
 		return awserr.New(400, "InvalidIdentityToken", "Incorrect token audience")
+	case oidc.KeysUnavailable:
+		return awserr.New(400, "InvalidIdentityToken", noKeyMessage)
 	case oidc.Communication:
 		return awserr.New(400, "IDPCommunicationError", idpMessage)
 	}
