@@ -135,7 +135,13 @@ func runTask(ctx context.Context, args []string, env Env) int {
 func stopTask(ctx context.Context, client *awsclient.Client, id string, env Env, name string) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
-	if _, err := client.Query(ctx, "iamd", url.Values{"Action": {"StopTask"}, "TaskId": {id}}); err != nil {
+	if err := requestStopTask(ctx, client, id); err != nil {
 		fmt.Fprintf(env.Stderr, "%s: stopping task %s: %v\n", name, id, err)
 	}
+}
+
+// requestStopTask asks iamd to stop a task.
+func requestStopTask(ctx context.Context, client *awsclient.Client, id string) error {
+	_, err := client.Query(ctx, "iamd", url.Values{"Action": {"StopTask"}, "TaskId": {id}})
+	return err
 }

@@ -103,7 +103,7 @@ func stopTaskByID(ctx context.Context, args []string, env Env) int {
 		return 2
 	}
 	id := fs.Arg(0)
-	if _, err := awsclient.New(cfg, 1).Query(ctx, "iamd", url.Values{"Action": {"StopTask"}, "TaskId": {id}}); err != nil {
+	if err := requestStopTask(ctx, awsclient.New(cfg, 1), id); err != nil {
 		fmt.Fprintf(env.Stderr, "%s: %v\n", name, err)
 		return 1
 	}

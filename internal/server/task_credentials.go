@@ -27,8 +27,9 @@ type taskCredentials struct {
 // credentialsError is the ECS agent's error body, which aws-sdk-go-v2 reads as code and
 // message.
 type credentialsError struct {
-	Code    string `json:"code"`
-	Message string `json:"message"`
+	Code          string `json:"code"`
+	Message       string `json:"message"`
+	HTTPErrorCode int    `json:"HTTPErrorCode"`
 }
 
 // serveTaskCredentials is the container credentials endpoint of running tasks
@@ -43,38 +44,37 @@ func (s *Server) serveTaskCredentials(w http.ResponseWriter, r *http.Request) {
 	defer func() { s.audit.write(ev) }()
 	w.Header().Set("x-amzn-RequestId", requestID)
 	w.Header().Set("Cache-Control", "no-store")
-	fail := func(status int, code, message string) {
-		ev.Decision, ev.ErrorCode = "failed", code
-		if status == http.StatusUnauthorized || status == http.StatusForbidden {
-			ev.Decision = "denied"
-		}
-		writeJSON(w, status, credentialsError{Code: code, Message: message})
+	fail := func(decision string, status int, code, message string) {
+		ev.Decision, ev.ErrorCode = decision, code
+		writeJSON(w, status, credentialsError{Code: code, Message: message, HTTPErrorCode: status})
 	}
 	if ip := net.ParseIP(sourceAddr(r)); ip == nil || !ip.IsLoopback() {
-		fail(http.StatusForbidden, "AccessDenied", "Task credentials are served only to programs on this machine.")
+		fail("denied", http.StatusForbidden, "AccessDenied", "Task credentials are served only to programs on this machine.")
 		return
 	}
 	if r.Method != http.MethodGet {
 		w.Header().Set("Allow", http.MethodGet)
-		fail(http.StatusMethodNotAllowed, "MethodNotAllowed", "Task credentials are read with GET.")
+		fail("failed", http.StatusMethodNotAllowed, "MethodNotAllowed", "Task credentials are read with GET.")
 		return
 	}
+	// A missing or wrong token is a 400, as the EKS Pod Identity agent answers a request
+	// without a token and relays EKS Auth's InvalidTokenException (HTTP 400) for a bad one.
 	token := r.Header.Get("Authorization")
 	if token == "" {
-		fail(http.StatusUnauthorized, "NoAuthorizationToken", "The Authorization header must carry the task's authorization token (AWS_CONTAINER_AUTHORIZATION_TOKEN).")
+		fail("denied", http.StatusBadRequest, "NoAuthorizationToken", "The Authorization header must carry the task's authorization token (AWS_CONTAINER_AUTHORIZATION_TOKEN).")
 		return
 	}
 	creds, err := s.tasks.Credentials(r.Context(), id, token)
 	switch {
 	case errors.Is(err, tasks.ErrUnknownTask):
-		fail(http.StatusBadRequest, "InvalidIdInRequest", "CredentialsV2Request: Credentials not found")
+		fail("failed", http.StatusBadRequest, "InvalidIdInRequest", "CredentialsV2Request: Credentials not found")
 		return
 	case errors.Is(err, tasks.ErrWrongToken):
-		fail(http.StatusForbidden, "AccessDenied", "The authorization token is not valid for this task.")
+		fail("denied", http.StatusBadRequest, "AccessDenied", "The authorization token is not valid for this task.")
 		return
 	case err != nil:
 		s.log.Warn("renewing a task's credentials", "task", id, "err", err)
-		fail(http.StatusInternalServerError, "CredentialsUnavailable", "The task role's credentials could not be renewed.")
+		fail("failed", http.StatusInternalServerError, "CredentialsUnavailable", "The task role's credentials could not be renewed.")
 		return
 	}
 	ev.Decision = "allowed"

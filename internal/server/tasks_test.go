@@ -214,17 +214,20 @@ func TestTaskCredentialsNeedTheTasksToken(t *testing.T) {
 		status                   int
 		code                     string
 	}{
-		{"no token", task.FullURI, "", http.MethodGet, 401, "NoAuthorizationToken"},
-		{"wrong token", task.FullURI, task.Token + "x", http.MethodGet, 403, "AccessDenied"},
-		{"another task's token", task.FullURI, other.Token, http.MethodGet, 403, "AccessDenied"},
+		{"no token", task.FullURI, "", http.MethodGet, 400, "NoAuthorizationToken"},
+		{"wrong token", task.FullURI, task.Token + "x", http.MethodGet, 400, "AccessDenied"},
+		{"another task's token", task.FullURI, other.Token, http.MethodGet, 400, "AccessDenied"},
 		{"unknown task", ts.endpoint + "/iamd/task-credentials/0123456789abcdef0123456789abcdef", task.Token, http.MethodGet, 400, "InvalidIdInRequest"},
 		{"malformed id", ts.endpoint + "/iamd/task-credentials/../healthz", task.Token, http.MethodGet, 400, "InvalidIdInRequest"},
 		{"POST", task.FullURI, task.Token, http.MethodPost, 405, "MethodNotAllowed"},
 	} {
 		status, body := getCredentials(t, c.uri, c.token, c.method)
-		var e struct{ Code, Message string }
+		var e struct {
+			Code, Message string
+			HTTPErrorCode int
+		}
 		_ = json.Unmarshal(body, &e)
-		if status != c.status || e.Code != c.code || strings.Contains(string(body), "SecretAccessKey") {
+		if status != c.status || e.Code != c.code || e.HTTPErrorCode != c.status || strings.Contains(string(body), "SecretAccessKey") {
 			t.Errorf("%s: %d %s, want %d %s", c.name, status, body, c.status, c.code)
 		}
 	}

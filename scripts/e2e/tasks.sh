@@ -55,7 +55,7 @@ expect_eq "a stopped task's endpoint" "$(status "$URI" "$TOKEN")" "400"
 expect_eq "a running task's endpoint, with its token" "$(task sh -c 'python3 -c "import os,urllib.request; print(urllib.request.urlopen(urllib.request.Request(os.environ[\"AWS_CONTAINER_CREDENTIALS_FULL_URI\"], headers={\"Authorization\": os.environ[\"AWS_CONTAINER_AUTHORIZATION_TOKEN\"]})).status)"')" "200"
 expect_eq "without a token" "$(task sh -c 'python3 -c "import os,urllib.request,urllib.error
 try: urllib.request.urlopen(os.environ[\"AWS_CONTAINER_CREDENTIALS_FULL_URI\"])
-except urllib.error.HTTPError as e: print(e.code)"')" "401"
+except urllib.error.HTTPError as e: print(e.code)"')" "400"
 
 # expect_fail LABEL TEXT COMMAND... : iamd itself must fail (status 1) and say TEXT.
 expect_fail() {
