@@ -93,6 +93,10 @@ type Authorizer struct {
 
 	mu    sync.Mutex
 	cache map[string]*compiled // by caller ARN and, for sessions, access key
+
+	// awsManaged holds AWS managed policies once compiled, by kind and ARN: they never
+	// change, and some (ReadOnlyAccess) take milliseconds to parse at every rebuild.
+	awsManaged sync.Map
 }
 
 const allowAll = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`
@@ -211,14 +215,14 @@ func (a *Authorizer) build(ctx context.Context, c *Caller) (*policy.Set, error) 
 	}
 	set := &policy.Set{}
 	for _, np := range pp.Identity {
-		p, err := compile(np, policy.Identity)
+		p, err := a.compileStored(np, policy.Identity)
 		if err != nil {
 			return nil, err
 		}
 		set.Identity = append(set.Identity, p)
 	}
 	if pp.Boundary != nil {
-		if set.Boundary, err = compile(*pp.Boundary, policy.Boundary); err != nil {
+		if set.Boundary, err = a.compileStored(*pp.Boundary, policy.Boundary); err != nil {
 			return nil, err
 		}
 	}
@@ -230,6 +234,23 @@ func (a *Authorizer) build(ctx context.Context, c *Caller) (*policy.Set, error) 
 		set.Session = append(set.Session, p)
 	}
 	return set, nil
+}
+
+// compileStored compiles a principal's policy, an AWS managed one only once.
+func (a *Authorizer) compileStored(np iam.NamedPolicy, kind policy.Kind) (*policy.Policy, error) {
+	if !managedpolicies.IsAWSManaged(np.Name) {
+		return compile(np, kind)
+	}
+	k := fmt.Sprint(kind) + "\x00" + np.Name
+	if p, ok := a.awsManaged.Load(k); ok {
+		return p.(*policy.Policy), nil
+	}
+	p, err := compile(np, kind)
+	if err != nil {
+		return nil, err
+	}
+	a.awsManaged.Store(k, p)
+	return p, nil
 }
 
 func compile(np iam.NamedPolicy, kind policy.Kind) (*policy.Policy, error) {

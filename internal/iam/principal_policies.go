@@ -67,8 +67,19 @@ func (s *Service) RolePolicies(ctx context.Context, account, name string) (Princ
 }
 
 func (s *Service) collect(tx docstore.Tx, account string, inline map[string]string, attached []string, out *PrincipalPolicies) error {
+	return s.eachPolicy(tx, account, inline, attached, func(name, arn, doc string) {
+		if arn != "" {
+			name = arn
+		}
+		out.Identity = append(out.Identity, NamedPolicy{Name: name, Document: doc})
+	})
+}
+
+// eachPolicy calls add with each inline policy (its name, no ARN) in name order, then each
+// attached managed policy that still exists (its ARN) in attachment order.
+func (s *Service) eachPolicy(tx docstore.Tx, account string, inline map[string]string, attached []string, add func(name, arn, doc string)) error {
 	for _, name := range sortedNames(inline) {
-		out.Identity = append(out.Identity, NamedPolicy{Name: name, Document: inline[name]})
+		add(name, "", inline[name])
 	}
 	for _, arn := range attached {
 		doc, err := s.defaultDocument(tx, account, arn)
@@ -76,7 +87,7 @@ func (s *Service) collect(tx docstore.Tx, account string, inline map[string]stri
 			return err
 		}
 		if doc != "" {
-			out.Identity = append(out.Identity, NamedPolicy{Name: arn, Document: doc})
+			add("", arn, doc)
 		}
 	}
 	return nil

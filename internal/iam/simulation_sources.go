@@ -101,19 +101,13 @@ func getEntity(tx docstore.Tx, collection, account, name string, v any) error {
 }
 
 func (s *Service) collectSources(tx docstore.Tx, account, kind, entity string, inline map[string]string, attached []string, out *SimulationSource) error {
-	for _, name := range sortedNames(inline) {
-		out.Identity = append(out.Identity, SourcePolicy{ID: kind + "_" + entity + "_" + name, Document: inline[name]})
-	}
-	for _, arn := range attached {
-		doc, err := s.defaultDocument(tx, account, arn)
-		if err != nil {
-			return err
+	return s.eachPolicy(tx, account, inline, attached, func(name, arn, doc string) {
+		id := kind + "_" + entity + "_" + name
+		if arn != "" {
+			id = lastPathSegment(arn)
 		}
-		if doc != "" {
-			out.Identity = append(out.Identity, SourcePolicy{ID: lastPathSegment(arn), ARN: arn, Document: doc})
-		}
-	}
-	return nil
+		out.Identity = append(out.Identity, SourcePolicy{ID: id, ARN: arn, Document: doc})
+	})
 }
 
 func (s *Service) boundarySource(tx docstore.Tx, account, arn string, out *SimulationSource) error {

@@ -385,7 +385,7 @@ func TestSimulateResourcePolicy(t *testing.T) {
 			t.Errorf("decision details %v / %v, want %v", r.EvalDecisionDetails, r.ResourceSpecificResults[0].EvalDecisionDetails, want)
 		}
 	}
-	share := stmt{"ResourcePolicy", "resource", 1, 39, 1, 195}
+	share := stmt{"ResourcePolicy", "Resource Policy", 1, 39, 1, 195}
 	own := stmt{"PolicyInputList.1", "IAM Policy", 1, 39, 1, 120}
 
 	// The bucket belongs to 111122223333 and shares with the caller: both sides allow.

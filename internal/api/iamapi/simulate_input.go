@@ -15,11 +15,12 @@ import (
 )
 
 // The names the simulator gives policies of each source (SourcePolicyType), and the keys of
-// EvalDecisionDetails.
+// EvalDecisionDetails. AWS answers "IAM Policy" and "Resource Policy", not the values its API
+// model lists (user, group, role, aws-managed, user-managed, resource, none).
 const (
 	sourceIAMPolicy = "IAM Policy"
 	sourceBoundary  = "PermissionsBoundaryPolicy"
-	sourceResource  = "resource"
+	sourceResource  = "Resource Policy"
 
 	detailIdentity = "IAM Policy"
 	detailResource = "Resource Policy"
