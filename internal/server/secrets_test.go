@@ -643,8 +643,10 @@ func TestGetRandomPassword(t *testing.T) {
 	if len(pw) != 64 || strings.ContainsAny(pw, "ABCXYZabc0!#$") || !strings.ContainsAny(pw, "123456789") {
 		t.Fatalf("password %q", pw)
 	}
-	_, err = c.GetRandomPassword(ctx, &sm.GetRandomPasswordInput{PasswordLength: aws.Int64(4097)})
-	wantError(t, err, "InvalidParameterException", 400, "")
+	for _, n := range []int64{4097, -1} {
+		_, err = c.GetRandomPassword(ctx, &sm.GetRandomPasswordInput{PasswordLength: aws.Int64(n)})
+		wantError(t, err, "InvalidParameterException", 400, "PasswordLength must be between 1 and 4096.")
+	}
 	_, err = c.GetRandomPassword(ctx, &sm.GetRandomPasswordInput{ExcludeNumbers: aws.Bool(true), ExcludePunctuation: aws.Bool(true), ExcludeUppercase: aws.Bool(true), ExcludeLowercase: aws.Bool(true)})
 	wantError(t, err, "InvalidParameterException", 400, "")
 }

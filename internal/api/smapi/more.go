@@ -3,7 +3,6 @@ package smapi
 import (
 	"strconv"
 
-	"github.com/iamd-dev/iamd/internal/awserr"
 	"github.com/iamd-dev/iamd/internal/policy"
 	"github.com/iamd-dev/iamd/internal/secrets"
 )
@@ -108,9 +107,6 @@ func getRandomPassword(c *call) (any, error) {
 	}
 	if err := c.authorizeAny(c.action, policy.Context{}); err != nil {
 		return nil, err
-	}
-	if in.PasswordLength < 0 {
-		return nil, awserr.New(400, "InvalidParameterException", "PasswordLength must be between 1 and 4096.")
 	}
 	pw, err := secrets.RandomPassword(secrets.PasswordInput{
 		Length: in.PasswordLength, ExcludeCharacters: in.ExcludeCharacters, ExcludeNumbers: in.ExcludeNumbers,
