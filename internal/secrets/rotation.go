@@ -18,7 +18,7 @@ type RotateInput struct {
 // ErrCannotInvoke is what AWS answers when it cannot invoke a rotation function: iamd runs
 // no functions, so every rotation ends here.
 func ErrCannotInvoke() error {
-	return awsAccessDenied("Secrets Manager cannot invoke the specified Lambda function. Ensure that the function policy grants access to the principal secretsmanager.amazonaws.com.")
+	return AccessDenied("Secrets Manager cannot invoke the specified Lambda function. Ensure that the function policy grants access to the principal secretsmanager.amazonaws.com.")
 }
 
 var durationPattern = regexp.MustCompile(`^[0-9]{1,2}h$`)
