@@ -127,9 +127,7 @@ func (c *call) decode(v any) error {
 }
 
 func jsonFault(err error) string {
-	var te *json.UnmarshalTypeError
-	if e, ok := err.(*json.UnmarshalTypeError); ok {
-		te = e
+	if te, ok := err.(*json.UnmarshalTypeError); ok {
 		return "the value of " + te.Field + " has the wrong type"
 	}
 	return "it is not valid JSON"
