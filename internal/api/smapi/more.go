@@ -209,8 +209,7 @@ func rotateSecret(c *call) (any, error) {
 			rin.Rules.AfterDays = *r.AutomaticallyAfterDays
 		}
 	}
-	_, err := c.api.svc.Rotate(c.ctx, c.ref(in.SecretID), rin, c.secretAuth(in.SecretID, keys))
-	return nil, err
+	return nil, c.api.svc.Rotate(c.ctx, c.ref(in.SecretID), rin, c.secretAuth(in.SecretID, keys))
 }
 
 func cancelRotateSecret(c *call) (any, error) {
