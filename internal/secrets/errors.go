@@ -44,7 +44,7 @@ func InternalError() *awserr.Error {
 	return awserr.New(statusInternal, "InternalServiceError", "An error occurred on the server side.")
 }
 
-// awsAccessDenied is Secrets Manager's AccessDeniedException (HTTP 400, as it sends it).
-func awsAccessDenied(message string) *awserr.Error {
+// AccessDenied is Secrets Manager's AccessDeniedException (HTTP 400, as it sends it).
+func AccessDenied(message string) *awserr.Error {
 	return smError("AccessDeniedException", "%s", message)
 }

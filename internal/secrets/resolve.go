@@ -37,11 +37,9 @@ func (r Ref) parse() (parsed, bool) {
 // guessARN is the ARN authorized for a secret that does not exist: the ARN given, or the
 // name's ARN without a suffix.
 func (r Ref) guessARN() (string, string) {
-	p, ok := r.parse()
-	if p.isARN {
+	if p, _ := r.parse(); p.isARN {
 		return r.SecretID, p.account
 	}
-	_ = ok
 	return "arn:aws:secretsmanager:" + r.Region + ":" + r.Account + ":secret:" + r.SecretID, r.Account
 }
 

@@ -18,28 +18,29 @@ type RotateInput struct {
 // ErrCannotInvoke is what AWS answers when it cannot invoke a rotation function: iamd runs
 // no functions, so every rotation ends here.
 func ErrCannotInvoke() error {
-	return awsAccessDenied("Secrets Manager cannot invoke the specified Lambda function. Ensure that the function policy grants access to the principal secretsmanager.amazonaws.com.")
+	return AccessDenied("Secrets Manager cannot invoke the specified Lambda function. Ensure that the function policy grants access to the principal secretsmanager.amazonaws.com.")
 }
 
 var durationPattern = regexp.MustCompile(`^[0-9]{1,2}h$`)
 
 // Rotate keeps the rotation configuration (RotateSecret) and then, since rotation runs a
-// Lambda function iamd does not have, reports that the function cannot be invoked.
-func (s *Service) Rotate(ctx context.Context, r Ref, in RotateInput, auth Authorize) (*Secret, error) {
+// Lambda function iamd does not have, reports that the function cannot be invoked: it never
+// returns nil.
+func (s *Service) Rotate(ctx context.Context, r Ref, in RotateInput, auth Authorize) error {
 	if in.Token != "" {
 		if err := validToken(in.Token); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	if in.Rules != nil {
 		if in.Rules.AfterDays != 0 && (in.Rules.AfterDays < 1 || in.Rules.AfterDays > 1000) {
-			return nil, invalidParameter("AutomaticallyAfterDays must be between 1 and 1000.")
+			return invalidParameter("AutomaticallyAfterDays must be between 1 and 1000.")
 		}
 		if in.Rules.AfterDays != 0 && in.Rules.ScheduleExpression != "" {
-			return nil, invalidParameter("You can't specify both AutomaticallyAfterDays and ScheduleExpression.")
+			return invalidParameter("You can't specify both AutomaticallyAfterDays and ScheduleExpression.")
 		}
 		if in.Rules.Duration != "" && !durationPattern.MatchString(in.Rules.Duration) {
-			return nil, invalidParameter("Duration must be a number of hours between 1h and 24h, such as 4h.")
+			return invalidParameter("Duration must be a number of hours between 1h and 24h, such as 4h.")
 		}
 	}
 	_, err := s.editLive(ctx, r, auth, func(_ docstore.Tx, sec *Secret, now time.Time) error {
@@ -67,9 +68,9 @@ func (s *Service) Rotate(ctx context.Context, r Ref, in RotateInput, auth Author
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return err
 	}
-	return nil, ErrCannotInvoke()
+	return ErrCannotInvoke()
 }
 
 // CancelRotation turns automatic rotation off, keeping the function and rules for reference

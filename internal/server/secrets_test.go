@@ -643,8 +643,10 @@ func TestGetRandomPassword(t *testing.T) {
 	if len(pw) != 64 || strings.ContainsAny(pw, "ABCXYZabc0!#$") || !strings.ContainsAny(pw, "123456789") {
 		t.Fatalf("password %q", pw)
 	}
-	_, err = c.GetRandomPassword(ctx, &sm.GetRandomPasswordInput{PasswordLength: aws.Int64(4097)})
-	wantError(t, err, "InvalidParameterException", 400, "")
+	for _, n := range []int64{4097, -1} {
+		_, err = c.GetRandomPassword(ctx, &sm.GetRandomPasswordInput{PasswordLength: aws.Int64(n)})
+		wantError(t, err, "InvalidParameterException", 400, "PasswordLength must be between 1 and 4096.")
+	}
 	_, err = c.GetRandomPassword(ctx, &sm.GetRandomPasswordInput{ExcludeNumbers: aws.Bool(true), ExcludePunctuation: aws.Bool(true), ExcludeUppercase: aws.Bool(true), ExcludeLowercase: aws.Bool(true)})
 	wantError(t, err, "InvalidParameterException", 400, "")
 }
@@ -721,5 +723,28 @@ func TestBenchGetSecretValue(t *testing.T) {
 	var e *awsclient.Error
 	if !errors.As(err, &e) || e.Code != "ResourceNotFoundException" || e.Status != 400 || e.Message != "Secrets Manager can't find the specified secret." {
 		t.Fatalf("error %#v", err)
+	}
+}
+
+// TestSecretsMissingMember sends what the SDKs refuse to send: an input without a required
+// member gets the JSON services' ValidationException (HTTP 400), and nothing is created.
+func TestSecretsMissingMember(t *testing.T) {
+	ts := startServer(t, "")
+	ctx := context.Background()
+	c := awsclient.New(awsclient.Config{Endpoint: ts.endpoint, Region: "us-east-1", Credentials: sigv4.Credentials{AccessKeyID: testRootKey, SecretAccessKey: testRootSecret}}, 1)
+	for _, tc := range []struct{ op, member string }{
+		{"GetSecretValue", "secretId"},
+		{"CreateSecret", "name"},
+		{"PutResourcePolicy", "secretId"},
+	} {
+		_, err := c.JSON(ctx, "secretsmanager", "secretsmanager."+tc.op, map[string]string{"SecretString": "s"})
+		var ae *awsclient.Error
+		want := "1 validation error detected: Value null at '" + tc.member + "' failed to satisfy constraint: Member must not be null"
+		if !errors.As(err, &ae) || ae.Code != "ValidationException" || ae.Status != 400 || ae.Message != want {
+			t.Fatalf("%s without %s: %v", tc.op, tc.member, err)
+		}
+	}
+	if names := listNames(t, ts.sm(ts.root), true); len(names) != 0 {
+		t.Fatalf("a refused CreateSecret stored %v", names)
 	}
 }

@@ -127,18 +127,17 @@ func (c *call) decode(v any) error {
 }
 
 func jsonFault(err error) string {
-	var te *json.UnmarshalTypeError
-	if e, ok := err.(*json.UnmarshalTypeError); ok {
-		te = e
+	if te, ok := err.(*json.UnmarshalTypeError); ok {
 		return "the value of " + te.Field + " has the wrong type"
 	}
 	return "it is not valid JSON"
 }
 
-// required reports a missing required member as the JSON services' validation does.
+// required reports a missing required member as the JSON services' validation does: a
+// ValidationException (not one of Secrets Manager's modelled errors), HTTP 400.
 func required(value, member string) error {
 	if value == "" {
-		return awserr.New(http.StatusBadRequest, "InvalidParameterException", "1 validation error detected: Value null at '%s' failed to satisfy constraint: Member must not be null", member)
+		return awserr.New(http.StatusBadRequest, "ValidationException", "1 validation error detected: Value null at '%s' failed to satisfy constraint: Member must not be null", member)
 	}
 	return nil
 }

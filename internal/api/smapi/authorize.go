@@ -4,7 +4,6 @@ import (
 	"strings"
 
 	"github.com/iamd-dev/iamd/internal/authz"
-	"github.com/iamd-dev/iamd/internal/awserr"
 	"github.com/iamd-dev/iamd/internal/policy"
 	"github.com/iamd-dev/iamd/internal/secrets"
 )
@@ -25,7 +24,7 @@ func (c *call) authorize(action, resource, shown string, ctx policy.Context, rp 
 	if shown == "" {
 		msg = strings.Replace(msg, " on resource: ", "", 1)
 	}
-	return awserr.New(400, "AccessDeniedException", "%s", msg)
+	return secrets.AccessDenied(msg)
 }
 
 // authorizeAny decides an action on no particular resource ("*").

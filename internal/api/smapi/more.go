@@ -3,7 +3,6 @@ package smapi
 import (
 	"strconv"
 
-	"github.com/iamd-dev/iamd/internal/awserr"
 	"github.com/iamd-dev/iamd/internal/policy"
 	"github.com/iamd-dev/iamd/internal/secrets"
 )
@@ -109,9 +108,6 @@ func getRandomPassword(c *call) (any, error) {
 	if err := c.authorizeAny(c.action, policy.Context{}); err != nil {
 		return nil, err
 	}
-	if in.PasswordLength < 0 {
-		return nil, awserr.New(400, "InvalidParameterException", "PasswordLength must be between 1 and 4096.")
-	}
 	pw, err := secrets.RandomPassword(secrets.PasswordInput{
 		Length: in.PasswordLength, ExcludeCharacters: in.ExcludeCharacters, ExcludeNumbers: in.ExcludeNumbers,
 		ExcludePunctuation: in.ExcludePunctuation, ExcludeUppercase: in.ExcludeUppercase, ExcludeLowercase: in.ExcludeLowercase,
@@ -213,8 +209,7 @@ func rotateSecret(c *call) (any, error) {
 			rin.Rules.AfterDays = *r.AutomaticallyAfterDays
 		}
 	}
-	_, err := c.api.svc.Rotate(c.ctx, c.ref(in.SecretID), rin, c.secretAuth(in.SecretID, keys))
-	return nil, err
+	return nil, c.api.svc.Rotate(c.ctx, c.ref(in.SecretID), rin, c.secretAuth(in.SecretID, keys))
 }
 
 func cancelRotateSecret(c *call) (any, error) {
