@@ -163,13 +163,9 @@ type stateChangeXML struct {
 	PreviousState stateXML `xml:"previousState"`
 }
 
-// stateChangeResponse is StopInstancesResponse's and StartInstancesResponse's content.
+// stateChangeResponse is the content of StopInstancesResponse, StartInstancesResponse and
+// TerminateInstancesResponse.
 type stateChangeResponse struct {
-	RequestID    string              `xml:"requestId"`
-	InstancesSet set[stateChangeXML] `xml:"instancesSet"`
-}
-
-type terminateInstancesResponse struct {
 	RequestID    string              `xml:"requestId"`
 	InstancesSet set[stateChangeXML] `xml:"instancesSet"`
 }
