@@ -149,7 +149,7 @@ func (a *API) describeInstances(c *call) (any, error) {
 
 // terminateInstances needs ec2:TerminateInstances on each instance.
 func (a *API) terminateInstances(c *call) (any, error) {
-	ids, err := a.authorizeEach(c, "ec2:TerminateInstances")
+	ids, _, err := a.authorizeEach(c, "ec2:TerminateInstances")
 	if err != nil {
 		return nil, err
 	}
