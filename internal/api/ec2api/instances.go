@@ -48,7 +48,7 @@ func (a *API) runInstances(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := runInstancesResponse{RequestID: c.requestID, ReservationID: launched.ReservationID, OwnerID: c.account}
+	out := runInstancesResponse{RequestID: c.requestID, reservationXML: reservationXML{ReservationID: launched.ReservationID, OwnerID: c.account}}
 	for i := range launched.Instances {
 		inst := &launched.Instances[i]
 		// A repeated client token answers the earlier instances as they are now.

@@ -143,12 +143,10 @@ type reservationXML struct {
 	InstancesSet  set[instanceXML] `xml:"instancesSet"`
 }
 
+// runInstancesResponse is the reservation after the requestId.
 type runInstancesResponse struct {
-	RequestID     string           `xml:"requestId"`
-	ReservationID string           `xml:"reservationId"`
-	OwnerID       string           `xml:"ownerId"`
-	GroupSet      struct{}         `xml:"groupSet"`
-	InstancesSet  set[instanceXML] `xml:"instancesSet"`
+	RequestID string `xml:"requestId"`
+	reservationXML
 }
 
 type describeInstancesResponse struct {
