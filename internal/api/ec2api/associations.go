@@ -61,7 +61,7 @@ func (a *API) disassociate(c *call) (any, error) {
 	if err := a.authorizeOn(c, "ec2:DisassociateIamInstanceProfile", inst, nil); err != nil {
 		return nil, err
 	}
-	return c.associationResult(a.ec2.Disassociate(c.ctx, c.account, c.region, id))
+	return c.associationResult(a.ec2.Disassociate(c.ctx, inst, id))
 }
 
 // replace needs ec2:ReplaceIamInstanceProfileAssociation on the instance and iam:PassRole
@@ -78,7 +78,7 @@ func (a *API) replace(c *call) (any, error) {
 	if err := a.authorizeOn(c, "ec2:ReplaceIamInstanceProfileAssociation", inst, p); err != nil {
 		return nil, err
 	}
-	return c.associationResult(a.ec2.Replace(c.ctx, c.account, c.region, id, p))
+	return c.associationResult(a.ec2.Replace(c.ctx, inst, id, p))
 }
 
 // associationResult answers an association change with the association.
