@@ -64,14 +64,10 @@ func (s *Service) FindAssociation(ctx context.Context, account, region, associat
 	return found, nil
 }
 
-// Disassociate ends an association.
-func (s *Service) Disassociate(ctx context.Context, account, region, associationID string) (*AssociationInfo, error) {
-	inst, err := s.FindAssociation(ctx, account, region, associationID)
-	if err != nil {
-		return nil, err
-	}
+// Disassociate ends an association of inst (as FindAssociation found it).
+func (s *Service) Disassociate(ctx context.Context, inst *Instance, associationID string) (*AssociationInfo, error) {
 	var out AssociationInfo
-	_, err = s.changeInstance(ctx, account, region, inst.ID, func(_ docstore.Tx, inst *Instance) error {
+	_, err := s.changeInstance(ctx, inst.Account, inst.Region, inst.ID, func(_ docstore.Tx, inst *Instance) error {
 		if inst.Profile == nil || inst.Profile.ID != associationID {
 			return associationNotFound(associationID)
 		}
@@ -87,13 +83,10 @@ func (s *Service) Disassociate(ctx context.Context, account, region, association
 }
 
 // Replace swaps the profile of a running instance's active association for another: a new
-// association (with a new id) replaces it.
-func (s *Service) Replace(ctx context.Context, account, region, associationID string, p *Profile) (*AssociationInfo, error) {
-	inst, err := s.FindAssociation(ctx, account, region, associationID)
-	if err != nil {
-		return nil, err
-	}
-	changed, err := s.changeInstance(ctx, account, region, inst.ID, func(_ docstore.Tx, inst *Instance) error {
+// association (with a new id) replaces it. inst is the association's instance, as
+// FindAssociation found it.
+func (s *Service) Replace(ctx context.Context, inst *Instance, associationID string, p *Profile) (*AssociationInfo, error) {
+	changed, err := s.changeInstance(ctx, inst.Account, inst.Region, inst.ID, func(_ docstore.Tx, inst *Instance) error {
 		if inst.Profile == nil || inst.Profile.ID != associationID {
 			return incorrectState("The association %s is not the active association", associationID)
 		}

@@ -49,14 +49,10 @@ func (s *Service) RoleOf(ctx context.Context, inst *Instance) (*Profile, error) 
 	return p, nil
 }
 
-// RoleCredentials issues a session of the instance's role to ec2.amazonaws.com, with the
-// instance id as the session name, as EC2 does for instance profiles; the role's trust
-// policy must allow the service.
-func (s *Service) RoleCredentials(ctx context.Context, inst *Instance) (*RoleCredentials, error) {
-	p, err := s.RoleOf(ctx, inst)
-	if err != nil {
-		return nil, err
-	}
+// RoleCredentials issues a session of the instance's role (p, as RoleOf found it) to
+// ec2.amazonaws.com, with the instance id as the session name, as EC2 does for instance
+// profiles; the role's trust policy must allow the service.
+func (s *Service) RoleCredentials(ctx context.Context, inst *Instance, p *Profile) (*RoleCredentials, error) {
 	principal, err := policy.ParsePrincipal(ServicePrincipal)
 	if err != nil {
 		return nil, err

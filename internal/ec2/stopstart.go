@@ -111,14 +111,11 @@ func (s *Service) changeState(ctx context.Context, account, region string, ids [
 	})
 }
 
-// Reboot checks that the instances may be rebooted: running ones reboot (an iamd machine
-// keeps its metadata endpoint and credentials through it), terminated ones are ignored as
-// AWS documents; any other state is refused. Nothing stored changes.
-func (s *Service) Reboot(ctx context.Context, account, region string, ids []string) error {
-	insts, err := s.Instances(ctx, account, region, ids)
-	if err != nil {
-		return err
-	}
+// Reboot checks that the instances (as Instances read them) may be rebooted: running ones
+// reboot (an iamd machine keeps its metadata endpoint and credentials through it),
+// terminated ones are ignored as AWS documents; any other state is refused. Nothing stored
+// changes, so nothing is read again.
+func Reboot(insts []Instance) error {
 	for _, inst := range insts {
 		switch inst.State {
 		case StateRunning, StateTerminated:

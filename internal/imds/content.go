@@ -27,13 +27,18 @@ func (mc *machine) content(r *http.Request, inst *ec2.Instance, now time.Time, p
 	if path == "latest" || path == "latest/" {
 		return "dynamic\nmeta-data", true, nil
 	}
-	leaves, err := mc.leaves(r, inst, now)
-	if err != nil {
-		return "", false, err
-	}
 	rel, ok := strings.CutPrefix(path, "latest/")
 	if !ok {
 		return "", false, nil
+	}
+	// Most paths are the instance's own values: the role is looked up only for the others.
+	leaves := instanceLeaves(inst)
+	if f, ok := leaves[rel]; ok {
+		v, err := f()
+		return v, err == nil, err
+	}
+	if err := mc.addRoleLeaves(r, inst, now, leaves); err != nil {
+		return "", false, err
 	}
 	if f, ok := leaves[rel]; ok {
 		v, err := f()
@@ -64,8 +69,8 @@ func (mc *machine) content(r *http.Request, inst *ec2.Instance, now time.Time, p
 	return strings.Join(entries, "\n"), true, nil
 }
 
-// leaves are the instance's metadata values by path under /latest/.
-func (mc *machine) leaves(r *http.Request, inst *ec2.Instance, now time.Time) (map[string]leaf, error) {
+// instanceLeaves are the instance's own metadata values by path under /latest/.
+func instanceLeaves(inst *ec2.Instance) map[string]leaf {
 	host := inst.PrivateDNSName()
 	l := map[string]leaf{
 		"meta-data/ami-id":                      text(inst.ImageID),
@@ -95,15 +100,20 @@ func (mc *machine) leaves(r *http.Request, inst *ec2.Instance, now time.Time) (m
 			l["meta-data/tags/instance/"+t.Key] = text(t.Value)
 		}
 	}
+	return l
+}
+
+// addRoleLeaves adds the values of the instance's role (meta-data/iam/...), if it has one.
+func (mc *machine) addRoleLeaves(r *http.Request, inst *ec2.Instance, now time.Time, l map[string]leaf) error {
 	if inst.Profile == nil {
-		return l, nil
+		return nil
 	}
 	role, err := mc.m.ec2.RoleOf(r.Context(), inst)
 	if errors.Is(err, ec2.ErrNoRole) {
-		return l, nil
+		return nil
 	}
 	if err != nil {
-		return nil, err
+		return err
 	}
 	// fromCreds serves a document made of fields of the role's credentials, or the denial
 	// when EC2 may not assume the role.
@@ -132,7 +142,7 @@ func (mc *machine) leaves(r *http.Request, inst *ec2.Instance, now time.Time) (m
 			{"Token", rc.Credentials.SessionToken}, {"Expiration", rc.Credentials.Expiration.UTC().Format(credsTime)},
 		}
 	})
-	return l, nil
+	return nil
 }
 
 // deniedJSON is what IMDS serves when EC2 may not assume the role.

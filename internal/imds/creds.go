@@ -35,7 +35,7 @@ func (c *credsCache) get(ctx context.Context, svc *ec2.Service, inst *ec2.Instan
 	if c.creds != nil && c.key == key && now.Before(c.renewAt) {
 		return c.creds, nil
 	}
-	rc, err := svc.RoleCredentials(ctx, inst)
+	rc, err := svc.RoleCredentials(ctx, inst, role)
 	if err != nil {
 		return nil, err
 	}

@@ -3,19 +3,16 @@ package server
 import (
 	"context"
 	"errors"
-	"net/url"
 	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsec2 "github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
 	"github.com/iamd-dev/iamd/internal/awsclient"
-	"github.com/iamd-dev/iamd/internal/sigv4"
 )
 
 // A RunInstances retried with its client token launches nothing more: the same reservation
@@ -80,20 +77,7 @@ func TestRunInstancesClientToken(t *testing.T) {
 // termination, as AWS documents; then the token is forgotten and launches anew.
 func TestClientTokenOutlivesTermination(t *testing.T) {
 	var now atomic.Int64
-	now.Store(time.Now().Unix())
-	clock := func() time.Time { return time.Unix(now.Load(), 0) }
-	ts := startServerAt(t, "", clock)
-	ctx := context.Background()
-	c := awsclient.New(awsclient.Config{Endpoint: ts.endpoint, Region: "us-east-1", Credentials: sigv4.Credentials{AccessKeyID: testRootKey, SecretAccessKey: testRootSecret}}, 1)
-	c.Now = clock
-	call := func(kv ...string) (string, error) {
-		v := url.Values{"Version": {"2016-11-15"}}
-		for i := 0; i < len(kv); i += 2 {
-			v.Set(kv[i], kv[i+1])
-		}
-		body, err := c.Query(ctx, "ec2", v)
-		return string(body), err
-	}
+	_, call := rootEC2AtClock(t, &now)
 	run := func() (string, error) {
 		return call("Action", "RunInstances", "ImageId", "ami-0abcdef1234567890", "MinCount", "1", "MaxCount", "1", "ClientToken", "nightly")
 	}

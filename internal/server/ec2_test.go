@@ -438,24 +438,30 @@ func toJSON(v any) string {
 	return string(b)
 }
 
-// A terminated instance stays visible for about an hour, then is gone (and its document is
-// removed at a later launch).
-func TestTerminatedInstancesDisappear(t *testing.T) {
-	var now atomic.Int64
+// rootEC2AtClock starts a server whose clock reads now (set to the present time here, in
+// Unix seconds) and returns a root EC2 Query client signing with the same clock: call
+// takes Action and parameters as key, value pairs and returns the raw XML body.
+func rootEC2AtClock(t *testing.T, now *atomic.Int64) (*testServer, func(kv ...string) (string, error)) {
 	now.Store(time.Now().Unix())
 	clock := func() time.Time { return time.Unix(now.Load(), 0) }
 	ts := startServerAt(t, "", clock)
-	ctx := context.Background()
 	c := awsclient.New(awsclient.Config{Endpoint: ts.endpoint, Region: "us-east-1", Credentials: sigv4.Credentials{AccessKeyID: testRootKey, SecretAccessKey: testRootSecret}}, 1)
 	c.Now = clock
-	call := func(kv ...string) (string, error) {
+	return ts, func(kv ...string) (string, error) {
 		v := url.Values{"Version": {"2016-11-15"}}
 		for i := 0; i < len(kv); i += 2 {
 			v.Set(kv[i], kv[i+1])
 		}
-		body, err := c.Query(ctx, "ec2", v)
+		body, err := c.Query(context.Background(), "ec2", v)
 		return string(body), err
 	}
+}
+
+// A terminated instance stays visible for about an hour, then is gone (and its document is
+// removed at a later launch).
+func TestTerminatedInstancesDisappear(t *testing.T) {
+	var now atomic.Int64
+	ts, call := rootEC2AtClock(t, &now)
 	body, err := call("Action", "RunInstances", "ImageId", "ami-0abcdef1234567890", "MinCount", "1", "MaxCount", "1")
 	if err != nil {
 		t.Fatal(err)
@@ -479,7 +485,7 @@ func TestTerminatedInstancesDisappear(t *testing.T) {
 	}
 	var n int
 	mustDo(t, func() error {
-		return ts.srv.store.View(ctx, func(tx docstore.Tx) error {
+		return ts.srv.store.View(context.Background(), func(tx docstore.Tx) error {
 			var err error
 			n, err = tx.Count("ec2.instance", "123456789012", "")
 			return err

@@ -42,30 +42,32 @@ func (a *API) associate(c *call) (any, error) {
 	return c.associationResult(a.ec2.Associate(c.ctx, c.account, c.region, id, p))
 }
 
-// disassociate needs ec2:DisassociateIamInstanceProfile on the association's instance.
-func (a *API) disassociate(c *call) (any, error) {
+// associationTarget reads AssociationId and finds the instance with that association.
+func (a *API) associationTarget(c *call) (string, *ec2.Instance, error) {
 	id := c.q.Get("AssociationId")
 	if id == "" {
-		return nil, missingParam("AssociationId")
+		return "", nil, missingParam("AssociationId")
 	}
 	inst, err := a.ec2.FindAssociation(c.ctx, c.account, c.region, id)
+	return id, inst, err
+}
+
+// disassociate needs ec2:DisassociateIamInstanceProfile on the association's instance.
+func (a *API) disassociate(c *call) (any, error) {
+	id, inst, err := a.associationTarget(c)
 	if err != nil {
 		return nil, err
 	}
 	if err := a.authorizeOn(c, "ec2:DisassociateIamInstanceProfile", inst, nil); err != nil {
 		return nil, err
 	}
-	return c.associationResult(a.ec2.Disassociate(c.ctx, c.account, c.region, id))
+	return c.associationResult(a.ec2.Disassociate(c.ctx, inst, id))
 }
 
 // replace needs ec2:ReplaceIamInstanceProfileAssociation on the instance and iam:PassRole
 // of the new profile's role.
 func (a *API) replace(c *call) (any, error) {
-	id := c.q.Get("AssociationId")
-	if id == "" {
-		return nil, missingParam("AssociationId")
-	}
-	inst, err := a.ec2.FindAssociation(c.ctx, c.account, c.region, id)
+	id, inst, err := a.associationTarget(c)
 	if err != nil {
 		return nil, err
 	}
@@ -76,7 +78,7 @@ func (a *API) replace(c *call) (any, error) {
 	if err := a.authorizeOn(c, "ec2:ReplaceIamInstanceProfileAssociation", inst, p); err != nil {
 		return nil, err
 	}
-	return c.associationResult(a.ec2.Replace(c.ctx, c.account, c.region, id, p))
+	return c.associationResult(a.ec2.Replace(c.ctx, inst, id, p))
 }
 
 // associationResult answers an association change with the association.

@@ -48,7 +48,7 @@ func (a *API) runInstances(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := runInstancesResponse{RequestID: c.requestID, ReservationID: launched.ReservationID, OwnerID: c.account}
+	out := runInstancesResponse{RequestID: c.requestID, reservationXML: reservationXML{ReservationID: launched.ReservationID, OwnerID: c.account}}
 	for i := range launched.Instances {
 		inst := &launched.Instances[i]
 		// A repeated client token answers the earlier instances as they are now.
@@ -149,37 +149,20 @@ func (a *API) describeInstances(c *call) (any, error) {
 
 // terminateInstances needs ec2:TerminateInstances on each instance.
 func (a *API) terminateInstances(c *call) (any, error) {
-	ids := strList(c.q.Params, "InstanceId")
-	if len(ids) == 0 {
-		return a.ec2.Terminate(c.ctx, c.account, c.region, nil) // MissingParameter
-	}
-	insts, err := a.ec2.Instances(c.ctx, c.account, c.region, ids)
+	ids, _, err := a.authorizeEach(c, "ec2:TerminateInstances")
 	if err != nil {
 		return nil, err
-	}
-	reqs := make([]authz.Request, len(insts))
-	for i := range insts {
-		reqs[i] = instanceRequest("ec2:TerminateInstances", &insts[i])
-	}
-	c.resource = insts[0].ARN()
-	if err := a.authorize(c, reqs...); err != nil {
-		return nil, err
-	}
-	if boolParam(c.q.Params, "DryRun") {
-		return nil, dryRun()
 	}
 	changes, err := a.ec2.Terminate(c.ctx, c.account, c.region, ids)
 	if err != nil {
 		return nil, err
 	}
-	out := terminateInstancesResponse{RequestID: c.requestID}
 	for _, ch := range changes {
-		out.InstancesSet.Items = append(out.InstancesSet.Items, stateChangeXML{ch.InstanceID, state(ch.Current), state(ch.Previous)})
 		if a.machines != nil {
 			a.machines.Stopped(ch.InstanceID)
 		}
 	}
-	return out, nil
+	return stateChangesResponse(c, changes), nil
 }
 
 // modifyMetadataOptions needs ec2:ModifyInstanceMetadataOptions on the instance.

@@ -9,7 +9,7 @@ import (
 // machines stop at once either way); Hibernate is refused, as for any instance launched
 // without hibernation.
 func (a *API) stopInstances(c *call) (any, error) {
-	ids, err := a.authorizeEach(c, "ec2:StopInstances")
+	ids, _, err := a.authorizeEach(c, "ec2:StopInstances")
 	if err != nil {
 		return nil, err
 	}
@@ -28,7 +28,7 @@ func (a *API) stopInstances(c *call) (any, error) {
 // startInstances needs ec2:StartInstances on each instance; a started instance's metadata
 // service opens again.
 func (a *API) startInstances(c *call) (any, error) {
-	ids, err := a.authorizeEach(c, "ec2:StartInstances")
+	ids, _, err := a.authorizeEach(c, "ec2:StartInstances")
 	if err != nil {
 		return nil, err
 	}
@@ -52,26 +52,26 @@ type returnResponse struct {
 
 // rebootInstances needs ec2:RebootInstances on each instance.
 func (a *API) rebootInstances(c *call) (any, error) {
-	ids, err := a.authorizeEach(c, "ec2:RebootInstances")
+	_, insts, err := a.authorizeEach(c, "ec2:RebootInstances")
 	if err != nil {
 		return nil, err
 	}
-	if err := a.ec2.Reboot(c.ctx, c.account, c.region, ids); err != nil {
+	if err := ec2.Reboot(insts); err != nil {
 		return nil, err
 	}
 	return returnResponse{RequestID: c.requestID, Return: true}, nil
 }
 
-// authorizeEach reads the call's InstanceId.N and authorizes action on each instance, with
-// its condition keys; DryRun ends there with DryRunOperation.
-func (a *API) authorizeEach(c *call, action string) ([]string, error) {
+// authorizeEach reads the call's InstanceId.N and the instances, and authorizes action on
+// each instance, with its condition keys; DryRun ends there with DryRunOperation.
+func (a *API) authorizeEach(c *call, action string) ([]string, []ec2.Instance, error) {
 	ids := strList(c.q.Params, "InstanceId")
 	if len(ids) == 0 {
-		return nil, missingParam("InstanceId")
+		return nil, nil, missingParam("InstanceId")
 	}
 	insts, err := a.ec2.Instances(c.ctx, c.account, c.region, ids)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	reqs := make([]authz.Request, len(insts))
 	for i := range insts {
@@ -79,12 +79,12 @@ func (a *API) authorizeEach(c *call, action string) ([]string, error) {
 	}
 	c.resource = insts[0].ARN()
 	if err := a.authorize(c, reqs...); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if boolParam(c.q.Params, "DryRun") {
-		return nil, dryRun()
+		return nil, nil, dryRun()
 	}
-	return ids, nil
+	return ids, insts, nil
 }
 
 func stateChangesResponse(c *call, changes []ec2.StateChange) stateChangeResponse {

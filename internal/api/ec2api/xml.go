@@ -143,12 +143,10 @@ type reservationXML struct {
 	InstancesSet  set[instanceXML] `xml:"instancesSet"`
 }
 
+// runInstancesResponse is the reservation after the requestId.
 type runInstancesResponse struct {
-	RequestID     string           `xml:"requestId"`
-	ReservationID string           `xml:"reservationId"`
-	OwnerID       string           `xml:"ownerId"`
-	GroupSet      struct{}         `xml:"groupSet"`
-	InstancesSet  set[instanceXML] `xml:"instancesSet"`
+	RequestID string `xml:"requestId"`
+	reservationXML
 }
 
 type describeInstancesResponse struct {
@@ -163,13 +161,9 @@ type stateChangeXML struct {
 	PreviousState stateXML `xml:"previousState"`
 }
 
-// stateChangeResponse is StopInstancesResponse's and StartInstancesResponse's content.
+// stateChangeResponse is the content of StopInstancesResponse, StartInstancesResponse and
+// TerminateInstancesResponse.
 type stateChangeResponse struct {
-	RequestID    string              `xml:"requestId"`
-	InstancesSet set[stateChangeXML] `xml:"instancesSet"`
-}
-
-type terminateInstancesResponse struct {
 	RequestID    string              `xml:"requestId"`
 	InstancesSet set[stateChangeXML] `xml:"instancesSet"`
 }
