@@ -169,6 +169,10 @@ ID=$(grep -oE '^i-[0-9a-f]{17}	running	' "$WORK/tour.out" | cut -f1 | head -n 1)
 [ -n "$ID" ] || fail "describe-instances: no running instance in the tour's output"
 has_line "$ID	running	arn:aws:iam::123456789012:instance-profile/Tower-Instance" "the machine runs with Tower-Instance"
 has_line "arn:aws:sts::123456789012:assumed-role/Tower-Role/$ID" "exec --instance: the machine's session of Tower-Role"
+grep -q 'examples/seeds/000-tower-role-policy.json:[0-9]*:[0-9]*: SECURITY_WARNING PASS_ROLE_WITH_STAR_IN_RESOURCE' "$WORK/tour.out" ||
+  fail "policy lint did not report Tower-Role-Policy's iam:PassRole on *, the finding the README explains"
+if grep -q ': ERROR ' "$WORK/tour.out"; then fail "policy lint reported an ERROR in the seed's policies"; fi
+echo "ok   policy lint: the SECURITY_WARNING the README explains, no ERROR"
 grep -q '"decision": "allowed"' "$WORK/tour.out" || fail "policy eval examples/quickstart.json did not answer allowed"
 echo "ok   policy eval of examples/quickstart.json"
 
