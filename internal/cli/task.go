@@ -150,8 +150,7 @@ func runTask(ctx context.Context, args []string, env Env) int {
 
 	watch := watchTask(ctx, client, task.TaskID, env, name, *stopTimeout)
 	res := supervise(command, change, env, name, &childStop{requested: watch.stopped, timeout: *stopTimeout})
-	stoppedBy := watch.end()
-	if stoppedBy == nil {
+	if watch.end() == nil { // not stopped by anyone else
 		return res.code
 	}
 	ownStop = false // the task is stopped already

@@ -111,9 +111,6 @@ func isolationTrap(t *testing.T) (marker string, caller map[string]string) {
 	return marker, caller
 }
 
-// Settings that name no identity reach the program unchanged.
-var keptSettings = map[string]string{"AWS_DEFAULT_OUTPUT": "json", "AWS_MAX_ATTEMPTS": "1", "AWS_RETRY_MODE": "standard"}
-
 func TestCommandsGetOnlyTheirOwnCredentials(t *testing.T) {
 	startServe(t)
 	// A task role, a role for exec --role, and an instance with a role.
@@ -132,6 +129,8 @@ func TestCommandsGetOnlyTheirOwnCredentials(t *testing.T) {
 	}
 
 	marker, caller := isolationTrap(t)
+	// Settings that name no identity reach the program unchanged.
+	keptSettings := map[string]string{"AWS_DEFAULT_OUTPUT": "json", "AWS_MAX_ATTEMPTS": "1", "AWS_RETRY_MODE": "standard"}
 	for k, v := range keptSettings {
 		t.Setenv(k, v)
 	}

@@ -22,7 +22,9 @@ func runningTask(t *testing.T, args []string, script string) (id string, pid int
 	codes := make(chan int, 1)
 	argv := append(append([]string{"task", "run", "--task-role", "arn:aws:iam::123456789012:role/app-task"}, args...),
 		"--", "sh", "-c", `echo "ready $$ ${AWS_CONTAINER_CREDENTIALS_FULL_URI##*/}"; `+script)
-	go func() { codes <- Main(context.Background(), argv, Env{Stdin: strings.NewReader(""), Stdout: stdout, Stderr: stderr}) }()
+	go func() {
+		codes <- Main(context.Background(), argv, Env{Stdin: strings.NewReader(""), Stdout: stdout, Stderr: stderr})
+	}()
 	ready := regexp.MustCompile(`ready (\d+) ([0-9a-f]{32})`)
 	deadline := time.Now().Add(15 * time.Second)
 	for {

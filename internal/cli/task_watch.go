@@ -17,7 +17,7 @@ import (
 // runs, and stops the command once the task is STOPPED.
 
 // taskPollInterval is how often a running task's status is checked; tests shorten it.
-var taskPollInterval = 2 * time.Second
+var taskPollInterval = 3 * time.Second
 
 // describedTask is a task as DescribeTask returns it.
 type describedTask struct {

@@ -6,7 +6,9 @@
 // both roles to it.
 //
 // Tasks are kept in the store (the token only as its SHA-256), so they survive a restart;
-// the task role's current session is kept in memory and renewed before it expires.
+// the task role's current session is kept in memory and renewed before it expires. A
+// stopped task gets no credentials; it stays in the store for an hour, as ECS shows stopped
+// tasks for an hour, so that Describe tells who stopped it and why.
 package tasks
 
 import (
