@@ -35,7 +35,7 @@ Usage:
   iamd task run --task-role ARN [--execution-role ARN] [--secret NAME=SECRET_ARN ...] -- CMD
                                                run CMD with ECS task credentials (and secrets)
   iamd task list [--json]                      list the running tasks of your account
-  iamd task stop TASK_ID                       stop a running task
+  iamd task stop [--reason TEXT] TASK_ID       stop a running task (and its iamd task run's CMD)
   iamd version                                 print the version
 
 Run 'iamd policy help' for details.

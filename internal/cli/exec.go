@@ -16,7 +16,11 @@ import (
 const execUsage = `usage: iamd exec --instance ID [--endpoint URL] -- COMMAND [ARG...]
        iamd exec --role ARN [--external-id X] [--session-name N] [--duration-seconds N] [--endpoint URL] -- COMMAND [ARG...]
 
-Runs COMMAND with credentials from exactly one source, and none of your own:
+Runs COMMAND with credentials from exactly one source, and none of your own (iamd removes
+every AWS_* variable that names an identity: keys, profiles, web identity, container and
+SSO settings, and points AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE at /dev/null, so
+that neither ~/.aws nor your files reach COMMAND; region, endpoint and CA bundle settings
+stay):
 
   --instance ID  as if on the instance, with the environment 'iamd instance env ID' prints,
                  so that its SDK finds the instance's role credentials through instance
@@ -69,7 +73,8 @@ type assumeRoleResponse struct {
 }
 
 // roleEnvironment assumes the role as the caller and returns the environment of a program
-// with the session: its keys, and iamd as the endpoint of every service.
+// with the session: its keys, iamd as the endpoint of every service, and none of the
+// caller's identity (see identityVars).
 func (o *execOptions) roleEnvironment(ctx context.Context, cfg awsclient.Config) (envChange, error) {
 	sessionName := o.sessionName
 	if sessionName == "" {
@@ -90,7 +95,7 @@ func (o *execOptions) roleEnvironment(ctx context.Context, cfg awsclient.Config)
 	if err := xml.Unmarshal(body, &res); err != nil || res.AccessKeyID == "" {
 		return envChange{}, fmt.Errorf("unreadable AssumeRole response: %v", err)
 	}
-	return envChange{unset: credentialVars, set: map[string]string{
+	return isolated(map[string]string{
 		"AWS_ACCESS_KEY_ID":         res.AccessKeyID,
 		"AWS_SECRET_ACCESS_KEY":     res.SecretAccessKey,
 		"AWS_SESSION_TOKEN":         res.SessionToken,
@@ -98,7 +103,10 @@ func (o *execOptions) roleEnvironment(ctx context.Context, cfg awsclient.Config)
 		"AWS_ENDPOINT_URL":          cfg.Endpoint,
 		"AWS_REGION":                cfg.Region,
 		"AWS_DEFAULT_REGION":        cfg.Region,
-	}}, nil
+		// The session expires: then the program's SDK must fail rather than fall back to
+		// the machine's own instance role.
+		"AWS_EC2_METADATA_DISABLED": "true",
+	}), nil
 }
 
 // runExec runs `iamd exec`.

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/url"
 	"os"
-	"slices"
 	"strings"
 
 	"github.com/iamd-dev/iamd/internal/awsclient"
@@ -16,15 +15,12 @@ import (
 // `iamd instance env ID` prints the environment that makes a program behave as if it ran
 // on the instance: its credentials come from the instance's metadata endpoint, as on EC2.
 
-// clearedVariables are the variables that would win over instance metadata in the SDKs'
-// default credential chains (environment keys, profiles, web identity, container
-// credentials) or switch it off (AWS_EC2_METADATA_DISABLED).
-var clearedVariables = append(slices.Clip(credentialVars), "AWS_EC2_METADATA_DISABLED", "AWS_EC2_METADATA_V1_DISABLED")
-
-// shell writes the change as POSIX shell commands.
+// shell writes the change of iamd's environment as POSIX shell commands: the variables
+// matching a prefix are those of iamd's environment, which is the shell's when it runs
+// eval "$(iamd instance env ID)".
 func (c envChange) shell() string {
 	var b strings.Builder
-	b.WriteString("unset " + strings.Join(c.unset, " ") + "\n")
+	b.WriteString("unset " + strings.Join(c.unsetNames(os.Environ()), " ") + "\n")
 	for _, k := range c.setKeys() {
 		b.WriteString("export " + k + "=" + shellQuote(c.set[k]) + "\n")
 	}
@@ -40,9 +36,10 @@ func shellQuote(s string) string {
 
 // instanceEnvironment asks the server where the instance serves metadata and returns the
 // environment of a program on it: the metadata endpoint, the instance's region, iamd as
-// the endpoint of every service, and nothing that would take precedence over instance
-// metadata (the shared config and credentials files are replaced by empty ones, as a
-// fresh machine has none).
+// the endpoint of every service, and none of the caller's identity (see identityVars; the
+// shared config and credentials files are replaced by empty ones, as a fresh machine has
+// none, and the caller's AWS_EC2_METADATA_* settings, AWS_EC2_METADATA_DISABLED among them,
+// by the instance's).
 func instanceEnvironment(ctx context.Context, cfg awsclient.Config, instanceID string) (envChange, error) {
 	body, err := awsclient.New(cfg, 1).Query(ctx, "iamd", url.Values{
 		"Action": {"GetInstanceMetadataEndpoint"}, "InstanceId": {instanceID},
@@ -57,18 +54,13 @@ func instanceEnvironment(ctx context.Context, cfg awsclient.Config, instanceID s
 	if err := xml.Unmarshal(body, &res); err != nil || res.Endpoint == "" {
 		return envChange{}, fmt.Errorf("unreadable response from the server")
 	}
-	return envChange{
-		unset: clearedVariables,
-		set: map[string]string{
-			"AWS_EC2_METADATA_SERVICE_ENDPOINT":      res.Endpoint,
-			"AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE": "IPv4",
-			"AWS_REGION":                             res.Region,
-			"AWS_DEFAULT_REGION":                     res.Region,
-			"AWS_ENDPOINT_URL":                       cfg.Endpoint,
-			"AWS_CONFIG_FILE":                        os.DevNull,
-			"AWS_SHARED_CREDENTIALS_FILE":            os.DevNull,
-		},
-	}, nil
+	return isolated(map[string]string{
+		"AWS_EC2_METADATA_SERVICE_ENDPOINT":      res.Endpoint,
+		"AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE": "IPv4",
+		"AWS_REGION":                             res.Region,
+		"AWS_DEFAULT_REGION":                     res.Region,
+		"AWS_ENDPOINT_URL":                       cfg.Endpoint,
+	}), nil
 }
 
 func runInstance(ctx context.Context, args []string, env Env) int {

@@ -91,10 +91,14 @@ func listTasks(ctx context.Context, args []string, env Env) int {
 	return 0
 }
 
-// stopTaskByID stops a running task: whoever started it, or the account's root user, may.
+// stopTaskByID stops a running task: whoever started it may, and anyone allowed
+// ecs:StopTask on it. Its iamd task run, if any, then stops its command.
 func stopTaskByID(ctx context.Context, args []string, env Env) int {
 	const name = "iamd task stop"
-	fs, cfg, ok := taskAdminFlags(name, args, env, nil)
+	var reason *string
+	fs, cfg, ok := taskAdminFlags(name, args, env, func(fs *flag.FlagSet) {
+		reason = fs.String("reason", "", "the stopped reason (default: ECS's, \"Task stopped by user\")")
+	})
 	if !ok {
 		return 2
 	}
@@ -103,7 +107,7 @@ func stopTaskByID(ctx context.Context, args []string, env Env) int {
 		return 2
 	}
 	id := fs.Arg(0)
-	if err := requestStopTask(ctx, awsclient.New(cfg, 1), id); err != nil {
+	if err := requestStopTask(ctx, awsclient.New(cfg, 1), id, *reason); err != nil {
 		fmt.Fprintf(env.Stderr, "%s: %v\n", name, err)
 		return 1
 	}

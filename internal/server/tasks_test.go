@@ -250,10 +250,10 @@ func TestStoppedTaskGetsNoCredentials(t *testing.T) {
 	if _, err := containerCreds(task.FullURI, task.Token); err != nil {
 		t.Fatal(err)
 	}
-	// Only its starter (or the root user) may stop it.
+	// Only its starter, or a principal allowed ecs:StopTask on it (the root user), may stop it.
 	stranger := userWithKey(t, ts, "stranger", "")
 	err = ts.stopTask(stranger, task.TaskID)
-	wantAdminError(t, err, 403, "AccessDenied", "User: arn:aws:iam::123456789012:user/stranger is not authorized to perform: ecs:StopTask on resource: "+task.TaskARN+": only the principal that started the task, or the account's root user, may stop it")
+	wantAdminError(t, err, 403, "AccessDenied", "User: arn:aws:iam::123456789012:user/stranger is not authorized to perform: ecs:StopTask on resource: "+task.TaskARN+" because no identity-based policy allows the ecs:StopTask action")
 	if err := ts.stopTask(launcher, task.TaskID); err != nil {
 		t.Fatal(err)
 	}

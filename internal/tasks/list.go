@@ -10,7 +10,7 @@ import (
 	"github.com/iamd-dev/iamd/internal/docstore"
 )
 
-// Task is a running task as List shows it: never its token.
+// Task is a task as List and Describe show it: never its token.
 type Task struct {
 	ID               string
 	TaskARN          string
@@ -18,9 +18,15 @@ type Task struct {
 	ExecutionRoleARN string // "" for none
 	StartedBy        string // the ARN of the principal that started it
 	StartedAt        time.Time
+	LastStatus       string // StatusRunning or StatusStopped
+	// How it stopped, once stopped.
+	StoppedAt     time.Time
+	StoppedBy     string // the ARN of the principal that stopped it
+	StoppedReason string
+	StopCode      string
 }
 
-// List returns the running tasks of the caller's account, in the order they were started
+// List returns the running tasks (not the stopped ones) of the caller's account, in the order they were started
 // (by id where two started at the same instant), so that a task whose `iamd task run` died
 // can be found and stopped. Any principal of the account may list them; the list holds no
 // secret.
@@ -36,11 +42,8 @@ func (s *Service) List(ctx context.Context, caller *authz.Caller) ([]Task, error
 			if err := json.Unmarshal(raw, &rec); err != nil {
 				return err
 			}
-			if rec.Account == caller.Account {
-				out = append(out, Task{
-					ID: rec.ID, TaskARN: TaskARN(s.region, rec.Account, rec.ID), TaskRoleARN: rec.TaskRoleARN,
-					ExecutionRoleARN: rec.ExecutionRoleARN, StartedBy: rec.StartedBy, StartedAt: rec.StartedAt,
-				})
+			if rec.Account == caller.Account && rec.Stop == nil {
+				out = append(out, s.task(&rec))
 			}
 			return nil
 		})

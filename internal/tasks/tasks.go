@@ -6,7 +6,9 @@
 // both roles to it.
 //
 // Tasks are kept in the store (the token only as its SHA-256), so they survive a restart;
-// the task role's current session is kept in memory and renewed before it expires.
+// the task role's current session is kept in memory and renewed before it expires. A
+// stopped task gets no credentials; it stays in the store for an hour, as ECS shows stopped
+// tasks for an hour, so that Describe tells who stopped it and why.
 package tasks
 
 import (
@@ -49,15 +51,39 @@ var (
 	ErrWrongToken  = errors.New("tasks: the authorization token is not the task's")
 )
 
-// record is a running task as stored.
+// record is a task as stored: running until it is stopped, then kept for an hour (as ECS
+// shows stopped tasks for an hour) so that its `iamd task run` learns who stopped it.
 type record struct {
-	ID               string    `json:"id"`
-	Account          string    `json:"account"`
+	ID      string `json:"id"`
+	Account string `json:"account"`
+	// ARN is the task's ARN, fixed when it started (records of older versions have none;
+	// arn derives it).
+	ARN string `json:"arn,omitempty"`
+	// TaskRoleARN and ExecutionRoleARN are the roles' ARNs as stored in IAM (with their
+	// paths): a task starts only when the ARN it was given is exactly the role's.
 	TaskRoleARN      string    `json:"taskRole"`
 	ExecutionRoleARN string    `json:"executionRole,omitempty"`
 	StartedBy        string    `json:"startedBy"`
 	TokenHash        string    `json:"tokenHash"` // hex SHA-256 of the authorization token
 	StartedAt        time.Time `json:"startedAt"`
+	Stop             *stopInfo `json:"stop,omitempty"` // nil while it runs
+}
+
+// stopInfo is how a task stopped.
+type stopInfo struct {
+	At     time.Time `json:"at"`
+	By     string    `json:"by"` // the ARN of the principal that stopped it
+	Reason string    `json:"reason"`
+	Code   string    `json:"code"` // ECS's stop code: UserInitiated
+}
+
+// arn is the task's ARN: the stored one, or for a record stored without one, the ARN in
+// the service's region.
+func (r *record) arn(region string) string {
+	if r.ARN != "" {
+		return r.ARN
+	}
+	return TaskARN(region, r.Account, r.ID)
 }
 
 // entry is a running task in memory with its current task role session.
@@ -102,7 +128,11 @@ type RunOutput struct {
 }
 
 // Run starts a task for the caller: it may pass each role to ecs-tasks.amazonaws.com, and
-// each role trusts that service.
+// each role trusts that service. iam:PassRole is decided on the ARN given, and the role is
+// then assumed only if that ARN is exactly the stored role's (its path included, its name
+// as IAM keeps it), so the role authorized is the role the task gets, and the ARN the task
+// is stored with is the role's real one. (A role of another account cannot be passed: the
+// caller's account has no say over it.)
 func (s *Service) Run(ctx context.Context, caller *authz.Caller, in RunInput) (*RunOutput, error) {
 	if in.TaskRoleARN == "" {
 		return nil, awserr.New(400, "InvalidParameterException", "TaskRoleArn must be provided.")
@@ -135,12 +165,15 @@ func (s *Service) Run(ctx context.Context, caller *authz.Caller, in RunInput) (*
 	}
 	token := newToken()
 	rec := record{
-		ID: id, Account: caller.Account, TaskRoleARN: in.TaskRoleARN, ExecutionRoleARN: in.ExecutionRoleARN,
+		ID: id, Account: caller.Account, ARN: taskARN, TaskRoleARN: in.TaskRoleARN, ExecutionRoleARN: in.ExecutionRoleARN,
 		StartedBy: caller.Principal.ID, TokenHash: hashToken(token), StartedAt: s.now().UTC(),
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := s.store.Update(ctx, func(tx docstore.Tx) error {
+		if err := s.purgeStopped(tx); err != nil {
+			return err
+		}
 		return tx.Insert(docstore.Key{Collection: collection, ID: id}, &rec)
 	}); err != nil {
 		return nil, err
@@ -165,38 +198,6 @@ func (s *Service) assume(ctx context.Context, account, roleARN, id string) (*sts
 			"ECS was unable to assume the role '%s' that was provided for this task. Please verify that the role being passed has the proper trust relationship and permissions and that your IAM user has permissions to pass this role.", roleARN)
 	}
 	return out, err
-}
-
-// Stop stops a task: its credentials endpoint stops answering at once. Only the principal
-// that started it, or its account's root user, may stop it.
-func (s *Service) Stop(ctx context.Context, caller *authz.Caller, id string) error {
-	notFound := awserr.New(400, "InvalidParameterException", "The referenced task was not found.")
-	if !validID(id) {
-		return notFound
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.store.Update(ctx, func(tx docstore.Tx) error {
-		var rec record
-		k := docstore.Key{Collection: collection, ID: id}
-		if err := tx.Get(k, &rec); errors.Is(err, docstore.ErrNotFound) {
-			return notFound
-		} else if err != nil {
-			return err
-		}
-		if rec.Account != caller.Account {
-			return notFound // tasks of other accounts are not visible
-		}
-		if rec.StartedBy != caller.Principal.ID && !caller.IsRoot() {
-			return awserr.AccessDenied("User: " + caller.Principal.ID + " is not authorized to perform: ecs:StopTask on resource: " +
-				TaskARN(s.region, rec.Account, id) + ": only the principal that started the task, or the account's root user, may stop it")
-		}
-		if err := tx.Delete(k); err != nil {
-			return err
-		}
-		delete(s.running, id)
-		return nil
-	})
 }
 
 // Credentials are a task role session as the credentials endpoint serves it.
@@ -242,8 +243,8 @@ func (s *Service) load(ctx context.Context, id string) (*entry, error) {
 	err := s.store.View(ctx, func(tx docstore.Tx) error {
 		return tx.Get(docstore.Key{Collection: collection, ID: id}, &rec)
 	})
-	if errors.Is(err, docstore.ErrNotFound) {
-		return nil, ErrUnknownTask
+	if errors.Is(err, docstore.ErrNotFound) || err == nil && rec.Stop != nil {
+		return nil, ErrUnknownTask // a stopped task's credentials are gone, as on ECS
 	}
 	if err != nil {
 		return nil, err

@@ -5,8 +5,9 @@
 # and are allowed or denied according to the role; starting a task needs iam:PassRole to
 # ecs-tasks.amazonaws.com and roles that trust that service; a stopped task's endpoint stops
 # answering; a task whose `iamd task run` was killed is found with `iamd task list` and
-# stopped with `iamd task stop`; `iamd exec --role` runs them with a role session, like
-# aws-vault exec.
+# stopped with `iamd task stop`, which also stops a running `iamd task run`'s program (SIGTERM,
+# exit 143); the caller's config files and credential_process reach no program; `iamd exec
+# --role` runs them with a role session, like aws-vault exec.
 source "$(dirname "$0")/lib.sh"
 start_iamd
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -87,11 +88,44 @@ LIST=$(as_launcher "$IAMD_BIN" task list)
 expect_eq "iamd task list shows it" "$(echo "$LIST" | awk 'NR==2 {print $1, $2, $3}')" "$O_ID $TASK_ROLE arn:aws:iam::$ACCOUNT:user/launcher"
 expect_eq "and only it" "$(echo "$LIST" | wc -l | tr -d ' ')" "2"
 expect_eq "iamd task list --json" "$(as_nopass "$IAMD_BIN" task list --json | python3 -c 'import json,sys; print(" ".join(t["TaskId"] for t in json.load(sys.stdin)["Tasks"]))')" "$O_ID"
-expect_fail "only its starter or root may stop it" "iamd task stop: AccessDenied (HTTP 403)" as_nopass "$IAMD_BIN" task stop "$O_ID"
+expect_fail "a principal without ecs:StopTask may not stop it" "iamd task stop: AccessDenied (HTTP 403)" as_nopass "$IAMD_BIN" task stop "$O_ID"
 expect_eq "iamd task stop" "$(as_launcher "$IAMD_BIN" task stop "$O_ID")" "stopped task $O_ID"
 expect_eq "the stopped task's endpoint" "$(status "$O_URI" "$O_TOKEN")" "400"
 expect_eq "no task left" "$(as_launcher "$IAMD_BIN" task list)" "TASK ID  TASK ROLE  STARTED BY  STARTED AT"
 kill "$SLEEPER" 2>/dev/null || true
+
+# The caller's own config and credentials files (a credential_process that would make the
+# program root, static keys, a profile) do not reach the program, nor does ~/.aws.
+TRAP="$E2E_TMP/trap"; mkdir -p "$TRAP/home/.aws"
+cat >"$TRAP/creds.sh" <<EOF
+#!/bin/sh
+echo ran >>"$TRAP/ran"
+echo '{"Version":1,"AccessKeyId":"$AWS_ACCESS_KEY_ID","SecretAccessKey":"$AWS_SECRET_ACCESS_KEY"}'
+EOF
+chmod +x "$TRAP/creds.sh"
+printf '[default]\ncredential_process = %s\n[profile evil]\ncredential_process = %s\n' "$TRAP/creds.sh" "$TRAP/creds.sh" | tee "$TRAP/config" >"$TRAP/home/.aws/config"
+printf '[default]\naws_access_key_id = %s\naws_secret_access_key = %s\n' "$AWS_ACCESS_KEY_ID" "$AWS_SECRET_ACCESS_KEY" | tee "$TRAP/credentials" >"$TRAP/home/.aws/credentials"
+expect_eq "the trap: outside iamd, the aws CLI runs the credential_process" \
+  "$(env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY AWS_CONFIG_FILE="$TRAP/config" aws sts get-caller-identity --query Arn --output text)" "arn:aws:iam::$ACCOUNT:root"
+rm -f "$TRAP/ran"
+trapped() { HOME="$TRAP/home" AWS_CONFIG_FILE="$TRAP/config" AWS_SHARED_CREDENTIALS_FILE="$TRAP/credentials" AWS_PROFILE=evil "$@"; }
+case "$(trapped task aws sts get-caller-identity --query Arn --output text)" in
+  arn:aws:sts::$ACCOUNT:assumed-role/app-task/*) echo "ok   the caller's config files do not reach a task";;
+  *) echo "FAIL the caller's config files reach a task"; exit 1;;
+esac
+
+# iamd task stop stops a running `iamd task run`'s command as ECS stops a container:
+# SIGTERM, then SIGKILL after --stop-timeout; the run exits 143 (or 137) and says who.
+STOPPED="$E2E_TMP/stopped"
+as_launcher "$IAMD_BIN" task run --task-role $TASK_ROLE --stop-timeout 5s -- \
+  sh -c 'echo "${AWS_CONTAINER_CREDENTIALS_FULL_URI##*/}" >"$0.tmp" && mv "$0.tmp" "$0"; trap "exit 0" TERM; while :; do sleep 0.1; done' "$STOPPED" 2>"$STOPPED.err" &
+RUNNER=$!
+for _ in $(seq 1 100); do [ -s "$STOPPED" ] && break; sleep 0.1; done
+S_ID=$(cat "$STOPPED")
+"$IAMD_BIN" task stop --reason "e2e says stop" "$S_ID" >/dev/null
+set +e; wait "$RUNNER"; CODE=$?; set -e
+expect_eq "a stopped task's run exits 143" "$CODE" "143"
+expect_eq "and says who stopped it" "$(head -1 "$STOPPED.err")" "iamd task run: task $S_ID was stopped by arn:aws:iam::$ACCOUNT:root (e2e says stop); stopping the command: SIGTERM, then SIGKILL after 5s"
 
 # boto3 inside a task finds the container credentials itself.
 task python3 "$HERE/tasks_boto3.py" task "arn:aws:sts::$ACCOUNT:assumed-role/app-task/"
@@ -109,6 +143,11 @@ expect_error "the session is the role's, not root's" AccessDenied "$IAMD_BIN" ex
 expect_fail "without the ExternalId" "iamd exec: AssumeRole: AccessDenied (HTTP 403): User: arn:aws:iam::$ACCOUNT:root is not authorized to perform: sts:AssumeRole on resource: $DEPLOYER" \
   "$IAMD_BIN" exec --role $DEPLOYER -- true
 "$IAMD_BIN" exec --role $DEPLOYER --external-id ws-7f3e --session-name ci-boto3 -- python3 "$HERE/tasks_boto3.py" exec "arn:aws:sts::$ACCOUNT:assumed-role/deployer/ci-boto3"
+expect_eq "the caller's config files do not reach exec --role" \
+  "$(trapped "$IAMD_BIN" exec --role $DEPLOYER --external-id ws-7f3e --session-name trapped -- aws sts get-caller-identity --query Arn --output text)" \
+  "arn:aws:sts::$ACCOUNT:assumed-role/deployer/trapped"
+if [ -e "$TRAP/ran" ]; then echo "FAIL the caller's credential_process ran"; exit 1; fi
+echo "ok   the caller's credential_process never ran"
 if grep -qF "$TOKEN" "$E2E_TMP/audit.log" "$E2E_TMP/iamd.log"; then echo "FAIL a task's token is in the logs"; exit 1; fi
 expect_eq "task credential fetches are audited" "$(grep -c '"action":"iamd:GetTaskCredentials"' "$E2E_TMP/audit.log" | awk '{print ($1 > 5) ? "yes" : "no"}')" "yes"
 echo "tasks: all checks passed"

@@ -1,6 +1,6 @@
 // Package adminapi is iamd's own administrative API (credential scope service "iamd", Query
 // protocol): creating accounts (the default account's root user only), linting policies
-// (LintPolicy), and running ECS-style tasks (RunTask, StopTask) for `iamd task run`, and
+// (LintPolicy), and running ECS-style tasks (RunTask, DescribeTask, StopTask) for `iamd task run`, and
 // listing them (ListTasks) for `iamd task list`.
 package adminapi
 
@@ -47,6 +47,7 @@ func (a *API) actions() map[string]action {
 		"RunTask":                     a.runTask,
 		"StopTask":                    a.stopTask,
 		"ListTasks":                   a.listTasks,
+		"DescribeTask":                a.describeTask,
 		"GetInstanceMetadataEndpoint": a.getInstanceMetadataEndpoint,
 	}
 }

@@ -13,8 +13,8 @@ import (
 // by the task id.
 const TaskCredentialsPath = "/iamd/task-credentials/"
 
-// taskAPI serves RunTask and StopTask, the calls of the agent behind `iamd task run`, and
-// ListTasks, behind `iamd task list`.
+// taskAPI serves RunTask, DescribeTask and StopTask, the calls of the agent behind
+// `iamd task run`, and ListTasks, behind `iamd task list`.
 type taskAPI struct {
 	svc *tasks.Service
 	// base is the listener's loopback URL (http://127.0.0.1:PORT), known once it listens.
@@ -62,12 +62,32 @@ func (a *API) runTask(ctx context.Context, q *awsquery.Request, caller *authz.Ca
 	return res, nil
 }
 
-// stopTask stops a task: only whoever started it, or the account's root user, may.
+// stopTask stops a running task (TaskId, and ECS's optional Reason): whoever started it
+// may, and anyone allowed ecs:StopTask on the stored task's ARN.
 func (a *API) stopTask(ctx context.Context, q *awsquery.Request, caller *authz.Caller) (any, error) {
 	if a.tasks == nil {
 		return nil, unknownAction(q.Action)
 	}
-	return nil, a.tasks.svc.Stop(ctx, caller, q.Get("TaskId"))
+	return nil, a.tasks.svc.Stop(ctx, caller, q.Get("TaskId"), q.Get("Reason"))
+}
+
+type describeTaskResult struct {
+	Task xmlTask `xml:"Task"`
+}
+
+// describeTask shows one task of the caller's account, running or stopped within the hour
+// (LastStatus RUNNING or STOPPED, and then StoppedAt, StoppedBy, StoppedReason and StopCode
+// as ECS's DescribeTasks words them): `iamd task run` polls it to learn that its task was
+// stopped. Any authenticated principal of the account may describe, as any may list.
+func (a *API) describeTask(ctx context.Context, q *awsquery.Request, caller *authz.Caller) (any, error) {
+	if a.tasks == nil {
+		return nil, unknownAction(q.Action)
+	}
+	t, err := a.tasks.svc.Describe(ctx, caller, q.Get("TaskId"))
+	if err != nil {
+		return nil, err
+	}
+	return describeTaskResult{Task: toXMLTask(t)}, nil
 }
 
 type listTasksResult struct {
@@ -81,6 +101,23 @@ type xmlTask struct {
 	ExecutionRoleARN string `xml:"ExecutionRoleArn,omitempty"`
 	StartedBy        string `xml:"StartedBy"`
 	StartedAt        string `xml:"StartedAt"`
+	LastStatus       string `xml:"LastStatus"`
+	StoppedAt        string `xml:"StoppedAt,omitempty"`
+	StoppedBy        string `xml:"StoppedBy,omitempty"`
+	StoppedReason    string `xml:"StoppedReason,omitempty"`
+	StopCode         string `xml:"StopCode,omitempty"`
+}
+
+func toXMLTask(t *tasks.Task) xmlTask {
+	x := xmlTask{
+		TaskID: t.ID, TaskARN: t.TaskARN, TaskRoleARN: t.TaskRoleARN, ExecutionRoleARN: t.ExecutionRoleARN,
+		StartedBy: t.StartedBy, StartedAt: t.StartedAt.UTC().Format(time.RFC3339), LastStatus: t.LastStatus,
+		StoppedBy: t.StoppedBy, StoppedReason: t.StoppedReason, StopCode: t.StopCode,
+	}
+	if !t.StoppedAt.IsZero() {
+		x.StoppedAt = t.StoppedAt.UTC().Format(time.RFC3339)
+	}
+	return x
 }
 
 // listTasks lists the running tasks of the caller's account, in start order, for
@@ -96,11 +133,8 @@ func (a *API) listTasks(ctx context.Context, q *awsquery.Request, caller *authz.
 		return nil, err
 	}
 	res := listTasksResult{Tasks: make([]xmlTask, 0, len(list))}
-	for _, t := range list {
-		res.Tasks = append(res.Tasks, xmlTask{
-			TaskID: t.ID, TaskARN: t.TaskARN, TaskRoleARN: t.TaskRoleARN, ExecutionRoleARN: t.ExecutionRoleARN,
-			StartedBy: t.StartedBy, StartedAt: t.StartedAt.UTC().Format(time.RFC3339),
-		})
+	for i := range list {
+		res.Tasks = append(res.Tasks, toXMLTask(&list[i]))
 	}
 	return res, nil
 }
