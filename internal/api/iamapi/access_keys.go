@@ -1,28 +1,13 @@
 package iamapi
 
-import "github.com/iamd-dev/iamd/internal/iam"
-
 func accessKeyRoutes() map[string]route {
 	return map[string]route{
-		"CreateAccessKey":      {(*call).namedUserARN, (*call).createAccessKey},
-		"ListAccessKeys":       {(*call).namedUserARN, (*call).listAccessKeys},
-		"UpdateAccessKey":      {(*call).namedUserARN, (*call).updateAccessKey},
-		"DeleteAccessKey":      {(*call).namedUserARN, (*call).deleteAccessKey},
-		"GetAccessKeyLastUsed": {(*call).accessKeyOwnerARN, (*call).getAccessKeyLastUsed},
+		"CreateAccessKey":      on(OnUser, (*call).createAccessKey),
+		"ListAccessKeys":       on(OnUser, (*call).listAccessKeys),
+		"UpdateAccessKey":      on(OnUser, (*call).updateAccessKey),
+		"DeleteAccessKey":      on(OnUser, (*call).deleteAccessKey),
+		"GetAccessKeyLastUsed": on(OnAccessKeyOwner, (*call).getAccessKeyLastUsed),
 	}
-}
-
-// accessKeyOwnerARN is the ARN of the owner of the key named by AccessKeyId: a user of the
-// caller's account or its root user ("*" for a key the account does not have).
-func (c *call) accessKeyOwnerARN() string {
-	k, err := c.api.iam.AccessKeyInfo(c.ctx, c.account, c.q.Get("AccessKeyId"))
-	switch {
-	case err != nil:
-		return "*"
-	case k.UserName == "":
-		return iam.RootARN(c.account)
-	}
-	return c.existingUserARN(k.UserName)
 }
 
 type xmlAccessKey struct {

@@ -12,11 +12,11 @@ import (
 // resource type for them.
 func accountRoutes() map[string]route {
 	return map[string]route{
-		"CreateAccountAlias":             {(*call).anyResource, (*call).createAccountAlias},
-		"DeleteAccountAlias":             {(*call).anyResource, (*call).deleteAccountAlias},
-		"ListAccountAliases":             {(*call).anyResource, (*call).listAccountAliases},
-		"GetAccountSummary":              {(*call).anyResource, (*call).getAccountSummary},
-		"GetAccountAuthorizationDetails": {(*call).anyResource, (*call).getAccountAuthorizationDetails},
+		"CreateAccountAlias":             anywhere((*call).createAccountAlias),
+		"DeleteAccountAlias":             anywhere((*call).deleteAccountAlias),
+		"ListAccountAliases":             anywhere((*call).listAccountAliases),
+		"GetAccountSummary":              anywhere((*call).getAccountSummary),
+		"GetAccountAuthorizationDetails": anywhere((*call).getAccountAuthorizationDetails),
 	}
 }
 

@@ -28,7 +28,12 @@ type API struct {
 
 // New makes the API.
 func New(svc *iam.Service, az *authz.Authorizer) *API {
-	a := &API{iam: svc, authz: az, routes: map[string]route{}}
+	return &API{iam: svc, authz: az, routes: routeTable()}
+}
+
+// routeTable is every action the API serves.
+func routeTable() map[string]route {
+	routes := map[string]route{}
 	for _, group := range []map[string]route{
 		roleRoutes(),
 		userRoutes(),
@@ -41,10 +46,19 @@ func New(svc *iam.Service, az *authz.Authorizer) *API {
 		simulationRoutes(),
 	} {
 		for action, r := range group {
-			a.routes[action] = r
+			routes[action] = r
 		}
 	}
-	return a
+	return routes
+}
+
+// Actions lists every action the API serves with the kind of resource it is authorized on.
+func Actions() map[string]ResourceKind {
+	out := map[string]ResourceKind{}
+	for action, r := range routeTable() {
+		out[action] = r.on
+	}
+	return out
 }
 
 // call is one IAM call in progress.
@@ -56,10 +70,12 @@ type call struct {
 	api     *API
 }
 
-// route is how one action is served: the resource it is authorized on, and what it does
-// (returning the Result element's content, or nil for actions that return nothing).
+// route is how one action is served: what it is authorized on (the kind, and the ARN found
+// for the request), and what it does (returning the Result element's content, or nil for
+// actions that return nothing).
 type route struct {
-	resource func(c *call) string
+	on       ResourceKind
+	resource func(c *call) (string, error)
 	run      func(c *call) (any, error)
 }
 
@@ -90,7 +106,11 @@ func (a *API) Serve(ctx context.Context, w http.ResponseWriter, q *awsquery.Requ
 		return fail(awserr.New(http.StatusBadRequest, "InvalidAction", "Could not find operation %s for version 2010-05-08 (iamd does not implement it).", q.Action))
 	}
 	c := &call{ctx: ctx, q: q, caller: caller, account: caller.Account, api: a}
-	res.Resource = rt.resource(c)
+	resource, err := rt.resource(c)
+	if err != nil {
+		return fail(err)
+	}
+	res.Resource = resource
 	if err := a.authz.Authorize(ctx, caller, authz.Request{Action: res.Action, Resource: res.Resource, Context: c.conditionKeys()}); err != nil {
 		return fail(err)
 	}
@@ -133,16 +153,6 @@ func (c *call) conditionKeys() policy.Context {
 	return ctx
 }
 
-// Resource ARNs of IAM actions, from the caller's account and the request's names.
-
-func (c *call) arn(kind, pathParam, nameParam string) string {
-	path := c.q.Get(pathParam)
-	if path == "" {
-		path = "/"
-	}
-	return "arn:aws:iam::" + c.account + ":" + kind + path + c.q.Get(nameParam)
-}
-
 // listARN is what AWS authorizes a List call on: the ARN prefix of the kind and the
 // request's PathPrefix ("arn:aws:iam::ACCOUNT:user/" for all users).
 func (c *call) listARN(kind string) string {
@@ -152,14 +162,6 @@ func (c *call) listARN(kind string) string {
 	}
 	return "arn:aws:iam::" + c.account + ":" + kind + prefix
 }
-
-func (c *call) roleARN() string  { return c.arn("role", "Path", "RoleName") }
-func (c *call) userARN() string  { return c.arn("user", "Path", "UserName") }
-func (c *call) groupARN() string { return c.arn("group", "Path", "GroupName") }
-func (c *call) instanceProfileARN() string {
-	return c.arn("instance-profile", "Path", "InstanceProfileName")
-}
-func (c *call) anyResource() string { return "*" }
 
 // page reads Marker and MaxItems.
 func (c *call) page() (iam.Page, error) {

@@ -7,36 +7,19 @@ import "github.com/iamd-dev/iamd/internal/iam"
 // set a role's permissions boundary (on the role).
 func attachmentRoutes() map[string]route {
 	return map[string]route{
-		"AttachRolePolicy":              {(*call).attachedRoleARN, attachPolicyRun(iam.HolderRole, "RoleName")},
-		"DetachRolePolicy":              {(*call).attachedRoleARN, detachPolicyRun(iam.HolderRole, "RoleName")},
-		"ListAttachedRolePolicies":      {(*call).attachedRoleARN, listAttachedPoliciesRun(iam.HolderRole, "RoleName")},
-		"AttachUserPolicy":              {(*call).attachedUserARN, attachPolicyRun(iam.HolderUser, "UserName")},
-		"DetachUserPolicy":              {(*call).attachedUserARN, detachPolicyRun(iam.HolderUser, "UserName")},
-		"ListAttachedUserPolicies":      {(*call).attachedUserARN, listAttachedPoliciesRun(iam.HolderUser, "UserName")},
-		"AttachGroupPolicy":             {(*call).attachedGroupARN, attachPolicyRun(iam.HolderGroup, "GroupName")},
-		"DetachGroupPolicy":             {(*call).attachedGroupARN, detachPolicyRun(iam.HolderGroup, "GroupName")},
-		"ListAttachedGroupPolicies":     {(*call).attachedGroupARN, listAttachedPoliciesRun(iam.HolderGroup, "GroupName")},
-		"ListEntitiesForPolicy":         {(*call).policyARNParam, (*call).listEntitiesForPolicy},
-		"PutRolePermissionsBoundary":    {(*call).attachedRoleARN, (*call).putRolePermissionsBoundary},
-		"DeleteRolePermissionsBoundary": {(*call).attachedRoleARN, (*call).deleteRolePermissionsBoundary},
+		"AttachRolePolicy":              on(OnRole, attachPolicyRun(iam.HolderRole, "RoleName")),
+		"DetachRolePolicy":              on(OnRole, detachPolicyRun(iam.HolderRole, "RoleName")),
+		"ListAttachedRolePolicies":      on(OnRole, listAttachedPoliciesRun(iam.HolderRole, "RoleName")),
+		"AttachUserPolicy":              on(OnUser, attachPolicyRun(iam.HolderUser, "UserName")),
+		"DetachUserPolicy":              on(OnUser, detachPolicyRun(iam.HolderUser, "UserName")),
+		"ListAttachedUserPolicies":      on(OnUser, listAttachedPoliciesRun(iam.HolderUser, "UserName")),
+		"AttachGroupPolicy":             on(OnGroup, attachPolicyRun(iam.HolderGroup, "GroupName")),
+		"DetachGroupPolicy":             on(OnGroup, detachPolicyRun(iam.HolderGroup, "GroupName")),
+		"ListAttachedGroupPolicies":     on(OnGroup, listAttachedPoliciesRun(iam.HolderGroup, "GroupName")),
+		"ListEntitiesForPolicy":         on(OnPolicy, (*call).listEntitiesForPolicy),
+		"PutRolePermissionsBoundary":    on(OnRole, (*call).putRolePermissionsBoundary),
+		"DeleteRolePermissionsBoundary": on(OnRole, (*call).deleteRolePermissionsBoundary),
 	}
-}
-
-// The ARNs of the entity a call names, with its real path (the request carries none).
-
-func (c *call) attachedRoleARN() string {
-	name := c.q.Get("RoleName")
-	return iam.RoleARN(c.account, c.api.iam.HolderPath(c.ctx, c.account, iam.HolderRole, name), name)
-}
-
-func (c *call) attachedUserARN() string {
-	name := c.q.Get("UserName")
-	return iam.UserARN(c.account, c.api.iam.HolderPath(c.ctx, c.account, iam.HolderUser, name), name)
-}
-
-func (c *call) attachedGroupARN() string {
-	name := c.q.Get("GroupName")
-	return iam.GroupARN(c.account, c.api.iam.HolderPath(c.ctx, c.account, iam.HolderGroup, name), name)
 }
 
 // attachPolicyRun returns the run func of Attach{Role,User,Group}Policy.

@@ -7,33 +7,20 @@ import (
 
 func groupRoutes() map[string]route {
 	return map[string]route{
-		"CreateGroup":         {(*call).groupARN, (*call).createGroup},
-		"GetGroup":            {(*call).namedGroupARN, (*call).getGroup},
-		"ListGroups":          {(*call).groupListARN, (*call).listGroups},
-		"UpdateGroup":         {(*call).namedGroupARN, (*call).updateGroup},
-		"DeleteGroup":         {(*call).namedGroupARN, (*call).deleteGroup},
-		"AddUserToGroup":      {(*call).namedGroupARN, (*call).addUserToGroup},
-		"RemoveUserFromGroup": {(*call).namedGroupARN, (*call).removeUserFromGroup},
-		"ListGroupsForUser":   {(*call).namedUserARN, (*call).listGroupsForUser},
-		"PutGroupPolicy":      {(*call).namedGroupARN, (*call).putGroupPolicy},
-		"GetGroupPolicy":      {(*call).namedGroupARN, (*call).getGroupPolicy},
-		"DeleteGroupPolicy":   {(*call).namedGroupARN, (*call).deleteGroupPolicy},
-		"ListGroupPolicies":   {(*call).namedGroupARN, (*call).listGroupPolicies},
+		"CreateGroup":         creates((*call).newGroupARN, (*call).createGroup),
+		"GetGroup":            on(OnGroup, (*call).getGroup),
+		"ListGroups":          lists("group", (*call).listGroups),
+		"UpdateGroup":         on(OnGroup, (*call).updateGroup),
+		"DeleteGroup":         on(OnGroup, (*call).deleteGroup),
+		"AddUserToGroup":      on(OnGroup, (*call).addUserToGroup),
+		"RemoveUserFromGroup": on(OnGroup, (*call).removeUserFromGroup),
+		"ListGroupsForUser":   on(OnUser, (*call).listGroupsForUser),
+		"PutGroupPolicy":      on(OnGroup, (*call).putGroupPolicy),
+		"GetGroupPolicy":      on(OnGroup, (*call).getGroupPolicy),
+		"DeleteGroupPolicy":   on(OnGroup, (*call).deleteGroupPolicy),
+		"ListGroupPolicies":   on(OnGroup, (*call).listGroupPolicies),
 	}
 }
-
-// namedGroupARN is the ARN of the group named by GroupName, with its stored path when it
-// exists (the request does not carry it).
-func (c *call) namedGroupARN() string {
-	name := c.q.Get("GroupName")
-	if g, err := c.api.iam.GetGroup(c.ctx, c.account, name); err == nil {
-		return g.ARN()
-	}
-	return iam.GroupARN(c.account, "/", name)
-}
-
-// groupListARN is what AWS authorizes ListGroups on: the group ARN prefix of the path prefix.
-func (c *call) groupListARN() string { return c.listARN("group") }
 
 type xmlGroup struct {
 	Path       string `xml:"Path"`

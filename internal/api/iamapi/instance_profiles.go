@@ -7,40 +7,18 @@ import (
 
 func instanceProfileRoutes() map[string]route {
 	return map[string]route{
-		"CreateInstanceProfile":         {(*call).instanceProfileARN, (*call).createInstanceProfile},
-		"GetInstanceProfile":            {(*call).instanceProfileARNAsStored, (*call).getInstanceProfile},
-		"DeleteInstanceProfile":         {(*call).instanceProfileARNAsStored, (*call).deleteInstanceProfile},
-		"ListInstanceProfiles":          {(*call).instanceProfilePrefixARN, (*call).listInstanceProfiles},
-		"AddRoleToInstanceProfile":      {(*call).instanceProfileARNAsStored, (*call).addRoleToInstanceProfile},
-		"RemoveRoleFromInstanceProfile": {(*call).instanceProfileARNAsStored, (*call).removeRoleFromInstanceProfile},
-		"ListInstanceProfilesForRole":   {(*call).roleARNAsStored, (*call).listInstanceProfilesForRole},
-		"TagInstanceProfile":            {(*call).instanceProfileARNAsStored, (*call).tagInstanceProfile},
-		"UntagInstanceProfile":          {(*call).instanceProfileARNAsStored, (*call).untagInstanceProfile},
-		"ListInstanceProfileTags":       {(*call).instanceProfileARNAsStored, (*call).listInstanceProfileTags},
+		"CreateInstanceProfile":         creates((*call).newInstanceProfileARN, (*call).createInstanceProfile),
+		"GetInstanceProfile":            on(OnInstanceProfile, (*call).getInstanceProfile),
+		"DeleteInstanceProfile":         on(OnInstanceProfile, (*call).deleteInstanceProfile),
+		"ListInstanceProfiles":          lists("instance-profile", (*call).listInstanceProfiles),
+		"AddRoleToInstanceProfile":      on(OnInstanceProfile, (*call).addRoleToInstanceProfile),
+		"RemoveRoleFromInstanceProfile": on(OnInstanceProfile, (*call).removeRoleFromInstanceProfile),
+		"ListInstanceProfilesForRole":   on(OnRole, (*call).listInstanceProfilesForRole),
+		"TagInstanceProfile":            on(OnInstanceProfile, (*call).tagInstanceProfile),
+		"UntagInstanceProfile":          on(OnInstanceProfile, (*call).untagInstanceProfile),
+		"ListInstanceProfileTags":       on(OnInstanceProfile, (*call).listInstanceProfileTags),
 	}
 }
-
-// instanceProfileARNAsStored is the ARN of the named instance profile with the path it has
-// ("/" when there is no such profile: the call then fails after authorization, as on AWS).
-func (c *call) instanceProfileARNAsStored() string {
-	name := c.q.Get("InstanceProfileName")
-	return iam.InstanceProfileARN(c.account, c.api.iam.InstanceProfilePath(c.ctx, c.account, name), name)
-}
-
-// roleARNAsStored is the ARN of the named role with the path it has ("/" when there is no
-// such role).
-func (c *call) roleARNAsStored() string {
-	name := c.q.Get("RoleName")
-	path := "/"
-	if r, err := c.api.iam.GetRole(c.ctx, c.account, name); err == nil {
-		path = r.Path
-	}
-	return iam.RoleARN(c.account, path, name)
-}
-
-// instanceProfilePrefixARN is what ListInstanceProfiles is authorized on: the profiles under
-// the path prefix.
-func (c *call) instanceProfilePrefixARN() string { return c.listARN("instance-profile") }
 
 // xmlInstanceProfileRoles is the Roles list of an InstanceProfile: always present, empty
 // when the profile has no role.
@@ -145,7 +123,11 @@ func (c *call) listInstanceProfilesForRole() (any, error) {
 // addRoleToInstanceProfile also needs iam:PassRole on the role, as AWS requires of the
 // caller.
 func (c *call) addRoleToInstanceProfile() (any, error) {
-	if err := c.api.authz.Authorize(c.ctx, c.caller, authz.Request{Action: "iam:PassRole", Resource: c.roleARNAsStored()}); err != nil {
+	role, err := c.storedARN(iam.KindRole, "RoleName")
+	if err != nil {
+		return nil, err
+	}
+	if err := c.api.authz.Authorize(c.ctx, c.caller, authz.Request{Action: "iam:PassRole", Resource: role}); err != nil {
 		return nil, err
 	}
 	return nil, c.api.iam.AddRoleToInstanceProfile(c.ctx, c.account, c.q.Get("InstanceProfileName"), c.q.Get("RoleName"))

@@ -8,30 +8,24 @@ import (
 
 func managedPolicyRoutes() map[string]route {
 	routes := map[string]route{
-		"CreatePolicy":            {(*call).newPolicyARN, (*call).createPolicy},
-		"GetPolicy":               {(*call).policyARNParam, (*call).getPolicy},
-		"DeletePolicy":            {(*call).policyARNParam, (*call).deletePolicy},
-		"ListPolicies":            {(*call).anyResource, (*call).listPolicies},
-		"CreatePolicyVersion":     {(*call).policyARNParam, (*call).createPolicyVersion},
-		"GetPolicyVersion":        {(*call).policyARNParam, (*call).getPolicyVersion},
-		"ListPolicyVersions":      {(*call).policyARNParam, (*call).listPolicyVersions},
-		"DeletePolicyVersion":     {(*call).policyARNParam, (*call).deletePolicyVersion},
-		"SetDefaultPolicyVersion": {(*call).policyARNParam, (*call).setDefaultPolicyVersion},
-		"TagPolicy":               {(*call).policyARNParam, (*call).tagPolicy},
-		"UntagPolicy":             {(*call).policyARNParam, (*call).untagPolicy},
-		"ListPolicyTags":          {(*call).policyARNParam, (*call).listPolicyTags},
+		"CreatePolicy":            creates((*call).newPolicyARN, (*call).createPolicy),
+		"GetPolicy":               on(OnPolicy, (*call).getPolicy),
+		"DeletePolicy":            on(OnPolicy, (*call).deletePolicy),
+		"ListPolicies":            anywhere((*call).listPolicies),
+		"CreatePolicyVersion":     on(OnPolicy, (*call).createPolicyVersion),
+		"GetPolicyVersion":        on(OnPolicy, (*call).getPolicyVersion),
+		"ListPolicyVersions":      on(OnPolicy, (*call).listPolicyVersions),
+		"DeletePolicyVersion":     on(OnPolicy, (*call).deletePolicyVersion),
+		"SetDefaultPolicyVersion": on(OnPolicy, (*call).setDefaultPolicyVersion),
+		"TagPolicy":               on(OnPolicy, (*call).tagPolicy),
+		"UntagPolicy":             on(OnPolicy, (*call).untagPolicy),
+		"ListPolicyTags":          on(OnPolicy, (*call).listPolicyTags),
 	}
 	for action, r := range attachmentRoutes() {
 		routes[action] = r
 	}
 	return routes
 }
-
-// newPolicyARN is the ARN of the policy CreatePolicy names.
-func (c *call) newPolicyARN() string { return c.arn("policy", "Path", "PolicyName") }
-
-// policyARNParam is the policy a call names by its PolicyArn.
-func (c *call) policyARNParam() string { return c.q.Get("PolicyArn") }
 
 // boolParam reads an optional Boolean parameter (false when absent).
 func (c *call) boolParam(name string) bool { return strings.EqualFold(c.q.Get(name), "true") }

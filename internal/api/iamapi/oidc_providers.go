@@ -8,16 +8,16 @@ import (
 
 func oidcProviderRoutes() map[string]route {
 	return map[string]route{
-		"CreateOpenIDConnectProvider":             {(*call).newOIDCProviderARN, (*call).createOIDCProvider},
-		"GetOpenIDConnectProvider":                {(*call).oidcProviderARN, (*call).getOIDCProvider},
-		"DeleteOpenIDConnectProvider":             {(*call).oidcProviderARN, (*call).deleteOIDCProvider},
-		"ListOpenIDConnectProviders":              {(*call).anyResource, (*call).listOIDCProviders},
-		"UpdateOpenIDConnectProviderThumbprint":   {(*call).oidcProviderARN, (*call).updateOIDCProviderThumbprint},
-		"AddClientIDToOpenIDConnectProvider":      {(*call).oidcProviderARN, (*call).addClientIDToOIDCProvider},
-		"RemoveClientIDFromOpenIDConnectProvider": {(*call).oidcProviderARN, (*call).removeClientIDFromOIDCProvider},
-		"TagOpenIDConnectProvider":                {(*call).oidcProviderARN, (*call).tagOIDCProvider},
-		"UntagOpenIDConnectProvider":              {(*call).oidcProviderARN, (*call).untagOIDCProvider},
-		"ListOpenIDConnectProviderTags":           {(*call).oidcProviderARN, (*call).listOIDCProviderTags},
+		"CreateOpenIDConnectProvider":             creates((*call).newOIDCProviderARN, (*call).createOIDCProvider),
+		"GetOpenIDConnectProvider":                on(OnOIDCProvider, (*call).getOIDCProvider),
+		"DeleteOpenIDConnectProvider":             on(OnOIDCProvider, (*call).deleteOIDCProvider),
+		"ListOpenIDConnectProviders":              anywhere((*call).listOIDCProviders),
+		"UpdateOpenIDConnectProviderThumbprint":   on(OnOIDCProvider, (*call).updateOIDCProviderThumbprint),
+		"AddClientIDToOpenIDConnectProvider":      on(OnOIDCProvider, (*call).addClientIDToOIDCProvider),
+		"RemoveClientIDFromOpenIDConnectProvider": on(OnOIDCProvider, (*call).removeClientIDFromOIDCProvider),
+		"TagOpenIDConnectProvider":                on(OnOIDCProvider, (*call).tagOIDCProvider),
+		"UntagOpenIDConnectProvider":              on(OnOIDCProvider, (*call).untagOIDCProvider),
+		"ListOpenIDConnectProviderTags":           on(OnOIDCProvider, (*call).listOIDCProviderTags),
 	}
 }
 
@@ -25,13 +25,6 @@ func oidcProviderRoutes() map[string]route {
 // its URL without the scheme.
 func (c *call) newOIDCProviderARN() string {
 	return iam.OIDCProviderARN(c.account, strings.TrimPrefix(c.q.Get("Url"), "https://"))
-}
-
-// oidcProviderARN is the ARN of the provider the request names, spelled as the provider was
-// created (the request's ARN when there is no such provider: the call then fails after
-// authorization, as on AWS).
-func (c *call) oidcProviderARN() string {
-	return c.api.iam.OIDCProviderARNAsStored(c.ctx, c.account, c.q.Get("OpenIDConnectProviderArn"))
 }
 
 type createOIDCProviderResult struct {

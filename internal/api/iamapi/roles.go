@@ -4,25 +4,22 @@ import "github.com/iamd-dev/iamd/internal/iam"
 
 func roleRoutes() map[string]route {
 	return map[string]route{
-		"CreateRole":             {(*call).roleARN, (*call).createRole},
-		"GetRole":                {(*call).roleARN, (*call).getRole},
-		"DeleteRole":             {(*call).roleARN, (*call).deleteRole},
-		"ListRoles":              {(*call).roleListARN, (*call).listRoles},
-		"UpdateRole":             {(*call).roleARN, (*call).updateRole},
-		"UpdateRoleDescription":  {(*call).roleARN, (*call).updateRoleDescription},
-		"UpdateAssumeRolePolicy": {(*call).roleARN, (*call).updateAssumeRolePolicy},
-		"PutRolePolicy":          {(*call).roleARN, (*call).putRolePolicy},
-		"GetRolePolicy":          {(*call).roleARN, (*call).getRolePolicy},
-		"DeleteRolePolicy":       {(*call).roleARN, (*call).deleteRolePolicy},
-		"ListRolePolicies":       {(*call).roleARN, (*call).listRolePolicies},
-		"TagRole":                {(*call).roleARN, (*call).tagRole},
-		"UntagRole":              {(*call).roleARN, (*call).untagRole},
-		"ListRoleTags":           {(*call).roleARN, (*call).listRoleTags},
+		"CreateRole":             creates((*call).newRoleARN, (*call).createRole),
+		"GetRole":                on(OnRole, (*call).getRole),
+		"DeleteRole":             on(OnRole, (*call).deleteRole),
+		"ListRoles":              lists("role", (*call).listRoles),
+		"UpdateRole":             on(OnRole, (*call).updateRole),
+		"UpdateRoleDescription":  on(OnRole, (*call).updateRoleDescription),
+		"UpdateAssumeRolePolicy": on(OnRole, (*call).updateAssumeRolePolicy),
+		"PutRolePolicy":          on(OnRole, (*call).putRolePolicy),
+		"GetRolePolicy":          on(OnRole, (*call).getRolePolicy),
+		"DeleteRolePolicy":       on(OnRole, (*call).deleteRolePolicy),
+		"ListRolePolicies":       on(OnRole, (*call).listRolePolicies),
+		"TagRole":                on(OnRole, (*call).tagRole),
+		"UntagRole":              on(OnRole, (*call).untagRole),
+		"ListRoleTags":           on(OnRole, (*call).listRoleTags),
 	}
 }
-
-// roleListARN is what AWS authorizes ListRoles on: the role ARN prefix of the path prefix.
-func (c *call) roleListARN() string { return c.listARN("role") }
 
 type roleResult struct {
 	Role xmlRole `xml:"Role"`

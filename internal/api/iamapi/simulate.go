@@ -14,16 +14,12 @@ import (
 
 func simulationRoutes() map[string]route {
 	return map[string]route{
-		"SimulatePrincipalPolicy":          {(*call).policySourceARN, (*call).simulatePrincipalPolicy},
-		"SimulateCustomPolicy":             {(*call).anyResource, (*call).simulateCustomPolicy},
-		"GetContextKeysForPrincipalPolicy": {(*call).policySourceARN, (*call).contextKeysForPrincipalPolicy},
-		"GetContextKeysForCustomPolicy":    {(*call).anyResource, (*call).contextKeysForCustomPolicy},
+		"SimulatePrincipalPolicy":          on(OnPolicySource, (*call).simulatePrincipalPolicy),
+		"SimulateCustomPolicy":             anywhere((*call).simulateCustomPolicy),
+		"GetContextKeysForPrincipalPolicy": on(OnPolicySource, (*call).contextKeysForPrincipalPolicy),
+		"GetContextKeysForCustomPolicy":    anywhere((*call).contextKeysForCustomPolicy),
 	}
 }
-
-// policySourceARN is what the principal-policy calls are authorized on: the user, group or
-// role whose policies they disclose.
-func (c *call) policySourceARN() string { return c.q.Get("PolicySourceArn") }
 
 func (c *call) simulatePrincipalPolicy() (any, error) {
 	sourceARN := c.q.Get("PolicySourceArn")

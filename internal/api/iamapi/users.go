@@ -9,45 +9,22 @@ import (
 
 func userRoutes() map[string]route {
 	return map[string]route{
-		"CreateUser":                    {(*call).userARN, (*call).createUser},
-		"GetUser":                       {(*call).namedUserARN, (*call).getUser},
-		"ListUsers":                     {(*call).userListARN, (*call).listUsers},
-		"UpdateUser":                    {(*call).namedUserARN, (*call).updateUser},
-		"DeleteUser":                    {(*call).namedUserARN, (*call).deleteUser},
-		"PutUserPolicy":                 {(*call).namedUserARN, (*call).putUserPolicy},
-		"GetUserPolicy":                 {(*call).namedUserARN, (*call).getUserPolicy},
-		"DeleteUserPolicy":              {(*call).namedUserARN, (*call).deleteUserPolicy},
-		"ListUserPolicies":              {(*call).namedUserARN, (*call).listUserPolicies},
-		"TagUser":                       {(*call).namedUserARN, (*call).tagUser},
-		"UntagUser":                     {(*call).namedUserARN, (*call).untagUser},
-		"ListUserTags":                  {(*call).namedUserARN, (*call).listUserTags},
-		"PutUserPermissionsBoundary":    {(*call).namedUserARN, (*call).putUserPermissionsBoundary},
-		"DeleteUserPermissionsBoundary": {(*call).namedUserARN, (*call).deleteUserPermissionsBoundary},
+		"CreateUser":                    creates((*call).newUserARN, (*call).createUser),
+		"GetUser":                       on(OnUser, (*call).getUser),
+		"ListUsers":                     lists("user", (*call).listUsers),
+		"UpdateUser":                    on(OnUser, (*call).updateUser),
+		"DeleteUser":                    on(OnUser, (*call).deleteUser),
+		"PutUserPolicy":                 on(OnUser, (*call).putUserPolicy),
+		"GetUserPolicy":                 on(OnUser, (*call).getUserPolicy),
+		"DeleteUserPolicy":              on(OnUser, (*call).deleteUserPolicy),
+		"ListUserPolicies":              on(OnUser, (*call).listUserPolicies),
+		"TagUser":                       on(OnUser, (*call).tagUser),
+		"UntagUser":                     on(OnUser, (*call).untagUser),
+		"ListUserTags":                  on(OnUser, (*call).listUserTags),
+		"PutUserPermissionsBoundary":    on(OnUser, (*call).putUserPermissionsBoundary),
+		"DeleteUserPermissionsBoundary": on(OnUser, (*call).deleteUserPermissionsBoundary),
 	}
 }
-
-// Resources of user actions. A user that exists is named by its ARN with its stored path (the
-// request does not carry it); one that does not, with the default path. Without UserName,
-// actions that allow it act on the caller.
-
-func (c *call) namedUserARN() string {
-	name := c.q.Get("UserName")
-	if name == "" {
-		return c.caller.Principal.ID
-	}
-	return c.existingUserARN(name)
-}
-
-func (c *call) existingUserARN(name string) string {
-	if u, err := c.api.iam.GetUser(c.ctx, c.account, name); err == nil {
-		return u.ARN()
-	}
-	return iam.UserARN(c.account, "/", name)
-}
-
-// userListARN is what AWS authorizes ListUsers on: the user ARN prefix of the path prefix
-// ("arn:aws:iam::ACCOUNT:user/" for all users).
-func (c *call) userListARN() string { return c.listARN("user") }
 
 // subjectUser is the user an action that may omit UserName acts on: the named one, else the
 // calling user ("" for the root user). Other callers must name a user.
