@@ -137,20 +137,6 @@ func (d *holderDoc) save(tx docstore.Tx, account, name string) error {
 	return tx.Put(key(d.kind.collection(), account, name), v)
 }
 
-// HolderPath returns the path of a role, user or group, or "/" when it does not exist (or
-// cannot be read), so that calls naming it are authorized on its real ARN.
-func (s *Service) HolderPath(ctx context.Context, account string, h PolicyHolder, name string) string {
-	path := "/"
-	_ = s.view(ctx, func(tx docstore.Tx) error {
-		d, err := loadHolder(tx, account, h, name)
-		if err == nil {
-			path = d.path()
-		}
-		return nil
-	})
-	return path
-}
-
 // AttachPolicy attaches a managed policy to a role, user or group. Attaching a policy that
 // is attached already changes nothing.
 func (s *Service) AttachPolicy(ctx context.Context, account string, h PolicyHolder, name, policyARN string) error {

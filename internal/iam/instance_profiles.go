@@ -85,16 +85,6 @@ func (s *Service) GetInstanceProfile(ctx context.Context, account, name string) 
 	return &out, nil
 }
 
-// InstanceProfilePath returns the path of an instance profile, or "/" when there is no such
-// profile, for the resource ARN a request is authorized on.
-func (s *Service) InstanceProfilePath(ctx context.Context, account, name string) string {
-	var p InstanceProfile
-	if err := s.view(ctx, func(tx docstore.Tx) error { return getInstanceProfile(tx, account, name, &p) }); err != nil {
-		return "/"
-	}
-	return p.Path
-}
-
 func getInstanceProfile(tx docstore.Tx, account, name string, p *InstanceProfile) error {
 	if err := checkName(name, "instanceProfileName", maxInstanceProfileName); err != nil {
 		return err
