@@ -39,14 +39,21 @@ func (s *Service) PutPolicy(ctx context.Context, r Ref, doc string, blockPublic 
 	if err := ValidatePolicy(doc); err != nil {
 		return nil, err
 	}
-	bindings, err := s.bindPolicy(ctx, doc)
-	if err != nil {
-		return nil, err
-	}
 	if blockPublic && IsPublicPolicy(doc) {
 		return nil, smError("PublicPolicyException", "The BlockPublicPolicy parameter is set to true and the resource policy did not prevent broad access to the secret.")
 	}
-	return s.change(ctx, r, auth, func(sec *Secret) error {
+	// The principals are bound once the caller is allowed: a refusal tells nothing of
+	// which users and roles exist to a caller that may not put the policy.
+	var bindings map[string]string
+	bindAfter := func(t *Target) error {
+		if err := auth(t); err != nil || t.Secret == nil {
+			return err
+		}
+		var err error
+		bindings, err = s.bindPolicy(ctx, doc)
+		return err
+	}
+	return s.change(ctx, r, bindAfter, func(sec *Secret) error {
 		sec.Policy, sec.PolicyBindings = doc, bindings
 		return nil
 	})

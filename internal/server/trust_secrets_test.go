@@ -53,6 +53,9 @@ func TestSecretPolicyBindsPrincipals(t *testing.T) {
 	if got := shownResourcePolicy(t, c, "shared"); got != granted {
 		t.Fatalf("after refused policies %s, want %s", got, granted)
 	}
+	// A caller that may not put the policy learns nothing of which principals exist.
+	_, err = ts.sm(reader).PutResourcePolicy(ctx, &sm.PutResourcePolicyInput{SecretId: aws.String("shared"), ResourcePolicy: aws.String(readPolicy("arn:aws:iam::123456789012:user/nobody"))})
+	apiError(t, err, "AccessDeniedException")
 	if got := secretString(t, ts.sm(reader), "shared"); got != "v" {
 		t.Fatalf("read %q", got)
 	}
