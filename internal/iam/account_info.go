@@ -353,6 +353,9 @@ func (s *Service) GetAccountAuthorizationDetails(ctx context.Context, account st
 				out.Groups = append(out.Groups, *it.group)
 			case it.role != nil:
 				d := RoleDetail{Role: *it.role}
+				if err := showTrust(tx, &d.Role); err != nil {
+					return err
+				}
 				profiles, err := rolesProfiles(tx, it.role)
 				if err != nil {
 					return err

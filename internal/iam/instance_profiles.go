@@ -96,7 +96,8 @@ func getInstanceProfile(tx docstore.Tx, account, name string, p *InstanceProfile
 	return err
 }
 
-// profileRoles reads the roles of a profile (skipping any that no longer exist).
+// profileRoles reads the roles of a profile (skipping any that no longer exist), their
+// trust policies as AWS shows them.
 func profileRoles(tx docstore.Tx, p *InstanceProfile) ([]Role, error) {
 	var out []Role
 	for _, name := range p.Roles {
@@ -105,6 +106,9 @@ func profileRoles(tx docstore.Tx, p *InstanceProfile) ([]Role, error) {
 			if errors.Is(err, docstore.ErrNotFound) {
 				continue
 			}
+			return nil, err
+		}
+		if err := showTrust(tx, &r); err != nil {
 			return nil, err
 		}
 		out = append(out, r)

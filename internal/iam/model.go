@@ -50,6 +50,7 @@ type Role struct {
 	Path                string            `json:"path"`
 	CreateDate          time.Time         `json:"createDate"`
 	AssumeRolePolicy    string            `json:"assumeRolePolicy"`
+	TrustBindings       map[string]string `json:"trustBindings,omitempty"` // user and role ARNs the trust policy names -> unique ids
 	Description         string            `json:"description,omitempty"`
 	MaxSessionDuration  int               `json:"maxSessionDuration"` // seconds
 	Tags                []Tag             `json:"tags,omitempty"`

@@ -63,13 +63,18 @@ func (s *Service) CreateRole(ctx context.Context, in CreateRoleInput) (*Role, er
 		Tags: in.Tags,
 	}
 	err = s.update(ctx, func(tx docstore.Tx) error {
+		bindings, err := bindPrincipals(tx, in.AssumeRolePolicy)
+		if err != nil {
+			return err
+		}
+		r.TrustBindings = bindings
 		if in.PermissionsBoundary != "" {
 			if err := s.useAsBoundary(tx, in.Account, in.PermissionsBoundary, 1); err != nil {
 				return err
 			}
 			r.PermissionsBoundary = in.PermissionsBoundary
 		}
-		err := tx.Insert(key(colRole, in.Account, in.Name), r)
+		err = tx.Insert(key(colRole, in.Account, in.Name), r)
 		if errors.Is(err, docstore.ErrConflict) {
 			return awserr.EntityAlreadyExists("Role with name %s already exists.", in.Name)
 		}
@@ -81,10 +86,15 @@ func (s *Service) CreateRole(ctx context.Context, in CreateRoleInput) (*Role, er
 	return r, nil
 }
 
-// GetRole returns a role.
+// GetRole returns a role, its trust policy as AWS shows it (principal_bindings.go).
 func (s *Service) GetRole(ctx context.Context, account, name string) (*Role, error) {
 	var r Role
-	err := s.view(ctx, func(tx docstore.Tx) error { return getRole(tx, account, name, &r) })
+	err := s.view(ctx, func(tx docstore.Tx) error {
+		if err := getRole(tx, account, name, &r); err != nil {
+			return err
+		}
+		return showTrust(tx, &r)
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -153,6 +163,9 @@ func (s *Service) ListRoles(ctx context.Context, account, pathPrefix string, p P
 	var roles []Role
 	err = s.view(ctx, func(tx docstore.Tx) (err error) {
 		roles, err = listDocs(tx, colRole, account, func(r *Role) bool { return strings.HasPrefix(r.Path, prefix) })
+		for i := 0; err == nil && i < len(roles); i++ {
+			err = showTrust(tx, &roles[i])
+		}
 		return err
 	})
 	if err != nil {
@@ -174,7 +187,7 @@ func (s *Service) UpdateRole(ctx context.Context, account, name string, descript
 			return nil, err
 		}
 	}
-	return s.changeRole(ctx, account, name, func(_ docstore.Tx, r *Role) error {
+	r, err := s.changeRole(ctx, account, name, func(_ docstore.Tx, r *Role) error {
 		if description != nil {
 			r.Description = *description
 		}
@@ -183,15 +196,24 @@ func (s *Service) UpdateRole(ctx context.Context, account, name string, descript
 		}
 		return nil
 	})
+	if err != nil {
+		return nil, err
+	}
+	return r, s.view(ctx, func(tx docstore.Tx) error { return showTrust(tx, r) })
 }
 
-// UpdateAssumeRolePolicy replaces a role's trust policy.
+// UpdateAssumeRolePolicy replaces a role's trust policy, binding the users and roles it
+// names anew.
 func (s *Service) UpdateAssumeRolePolicy(ctx context.Context, account, name, document string) error {
 	if err := checkTrustPolicy(document); err != nil {
 		return err
 	}
-	_, err := s.changeRole(ctx, account, name, func(_ docstore.Tx, r *Role) error {
-		r.AssumeRolePolicy = document
+	_, err := s.changeRole(ctx, account, name, func(tx docstore.Tx, r *Role) error {
+		bindings, err := bindPrincipals(tx, document)
+		if err != nil {
+			return err
+		}
+		r.AssumeRolePolicy, r.TrustBindings = document, bindings
 		return nil
 	})
 	return err

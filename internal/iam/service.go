@@ -31,8 +31,9 @@ type Service struct {
 	// generation counts committed changes, so that callers caching anything derived from
 	// IAM state (compiled policies) know when to drop it.
 	generation atomic.Uint64
-	keyUses    useThrottle // of access keys, by id
-	roleUses   useThrottle // of roles, by account and name
+	keyUses    useThrottle  // of access keys, by id
+	roleUses   useThrottle  // of roles, by account and name
+	bindings   bindingCache // what bound policy principals resolve to (principal_bindings.go)
 }
 
 // New makes the service. now is the clock (time.Now outside tests).

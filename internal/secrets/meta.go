@@ -42,8 +42,19 @@ func (s *Service) PutPolicy(ctx context.Context, r Ref, doc string, blockPublic 
 	if blockPublic && IsPublicPolicy(doc) {
 		return nil, smError("PublicPolicyException", "The BlockPublicPolicy parameter is set to true and the resource policy did not prevent broad access to the secret.")
 	}
-	return s.change(ctx, r, auth, func(sec *Secret) error {
-		sec.Policy = doc
+	// The principals are bound once the caller is allowed: a refusal tells nothing of
+	// which users and roles exist to a caller that may not put the policy.
+	var bindings map[string]string
+	bindAfter := func(t *Target) error {
+		if err := auth(t); err != nil || t.Secret == nil {
+			return err
+		}
+		var err error
+		bindings, err = s.bindPolicy(ctx, doc)
+		return err
+	}
+	return s.change(ctx, r, bindAfter, func(sec *Secret) error {
+		sec.Policy, sec.PolicyBindings = doc, bindings
 		return nil
 	})
 }
@@ -51,12 +62,13 @@ func (s *Service) PutPolicy(ctx context.Context, r Ref, doc string, blockPublic 
 // DeletePolicy removes the resource policy (DeleteResourcePolicy).
 func (s *Service) DeletePolicy(ctx context.Context, r Ref, auth Authorize) (*Secret, error) {
 	return s.change(ctx, r, auth, func(sec *Secret) error {
-		sec.Policy = ""
+		sec.Policy, sec.PolicyBindings = "", nil
 		return nil
 	})
 }
 
-// GetPolicy returns the secret with its resource policy (GetResourcePolicy).
+// GetPolicy returns the secret with its resource policy (GetResourcePolicy), as AWS shows
+// it: a bound principal that is gone appears as its unique id.
 func (s *Service) GetPolicy(ctx context.Context, r Ref, auth Authorize) (*Secret, error) {
 	sec, err := s.authorized(ctx, r, auth)
 	if err != nil {
@@ -65,7 +77,7 @@ func (s *Service) GetPolicy(ctx context.Context, r Ref, auth Authorize) (*Secret
 	if err := ensureLive(sec); err != nil {
 		return nil, err
 	}
-	return sec, nil
+	return s.shownPolicy(ctx, sec)
 }
 
 // change authorizes and applies a change of a live primary secret's metadata, returning the

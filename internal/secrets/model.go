@@ -22,6 +22,8 @@ type Secret struct {
 	Type        string `json:"type,omitempty"`
 	Tags        []Tag  `json:"tags,omitempty"`
 	Policy      string `json:"policy,omitempty"`
+	// PolicyBindings are the user and role ARNs the policy names -> their unique ids.
+	PolicyBindings map[string]string `json:"policyBindings,omitempty"`
 
 	Created      time.Time  `json:"created"`
 	LastChanged  time.Time  `json:"lastChanged"`

@@ -1,10 +1,93 @@
 package secrets
 
 import (
+	"context"
 	"encoding/json"
 
+	"github.com/iamd-dev/iamd/internal/awserr"
 	"github.com/iamd-dev/iamd/internal/policy"
 )
+
+// Principals binds the IAM users and roles a resource policy names to the entities that
+// hold those ARNs when it is stored, as AWS does (iam.Service is one). A policy naming a
+// user or role that does not exist is refused; one whose bound entity is later deleted
+// shows the entity's unique id in its place, and no longer grants anything to it, nor to a
+// new entity of the same name.
+type Principals interface {
+	// BindPrincipals maps each user and role ARN the policy names to its unique id; a
+	// MalformedPolicyDocument error when one names no entity.
+	BindPrincipals(ctx context.Context, doc string) (map[string]string, error)
+	// ShownPolicy is the policy as it is read back: the gone principals as their ids.
+	ShownPolicy(ctx context.Context, doc string, bindings map[string]string) (string, error)
+	// EffectivePolicy is the policy as it is evaluated: the gone principals left out.
+	EffectivePolicy(ctx context.Context, doc string, bindings map[string]string) (string, error)
+}
+
+// UsePrincipals makes the service bind the principals of the resource policies it stores;
+// without it they are kept as written, naming whoever holds the ARN.
+func (s *Service) UsePrincipals(p Principals) *Service {
+	s.principals = p
+	return s
+}
+
+// CheckPolicy validates a resource policy as PutResourcePolicy will (ValidateResourcePolicy):
+// its grammar, and that every user and role it names exists.
+func (s *Service) CheckPolicy(ctx context.Context, doc string) error {
+	if err := ValidatePolicy(doc); err != nil {
+		return err
+	}
+	_, err := s.bindPolicy(ctx, doc)
+	return err
+}
+
+// bindPolicy binds a resource policy's principals; a user or role that does not exist is
+// Secrets Manager's MalformedPolicyDocumentException.
+func (s *Service) bindPolicy(ctx context.Context, doc string) (map[string]string, error) {
+	if s.principals == nil {
+		return nil, nil
+	}
+	b, err := s.principals.BindPrincipals(ctx, doc)
+	if e, ok := awserr.As(err); ok && e.Code == "MalformedPolicyDocument" {
+		return nil, smError("MalformedPolicyDocumentException", "This resource policy contains an unsupported principal.")
+	}
+	return b, err
+}
+
+// shownPolicy is the secret with its resource policy as GetResourcePolicy shows it.
+func (s *Service) shownPolicy(ctx context.Context, sec *Secret) (*Secret, error) {
+	if s.principals == nil || len(sec.PolicyBindings) == 0 {
+		return sec, nil
+	}
+	doc, err := s.principals.ShownPolicy(ctx, sec.Policy, sec.PolicyBindings)
+	if err != nil {
+		return nil, err
+	}
+	out := *sec
+	out.Policy = doc
+	return &out, nil
+}
+
+// effectiveAuth is auth deciding on the secret's resource policy as it is evaluated: a
+// bound principal whose entity is gone grants nothing.
+func (s *Service) effectiveAuth(ctx context.Context, auth Authorize) Authorize {
+	if s.principals == nil {
+		return auth
+	}
+	return func(t *Target) error {
+		if t.Secret == nil || len(t.Secret.PolicyBindings) == 0 {
+			return auth(t)
+		}
+		doc, err := s.principals.EffectivePolicy(ctx, t.Secret.Policy, t.Secret.PolicyBindings)
+		if err != nil {
+			return err
+		}
+		sec := *t.Secret
+		sec.Policy = doc
+		eff := *t
+		eff.Secret = &sec
+		return auth(&eff)
+	}
+}
 
 // ValidatePolicy checks a resource policy as IAM's policy grammar has it, returning
 // MalformedPolicyDocumentException with the fault.

@@ -115,7 +115,7 @@ func (s *Service) authorized(ctx context.Context, r Ref, auth Authorize) (*Secre
 		sec, err = load(tx, r, s.clock())
 		return err
 	})
-	if err := decide(r, sec, err, auth); err != nil {
+	if err := decide(r, sec, err, s.effectiveAuth(ctx, auth)); err != nil {
 		return nil, err
 	}
 	return sec, nil

@@ -19,9 +19,10 @@ const (
 
 // Service is the Secrets Manager domain over a store.
 type Service struct {
-	store docstore.Store
-	box   *secretbox.Box
-	now   func() time.Time
+	store      docstore.Store
+	box        *secretbox.Box
+	now        func() time.Time
+	principals Principals // binds resource policies' principals; nil keeps them as written
 }
 
 // New makes the service; box seals every version's data key.

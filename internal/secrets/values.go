@@ -33,7 +33,7 @@ func (s *Service) GetValue(ctx context.Context, r Ref, versionID, stage string, 
 		ver = *v
 		return tx.Get(versionKey(sec.Account, sec.UID, v.ID), &sealed)
 	})
-	if err := decide(r, sec, err, auth); err != nil {
+	if err := decide(r, sec, err, s.effectiveAuth(ctx, auth)); err != nil {
 		return nil, err
 	}
 	if lerr != nil {

@@ -53,6 +53,16 @@ func TestLintStoredPolicies(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The trusted instance role exists in its own account, as IAM requires of a principal.
+	acct, err := ts.srv.iam.CreateAccount(ctx, "999999999999", "instances")
+	if err != nil {
+		t.Fatal(err)
+	}
+	instances := ts.iam(aws.Credentials{AccessKeyID: acct.AccessKeyID, SecretAccessKey: acct.SecretAccessKey})
+	if _, err := instances.CreateRole(ctx, &awsiam.CreateRoleInput{RoleName: aws.String("SeqeraPlatform-EC2-InstanceRole"),
+		AssumeRolePolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}`)}); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := c.CreateRole(ctx, &awsiam.CreateRoleInput{RoleName: aws.String("SeqeraPlatformRole"), AssumeRolePolicyDocument: aws.String(string(trust))}); err != nil {
 		t.Fatal(err)
 	}

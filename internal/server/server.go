@@ -98,7 +98,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	s.adminAPI = adminapi.New(s.iam, cfg.AccountID)
 	s.tasks = tasks.New(store, s.sts, s.authz, cfg.Region, cfg.Now)
 	s.adminAPI.EnableTasks(s.tasks, s.loopbackURL)
-	s.smAPI = smapi.New(secrets.New(store, box, cfg.Now), s.authz)
+	s.smAPI = smapi.New(secrets.New(store, box, cfg.Now).UsePrincipals(s.iam), s.authz)
 	s.ec2 = ec2.New(store, s.iam, s.sts, cfg.Now)
 	s.imds = imds.NewManager(s.ec2, cfg.Now, cfg.Logger)
 	s.ec2API = ec2api.New(s.ec2, s.authz, s.msgs, s.imds, cfg.Region)

@@ -125,7 +125,7 @@ func (s *Service) roleToAssume(ctx context.Context, roleARN string, denied error
 	if err != nil || a.Service != "iam" || !strings.HasPrefix(a.Resource, "role/") {
 		return nil, nil, awserr.ValidationError("%s is invalid", roleARN)
 	}
-	role, err := s.iam.GetRole(ctx, a.Account, a.Resource[strings.LastIndexByte(a.Resource, '/')+1:])
+	role, trust, err := s.iam.RoleTrust(ctx, a.Account, a.Resource[strings.LastIndexByte(a.Resource, '/')+1:])
 	if err != nil {
 		if e, ok := awserr.As(err); ok && e.Code == "NoSuchEntity" {
 			return nil, nil, denied
@@ -135,11 +135,6 @@ func (s *Service) roleToAssume(ctx context.Context, roleARN string, denied error
 	if role.ARN() != roleARN {
 		return nil, nil, denied
 	}
-	trust, err := policy.Parse([]byte(role.AssumeRolePolicy), policy.Trust)
-	if err != nil {
-		return nil, nil, err
-	}
-	trust.Name = "trust policy of " + role.ARN()
 	return role, trust, nil
 }
 

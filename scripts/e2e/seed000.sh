@@ -7,6 +7,8 @@ source "$(dirname "$0")/lib.sh"
 SEEDS="$E2E_ROOT/examples/seeds"
 start_iamd
 
+# The trust policy names the user tower-admin: IAM accepts it only once that user exists.
+aws iam create-user --user-name tower-admin >/dev/null
 aws iam create-role --role-name Tower-Role --assume-role-policy-document "file://$SEEDS/000-tower-role-trust-policy.json" >/dev/null
 aws iam put-role-policy --role-name Tower-Role --policy-name Tower-Role-Policy --policy-document "file://$SEEDS/000-tower-role-policy.json"
 aws iam create-instance-profile --instance-profile-name Tower-Instance >/dev/null
@@ -24,6 +26,9 @@ check_state() {
     "TowerForgePermissions"
   expect_eq "instance profile role ($1)" \
     "$(aws iam get-instance-profile --instance-profile-name Tower-Instance --query 'InstanceProfile.Roles[0].RoleName' --output text)" "Tower-Role"
+  expect_eq "trusted user ($1)" \
+    "$(aws iam get-role --role-name Tower-Role --query 'Role.AssumeRolePolicyDocument.Statement[3].Principal.AWS' --output text)" \
+    "arn:aws:iam::123456789012:user/tower-admin"
 }
 check_state "before restart"
 expect_error "role in a profile cannot be deleted" DeleteConflict aws iam delete-role --role-name Tower-Role
@@ -31,6 +36,8 @@ expect_error "duplicate role" EntityAlreadyExists aws iam create-role --role-nam
   --assume-role-policy-document "file://$SEEDS/000-tower-role-trust-policy.json"
 expect_error "identity policy as trust policy" MalformedPolicyDocument aws iam create-role --role-name Bad \
   --assume-role-policy-document "file://$SEEDS/000-tower-role-policy.json"
+expect_error "trust policy naming a user that does not exist" MalformedPolicyDocument aws iam create-role --role-name Ghost \
+  --assume-role-policy-document "$(sed 's|user/tower-admin|user/nobody|' "$SEEDS/000-tower-role-trust-policy.json")"
 
 stop_iamd
 start_iamd

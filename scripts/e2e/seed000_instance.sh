@@ -7,6 +7,8 @@ source "$(dirname "$0")/lib.sh"
 SEEDS="$E2E_ROOT/examples/seeds"
 start_iamd
 
+# The trust policy names the user tower-admin: IAM accepts it only once that user exists.
+aws iam create-user --user-name tower-admin >/dev/null
 aws iam create-role --role-name Tower-Role --assume-role-policy-document "file://$SEEDS/000-tower-role-trust-policy.json" >/dev/null
 aws iam put-role-policy --role-name Tower-Role --policy-name Tower-Role-Policy --policy-document "file://$SEEDS/000-tower-role-policy.json"
 aws iam create-instance-profile --instance-profile-name Tower-Instance >/dev/null

@@ -16,6 +16,8 @@ role() { # NAME TRUST_FILE POLICY_FILE
   aws iam create-role --role-name "$1" --assume-role-policy-document "$(trust_with_root "$2")" >/dev/null
   aws iam put-role-policy --role-name "$1" --policy-name secrets --policy-document "file://$3"
 }
+# The seed 000 trust policy names the user tower-admin: IAM accepts it only once that user exists.
+aws iam create-user --user-name tower-admin >/dev/null
 role TowerRole "$SEEDS/000-tower-role-trust-policy.json" "$SEEDS/001-tower-secrets-policy.json"
 role my-batch-cluster-ExecutionRole "$SEEDS/001-ecs-execution-trust-policy.json" "$SEEDS/001-ecs-execution-secrets-policy.json"
 role HeadJobRole "$SEEDS/001-head-job-custom-role-trust-policy.json" "$SEEDS/001-head-job-custom-role-policy.json"

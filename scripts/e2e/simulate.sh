@@ -80,6 +80,8 @@ expect_eq "context keys" "$(aws iam get-context-keys-for-custom-policy --policy-
   "iam:PassedToService"
 
 # Seed 000: Tower-Role with its inline Tower-Role-Policy.
+# The trust policy names the user tower-admin: IAM accepts it only once that user exists.
+aws iam create-user --user-name tower-admin >/dev/null
 aws iam create-role --role-name Tower-Role --assume-role-policy-document "file://$SEEDS/000-tower-role-trust-policy.json" >/dev/null
 aws iam put-role-policy --role-name Tower-Role --policy-name Tower-Role-Policy --policy-document "file://$SEEDS/000-tower-role-policy.json"
 aws iam simulate-principal-policy --policy-source-arn arn:aws:iam::123456789012:role/Tower-Role \

@@ -76,7 +76,7 @@ func validateResourcePolicy(c *call) (any, error) {
 	} else if err := c.authorizeAny(c.action, policy.Context{}); err != nil {
 		return nil, err
 	}
-	if err := secrets.ValidatePolicy(in.ResourcePolicy); err != nil {
+	if err := c.api.svc.CheckPolicy(c.ctx, in.ResourcePolicy); err != nil {
 		return nil, err
 	}
 	out := struct {
