@@ -121,6 +121,9 @@ func (s *Service) Associations(ctx context.Context, in AssociationsInput) ([]Ass
 	if in.MaxResults != 0 && (in.MaxResults < 5 || in.MaxResults > 1000) {
 		return nil, "", invalidParameterValue("Value ( %d ) for parameter maxResults is invalid. Expecting a value greater than 5.", in.MaxResults)
 	}
+	if err := checkFilterLimit(in.Filters); err != nil {
+		return nil, "", err
+	}
 	for _, f := range in.Filters {
 		if f.Name != "instance-id" && f.Name != "state" {
 			return nil, "", invalidParameterValue("The filter '%s' is invalid", f.Name)

@@ -41,6 +41,9 @@ func (s *Service) Describe(ctx context.Context, in DescribeInput) (*DescribeOutp
 	if in.MaxResults != 0 && (in.MaxResults < 5 || in.MaxResults > 1000) {
 		return nil, invalidParameterValue("Value ( %d ) for parameter maxResults is invalid. Expecting a value greater than 5.", in.MaxResults)
 	}
+	if err := checkFilterLimit(in.Filters); err != nil {
+		return nil, err
+	}
 	for _, f := range in.Filters {
 		if !knownFilter(f.Name) {
 			return nil, invalidParameterValue("The filter '%s' is invalid", f.Name)

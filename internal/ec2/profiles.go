@@ -56,7 +56,7 @@ func (s *Service) ResolveProfile(ctx context.Context, account string, ref Profil
 		return nil, err
 	}
 	out := &Profile{
-		ARN:  "arn:aws:iam::" + account + ":instance-profile" + p.Profile.Path + p.Profile.Name,
+		ARN:  p.Profile.ARN(), // the stored profile's, with its path
 		ID:   p.Profile.ID,
 		Name: p.Profile.Name,
 	}
@@ -64,6 +64,7 @@ func (s *Service) ResolveProfile(ctx context.Context, account string, ref Profil
 		return nil, invalid() // the path in the ARN must be the profile's
 	}
 	if len(p.Roles) > 0 {
+		// The stored role's ARN, with its path: what iam:PassRole is authorized on.
 		out.RoleARN, out.RoleName = p.Roles[0].ARN(), p.Roles[0].Name
 	}
 	return out, nil

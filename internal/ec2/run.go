@@ -51,19 +51,18 @@ type RunInput struct {
 }
 
 // RunPlan is a validated RunInstances: what will be launched, for the API layer to
-// authorize before Launch stores it.
+// authorize before Launch stores it. It holds no instance: Launch makes as many as the
+// account's limit allows, so a MaxCount of any size costs nothing until then.
 type RunPlan struct {
 	ReservationID string
+	InstanceType  string
 	Profile       *Profile // nil without a profile
 	Tags          []Tag    // the instances' tags
 	Metadata      MetadataOptions
-	Instances     []Instance
-	minCount      int
-	clientToken   string
+	in            RunInput
 }
 
-// PlanRun validates RunInstances's parameters, resolves the instance profile and chooses
-// the new instances' ids.
+// PlanRun validates RunInstances's parameters and resolves the instance profile.
 func (s *Service) PlanRun(ctx context.Context, in RunInput) (*RunPlan, error) {
 	if err := checkClientToken(in.ClientToken); err != nil {
 		return nil, err
@@ -77,13 +76,8 @@ func (s *Service) PlanRun(ctx context.Context, in RunInput) (*RunPlan, error) {
 	if in.InstanceType == "" {
 		in.InstanceType = "m1.small" // AWS's default instance type
 	}
-	switch {
-	case in.MinCount < 1:
-		return nil, invalidParameterValue("Value (%d) for parameter minCount is invalid. Expected a value greater than or equal to 1.", in.MinCount)
-	case in.MaxCount < 1:
-		return nil, invalidParameterValue("Value (%d) for parameter maxCount is invalid. Expected a value greater than or equal to 1.", in.MaxCount)
-	case in.MinCount > in.MaxCount:
-		return nil, invalidParameterValue("Value (%d) for parameter minCount is invalid. Expected a value less than or equal to maxCount (%d).", in.MinCount, in.MaxCount)
+	if err := checkCounts(in.MinCount, in.MaxCount); err != nil {
+		return nil, err
 	}
 	md, err := applyMetadata(MetadataOptions{HTTPTokens: "optional", HTTPEndpoint: "enabled", HTTPPutResponseHopLimit: 1,
 		HTTPProtocolIPv6: "disabled", InstanceMetadataTags: "disabled"}, in.Metadata)
@@ -94,27 +88,46 @@ func (s *Service) PlanRun(ctx context.Context, in RunInput) (*RunPlan, error) {
 	if err != nil {
 		return nil, err
 	}
-	plan := &RunPlan{ReservationID: newID("r-"), Tags: tags, Metadata: md, minCount: in.MinCount, clientToken: in.ClientToken}
+	plan := &RunPlan{ReservationID: newID("r-"), InstanceType: in.InstanceType, Tags: tags, Metadata: md, in: in}
 	if in.Profile != nil {
 		if plan.Profile, err = s.ResolveProfile(ctx, in.Account, *in.Profile); err != nil {
 			return nil, err
 		}
 	}
-	now := s.clock()
-	for i := range in.MaxCount {
+	return plan, nil
+}
+
+// checkCounts refuses counts EC2 refuses: both at least 1, MinCount no more than MaxCount.
+func checkCounts(minCount, maxCount int) error {
+	switch {
+	case maxCount < 1:
+		return invalidParameterValue("Maximum instance count must be greater than zero")
+	case minCount < 1:
+		return invalidParameterValue("Minimum instance count must be greater than zero")
+	case minCount > maxCount:
+		return invalidParameterValue("Value (%d) for parameter minCount is invalid. Expected a value less than or equal to maxCount (%d).", minCount, maxCount)
+	}
+	return nil
+}
+
+// instances makes n of the plan's instances, launch indexes 0 to n-1.
+func (p *RunPlan) instances(n int, now time.Time) []Instance {
+	in := p.in
+	out := make([]Instance, 0, n)
+	for i := range n {
 		inst := Instance{
-			Account: in.Account, Region: in.Region, ID: newID("i-"), ReservationID: plan.ReservationID,
-			RequesterARN: in.RequesterARN, ImageID: in.ImageID, InstanceType: in.InstanceType,
+			Account: in.Account, Region: in.Region, ID: newID("i-"), ReservationID: p.ReservationID,
+			RequesterARN: in.RequesterARN, ImageID: in.ImageID, InstanceType: p.InstanceType,
 			LaunchIndex: i, LaunchTime: now, State: StateRunning, PrivateIP: privateIP(),
-			AvailabilityZone: in.Region + "a", ClientToken: in.ClientToken, RequestHash: in.RequestHash, Tags: tags, Metadata: md,
+			AvailabilityZone: in.Region + "a", ClientToken: in.ClientToken, RequestHash: in.RequestHash, Tags: p.Tags, Metadata: p.Metadata,
 		}
-		if plan.Profile != nil {
-			inst.Profile = &Association{ID: newID("iip-assoc-"), ProfileARN: plan.Profile.ARN, ProfileID: plan.Profile.ID,
+		if p.Profile != nil {
+			inst.Profile = &Association{ID: newID("iip-assoc-"), ProfileARN: p.Profile.ARN, ProfileID: p.Profile.ID,
 				State: AssocAssociated, Timestamp: now}
 		}
-		plan.Instances = append(plan.Instances, inst)
+		out = append(out, inst)
 	}
-	return plan, nil
+	return out
 }
 
 // Launched is RunInstances's outcome: the reservation and its instances. Replayed is set
@@ -131,10 +144,7 @@ type Launched struct {
 // token of instances the region still knows launches nothing: with the same parameters it
 // answers those instances, with others it is IdempotentParameterMismatch.
 func (s *Service) Launch(ctx context.Context, plan *RunPlan) (*Launched, error) {
-	if len(plan.Instances) == 0 {
-		return &Launched{ReservationID: plan.ReservationID}, nil
-	}
-	account, region := plan.Instances[0].Account, plan.Instances[0].Region
+	account, region := plan.in.Account, plan.in.Region
 	var out *Launched
 	err := s.store.Update(ctx, func(tx docstore.Tx) error {
 		out = &Launched{ReservationID: plan.ReservationID}
@@ -160,7 +170,7 @@ func (s *Service) Launch(ctx context.Context, plan *RunPlan) (*Launched, error) 
 					return nil
 				}
 			}
-			if plan.clientToken != "" && st.ClientToken == plan.clientToken {
+			if plan.in.ClientToken != "" && st.ClientToken == plan.in.ClientToken {
 				var inst Instance
 				if err := json.Unmarshal(raw, &inst); err != nil {
 					return err
@@ -179,15 +189,15 @@ func (s *Service) Launch(ctx context.Context, plan *RunPlan) (*Launched, error) 
 			}
 		}
 		if len(earlier) > 0 {
-			return replay(out, earlier, plan.Instances[0].RequestHash)
+			return replay(out, earlier, plan.in.RequestHash)
 		}
 		room := maxRunning - running
-		if room < plan.minCount {
+		if room < plan.in.MinCount {
 			return awserr.New(statusBadRequest, "InstanceLimitExceeded",
 				"You have requested more instances (%d) than your current instance limit of %d allows for the specified instance type. Please visit http://aws.amazon.com/contact-us/ec2-request to request an adjustment to this limit.",
-				plan.minCount, maxRunning)
+				plan.in.MinCount, maxRunning)
 		}
-		for _, inst := range plan.Instances[:min(room, len(plan.Instances))] {
+		for _, inst := range plan.instances(min(room, plan.in.MaxCount), s.clock()) {
 			if err := tx.Insert(instanceKey(account, region, inst.ID), &inst); err != nil {
 				return err
 			}
@@ -327,6 +337,9 @@ func instanceTags(specs []TagSpec) ([]Tag, error) {
 			}
 			seen[t.Key] = true
 			out = append(out, t)
+		}
+		if len(out) > maxTags { // several instance specifications still give one instance's tags
+			return nil, awserr.New(statusBadRequest, "TagLimitExceeded", "The maximum number of tags for a resource has been reached.")
 		}
 	}
 	return out, nil

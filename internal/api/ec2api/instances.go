@@ -11,14 +11,16 @@ import (
 // runInstances validates the request, authorizes ec2:RunInstances on every resource EC2
 // checks for it (the instance with its condition keys, the image, and the network and
 // storage resources a launch creates or uses), ec2:CreateTags for tags on creation, and
-// iam:PassRole of the profile's role to ec2.amazonaws.com; then launches.
+// iam:PassRole of the profile's role to ec2.amazonaws.com; then launches. Nothing of the
+// size of MaxCount is made before the launch, which makes no more than the account's
+// instance limit allows.
 func (a *API) runInstances(c *call) (any, error) {
 	p := c.q.Params
-	minCount, err := intParam(p, "MinCount")
+	minCount, err := requiredIntParam(p, "MinCount")
 	if err != nil {
 		return nil, err
 	}
-	maxCount, err := intParam(p, "MaxCount")
+	maxCount, err := requiredIntParam(p, "MaxCount")
 	if err != nil {
 		return nil, err
 	}
@@ -63,7 +65,7 @@ func (a *API) runInstances(c *call) (any, error) {
 func runRequests(c *call, plan *ec2.RunPlan, instanceARN, imageID string) []authz.Request {
 	var inst policy.Context
 	inst.Set("ec2:Region", c.region)
-	inst.Set("ec2:InstanceType", plan.Instances[0].InstanceType)
+	inst.Set("ec2:InstanceType", plan.InstanceType)
 	inst.Set("ec2:Tenancy", "default")
 	inst.Set("ec2:RootDeviceType", "ebs")
 	inst.Set("ec2:EbsOptimized", "false")

@@ -95,26 +95,40 @@ func metadataInput(params url.Values, prefix string) (ec2.MetadataInput, error) 
 		HTTPProtocolIPv6: params.Get(prefix + "HttpProtocolIpv6"), InstanceMetadataTags: params.Get(prefix + "InstanceMetadataTags"),
 	}
 	if v, ok := params[prefix+"HttpPutResponseHopLimit"]; ok && len(v) > 0 {
-		n, err := strconv.Atoi(v[0])
+		n, err := parseInt32(v[0], "HttpPutResponseHopLimit")
 		if err != nil {
-			return in, invalidValue(v[0], "HttpPutResponseHopLimit")
+			return in, err
 		}
 		in.HTTPPutResponseHopLimit = &n
 	}
 	return in, nil
 }
 
-// intParam reads an optional integer parameter (0 when absent).
+// intParam reads an optional integer parameter (0 when absent). EC2's integers are 32-bit:
+// a value out of that range is as invalid as one that is not a number.
 func intParam(params url.Values, name string) (int, error) {
 	v, ok := params[name]
 	if !ok || len(v) == 0 {
 		return 0, nil
 	}
-	n, err := strconv.Atoi(v[0])
-	if err != nil {
-		return 0, invalidValue(v[0], name)
+	return parseInt32(v[0], name)
+}
+
+// requiredIntParam reads an integer parameter the action needs (MissingParameter when absent).
+func requiredIntParam(params url.Values, name string) (int, error) {
+	v, ok := params[name]
+	if !ok || len(v) == 0 {
+		return 0, missingParam(name)
 	}
-	return n, nil
+	return parseInt32(v[0], name)
+}
+
+func parseInt32(v, name string) (int, error) {
+	n, err := strconv.ParseInt(v, 10, 32)
+	if err != nil {
+		return 0, invalidValue(v, name)
+	}
+	return int(n), nil
 }
 
 func boolParam(params url.Values, name string) bool {

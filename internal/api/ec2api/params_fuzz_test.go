@@ -1,0 +1,80 @@
+package ec2api
+
+import (
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// FuzzEC2Params feeds EC2's parameter readers (indexed lists, filters, tag specifications,
+// the instance profile, metadata options, integers) any form: they never panic; a list has
+// at most one member per parameter that names it, whatever index it uses; and an integer
+// read is a 32-bit one, the decimal the request sent.
+func FuzzEC2Params(f *testing.F) {
+	for _, s := range []string{
+		"Action=RunInstances&Version=2016-11-15&ImageId=ami-0abcdef1234567890&InstanceType=t3.micro&MinCount=1&MaxCount=1" +
+			"&IamInstanceProfile.Name=Tower-Instance&MetadataOptions.HttpTokens=required&MetadataOptions.HttpPutResponseHopLimit=2" +
+			"&TagSpecification.1.ResourceType=instance&TagSpecification.1.Tag.1.Key=Name&TagSpecification.1.Tag.1.Value=vm&ClientToken=abc",
+		"Action=DescribeInstances&Version=2016-11-15&Filter.1.Name=instance-state-name&Filter.1.Value.1=running&Filter.2.Name=tag%3AName" +
+			"&Filter.2.Value.1=tower*&MaxResults=5&NextToken=aS0w",
+		"Action=TerminateInstances&InstanceId.1=i-0123456789abcdef0&InstanceId.2=i-0fedcba9876543210",
+		"Action=AssociateIamInstanceProfile&InstanceId=i-0123456789abcdef0&IamInstanceProfile.Arn=arn%3Aaws%3Aiam%3A%3A123456789012%3Ainstance-profile%2Fpc%2Fp",
+		"InstanceId.2147483647=i-1&InstanceId.0=i-2&InstanceId.-1=i-3&Filter.9999999999999999999.Value.1=x&MinCount=2147483648&MaxCount=-2147483648",
+		"MaxCount=1e3&MaxResults=0x10&HttpPutResponseHopLimit=+5",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, form string) {
+		p, err := url.ParseQuery(form)
+		if err != nil {
+			return
+		}
+		count := func(prefix string) int {
+			n := 0
+			for k := range p {
+				if strings.HasPrefix(k, prefix) {
+					n++
+				}
+			}
+			return n
+		}
+		if ids := strList(p, "InstanceId"); len(ids) > count("InstanceId.") {
+			t.Fatalf("%d instance ids from %d parameters", len(ids), count("InstanceId."))
+		}
+		fs := filters(p)
+		if len(fs) > count("Filter.") {
+			t.Fatalf("%d filters from %d parameters", len(fs), count("Filter."))
+		}
+		values := 0
+		for _, fl := range fs {
+			values += len(fl.Values)
+		}
+		if values > count("Filter.") {
+			t.Fatalf("%d filter values from %d parameters", values, count("Filter."))
+		}
+		tags := 0
+		specs := tagSpecs(p)
+		for _, sp := range specs {
+			tags += len(sp.Tags)
+		}
+		if len(specs) > count("TagSpecification.") || tags > count("TagSpecification.") {
+			t.Fatalf("%d specifications, %d tags from %d parameters", len(specs), tags, count("TagSpecification."))
+		}
+		_ = profileRef(p, "IamInstanceProfile")
+		_, _ = metadataInput(p, "MetadataOptions.")
+		for _, name := range []string{"MinCount", "MaxCount", "MaxResults", "HttpPutResponseHopLimit"} {
+			n, err := intParam(p, name)
+			if err != nil || len(p[name]) == 0 {
+				continue
+			}
+			if int64(n) != int64(int32(n)) {
+				t.Fatalf("%s = %d is not a 32-bit integer", name, n)
+			}
+			if sent, _ := strconv.ParseInt(p.Get(name), 10, 64); sent != int64(n) {
+				t.Fatalf("%s = %q read as %d", name, p.Get(name), n)
+			}
+		}
+		_ = requestHash(p, "Action", "Version", "ClientToken", "DryRun")
+	})
+}

@@ -1,0 +1,94 @@
+package smapi
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"sort"
+	"testing"
+	"time"
+
+	"github.com/iamd-dev/iamd/internal/authz"
+	"github.com/iamd-dev/iamd/internal/iam"
+	"github.com/iamd-dev/iamd/internal/policy"
+	"github.com/iamd-dev/iamd/internal/secretbox"
+	"github.com/iamd-dev/iamd/internal/secrets"
+	"github.com/iamd-dev/iamd/internal/store/sqlite"
+)
+
+// fuzzAPI is the Secrets Manager API over a real store, and the account's root user.
+func fuzzAPI(f *testing.F) (*API, *authz.Caller) {
+	ctx := context.Background()
+	store, err := sqlite.Open(ctx, f.TempDir())
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Cleanup(func() { store.Close() })
+	box, err := secretbox.New(bytes.Repeat([]byte{9}, secretbox.KeySize))
+	if err != nil {
+		f.Fatal(err)
+	}
+	iamSvc := iam.New(store, box, time.Now)
+	if _, _, err := iamSvc.EnsureAccount(ctx, "123456789012", "default", nil); err != nil {
+		f.Fatal(err)
+	}
+	root, err := policy.ParsePrincipal("arn:aws:iam::123456789012:root")
+	if err != nil {
+		f.Fatal(err)
+	}
+	caller := &authz.Caller{Principal: root, Account: "123456789012", Region: "us-east-1", Time: time.Now()}
+	return New(secrets.New(store, box, time.Now), authz.New(iamSvc)), caller
+}
+
+// FuzzOperationInput feeds every operation JSON input as the SDKs send it, and whatever
+// else arrives: no input panics or makes an internal error, and every refusal is a JSON 1.1
+// error, {"__type": code, "Message": text} with the code in X-Amzn-ErrorType and a 4xx.
+func FuzzOperationInput(f *testing.F) {
+	api, caller := fuzzAPI(f)
+	ops := make([]string, 0, len(api.ops))
+	for op := range api.ops {
+		ops = append(ops, op)
+	}
+	sort.Strings(ops)
+	for _, s := range []string{
+		`{"Name":"prod/db","SecretString":"{\"password\":\"p\"}","Description":"d","Tags":[{"Key":"team","Value":"ci"}],"ClientRequestToken":"11111111-2222-3333-4444-555555555555"}`,
+		`{"SecretId":"prod/db"}`, `{"SecretId":"prod/db","VersionStage":"AWSCURRENT"}`,
+		`{"SecretIdList":["prod/db","other"]}`, `{"Filters":[{"Key":"name","Values":["prod"]}],"MaxResults":10}`,
+		`{"SecretId":"prod/db","SecretBinary":"AAEC","VersionStages":["AWSPENDING"]}`,
+		`{"SecretId":"prod/db","ResourcePolicy":"{\"Version\":\"2012-10-17\",\"Statement\":[]}","BlockPublicPolicy":true}`,
+		`{"SecretId":"prod/db","RecoveryWindowInDays":7}`, `{"SecretId":"prod/db","ForceDeleteWithoutRecovery":true}`,
+		`{"PasswordLength":4096,"ExcludeCharacters":"abc","RequireEachIncludedType":true}`,
+		`{"SecretId":"prod/db","AddReplicaRegions":[{"Region":"eu-west-1"}]}`, `{"SecretId":"prod/db","TagKeys":["team"]}`,
+		`{"SecretId":"prod/db","RotationRules":{"AutomaticallyAfterDays":30,"ScheduleExpression":"rate(10 days)"}}`,
+		``, `null`, `[]`, `{"SecretId":1}`, `{"Name":"x","SecretString":"a","SecretBinary":"AA"}`, `{"MaxResults":-1}`, `{"PasswordLength":1e300}`,
+	} {
+		for i := range ops {
+			f.Add(uint8(i), []byte(s))
+		}
+	}
+	f.Fuzz(func(t *testing.T, which uint8, body []byte) {
+		op := ops[int(which)%len(ops)]
+		r := httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(body))
+		r.Header.Set("X-Amz-Target", TargetPrefix+op)
+		w := httptest.NewRecorder()
+		res := api.Serve(context.Background(), w, r, body, caller, "req-1")
+		if res.Err == nil {
+			if w.Code != http.StatusOK || !json.Valid(w.Body.Bytes()) {
+				t.Fatalf("%s %q: %d %s", op, body, w.Code, w.Body.String())
+			}
+			return
+		}
+		var e struct {
+			Type    string `json:"__type"`
+			Message string `json:"Message"`
+		}
+		if err := json.Unmarshal(w.Body.Bytes(), &e); err != nil || e.Type != res.Err.Code || w.Header().Get("X-Amzn-ErrorType") != e.Type {
+			t.Fatalf("%s %q: error body %s (%v)", op, body, w.Body.String(), err)
+		}
+		if w.Code < 400 || w.Code >= 500 {
+			t.Fatalf("%s %q: %d %s %s", op, body, w.Code, e.Type, e.Message)
+		}
+	})
+}
