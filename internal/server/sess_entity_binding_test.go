@@ -107,7 +107,7 @@ func TestSessRoleSessionOutlivesNoRecreatedRole(t *testing.T) {
 			// Nor may it take a session of another role that trusts the account.
 			sessRole(t, ts, "Other", sessRootTrust, "")
 			_, err = ts.sts(old).AssumeRole(context.Background(), &sts.AssumeRoleInput{
-				RoleArn: aws.String("arn:aws:iam::123456789012:role/Other"), RoleSessionName: aws.String("x")})
+				RoleArn: aws.String("arn:aws:iam::123456789012:role/Other"), RoleSessionName: aws.String("xx")})
 			apiError(t, err, "AccessDenied")
 			// Its identity is still what it was issued as.
 			who, err := ts.sts(old).GetCallerIdentity(context.Background(), &sts.GetCallerIdentityInput{})
@@ -128,8 +128,8 @@ func TestSessRoleChainBoundToEachRole(t *testing.T) {
 	sessRole(t, ts, "A", sessRootTrust, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}]}`)
 	trustA := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:role/A"},"Action":"sts:AssumeRole"}]}`
 	sessRole(t, ts, "B", trustA, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:ListRoles","Resource":"*"}]}`)
-	a := sessAssume(t, ts, ts.root, "A", "a")
-	b := sessAssume(t, ts, a, "B", "b")
+	a := sessAssume(t, ts, ts.root, "A", "sa")
+	b := sessAssume(t, ts, a, "B", "sb")
 	ctx := context.Background()
 	if _, err := ts.iam(b).ListRoles(ctx, &awsiam.ListRolesInput{}); err != nil {
 		t.Fatalf("the chained session: %v", err)
@@ -138,8 +138,8 @@ func TestSessRoleChainBoundToEachRole(t *testing.T) {
 	sessDeleteRole(t, ts, "B")
 	sessRole(t, ts, "B", trustA, sessAllowAll)
 	_, err := ts.iam(b).ListRoles(ctx, &awsiam.ListRolesInput{})
-	wantDenied(t, err, "User: arn:aws:sts::123456789012:assumed-role/B/b is not authorized to perform: iam:ListRoles on resource: arn:aws:iam::123456789012:role/ because no identity-based policy allows the iam:ListRoles action")
-	wantDenied(t, sessCreateUser(ts, b, "u1"), "User: arn:aws:sts::123456789012:assumed-role/B/b is not authorized to perform: iam:CreateUser on resource: arn:aws:iam::123456789012:user/u1 because no identity-based policy allows the iam:CreateUser action")
+	wantDenied(t, err, "User: arn:aws:sts::123456789012:assumed-role/B/sb is not authorized to perform: iam:ListRoles on resource: arn:aws:iam::123456789012:role/ because no identity-based policy allows the iam:ListRoles action")
+	wantDenied(t, sessCreateUser(ts, b, "u1"), "User: arn:aws:sts::123456789012:assumed-role/B/sb is not authorized to perform: iam:CreateUser on resource: arn:aws:iam::123456789012:user/u1 because no identity-based policy allows the iam:CreateUser action")
 	// A's session, still A's, takes the new B's session, which has the new B's rights.
 	b2 := sessAssume(t, ts, a, "B", "b2")
 	if err := sessCreateUser(ts, b2, "u2"); err != nil {
@@ -149,7 +149,7 @@ func TestSessRoleChainBoundToEachRole(t *testing.T) {
 	sessDeleteRole(t, ts, "A")
 	sessRole(t, ts, "A", sessRootTrust, sessAllowAll)
 	_, err = ts.sts(a).AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String("arn:aws:iam::123456789012:role/B"), RoleSessionName: aws.String("b3")})
-	wantDenied(t, err, "User: arn:aws:sts::123456789012:assumed-role/A/a is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::123456789012:role/B")
+	wantDenied(t, err, "User: arn:aws:sts::123456789012:assumed-role/A/sa is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::123456789012:role/B")
 }
 
 // sessUser creates a user with an inline policy and an access key.

@@ -14,7 +14,7 @@ import (
 // validation words it (STS API reference: AssumeRole request parameters).
 func TestSessAssumeRoleLengthErrors(t *testing.T) {
 	ts := startServer(t, "")
-	sessRole(t, ts, "Worker", sessRootTrust, "")
+	sessRole(t, ts, "Worker", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":["sts:AssumeRole","sts:SetSourceIdentity"]}]}`, "")
 	const roleARN = "arn:aws:iam::123456789012:role/Worker"
 	long := func(n int) string { return strings.Repeat("a", n) }
 	prefix := "1 validation error detected: Value '"
