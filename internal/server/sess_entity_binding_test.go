@@ -273,3 +273,30 @@ func TestSessInstanceProfileSessionBoundToRole(t *testing.T) {
 	_, err := ts.iam(old).ListRoles(ctx, &awsiam.ListRolesInput{})
 	wantDenied(t, err, "User: arn:aws:sts::123456789012:assumed-role/Tower-Role/"+aws.ToString(inst.InstanceId)+" is not authorized to perform: iam:ListRoles on resource: arn:aws:iam::123456789012:role/ because no identity-based policy allows the iam:ListRoles action")
 }
+
+// A task's role session is bound to the role's id too.
+func TestSessTaskSessionBoundToRole(t *testing.T) {
+	ts := startServer(t, "")
+	ctx := context.Background()
+	launcher := taskRoles(t, ts)
+	task, err := ts.runTask(launcher, taskRoleARN, execRoleARN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	creds, err := containerCreds(task.FullURI, task.Token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ts.iam(creds).ListRoles(ctx, &awsiam.ListRolesInput{}); err != nil {
+		t.Fatalf("the task's session: %v", err)
+	}
+	root := ts.iam(ts.root)
+	mustDo(t, func() error {
+		_, err := root.DeleteRolePolicy(ctx, &awsiam.DeleteRolePolicyInput{RoleName: aws.String("app-task"), PolicyName: aws.String("list")})
+		return err
+	})
+	sessDeleteRole(t, ts, "app-task")
+	sessRole(t, ts, "app-task", ecsTasksTrust, sessAllowAll)
+	_, err = ts.iam(creds).ListRoles(ctx, &awsiam.ListRolesInput{})
+	wantDenied(t, err, "User: arn:aws:sts::123456789012:assumed-role/app-task/"+task.TaskID+" is not authorized to perform: iam:ListRoles on resource: arn:aws:iam::123456789012:role/ because no identity-based policy allows the iam:ListRoles action")
+}
