@@ -24,7 +24,12 @@ type Caller struct {
 	Account   string
 	UserID    string // AIDA... for users, the account id for the root user
 	UserName  string // for users
-	Tags      map[string]string
+	// EntityID is the unique id of the user or role whose policies the caller has (AIDA...,
+	// AROA...): the key's owner, the session's user or role. A session outlives nothing it
+	// was issued for: when the entity of that name now has another id (deleted, created
+	// anew), or none, nothing allows the caller's requests.
+	EntityID string
+	Tags     map[string]string
 
 	// SessionKind is "" for long-term keys and role sessions, "user" for GetSessionToken and
 	// "federated-user" for GetFederationToken credentials.
@@ -107,6 +112,9 @@ const maxCached = 10000
 type compiled struct {
 	generation uint64
 	set        *policy.Set
+	// orphaned is set when the caller's user or role no longer exists as the entity the
+	// caller was issued for: no policy, resource policies included, allows it anything.
+	orphaned bool
 }
 
 // New makes an Authorizer over the IAM service.
@@ -141,10 +149,16 @@ func (a *Authorizer) Authorize(ctx context.Context, c *Caller, r Request) error 
 
 // Decide evaluates the request for the caller.
 func (a *Authorizer) Decide(ctx context.Context, c *Caller, r Request) (policy.Decision, error) {
-	set, err := a.policies(ctx, c)
+	entry, err := a.policies(ctx, c)
 	if err != nil {
 		return policy.Decision{}, err
 	}
+	if entry.orphaned {
+		// AWS binds credentials to the entity's unique id: policies of a later entity of the
+		// same name, and resource policies naming that name, are not the caller's.
+		return policy.Decision{Result: policy.ImplicitDeny, DeniedBy: policy.LayerIdentity}, nil
+	}
+	set := entry.set
 	ctx2 := r.Context.Clone()
 	c.globalKeys(&ctx2)
 	if r.ResourcePolicy != nil {
@@ -163,36 +177,39 @@ func (a *Authorizer) Decide(ctx context.Context, c *Caller, r Request) (policy.D
 }
 
 // policies returns the caller's compiled policies, rebuilding them when IAM has changed.
-func (a *Authorizer) policies(ctx context.Context, c *Caller) (*policy.Set, error) {
-	gen := a.iam.Generation()
-	cacheKey := c.Principal.ID + "\x00" + c.AccessKeyID
+// The entry is keyed by the entity's id as well as its ARN, so that callers of a deleted
+// entity and of one created anew under its name never share one.
+func (a *Authorizer) policies(ctx context.Context, c *Caller) (*compiled, error) {
+	gen := a.iam.Generation() // read before building: a change during the build is rebuilt
+	cacheKey := c.Principal.ID + "\x00" + c.EntityID + "\x00" + c.AccessKeyID
 	a.mu.Lock()
 	entry := a.cache[cacheKey]
 	a.mu.Unlock()
 	if entry != nil && entry.generation == gen {
-		return entry.set, nil
+		return entry, nil
 	}
-	set, err := a.build(ctx, c)
+	set, orphaned, err := a.build(ctx, c)
 	if err != nil {
 		return nil, err
 	}
+	entry = &compiled{generation: gen, set: set, orphaned: orphaned}
 	a.mu.Lock()
 	if len(a.cache) >= maxCached {
 		clear(a.cache) // sessions come and go: keep memory bounded
 	}
-	a.cache[cacheKey] = &compiled{generation: gen, set: set}
+	a.cache[cacheKey] = entry
 	a.mu.Unlock()
-	return set, nil
+	return entry, nil
 }
 
-func (a *Authorizer) build(ctx context.Context, c *Caller) (*policy.Set, error) {
-	var (
-		pp  iam.PrincipalPolicies
-		err error
-	)
+// build gathers and compiles the caller's policies; orphaned reports that the caller's
+// user or role is gone or is another entity now (its id differs from the caller's).
+func (a *Authorizer) build(ctx context.Context, c *Caller) (set *policy.Set, orphaned bool, err error) {
+	var pp iam.PrincipalPolicies
+	bound := true // the policies read must be of the entity the caller was issued for
 	switch c.Principal.Kind {
 	case policy.Account:
-		return &policy.Set{}, nil // the root user's rights need no policy
+		return &policy.Set{}, false, nil // the root user's rights need no policy
 	case policy.User:
 		pp, err = a.iam.UserPolicies(ctx, c.Account, c.UserName)
 	case policy.AssumedRole:
@@ -201,39 +218,43 @@ func (a *Authorizer) build(ctx context.Context, c *Caller) (*policy.Set, error) 
 		if c.UserName == "" {
 			// The root user's federated users: everything, within the session policies.
 			pp.Identity = []iam.NamedPolicy{{Name: "root", Document: allowAll}}
+			bound = false
 		} else {
 			pp, err = a.iam.UserPolicies(ctx, c.Account, c.UserName)
 		}
 	default:
-		return &policy.Set{}, nil
+		return &policy.Set{}, false, nil
 	}
 	if errors.Is(err, docstore.ErrNotFound) {
-		return &policy.Set{}, nil // deleted since authentication: nothing allows
+		return &policy.Set{}, true, nil // deleted since the credentials were issued
 	}
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	set := &policy.Set{}
+	if bound && (c.EntityID == "" || pp.ID != c.EntityID) {
+		return &policy.Set{}, true, nil
+	}
+	set = &policy.Set{}
 	for _, np := range pp.Identity {
 		p, err := a.compileStored(np, policy.Identity)
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		set.Identity = append(set.Identity, p)
 	}
 	if pp.Boundary != nil {
 		if set.Boundary, err = a.compileStored(*pp.Boundary, policy.Boundary); err != nil {
-			return nil, err
+			return nil, false, err
 		}
 	}
 	for i, doc := range c.SessionPolicies {
 		p, err := compile(iam.NamedPolicy{Name: fmt.Sprintf("session policy %d", i+1), Document: doc}, policy.Session)
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		set.Session = append(set.Session, p)
 	}
-	return set, nil
+	return set, false, nil
 }
 
 // compileStored compiles a principal's policy, an AWS managed one only once.

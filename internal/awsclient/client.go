@@ -50,7 +50,11 @@ func (c *Client) post(ctx context.Context, service string, header http.Header, b
 	for k, v := range header {
 		req.Header[k] = v
 	}
-	if err := sigv4.Sign(req, body, c.Credentials, c.Region, service, c.Now()); err != nil {
+	region := c.Region
+	if service == "iam" {
+		region = "us-east-1" // IAM's global endpoint, as the aws CLI signs for it
+	}
+	if err := sigv4.Sign(req, body, c.Credentials, region, service, c.Now()); err != nil {
 		return nil, err
 	}
 	resp, err := c.HTTP.Do(req)

@@ -45,14 +45,19 @@ func wantCode(t *testing.T, err error, code, msg string) {
 	}
 }
 
-// decide asks the authorizer whether a session of the role may call action on "*".
-func decide(t *testing.T, az *authz.Authorizer, role, action string) policy.Result {
+// decide asks the authorizer whether a session of the role (bound to its id) may call
+// action on "*".
+func decide(t *testing.T, svc *iam.Service, az *authz.Authorizer, role, action string) policy.Result {
 	t.Helper()
 	p, err := policy.ParsePrincipal("arn:aws:sts::" + acct + ":assumed-role/" + role + "/s")
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := az.Decide(context.Background(), &authz.Caller{Principal: p, Account: acct}, authz.Request{Action: action, Resource: "*"})
+	r, err := svc.GetRole(context.Background(), acct, role)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := az.Decide(context.Background(), &authz.Caller{Principal: p, Account: acct, EntityID: r.ID}, authz.Request{Action: action, Resource: "*"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,16 +75,16 @@ func TestAttachedPolicyGrantsAndBoundaryLimits(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if decide(t, az, "worker", "batch:SubmitJob") == policy.Allowed {
+	if decide(t, svc, az, "worker", "batch:SubmitJob") == policy.Allowed {
 		t.Fatal("allowed before any policy was attached")
 	}
 	if err := svc.AttachPolicy(ctx, acct, iam.HolderRole, "worker", p.ARN()); err != nil {
 		t.Fatal(err)
 	}
-	if decide(t, az, "worker", "batch:SubmitJob") != policy.Allowed {
+	if decide(t, svc, az, "worker", "batch:SubmitJob") != policy.Allowed {
 		t.Fatal("the attached policy does not grant batch:SubmitJob")
 	}
-	if decide(t, az, "worker", "ec2:RunInstances") == policy.Allowed {
+	if decide(t, svc, az, "worker", "ec2:RunInstances") == policy.Allowed {
 		t.Fatal("the attached policy grants more than it says")
 	}
 
@@ -87,13 +92,13 @@ func TestAttachedPolicyGrantsAndBoundaryLimits(t *testing.T) {
 	if _, err := svc.CreatePolicyVersion(ctx, acct, p.ARN(), allowEC2, true); err != nil {
 		t.Fatal(err)
 	}
-	if decide(t, az, "worker", "ec2:RunInstances") != policy.Allowed || decide(t, az, "worker", "batch:SubmitJob") == policy.Allowed {
+	if decide(t, svc, az, "worker", "ec2:RunInstances") != policy.Allowed || decide(t, svc, az, "worker", "batch:SubmitJob") == policy.Allowed {
 		t.Fatal("the new default version is not the one in force")
 	}
 	if err := svc.SetDefaultPolicyVersion(ctx, acct, p.ARN(), "v1"); err != nil {
 		t.Fatal(err)
 	}
-	if decide(t, az, "worker", "batch:SubmitJob") != policy.Allowed {
+	if decide(t, svc, az, "worker", "batch:SubmitJob") != policy.Allowed {
 		t.Fatal("v1 back as default does not grant")
 	}
 
@@ -112,13 +117,13 @@ func TestAttachedPolicyGrantsAndBoundaryLimits(t *testing.T) {
 	if err := svc.PutRolePermissionsBoundary(ctx, acct, "worker", bound.ARN()); err != nil {
 		t.Fatal(err)
 	}
-	if decide(t, az, "worker", "sqs:SendMessage") != policy.Allowed || decide(t, az, "worker", "batch:SubmitJob") == policy.Allowed {
+	if decide(t, svc, az, "worker", "sqs:SendMessage") != policy.Allowed || decide(t, svc, az, "worker", "batch:SubmitJob") == policy.Allowed {
 		t.Fatal("the boundary does not limit the role")
 	}
 	if err := svc.DeleteRolePermissionsBoundary(ctx, acct, "worker"); err != nil {
 		t.Fatal(err)
 	}
-	if decide(t, az, "worker", "batch:SubmitJob") != policy.Allowed {
+	if decide(t, svc, az, "worker", "batch:SubmitJob") != policy.Allowed {
 		t.Fatal("removing the boundary does not restore the grant")
 	}
 
@@ -128,7 +133,7 @@ func TestAttachedPolicyGrantsAndBoundaryLimits(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if decide(t, az, "worker", "batch:SubmitJob") == policy.Allowed {
+	if decide(t, svc, az, "worker", "batch:SubmitJob") == policy.Allowed {
 		t.Fatal("still allowed after detaching")
 	}
 }

@@ -18,6 +18,9 @@ type NamedPolicy struct {
 
 // PrincipalPolicies are the documents that decide what a user or role may do.
 type PrincipalPolicies struct {
+	// ID is the unique id of the user or role read (AIDA..., AROA...): a caller bound to
+	// another id was issued for an entity since deleted, whatever now bears its name.
+	ID       string
 	Identity []NamedPolicy // inline and attached, the user's groups' too
 	Boundary *NamedPolicy  // nil without a permissions boundary
 }
@@ -30,6 +33,7 @@ func (s *Service) UserPolicies(ctx context.Context, account, name string) (Princ
 		if err := tx.Get(key(colUser, account, name), &u); err != nil {
 			return err
 		}
+		out.ID = u.ID
 		if err := s.collect(tx, account, u.InlinePolicies, u.AttachedPolicies, &out); err != nil {
 			return err
 		}
@@ -58,6 +62,7 @@ func (s *Service) RolePolicies(ctx context.Context, account, name string) (Princ
 		if err := tx.Get(key(colRole, account, name), &r); err != nil {
 			return err
 		}
+		out.ID = r.ID
 		if err := s.collect(tx, account, r.InlinePolicies, r.AttachedPolicies, &out); err != nil {
 			return err
 		}

@@ -3,6 +3,7 @@ package iam
 import (
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -89,12 +90,15 @@ func checkTags(tags []Tag) error {
 		return awserr.LimitExceeded("Cannot exceed quota for TagsPerResource: 50")
 	}
 	seen := map[string]bool{}
-	for _, t := range tags {
+	for i, t := range tags {
+		member := "tags." + strconv.Itoa(i+1) + ".member."
 		switch {
-		case t.Key == "" || len(t.Key) > 128:
-			return constraint(t.Key, "tags.member.key", "Member must have length between 1 and 128")
+		case t.Key == "":
+			return constraint(t.Key, member+"key", "Member must have length greater than or equal to 1")
+		case len(t.Key) > 128:
+			return constraint(t.Key, member+"key", "Member must have length less than or equal to 128")
 		case len(t.Value) > 256:
-			return constraint(t.Value, "tags.member.value", "Member must have length less than or equal to 256")
+			return constraint(t.Value, member+"value", "Member must have length less than or equal to 256")
 		case seen[strings.ToLower(t.Key)]:
 			return awserr.InvalidInput("Duplicate tag keys found. Please note that Tag keys are case insensitive.")
 		}

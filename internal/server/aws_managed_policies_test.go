@@ -146,10 +146,12 @@ func TestSeed001ExecutionRoleWithAWSManagedPolicy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.CreateRole(ctx, &awsiam.CreateRoleInput{RoleName: aws.String("ecsTaskExecutionRole"), AssumeRolePolicyDocument: aws.String(string(trust))}); err != nil {
+	created, err := c.CreateRole(ctx, &awsiam.CreateRoleInput{RoleName: aws.String("ecsTaskExecutionRole"), AssumeRolePolicyDocument: aws.String(string(trust))})
+	if err != nil {
 		t.Fatal(err)
 	}
-	role := &authz.Caller{Account: "123456789012", Principal: mustPrincipal(t, "arn:aws:sts::123456789012:assumed-role/ecsTaskExecutionRole/task-1")}
+	role := &authz.Caller{Account: "123456789012", Principal: mustPrincipal(t, "arn:aws:sts::123456789012:assumed-role/ecsTaskExecutionRole/task-1"),
+		EntityID: aws.ToString(created.Role.RoleId)}
 	decide := func(action, resource string) policy.Result {
 		t.Helper()
 		d, err := ts.srv.authz.Decide(ctx, role, authz.Request{Action: action, Resource: resource})

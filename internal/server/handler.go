@@ -40,7 +40,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer func() { s.audit.write(ev) }()
 
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
-	if err != nil || len(body) > maxBody {
+	switch {
+	case err != nil:
+		// A body that cannot be read (malformed chunked encoding, a body cut short) is a
+		// malformed request, not a large one: AWS's common error for problems at the HTTP level.
+		s.fail(w, &ev, scopeService(r), awserr.New(http.StatusBadRequest, "MalformedHttpRequestException",
+			"Problems with the request at the HTTP level: the request body could not be read."), requestID)
+		return
+	case len(body) > maxBody:
 		s.fail(w, &ev, scopeService(r), awserr.New(http.StatusRequestEntityTooLarge, "RequestEntityTooLarge", "The request body is too large."), requestID)
 		return
 	}
@@ -104,6 +111,7 @@ func (s *Server) authenticate(ctx context.Context, r *http.Request, body []byte)
 	}
 	invalidToken := &sigv4.Error{Code: "InvalidClientTokenId", Message: "The security token included in the request is invalid.", HTTPStatus: http.StatusForbidden}
 	v := *s.verifier
+	v.RegionFor = scopeRegion
 	v.Lookup = func(ctx context.Context, id string) (string, error) {
 		if token != "" {
 			sess, err := s.sts.Sealer().Open(token)
@@ -143,7 +151,7 @@ func (s *Server) authenticate(ctx context.Context, r *http.Request, body []byte)
 		return nil, res.Service, err
 	}
 	c := &authz.Caller{
-		Principal: p, Account: owner.Account, UserID: owner.UserID, UserName: owner.UserName,
+		Principal: p, Account: owner.Account, UserID: owner.UserID, UserName: owner.UserName, EntityID: owner.UserID,
 		SourceIP: sourceAddr(r), SecureTransport: r.TLS != nil, Time: s.cfg.Now(), Region: res.Region,
 	}
 	if len(owner.Tags) > 0 {
@@ -155,6 +163,18 @@ func (s *Server) authenticate(ctx context.Context, r *http.Request, body []byte)
 	return c, res.Service, nil
 }
 
+// scopeRegion is the region a credential scope for the service must name: IAM's one global
+// endpoint takes only us-east-1 (AWS answers SignatureDoesNotMatch "Credential should be
+// scoped to a valid region, not '...'." otherwise), so aws:RequestedRegion of an IAM call
+// is us-east-1. STS, Secrets Manager, EC2 and iamd's own API are regional: one iamd
+// endpoint stands for every region's, and the scope's region is the call's.
+func scopeRegion(service string) string {
+	if service == "iam" {
+		return "us-east-1"
+	}
+	return ""
+}
+
 // unsignedActions are the calls AWS takes without a signature: their parameters carry the
 // credential (a web identity token, a SAML assertion, which iamd refuses as not implemented).
 var unsignedActions = map[string]string{"AssumeRoleWithWebIdentity": "sts", "AssumeRoleWithSAML": "sts"}
@@ -163,7 +183,7 @@ var unsignedActions = map[string]string{"AssumeRoleWithWebIdentity": "sts", "Ass
 // unsigned, and nil for every other request (which authenticate then verifies).
 func (s *Server) unsignedCaller(c *call) (*authz.Caller, string) {
 	r := c.r
-	if r.Header.Get("Authorization") != "" || r.URL.Query().Has("X-Amz-Signature") || r.URL.Query().Has("X-Amz-Credential") {
+	if len(r.Header.Values("Authorization")) > 0 || r.URL.Query().Has("X-Amz-Signature") || r.URL.Query().Has("X-Amz-Credential") {
 		return nil, ""
 	}
 	q, err := c.query()
@@ -183,6 +203,7 @@ func (s *Server) sessionCaller(r *http.Request, res *sigv4.Result, sess *sts.Ses
 	p, _ := policy.ParsePrincipal(sess.ARN())
 	return &authz.Caller{
 		Principal: p, Account: sess.Account, UserID: sess.UserID(), Tags: sess.Tags, UserName: sess.UserName,
+		EntityID:    sess.EntityID(),
 		SessionKind: sess.Kind,
 		AccessKeyID: sess.AccessKeyID, SessionPolicies: sess.Policies, TokenIssueTime: sess.IssuedAt,
 		SourceIdentity: sess.SourceIdentity, TransitiveTagKeys: sess.TransitiveKeys, FederatedProvider: sess.FederatedProvider,

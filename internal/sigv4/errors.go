@@ -123,6 +123,15 @@ func errHostNotSigned() *Error {
 		"'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.")
 }
 
+// errRepeatedAuthorization refuses a request with more than one Authorization
+// header whose joined value still parses (a second header of bare key=value
+// components). When the second header is a signature of its own, AWS's answer
+// is errMissingEqualSign for its "AWS4-HMAC-SHA256"; this text is iamd's.
+func errRepeatedAuthorization(authz string) *Error {
+	return newError(CodeIncompleteSignature, http.StatusForbidden,
+		"The request must have exactly one Authorization header. Authorization="+authz)
+}
+
 func errBothAuthForms() *Error {
 	return newError(CodeInvalidArgument, http.StatusBadRequest,
 		"Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified")

@@ -38,6 +38,10 @@ type Verifier struct {
 	// credential scope may name.
 	Region  string
 	Service string
+	// RegionFor, when set and not "" for the scope's service, is the only
+	// region a scope of that service may name: "us-east-1" for a global
+	// endpoint such as IAM's. It overrides Region for that service.
+	RegionFor func(service string) string
 	// Options returns the canonicalisation rules for the scope's service;
 	// nil means DefaultOptions.
 	Options func(service string) Options
@@ -91,7 +95,10 @@ func (v *Verifier) Verify(ctx context.Context, r *http.Request, body []byte) (*R
 		return nil, errors.New("sigv4: Verifier.Lookup is not set")
 	}
 	params := parseQuery(rawQuery(r))
-	authz := r.Header.Get("Authorization")
+	// Repeated header fields are one comma-separated list (RFC 9110): AWS reads
+	// two Authorization headers as one value, which a second signature spoils.
+	authzValues := r.Header.Values("Authorization")
+	authz := strings.Join(authzValues, ",")
 	presigned := false
 	for _, k := range []string{"X-Amz-Algorithm", "X-Amz-Credential", signatureParam} {
 		if _, ok := firstParam(params, k); ok {
@@ -106,6 +113,9 @@ func (v *Verifier) Verify(ctx context.Context, r *http.Request, body []byte) (*R
 		return nil, errBothAuthForms()
 	case authz != "":
 		req, perr = parseHeaderForm(r, authz)
+		if perr == nil && len(authzValues) > 1 {
+			perr = errRepeatedAuthorization(authz)
+		}
 	case presigned:
 		req, perr = parseQueryForm(params)
 	default:
@@ -239,7 +249,13 @@ func parseAmzDate(s string) (time.Time, bool) {
 func (v *Verifier) checkScope(req *signedRequest) *Error {
 	a := req.auth
 	var msgs []string
-	if a.Region == "" || (v.Region != "" && a.Region != v.Region) {
+	region := v.Region
+	if v.RegionFor != nil {
+		if r := v.RegionFor(a.Service); r != "" {
+			region = r
+		}
+	}
+	if a.Region == "" || (region != "" && a.Region != region) {
 		msgs = append(msgs, fmt.Sprintf("Credential should be scoped to a valid region, not '%s'. ", a.Region))
 	}
 	if v.Service != "" && a.Service != v.Service {

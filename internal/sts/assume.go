@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/iamd-dev/iamd/internal/arn"
 	"github.com/iamd-dev/iamd/internal/authz"
@@ -226,28 +227,84 @@ func (s *Service) sessionPolicies(ctx context.Context, account string, in Assume
 	return docs, nil
 }
 
+// checkAssumeRole validates AssumeRole's parameters against the STS API reference's
+// constraints, reporting every member that fails as AWS's validation does, in the order of
+// the request's members; a member failing both its length and its pattern reports its length.
 func checkAssumeRole(in *AssumeRoleInput) error {
-	switch n := len(in.SessionName); {
-	case n < 2 || n > 64:
-		return constraint(in.SessionName, "roleSessionName", "Member must have length less than or equal to 64")
-	case !sessionNamePattern.MatchString(in.SessionName):
-		return constraint(in.SessionName, "roleSessionName", `Member must satisfy regular expression pattern: [\w+=,.@-]*`)
-	case len(in.RoleARN) < 20 || len(in.RoleARN) > 2048:
-		return constraint(in.RoleARN, "roleArn", "Member must have length greater than or equal to 20")
+	var v violations
+	v.length(in.RoleARN, "roleArn", 20, 2048)
+	if !v.length(in.SessionName, "roleSessionName", 2, 64) && !sessionNamePattern.MatchString(in.SessionName) {
+		v.add(in.SessionName, "roleSessionName", `Member must satisfy regular expression pattern: [\w+=,.@-]*`)
+	}
+	for i, a := range in.PolicyARNs {
+		v.length(a, "policyArns."+strconv.Itoa(i+1)+".member.arn", 20, 2048)
+	}
+	switch {
 	case in.DurationSeconds != 0 && in.DurationSeconds < minDuration:
-		return constraint(strconv.Itoa(in.DurationSeconds), "durationSeconds", "Member must have value greater than or equal to 900")
+		v.add(strconv.Itoa(in.DurationSeconds), "durationSeconds", "Member must have value greater than or equal to 900")
 	case in.DurationSeconds > 43200:
-		return constraint(strconv.Itoa(in.DurationSeconds), "durationSeconds", "Member must have value less than or equal to 43200")
-	case in.ExternalID != nil && (len(*in.ExternalID) < 2 || len(*in.ExternalID) > 1224):
-		return constraint(*in.ExternalID, "externalId", "Member must have length greater than or equal to 2")
+		v.add(strconv.Itoa(in.DurationSeconds), "durationSeconds", "Member must have value less than or equal to 43200")
+	}
+	for i, t := range in.Tags {
+		n := strconv.Itoa(i + 1)
+		v.length(t.Key, "tags."+n+".member.key", 1, 128)
+		v.length(t.Value, "tags."+n+".member.value", 0, 256)
+	}
+	if in.ExternalID != nil && !v.length(*in.ExternalID, "externalId", 2, 1224) && !externalIDPattern.MatchString(*in.ExternalID) {
+		v.add(*in.ExternalID, "externalId", `Member must satisfy regular expression pattern: [\w+=,.@:\/-]*`)
+	}
+	if in.SourceIdentity != "" && !v.length(in.SourceIdentity, "sourceIdentity", 2, 64) && !sessionNamePattern.MatchString(in.SourceIdentity) {
+		v.add(in.SourceIdentity, "sourceIdentity", `Member must satisfy regular expression pattern: [\w+=,.@-]*`)
+	}
+	if err := v.err(); err != nil {
+		return err
+	}
+	switch {
 	case len(in.Tags) > maxSessionTags:
 		return constraint("", "tags", "Member must have length less than or equal to 50")
+	case len(in.TransitiveTagKeys) > maxSessionTags:
+		return constraint("", "transitiveTagKeys", "Member must have length less than or equal to 50")
 	case len(in.PolicyARNs) > maxPolicyARNs:
 		return constraint("", "policyArns", "Member must have length less than or equal to 10")
 	case len(in.Policy) > maxPackedPolicy:
 		return awserr.New(400, "PackedPolicyTooLarge", "Packed size of consumed policies exceeds 100%% of limit.")
 	}
 	return nil
+}
+
+var externalIDPattern = regexp.MustCompile(`^[\w+=,.@:/-]*$`)
+
+// violations gathers the members that fail their constraints, for one ValidationError.
+type violations []string
+
+func (v *violations) add(value, member, rule string) {
+	*v = append(*v, "Value '"+value+"' at '"+member+"' failed to satisfy constraint: "+rule)
+}
+
+// length records a value outside min..max characters, naming the bound it crosses, and
+// reports whether it did.
+func (v *violations) length(value, member string, min, max int) bool {
+	switch n := utf8.RuneCountInString(value); {
+	case n < min:
+		v.add(value, member, "Member must have length greater than or equal to "+strconv.Itoa(min))
+	case n > max:
+		v.add(value, member, "Member must have length less than or equal to "+strconv.Itoa(max))
+	default:
+		return false
+	}
+	return true
+}
+
+// err is AWS's ValidationError for the violations: "1 validation error detected: ..." or
+// "N validation errors detected: ...; ...".
+func (v violations) err() error {
+	switch len(v) {
+	case 0:
+		return nil
+	case 1:
+		return awserr.ValidationError("1 validation error detected: %s", v[0])
+	}
+	return awserr.ValidationError("%d validation errors detected: %s", len(v), strings.Join(v, "; "))
 }
 
 func constraint(value, member, rule string) *awserr.Error {

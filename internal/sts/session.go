@@ -21,7 +21,7 @@ type Session struct {
 	Kind            string            `json:"kd,omitempty"`
 	UserName        string            `json:"un,omitempty"` // the IAM user of user and federated sessions ("" for root)
 	UserARN         string            `json:"ua,omitempty"`
-	UserIDValue     string            `json:"ui,omitempty"`
+	UserIDValue     string            `json:"ui,omitempty"` // the user's id (AIDA..., the account's for root)
 	FederatedName   string            `json:"fn,omitempty"`
 	AccessKeyID     string            `json:"k"`
 	SecretAccessKey string            `json:"s"`
@@ -68,6 +68,16 @@ func (s *Session) UserID() string {
 		return s.Account + ":" + s.FederatedName
 	}
 	return s.RoleID + ":" + s.SessionName
+}
+
+// EntityID is the unique id of the entity the session was issued for: the role's
+// (AROA...) for a role session, the user's (AIDA...) for user and federated sessions.
+// Authorization compares it with the entity now bearing the name.
+func (s *Session) EntityID() string {
+	if s.Kind == KindUser || s.Kind == KindFederatedUser {
+		return s.UserIDValue
+	}
+	return s.RoleID
 }
 
 // tokenContext binds sealed tokens to their purpose.

@@ -61,8 +61,12 @@ func (s *Service) GetFederationToken(ctx context.Context, caller *authz.Caller, 
 	if caller.Principal.Kind != policy.User && caller.Principal.Kind != policy.Account {
 		return nil, awserr.AccessDenied("Cannot call GetFederationToken with session credentials")
 	}
-	if n := len(in.Name); n < 2 || n > 32 || !sessionNamePattern.MatchString(in.Name) {
-		return nil, constraint(in.Name, "name", `Member must satisfy regular expression pattern: [\w+=,.@-]*`)
+	var v violations
+	if !v.length(in.Name, "name", 2, 32) && !sessionNamePattern.MatchString(in.Name) {
+		v.add(in.Name, "name", `Member must satisfy regular expression pattern: [\w+=,.@-]*`)
+	}
+	if err := v.err(); err != nil {
+		return nil, err
 	}
 	if len(in.Policy) > maxPackedPolicy {
 		return nil, awserr.New(400, "PackedPolicyTooLarge", "Packed size of consumed policies exceeds 100%% of limit.")
@@ -91,6 +95,7 @@ func (s *Service) GetFederationToken(ctx context.Context, caller *authz.Caller, 
 	}
 	sess := s.newSession(caller.Account, duration)
 	sess.Kind, sess.UserName, sess.UserARN, sess.FederatedName, sess.Policies = KindFederatedUser, caller.UserName, caller.Principal.ID, in.Name, policies
+	sess.UserIDValue = caller.UserID // binds the session to the user's unique id
 	creds, err := s.credentials(sess)
 	if err != nil {
 		return nil, err
@@ -133,8 +138,10 @@ func checkTokenDuration(seconds, def, max int) (int, error) {
 // GetAccessKeyInfo returns the account an access key belongs to. It needs
 // sts:GetAccessKeyInfo; keys that iamd does not know are refused as unknown.
 func (s *Service) GetAccessKeyInfo(ctx context.Context, caller *authz.Caller, id string) (string, error) {
-	if len(id) < 16 || len(id) > 128 {
-		return "", constraint(id, "accessKeyId", "Member must have length greater than or equal to 16")
+	var v violations
+	v.length(id, "accessKeyId", 16, 128)
+	if err := v.err(); err != nil {
+		return "", err
 	}
 	if err := s.authz.Authorize(ctx, caller, authz.Request{Action: "sts:GetAccessKeyInfo", Resource: "*"}); err != nil {
 		return "", err

@@ -208,8 +208,12 @@ func checkWebIdentity(in *WebIdentityInput) error {
 	case n > oidc.MaxTokenLen:
 		return constraint("", "webIdentityToken", "Member must have length less than or equal to 20000")
 	}
-	if in.ProviderID != "" && (len(in.ProviderID) < 4 || len(in.ProviderID) > 2048) {
-		return constraint(in.ProviderID, "providerId", "Member must have length greater than or equal to 4")
+	if in.ProviderID != "" {
+		var v violations
+		v.length(in.ProviderID, "providerId", 4, 2048)
+		if err := v.err(); err != nil {
+			return err
+		}
 	}
 	return nil
 }
