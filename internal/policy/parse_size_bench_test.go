@@ -49,3 +49,12 @@ func BenchmarkParseOneLineMegabyte(b *testing.B) {
 func BenchmarkParseManyLinesMegabyte(b *testing.B) {
 	benchmarkParseData(b, bigPolicy(b, 1<<20, "\n"))
 }
+
+// BenchmarkParseOneLine parses one-line policies of growing size: per byte the cost must
+// stay flat (it grew with the line's length while columns were counted from its start).
+func BenchmarkParseOneLine(b *testing.B) {
+	for _, kb := range []int{16, 64, 256} {
+		data := bigPolicy(b, kb<<10, "")
+		b.Run(fmt.Sprintf("%dKB", kb), func(b *testing.B) { benchmarkParseData(b, data) })
+	}
+}
