@@ -3,9 +3,9 @@ package iam
 import (
 	"fmt"
 	"regexp"
-	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/iamd-dev/iamd/internal/awserr"
 	"github.com/iamd-dev/iamd/internal/policy"
@@ -70,11 +70,55 @@ func policySize(doc string) int {
 	return n
 }
 
-// checkPolicy parses a document as IAM would store it for its kind, with AWS's error.
-func checkPolicy(doc string, kind policy.Kind) error {
-	if doc == "" {
-		return constraint(doc, "policyDocument", "Member must have length greater than or equal to 1")
+// maxPolicyDocumentLen is the API's length constraint on every policy document member
+// (PolicyDocument, AssumeRolePolicyDocument, PolicyInputList members), in characters.
+const maxPolicyDocumentLen = 131072
+
+// CheckPolicyDocumentText checks a policy document against the constraints the IAM API
+// puts on every document member before anything reads it: 1..131072 characters, each a
+// tab, line feed, carriage return or one of U+0020..U+00FF. It is cheap and linear, so a
+// huge document is refused before it is parsed.
+func CheckPolicyDocumentText(doc, member string) error {
+	if err := CheckPolicyDocumentLength(doc, member); err != nil {
+		return err
 	}
+	for _, r := range doc {
+		if !(r == '\t' || r == '\n' || r == '\r' || (r >= 0x20 && r <= 0xFF)) {
+			// An invalid UTF-8 byte reads as U+FFFD and fails here too. AWS leaves the
+			// value out of this message.
+			return awserr.ValidationError(`1 validation error detected: Value at '%s' failed to satisfy constraint: Member must satisfy regular expression pattern: [\u0009\u000A\u000D\u0020-\u00FF]+`, member)
+		}
+	}
+	return nil
+}
+
+// CheckPolicyDocumentLength checks only the length constraint, 1..131072 characters
+// (runes are counted only when the bytes are past the limit).
+func CheckPolicyDocumentLength(doc, member string) error {
+	if doc == "" {
+		return constraint(doc, member, "Member must have length greater than or equal to 1")
+	}
+	if len(doc) > maxPolicyDocumentLen && utf8.RuneCountInString(doc) > maxPolicyDocumentLen {
+		return constraint(doc, member, fmt.Sprintf("Member must have length less than or equal to %d", maxPolicyDocumentLen))
+	}
+	return nil
+}
+
+// checkPolicy checks a document as IAM would store it for its kind, with AWS's errors:
+// the API's constraints first, then (for a trust policy) the ACLSizePerRole quota, and
+// only then the grammar, so that no document past a limit is ever parsed.
+func checkPolicy(doc string, kind policy.Kind) error {
+	if err := CheckPolicyDocumentText(doc, "policyDocument"); err != nil {
+		return err
+	}
+	if kind == policy.Trust && policySize(doc) > maxTrustPolicySize {
+		return awserr.LimitExceeded("Cannot exceed quota for ACLSizePerRole: %d", maxTrustPolicySize)
+	}
+	return parsePolicy(doc, kind)
+}
+
+// parsePolicy parses a document for its kind, with AWS's MalformedPolicyDocument.
+func parsePolicy(doc string, kind policy.Kind) error {
 	if _, err := policy.Parse([]byte(doc), kind); err != nil {
 		if pe, ok := err.(*policy.Error); ok {
 			return awserr.MalformedPolicyDocument(pe.Message)
@@ -84,21 +128,32 @@ func checkPolicy(doc string, kind policy.Kind) error {
 	return nil
 }
 
-// checkTags validates tags as IAM does: at most 50, keys 1..128, values 0..256, unique keys.
+// tagPattern is IAM's pattern for tag keys (at least one character) and values (any
+// number): Unicode letters, separators and numbers, and _.:/=+-@. Go's regexp reads an
+// invalid UTF-8 byte as U+FFFD, which the class leaves out, and NUL is not in it either.
+var tagPattern = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`)
+
+// checkTags validates tags as IAM does: at most 50, keys 1..128 and values 0..256
+// characters of tagPattern, unique keys. Members are named as AWS names them, by their
+// 1-based place in the list (tags.N.member.key).
 func checkTags(tags []Tag) error {
 	if len(tags) > 50 {
 		return awserr.LimitExceeded("Cannot exceed quota for TagsPerResource: 50")
 	}
 	seen := map[string]bool{}
 	for i, t := range tags {
-		member := "tags." + strconv.Itoa(i+1) + ".member."
+		member := fmt.Sprintf("tags.%d.member", i+1)
 		switch {
 		case t.Key == "":
-			return constraint(t.Key, member+"key", "Member must have length greater than or equal to 1")
-		case len(t.Key) > 128:
-			return constraint(t.Key, member+"key", "Member must have length less than or equal to 128")
-		case len(t.Value) > 256:
-			return constraint(t.Value, member+"value", "Member must have length less than or equal to 256")
+			return constraint(t.Key, member+".key", "Member must have length greater than or equal to 1")
+		case utf8.RuneCountInString(t.Key) > 128:
+			return constraint(t.Key, member+".key", "Member must have length less than or equal to 128")
+		case !utf8.ValidString(t.Key) || !tagPattern.MatchString(t.Key):
+			return constraint(t.Key, member+".key", `Member must satisfy regular expression pattern: [\p{L}\p{Z}\p{N}_.:/=+\-@]+`)
+		case utf8.RuneCountInString(t.Value) > 256:
+			return constraint(t.Value, member+".value", "Member must have length less than or equal to 256")
+		case !utf8.ValidString(t.Value) || !tagPattern.MatchString(t.Value):
+			return constraint(t.Value, member+".value", `Member must satisfy regular expression pattern: [\p{L}\p{Z}\p{N}_.:/=+\-@]*`)
 		case seen[strings.ToLower(t.Key)]:
 			return awserr.InvalidInput("Duplicate tag keys found. Please note that Tag keys are case insensitive.")
 		}

@@ -85,10 +85,22 @@ type jsonParser struct {
 	off       int
 	line      int
 	lineStart int
+	// col is the number of runes from lineStart to colOff: pos counts on from there, so
+	// that positions cost time in proportion to the document, not to the square of its
+	// longest line. The parser only moves forward, and every position it takes is at an
+	// ASCII byte or the end (never inside a UTF-8 sequence), so counting in pieces gives
+	// the count of the whole.
+	col    int
+	colOff int
 }
 
 func (p *jsonParser) pos() Pos {
-	return Pos{Line: p.line, Column: utf8.RuneCount(p.data[p.lineStart:p.off]) + 1, Offset: p.off}
+	if p.colOff < p.lineStart {
+		p.col, p.colOff = 0, p.lineStart
+	}
+	p.col += utf8.RuneCount(p.data[p.colOff:p.off])
+	p.colOff = p.off
+	return Pos{Line: p.line, Column: p.col + 1, Offset: p.off}
 }
 
 func (p *jsonParser) errorf(format string, args ...any) error {

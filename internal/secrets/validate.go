@@ -2,6 +2,7 @@ package secrets
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -15,7 +16,21 @@ const (
 	maxVersions       = 100
 	minTokenLen       = 32
 	maxTokenLen       = 64
+	maxPolicyLen      = 20480 // ResourcePolicy, in characters
 )
+
+// CheckPolicyLength checks a ResourcePolicy (PutResourcePolicy, ValidateResourcePolicy)
+// against the API's length constraint, 1..20480 characters, as the JSON protocol's
+// validation reports it: a ValidationException, before the document is parsed.
+func CheckPolicyLength(doc string) error {
+	if doc == "" {
+		return smError("ValidationException", "1 validation error detected: Value null at 'resourcePolicy' failed to satisfy constraint: Member must not be null")
+	}
+	if len(doc) > maxPolicyLen && utf8.RuneCountInString(doc) > maxPolicyLen {
+		return smError("ValidationException", "1 validation error detected: Value '%s' at 'resourcePolicy' failed to satisfy constraint: Member must have length less than or equal to %d", doc, maxPolicyLen)
+	}
+	return nil
+}
 
 func validName(name string) error {
 	if name == "" || len(name) > maxNameLen {
@@ -75,11 +90,29 @@ func validTags(tags []Tag) error {
 		if t.Key == "" || utf8.RuneCountInString(t.Key) > 128 || utf8.RuneCountInString(t.Value) > 256 {
 			return invalidParameter("Tag keys must be 1-128 characters and tag values at most 256 characters.")
 		}
+		if !validTagText(t.Key) || !validTagText(t.Value) {
+			return invalidParameter("Tag keys and values can contain only Unicode letters, digits, white space and the characters _ . : / = + - @.")
+		}
 		if strings.HasPrefix(strings.ToLower(t.Key), "aws:") {
 			return invalidParameter("Tag keys beginning with aws: are reserved for AWS use.")
 		}
 	}
 	return nil
+}
+
+// validTagText reports whether a tag key or value holds only what Secrets Manager's user
+// guide allows: Unicode letters, digits and white space (the \p{L}\p{Z}\p{N} of AWS's
+// tagging pattern) and _.:/=+-@. It refuses invalid UTF-8 and control characters (NUL).
+func validTagText(s string) bool {
+	if !utf8.ValidString(s) {
+		return false
+	}
+	for _, r := range s {
+		if !(unicode.IsLetter(r) || unicode.In(r, unicode.Z, unicode.N) || strings.ContainsRune("_.:/=+-@", r)) {
+			return false
+		}
+	}
+	return true
 }
 
 func validStage(label string) error {

@@ -6,6 +6,7 @@ import (
 	"github.com/iamd-dev/iamd/internal/api/awsquery"
 	"github.com/iamd-dev/iamd/internal/authz"
 	"github.com/iamd-dev/iamd/internal/awserr"
+	"github.com/iamd-dev/iamd/internal/iam"
 	"github.com/iamd-dev/iamd/internal/lint"
 	"github.com/iamd-dev/iamd/internal/policy"
 )
@@ -55,6 +56,13 @@ func (a *API) lintPolicy(ctx context.Context, q *awsquery.Request, caller *authz
 	}
 	if given != 1 {
 		return nil, awserr.InvalidInput("Give exactly one of PolicyArn, RoleName and PolicyDocument.")
+	}
+	if doc != "" {
+		// The bound IAM puts on every document member (131072 characters), before the
+		// linter reads the document.
+		if err := iam.CheckPolicyDocumentLength(doc, "policyDocument"); err != nil {
+			return nil, err
+		}
 	}
 	kind := policy.Identity
 	if doc == "" && !caller.IsRoot() {

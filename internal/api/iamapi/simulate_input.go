@@ -72,13 +72,9 @@ func (c *call) readInputPolicies(sim *simulation, custom bool) error {
 // parseInput parses one policy given as a string. The simulator reports a document IAM
 // would refuse as InvalidInput (MalformedPolicyDocument is not among its errors).
 func parseInput(doc string, kind policy.Kind, member string) (*policy.Policy, error) {
-	if len(doc) < 1 || len(doc) > 131072 {
-		return nil, lengthConstraint(doc, member, 1, 131072)
-	}
-	for _, r := range doc {
-		if !(r == '\t' || r == '\n' || r == '\r' || (r >= 0x20 && r <= 0xFF)) {
-			return nil, awserr.ValidationError("1 validation error detected: Value at '%s' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\u0009\\u000A\\u000D\\u0020-\\u00FF]+", member)
-		}
+	// Length (1..131072 characters) and character set, before the document is parsed.
+	if err := iam.CheckPolicyDocumentText(doc, member); err != nil {
+		return nil, err
 	}
 	p, err := policy.Parse([]byte(doc), kind)
 	if err != nil {

@@ -31,6 +31,9 @@ func putResourcePolicy(c *call) (any, error) {
 	if err := required(in.ResourcePolicy, "resourcePolicy"); err != nil {
 		return nil, err
 	}
+	if err := secrets.CheckPolicyLength(in.ResourcePolicy); err != nil {
+		return nil, err
+	}
 	var keys policy.Context
 	block := in.BlockPublicPolicy != nil && *in.BlockPublicPolicy
 	if in.BlockPublicPolicy != nil {
@@ -67,6 +70,9 @@ func validateResourcePolicy(c *call) (any, error) {
 		return nil, err
 	}
 	if err := required(in.ResourcePolicy, "resourcePolicy"); err != nil {
+		return nil, err
+	}
+	if err := secrets.CheckPolicyLength(in.ResourcePolicy); err != nil {
 		return nil, err
 	}
 	if in.SecretID != "" {
