@@ -420,15 +420,15 @@ func noSuchVersion(policyARN, versionID string) error {
 }
 
 // checkManagedPolicyDocument validates a managed policy's document: an identity policy
-// within the PolicySize quota, checked before the document is parsed.
+// within the PolicySize quota.
 func checkManagedPolicyDocument(doc string) error {
-	if err := CheckPolicyDocumentText(doc, "policyDocument"); err != nil {
+	if err := checkPolicy(doc, policy.Identity); err != nil {
 		return err
 	}
 	if policySize(doc) > maxManagedPolicySize {
 		return awserr.LimitExceeded("Cannot exceed quota for PolicySize: %d", maxManagedPolicySize)
 	}
-	return checkPolicy(doc, policy.Identity)
+	return nil
 }
 
 // checkPolicyPath validates a managed policy's path or a policy PathPrefix ("/" when empty).

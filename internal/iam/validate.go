@@ -104,15 +104,13 @@ func CheckPolicyDocumentLength(doc, member string) error {
 	return nil
 }
 
-// checkPolicy checks a document as IAM would store it for its kind, with AWS's errors:
-// the API's constraints first, then (for a trust policy) the ACLSizePerRole quota, and
-// only then the grammar, so that no document past a limit is ever parsed.
+// checkPolicy checks a document as IAM would store it for its kind, with AWS's errors: the
+// API's constraints first (at most 131072 characters, so that the linear parser's work is
+// bounded), then the grammar. Quotas (ACLSizePerRole, PolicySize) are checked by the
+// callers after the grammar, as the order IAM answers in when a document breaks both.
 func checkPolicy(doc string, kind policy.Kind) error {
 	if err := CheckPolicyDocumentText(doc, "policyDocument"); err != nil {
 		return err
-	}
-	if kind == policy.Trust && policySize(doc) > maxTrustPolicySize {
-		return awserr.LimitExceeded("Cannot exceed quota for ACLSizePerRole: %d", maxTrustPolicySize)
 	}
 	return parsePolicy(doc, kind)
 }

@@ -30,9 +30,11 @@ func oneLinePolicy(size int) string {
 	return b.String()
 }
 
-// brokenOfSize is a document that is not JSON at all, of n characters without white
-// space: an answer of LimitExceeded to it shows the quota was checked before the parse.
-func brokenOfSize(n int) string { return "{" + strings.Repeat("x", n-1) }
+// bigTrust is a valid trust policy of more than n characters without white space (a long
+// Sid), past the quota but well within the member's 131072 characters.
+func bigTrust(n int) string {
+	return `{"Version":"2012-10-17","Statement":[{"Sid":"` + strings.Repeat("S", n) + `","Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}`
+}
 
 // hugePolicy is the largest one-line policy whose form-encoded request still fits the
 // server's 1 MB body bound, so that it reaches the API's own checks.
@@ -64,7 +66,7 @@ func wantMessage(t *testing.T, err error, code, message string) {
 const trustEC2 = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}`
 
 // TestParserIAMPolicySizeLimits sends documents past each of IAM's limits through the SDK:
-// each is refused with AWS's error, before it is parsed, and nothing is stored.
+// each is refused with AWS's error (past 131072 characters before any parse), and nothing is stored.
 func TestParserIAMPolicySizeLimits(t *testing.T) {
 	ts := startServer(t, "")
 	ctx := context.Background()
@@ -75,7 +77,7 @@ func TestParserIAMPolicySizeLimits(t *testing.T) {
 	// Managed policies: 131072 characters for the member, PolicySize 6144 without white space.
 	_, err := c.CreatePolicy(ctx, &awsiam.CreatePolicyInput{PolicyName: aws.String("Huge"), PolicyDocument: aws.String(megabyte)})
 	wantMessage(t, err, "ValidationError", tooLong)
-	_, err = c.CreatePolicy(ctx, &awsiam.CreatePolicyInput{PolicyName: aws.String("Big"), PolicyDocument: aws.String(brokenOfSize(6145))})
+	_, err = c.CreatePolicy(ctx, &awsiam.CreatePolicyInput{PolicyName: aws.String("Big"), PolicyDocument: aws.String(oneLinePolicy(6200))})
 	wantMessage(t, err, "LimitExceeded", "Cannot exceed quota for PolicySize: 6144")
 	_, err = c.CreatePolicy(ctx, &awsiam.CreatePolicyInput{PolicyName: aws.String("Wide"), PolicyDocument: aws.String("\u0100" + oneLinePolicy(100))})
 	wantMessage(t, err, "ValidationError", `1 validation error detected: Value at 'policyDocument' failed to satisfy constraint: Member must satisfy regular expression pattern: [\u0009\u000A\u000D\u0020-\u00FF]+`)
@@ -92,7 +94,7 @@ func TestParserIAMPolicySizeLimits(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = c.CreatePolicyVersion(ctx, &awsiam.CreatePolicyVersionInput{PolicyArn: p.Policy.Arn, PolicyDocument: aws.String(brokenOfSize(6145))})
+	_, err = c.CreatePolicyVersion(ctx, &awsiam.CreatePolicyVersionInput{PolicyArn: p.Policy.Arn, PolicyDocument: aws.String(oneLinePolicy(6200))})
 	wantMessage(t, err, "LimitExceeded", "Cannot exceed quota for PolicySize: 6144")
 	versions, err := c.ListPolicyVersions(ctx, &awsiam.ListPolicyVersionsInput{PolicyArn: p.Policy.Arn})
 	if err != nil || len(versions.Versions) != 1 {
@@ -100,7 +102,7 @@ func TestParserIAMPolicySizeLimits(t *testing.T) {
 	}
 
 	// Trust policies: ACLSizePerRole 2048, for CreateRole and UpdateAssumeRolePolicy.
-	_, err = c.CreateRole(ctx, &awsiam.CreateRoleInput{RoleName: aws.String("Big"), AssumeRolePolicyDocument: aws.String(brokenOfSize(2049))})
+	_, err = c.CreateRole(ctx, &awsiam.CreateRoleInput{RoleName: aws.String("Big"), AssumeRolePolicyDocument: aws.String(bigTrust(2049))})
 	wantMessage(t, err, "LimitExceeded", "Cannot exceed quota for ACLSizePerRole: 2048")
 	if _, err := c.GetRole(ctx, &awsiam.GetRoleInput{RoleName: aws.String("Big")}); err == nil {
 		t.Fatal("a role was stored with a trust policy past ACLSizePerRole")
@@ -108,7 +110,7 @@ func TestParserIAMPolicySizeLimits(t *testing.T) {
 	if _, err := c.CreateRole(ctx, &awsiam.CreateRoleInput{RoleName: aws.String("App"), AssumeRolePolicyDocument: aws.String(trustEC2)}); err != nil {
 		t.Fatal(err)
 	}
-	_, err = c.UpdateAssumeRolePolicy(ctx, &awsiam.UpdateAssumeRolePolicyInput{RoleName: aws.String("App"), PolicyDocument: aws.String(brokenOfSize(2049))})
+	_, err = c.UpdateAssumeRolePolicy(ctx, &awsiam.UpdateAssumeRolePolicyInput{RoleName: aws.String("App"), PolicyDocument: aws.String(bigTrust(2049))})
 	wantMessage(t, err, "LimitExceeded", "Cannot exceed quota for ACLSizePerRole: 2048")
 	_, err = c.UpdateAssumeRolePolicy(ctx, &awsiam.UpdateAssumeRolePolicyInput{RoleName: aws.String("App"), PolicyDocument: aws.String(megabyte)})
 	wantMessage(t, err, "ValidationError", tooLong)
