@@ -26,43 +26,18 @@ type Manager struct {
 	machines map[string]*machine // by instance id
 }
 
-// Limits bound each endpoint's connections: how long a request may take to arrive and be
-// answered, how long a keep-alive connection may idle, and how many connections are served
-// at once (more wait to be accepted). Zero fields take the defaults.
-type Limits struct {
-	ReadTimeout, WriteTimeout, IdleTimeout time.Duration
-	MaxConns                               int
-}
+// Limits bound each endpoint's connections; zero fields take the defaults.
+type Limits = netlimit.Limits
 
-// Default limits of a metadata endpoint: its requests are small and its clients local.
-const (
-	defaultReadTimeout  = 10 * time.Second
-	defaultWriteTimeout = 30 * time.Second
-	defaultIdleTimeout  = 60 * time.Second
-	defaultMaxConns     = 64
-)
-
-func (l Limits) withDefaults() Limits {
-	def := func(d *time.Duration, v time.Duration) {
-		if *d <= 0 {
-			*d = v
-		}
-	}
-	def(&l.ReadTimeout, defaultReadTimeout)
-	def(&l.WriteTimeout, defaultWriteTimeout)
-	def(&l.IdleTimeout, defaultIdleTimeout)
-	if l.MaxConns <= 0 {
-		l.MaxConns = defaultMaxConns
-	}
-	return l
-}
+// defaultLimits are a metadata endpoint's: its requests are small and its clients local.
+var defaultLimits = Limits{ReadTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second, IdleTimeout: 60 * time.Second, MaxConns: 64}
 
 // NewManager makes a manager serving the instances of svc, each endpoint within limits.
 func NewManager(svc *ec2.Service, now func() time.Time, log *slog.Logger, limits Limits) *Manager {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Manager{ec2: svc, now: now, log: log, limits: limits.withDefaults(), tokens: newTokens(), machines: map[string]*machine{}}
+	return &Manager{ec2: svc, now: now, log: log, limits: limits.Or(defaultLimits), tokens: newTokens(), machines: map[string]*machine{}}
 }
 
 // machine is one instance's endpoint.
@@ -98,10 +73,9 @@ func (m *Manager) Started(inst ec2.Instance) {
 		m.log.Error("starting an instance metadata endpoint", "instance", inst.ID, "err", err)
 		return
 	}
-	l = netlimit.Listener(l, m.limits.MaxConns)
+	l = m.limits.Listener(l)
 	mc := &machine{m: m, id: inst.ID, listener: l}
-	mc.srv = &http.Server{Handler: mc, ReadHeaderTimeout: m.limits.ReadTimeout, ReadTimeout: m.limits.ReadTimeout,
-		WriteTimeout: m.limits.WriteTimeout, IdleTimeout: m.limits.IdleTimeout}
+	mc.srv = m.limits.Server(mc)
 	m.machines[inst.ID] = mc
 	go func() {
 		if err := mc.srv.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {

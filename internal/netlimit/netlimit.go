@@ -1,6 +1,7 @@
-// Package netlimit bounds what network clients can hold of a server: a listener that
-// serves at most a given number of connections at once. Connections beyond it wait, in
-// the kernel's accept queue, until one of those served closes.
+// Package netlimit bounds what network clients can hold of a server: timeouts for its HTTP
+// server, and a listener that serves at most a given number of connections at once.
+// Connections beyond it wait, in the kernel's accept queue, until one of those served
+// closes.
 package netlimit
 
 import (

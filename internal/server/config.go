@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"net/http"
 	"time"
+
+	"github.com/iamd-dev/iamd/internal/netlimit"
 )
 
 // Config is what `iamd serve` is given.
@@ -41,56 +43,27 @@ type Config struct {
 }
 
 // Limits bound how long a connection may take and how many are served at once, so that
-// clients that send slowly, or not at all, cannot hold the server's connections.
+// clients that send slowly, or not at all, cannot hold the server's connections. Zero
+// fields take the defaults.
 type Limits struct {
-	// ReadTimeout bounds reading a whole request, body included (default 30s).
-	ReadTimeout time.Duration
-	// WriteTimeout bounds a request from the end of its headers to the end of its answer
-	// (default 60s: a call may fetch an OpenID Connect issuer's keys, 10s per fetch).
-	WriteTimeout time.Duration
-	// IdleTimeout bounds how long a keep-alive connection waits for its next request
-	// (default 120s).
-	IdleTimeout time.Duration
-	// MaxConns is how many connections the API listener serves at once (default 1024);
-	// more wait to be accepted.
-	MaxConns int
-	// MetadataMaxConns is how many connections each instance metadata endpoint serves at
-	// once (default 64).
-	MetadataMaxConns int
+	// API bounds the AWS listener (task credentials included): read 30s, write 60s (a call
+	// may fetch an OpenID Connect issuer's keys, 10s per fetch), idle 120s, 1024
+	// connections at once.
+	API netlimit.Limits
+	// Metadata bounds each instance metadata endpoint: the API's timeouts, 64 connections.
+	Metadata netlimit.Limits
 }
 
-// Default limits.
-const (
-	defaultReadTimeout      = 30 * time.Second
-	defaultWriteTimeout     = 60 * time.Second
-	defaultIdleTimeout      = 120 * time.Second
-	defaultMaxConns         = 1024
-	defaultMetadataMaxConns = 64
-	// maxHeaderWait bounds the wait for a request's headers (within ReadTimeout).
-	maxHeaderWait = 10 * time.Second
-)
+var defaultAPILimits = netlimit.Limits{ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second, MaxConns: 1024}
+
+// defaultMetadataMaxConns is how many connections a metadata endpoint serves at once.
+const defaultMetadataMaxConns = 64
 
 // withDefaults fills the zero fields.
 func (l Limits) withDefaults() Limits {
-	def := func(d *time.Duration, v time.Duration) {
-		if *d <= 0 {
-			*d = v
-		}
-	}
-	def(&l.ReadTimeout, defaultReadTimeout)
-	def(&l.WriteTimeout, defaultWriteTimeout)
-	def(&l.IdleTimeout, defaultIdleTimeout)
-	if l.MaxConns <= 0 {
-		l.MaxConns = defaultMaxConns
-	}
-	if l.MetadataMaxConns <= 0 {
-		l.MetadataMaxConns = defaultMetadataMaxConns
-	}
+	l.API = l.API.Or(defaultAPILimits)
+	metadata := l.API
+	metadata.MaxConns = defaultMetadataMaxConns
+	l.Metadata = l.Metadata.Or(metadata)
 	return l
-}
-
-// httpServer is an http.Server for handler with the limits' timeouts.
-func (l Limits) httpServer(handler http.Handler) *http.Server {
-	return &http.Server{Handler: handler, ReadHeaderTimeout: min(maxHeaderWait, l.ReadTimeout),
-		ReadTimeout: l.ReadTimeout, WriteTimeout: l.WriteTimeout, IdleTimeout: l.IdleTimeout}
 }

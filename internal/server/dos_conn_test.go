@@ -10,13 +10,15 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/iamd-dev/iamd/internal/netlimit"
 )
 
 // shortLimits is a server configuration whose timeouts end a stalled connection quickly.
 func shortLimits(maxConns int) func(*Config) {
 	return func(c *Config) {
-		c.Limits = Limits{ReadTimeout: 300 * time.Millisecond, WriteTimeout: 2 * time.Second, IdleTimeout: 300 * time.Millisecond,
-			MaxConns: maxConns, MetadataMaxConns: maxConns}
+		short := netlimit.Limits{ReadTimeout: 300 * time.Millisecond, WriteTimeout: 2 * time.Second, IdleTimeout: 300 * time.Millisecond, MaxConns: maxConns}
+		c.Limits = Limits{API: short, Metadata: short}
 	}
 }
 
@@ -106,7 +108,7 @@ func TestStalledMetadataConnectionsAreClosed(t *testing.T) {
 // Beyond MaxConns a connection waits to be served until one of those served closes.
 func TestConnectionsBeyondTheLimitWait(t *testing.T) {
 	ts := startServerAt(t, "", time.Now, func(c *Config) {
-		c.Limits = Limits{ReadTimeout: time.Minute, IdleTimeout: time.Minute, MaxConns: 2}
+		c.Limits = Limits{API: netlimit.Limits{ReadTimeout: time.Minute, IdleTimeout: time.Minute, MaxConns: 2}}
 	})
 	addr := ts.srv.Addr()
 	// Two keep-alive connections, each served once: they hold the two slots.

@@ -23,7 +23,6 @@ import (
 	"github.com/iamd-dev/iamd/internal/ec2"
 	"github.com/iamd-dev/iamd/internal/iam"
 	"github.com/iamd-dev/iamd/internal/imds"
-	"github.com/iamd-dev/iamd/internal/netlimit"
 	"github.com/iamd-dev/iamd/internal/oidc"
 	"github.com/iamd-dev/iamd/internal/secretbox"
 	"github.com/iamd-dev/iamd/internal/secrets"
@@ -102,10 +101,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	s.adminAPI.EnableTasks(s.tasks, s.loopbackURL)
 	s.smAPI = smapi.New(secrets.New(store, box, cfg.Now).UsePrincipals(s.iam), s.authz)
 	s.ec2 = ec2.New(store, s.iam, s.sts, cfg.Now)
-	s.imds = imds.NewManager(s.ec2, cfg.Now, cfg.Logger, imds.Limits{
-		ReadTimeout: cfg.Limits.ReadTimeout, WriteTimeout: cfg.Limits.WriteTimeout, IdleTimeout: cfg.Limits.IdleTimeout,
-		MaxConns: cfg.Limits.MetadataMaxConns,
-	})
+	s.imds = imds.NewManager(s.ec2, cfg.Now, cfg.Logger, cfg.Limits.Metadata)
 	s.ec2API = ec2api.New(s.ec2, s.authz, s.msgs, s.imds, cfg.Region)
 	s.adminAPI.WithInstances(s.ec2, s.authz, s.imds, cfg.Region)
 	s.verifier = &sigv4.Verifier{Now: cfg.Now}
@@ -169,7 +165,7 @@ func (s *Server) Listen() error {
 	}
 	// At most MaxConns connections are served at once; the task credentials endpoint is
 	// served on this listener too.
-	s.listener = netlimit.Listener(l, s.cfg.Limits.MaxConns)
+	s.listener = s.cfg.Limits.API.Listener(l)
 	// The running machines' metadata endpoints open with the server's listener.
 	if err := s.imds.StartAll(context.Background()); err != nil {
 		l.Close()
@@ -189,7 +185,7 @@ func (s *Server) Serve(ctx context.Context) error {
 			return err
 		}
 	}
-	s.http = s.cfg.Limits.httpServer(s)
+	s.http = s.cfg.Limits.API.Server(s)
 	errc := make(chan error, 1)
 	go func() { errc <- s.http.Serve(s.listener) }()
 	s.log.Info("serving", "addr", s.Addr(), "account", s.cfg.AccountID)
