@@ -54,8 +54,8 @@ func (u *useThrottle) forget(id string) {
 // NoteRoleUse records that a session of the role made a request in a region (GetRole's
 // RoleLastUsed). Like NoteAccessKeyUse it writes at most once a minute per role and does
 // not move the generation.
-func (s *Service) NoteRoleUse(ctx context.Context, account, roleName, region string) error {
-	id := account + "/" + strings.ToLower(roleName)
+func (s *Service) NoteRoleUse(ctx context.Context, account, roleName, roleID, region string) error {
+	id := account + "/" + strings.ToLower(roleName) + "/" + roleID
 	if !s.roleUses.due(id, s.now()) {
 		return nil
 	}
@@ -68,6 +68,9 @@ func (s *Service) NoteRoleUse(ctx context.Context, account, roleName, region str
 		}
 		if err != nil {
 			return err
+		}
+		if r.ID != roleID {
+			return nil // a session of an earlier role of that name: not this role's use
 		}
 		r.LastUsed = &RoleLastUsed{Date: s.clock(), Region: region}
 		return tx.Put(k, &r)

@@ -137,7 +137,7 @@ func (s *Server) authenticate(ctx context.Context, r *http.Request, body []byte)
 			return nil, res.Service, &sigv4.Error{Code: "ExpiredToken", Message: "The security token included in the request is expired", HTTPStatus: http.StatusForbidden}
 		}
 		if session.Kind == sts.KindRole {
-			if err := s.iam.NoteRoleUse(ctx, session.Account, session.RoleName, res.Region); err != nil {
+			if err := s.iam.NoteRoleUse(ctx, session.Account, session.RoleName, session.RoleID, res.Region); err != nil {
 				s.log.Warn("recording a role's last use", "err", err)
 			}
 		}

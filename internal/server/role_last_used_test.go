@@ -32,3 +32,36 @@ func TestRoleLastUsedFollowsItsSessions(t *testing.T) {
 		t.Fatalf("RoleLastUsed %+v after a call of its session", lu)
 	}
 }
+
+// A session of a deleted role is not a use of a new role of the same name.
+func TestRoleLastUsedIgnoresSessionsOfAnEarlierRole(t *testing.T) {
+	ts := startServer(t, "")
+	ctx := context.Background()
+	c := ts.iam(ts.root)
+	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole"}]}`
+	create := func() {
+		if _, err := c.CreateRole(ctx, &awsiam.CreateRoleInput{RoleName: aws.String("Reused"), AssumeRolePolicyDocument: aws.String(trust)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	create()
+	out, err := ts.sts(ts.root).AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String("arn:aws:iam::123456789012:role/Reused"), RoleSessionName: aws.String("old")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := aws.Credentials{AccessKeyID: aws.ToString(out.Credentials.AccessKeyId), SecretAccessKey: aws.ToString(out.Credentials.SecretAccessKey), SessionToken: aws.ToString(out.Credentials.SessionToken)}
+	if _, err := c.DeleteRole(ctx, &awsiam.DeleteRoleInput{RoleName: aws.String("Reused")}); err != nil {
+		t.Fatal(err)
+	}
+	create()
+	if _, err := ts.sts(old).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := c.GetRole(ctx, &awsiam.GetRoleInput{RoleName: aws.String("Reused")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lu := got.Role.RoleLastUsed; lu != nil && lu.LastUsedDate != nil {
+		t.Fatalf("the new role was marked used by the old role's session: %v", lu.LastUsedDate)
+	}
+}
