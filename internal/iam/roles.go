@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/iamd-dev/iamd/internal/awserr"
 	"github.com/iamd-dev/iamd/internal/docstore"
@@ -44,7 +45,7 @@ func (s *Service) CreateRole(ctx context.Context, in CreateRoleInput) (*Role, er
 	if err := checkTrustPolicy(in.AssumeRolePolicy); err != nil {
 		return nil, err
 	}
-	if err := checkDescription(in.Description); err != nil {
+	if err := checkRoleDescription(in.Description); err != nil {
 		return nil, err
 	}
 	duration := in.MaxSessionDuration
@@ -178,7 +179,7 @@ func (s *Service) ListRoles(ctx context.Context, account, pathPrefix string, p P
 // what the role has.
 func (s *Service) UpdateRole(ctx context.Context, account, name string, description *string, maxSessionDuration int) (*Role, error) {
 	if description != nil {
-		if err := checkDescription(*description); err != nil {
+		if err := checkRoleDescription(*description); err != nil {
 			return nil, err
 		}
 	}
@@ -312,9 +313,25 @@ func checkTrustPolicy(doc string) error {
 	return nil
 }
 
+// checkDescription checks a policy's or role's description against the 1000 characters
+// both APIs allow.
 func checkDescription(d string) error {
-	if len(d) > 1000 {
+	if len(d) > 1000 && utf8.RuneCountInString(d) > 1000 {
 		return constraint(d, "description", "Member must have length less than or equal to 1000")
+	}
+	return nil
+}
+
+// checkRoleDescription is checkDescription with the pattern the role APIs add: tab, line
+// breaks and printable Latin-1 (no NUL, no other control characters, no invalid UTF-8).
+func checkRoleDescription(d string) error {
+	if err := checkDescription(d); err != nil {
+		return err
+	}
+	for _, r := range d {
+		if !(r == '\t' || r == '\n' || r == '\r' || r >= 0x20 && r <= 0x7E || r >= 0xA1 && r <= 0xFF) {
+			return constraint(d, "description", `Member must satisfy regular expression pattern: [\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]*`)
+		}
 	}
 	return nil
 }
