@@ -11,13 +11,12 @@ import (
 	"github.com/iamd-dev/iamd/internal/secretbox"
 )
 
-// What the STS layer answers for a message that does not decode. The code and status are
-// AWS's (STS's service model: awsQueryError InvalidAuthorizationMessageException, 400); the
-// text is not pinned from AWS.
+// What the STS layer answers for a message that does not decode. The code is AWS's (STS's
+// service model: awsQueryError InvalidAuthorizationMessageException, sent with 400); the text
+// is not pinned from AWS.
 const (
-	InvalidErrorCode  = "InvalidAuthorizationMessageException"
-	InvalidHTTPStatus = 400
-	InvalidMessage    = "The message is invalid."
+	InvalidErrorCode = "InvalidAuthorizationMessageException"
+	InvalidMessage   = "The message is invalid."
 )
 
 // MaxEncodedLen is the longest EncodedMessage DecodeAuthorizationMessage accepts (AWS's

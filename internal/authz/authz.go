@@ -122,11 +122,15 @@ func New(svc *iam.Service) *Authorizer {
 	return &Authorizer{iam: svc, cache: map[string]*compiled{}}
 }
 
+// Context is a request's condition keys (the policy engine's type, so that protocol layers
+// set keys without depending on the engine).
+type Context = policy.Context
+
 // Request is one action to authorize.
 type Request struct {
 	Action   string // iam:CreateRole
 	Resource string // the ARN AWS documents for the action, or "*"
-	Context  policy.Context
+	Context  Context
 
 	// ResourcePolicy is the resource's own policy (a role's trust policy for
 	// sts:AssumeRole), evaluated with the caller's; ResourceAccount owns the resource.

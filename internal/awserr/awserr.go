@@ -1,26 +1,26 @@
-// Package awserr is the one error type iamd's services return to callers: an AWS error code,
-// AWS's message, and the HTTP status AWS sends it with. Protocol layers render it in their
-// wire format (Query XML, JSON 1.1); anything else that reaches them is an internal error.
+// Package awserr is the one error type iamd's services return to callers: an AWS error code
+// and AWS's message. It carries no HTTP status: each protocol layer keeps one table from code
+// to status (Statuses) and renders the error in its wire format (Query XML, EC2's dialect,
+// JSON 1.1). Anything else that reaches a protocol layer is an internal failure: its cause is
+// logged and the caller sees the service's own code for a failure on its side.
 package awserr
 
 import (
 	"errors"
 	"fmt"
-	"net/http"
 )
 
 // Error is an error AWS would return to a caller.
 type Error struct {
 	Code    string
 	Message string
-	Status  int
 }
 
 func (e *Error) Error() string { return e.Code + ": " + e.Message }
 
 // New makes an error with a formatted message.
-func New(status int, code, format string, args ...any) *Error {
-	return &Error{Code: code, Message: fmt.Sprintf(format, args...), Status: status}
+func New(code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
 }
 
 // As returns err as an *Error, if it is one.
@@ -30,44 +30,34 @@ func As(err error) (*Error, bool) {
 	return e, ok
 }
 
-// Sender reports whether AWS blames the caller (Type "Sender" in Query errors).
-func (e *Error) Sender() bool { return e.Status < 500 }
-
-// Errors the IAM API uses, with AWS's statuses.
+// Errors the IAM API uses (their statuses are the Query protocol's table).
 func NoSuchEntity(format string, args ...any) *Error {
-	return New(http.StatusNotFound, "NoSuchEntity", format, args...)
+	return New("NoSuchEntity", format, args...)
 }
-
 func EntityAlreadyExists(format string, args ...any) *Error {
-	return New(http.StatusConflict, "EntityAlreadyExists", format, args...)
+	return New("EntityAlreadyExists", format, args...)
 }
-
 func DeleteConflict(format string, args ...any) *Error {
-	return New(http.StatusConflict, "DeleteConflict", format, args...)
+	return New("DeleteConflict", format, args...)
 }
-
 func LimitExceeded(format string, args ...any) *Error {
-	return New(http.StatusConflict, "LimitExceeded", format, args...)
+	return New("LimitExceeded", format, args...)
 }
-
 func InvalidInput(format string, args ...any) *Error {
-	return New(http.StatusBadRequest, "InvalidInput", format, args...)
+	return New("InvalidInput", format, args...)
 }
-
 func ValidationError(format string, args ...any) *Error {
-	return New(http.StatusBadRequest, "ValidationError", format, args...)
+	return New("ValidationError", format, args...)
 }
-
 func MalformedPolicyDocument(message string) *Error {
-	return &Error{Code: "MalformedPolicyDocument", Message: message, Status: http.StatusBadRequest}
+	return &Error{Code: "MalformedPolicyDocument", Message: message}
 }
-
 func AccessDenied(message string) *Error {
-	return &Error{Code: "AccessDenied", Message: message, Status: http.StatusForbidden}
+	return &Error{Code: "AccessDenied", Message: message}
 }
 
-// ServiceFailure is AWS's answer for a failure on its side; the message never carries
+// ServiceFailure is IAM's answer for a failure on its side; the message never carries
 // internal details.
 func ServiceFailure() *Error {
-	return &Error{Code: "ServiceFailure", Message: "The request processing has failed because of an unknown error, exception or failure.", Status: http.StatusInternalServerError}
+	return &Error{Code: "ServiceFailure", Message: "The request processing has failed because of an unknown error, exception or failure."}
 }

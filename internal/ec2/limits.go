@@ -13,7 +13,7 @@ func checkFilterLimit(filters []Filter) error {
 		n += max(len(f.Values), 1)
 	}
 	if n > maxFilterValues {
-		return awserr.New(statusBadRequest, "FilterLimitExceeded",
+		return awserr.New("FilterLimitExceeded",
 			"The maximum number of filter values specified on a single call is %d", maxFilterValues)
 	}
 	return nil

@@ -71,7 +71,7 @@ func (s *Service) PlanRun(ctx context.Context, in RunInput) (*RunPlan, error) {
 		return nil, missingParameter("ImageId")
 	}
 	if !validID(in.ImageID, "ami-") {
-		return nil, awserr.New(statusBadRequest, "InvalidAMIID.Malformed", "Invalid id: %q (expecting \"ami-...\")", in.ImageID)
+		return nil, awserr.New("InvalidAMIID.Malformed", "Invalid id: %q (expecting \"ami-...\")", in.ImageID)
 	}
 	if in.InstanceType == "" {
 		in.InstanceType = "m1.small" // AWS's default instance type
@@ -193,7 +193,7 @@ func (s *Service) Launch(ctx context.Context, plan *RunPlan) (*Launched, error) 
 		}
 		room := maxRunning - running
 		if room < plan.in.MinCount {
-			return awserr.New(statusBadRequest, "InstanceLimitExceeded",
+			return awserr.New("InstanceLimitExceeded",
 				"You have requested more instances (%d) than your current instance limit of %d allows for the specified instance type. Please visit http://aws.amazon.com/contact-us/ec2-request to request an adjustment to this limit.",
 				plan.in.MinCount, maxRunning)
 		}
@@ -219,7 +219,7 @@ func (s *Service) Launch(ctx context.Context, plan *RunPlan) (*Launched, error) 
 func replay(out *Launched, earlier []Instance, requestHash string) error {
 	for _, inst := range earlier {
 		if inst.RequestHash != requestHash {
-			return awserr.New(statusBadRequest, "IdempotentParameterMismatch",
+			return awserr.New("IdempotentParameterMismatch",
 				"Arguments on this idempotent request are inconsistent with arguments used in previous request(s).")
 		}
 	}
@@ -321,7 +321,7 @@ func instanceTags(specs []TagSpec) ([]Tag, error) {
 			return nil, invalidParameterValue("'%s' is not a valid taggable resource type for this operation.", sp.ResourceType)
 		}
 		if len(sp.Tags) > maxTags {
-			return nil, awserr.New(statusBadRequest, "TagLimitExceeded", "The maximum number of tags for a resource has been reached.")
+			return nil, awserr.New("TagLimitExceeded", "The maximum number of tags for a resource has been reached.")
 		}
 		for _, t := range sp.Tags {
 			if err := checkTag(t); err != nil {
@@ -339,7 +339,7 @@ func instanceTags(specs []TagSpec) ([]Tag, error) {
 			out = append(out, t)
 		}
 		if len(out) > maxTags { // several instance specifications still give one instance's tags
-			return nil, awserr.New(statusBadRequest, "TagLimitExceeded", "The maximum number of tags for a resource has been reached.")
+			return nil, awserr.New("TagLimitExceeded", "The maximum number of tags for a resource has been reached.")
 		}
 	}
 	return out, nil

@@ -21,7 +21,7 @@ func (s *Service) Stop(ctx context.Context, account, region string, ids []string
 		out = nil
 		for _, inst := range found {
 			if hibernate {
-				return awserr.New(statusBadRequest, "UnsupportedHibernationConfiguration",
+				return awserr.New("UnsupportedHibernationConfiguration",
 					"The instance can't be hibernated because it was not configured at launch for hibernation: %s", inst.ID)
 			}
 			switch inst.State {

@@ -36,7 +36,7 @@ func TestOIDCProviderURL(t *testing.T) {
 			continue
 		}
 		e, ok := awserr.As(err)
-		if !ok || e.Code != tc.code || (tc.msg != "" && e.Message != tc.msg) || e.Status != 400 {
+		if !ok || e.Code != tc.code || (tc.msg != "" && e.Message != tc.msg) {
 			t.Errorf("%q: %v, want %s %q", tc.url, err, tc.code, tc.msg)
 		}
 	}
@@ -64,7 +64,7 @@ func TestOIDCProviderByARN(t *testing.T) {
 		}
 	}
 	_, err = s.OIDCProvider(ctx, infoOther, arn)
-	if e, ok := awserr.As(err); !ok || e.Code != "NoSuchEntity" || e.Message != "OpenIDConnect Provider not found for arn "+arn || e.Status != 404 {
+	if e, ok := awserr.As(err); !ok || e.Code != "NoSuchEntity" || e.Message != "OpenIDConnect Provider not found for arn "+arn {
 		t.Fatalf("from another account: %v", err)
 	}
 	_, err = s.OIDCProvider(ctx, infoAccount, "not-an-arn-but-long-enough")
@@ -72,7 +72,7 @@ func TestOIDCProviderByARN(t *testing.T) {
 		t.Fatalf("bad ARN: %v", err)
 	}
 	_, err = s.CreateOIDCProvider(ctx, CreateOIDCProviderInput{Account: infoAccount, URL: "https://token.example.com/tenant"})
-	if e, ok := awserr.As(err); !ok || e.Code != "EntityAlreadyExists" || e.Message != "Provider with url https://token.example.com/tenant already exists." || e.Status != 409 {
+	if e, ok := awserr.As(err); !ok || e.Code != "EntityAlreadyExists" || e.Message != "Provider with url https://token.example.com/tenant already exists." {
 		t.Fatalf("same URL in another case: %v", err)
 	}
 	if _, err := s.CreateOIDCProvider(ctx, CreateOIDCProviderInput{Account: infoOther, URL: "https://token.example.com/tenant"}); err != nil {
@@ -88,7 +88,7 @@ func TestOIDCProviderClientIDQuota(t *testing.T) {
 		ids[i] = fmt.Sprintf("client-%03d", i)
 	}
 	_, err := s.CreateOIDCProvider(ctx, CreateOIDCProviderInput{Account: infoAccount, URL: "https://idp.example.com", ClientIDs: ids})
-	if e, ok := awserr.As(err); !ok || e.Code != "LimitExceeded" || e.Message != "Cannot exceed quota for ClientIdsPerOpenIdConnectProvider: 100" || e.Status != 409 {
+	if e, ok := awserr.As(err); !ok || e.Code != "LimitExceeded" || e.Message != "Cannot exceed quota for ClientIdsPerOpenIdConnectProvider: 100" {
 		t.Fatalf("101 client ids: %v", err)
 	}
 	p, err := s.CreateOIDCProvider(ctx, CreateOIDCProviderInput{Account: infoAccount, URL: "https://idp.example.com", ClientIDs: ids[:maxOIDCClientIDs]})

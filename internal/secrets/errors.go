@@ -2,16 +2,10 @@ package secrets
 
 import "github.com/iamd-dev/iamd/internal/awserr"
 
-// HTTP statuses, without importing net/http into the domain.
-const (
-	statusBadRequest = 400
-	statusInternal   = 500
-)
-
-// Secrets Manager's errors: every one is HTTP 400 but InternalServiceError.
+// Secrets Manager's errors (JSON 1.1 sends every one with 400 but InternalServiceError).
 
 func smError(code, format string, args ...any) *awserr.Error {
-	return awserr.New(statusBadRequest, code, format, args...)
+	return awserr.New(code, format, args...)
 }
 
 func errResourceNotFound() *awserr.Error {
@@ -41,10 +35,10 @@ func ErrDecryption() *awserr.Error {
 
 // InternalError is AWS's answer for a failure on its side.
 func InternalError() *awserr.Error {
-	return awserr.New(statusInternal, "InternalServiceError", "An error occurred on the server side.")
+	return awserr.New("InternalServiceError", "An error occurred on the server side.")
 }
 
-// AccessDenied is Secrets Manager's AccessDeniedException (HTTP 400, as it sends it).
+// AccessDenied is Secrets Manager's AccessDeniedException.
 func AccessDenied(message string) *awserr.Error {
 	return smError("AccessDeniedException", "%s", message)
 }

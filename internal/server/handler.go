@@ -44,14 +44,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case err != nil:
 		// A body that cannot be read (malformed chunked encoding, a body cut short) is a
 		// malformed request, not a large one: AWS's common error for problems at the HTTP level.
-		s.fail(w, &ev, scopeService(r), awserr.New(http.StatusBadRequest, "MalformedHttpRequestException",
+		s.fail(w, &ev, scopeService(r), awserr.New("MalformedHttpRequestException",
 			"Problems with the request at the HTTP level: the request body could not be read."), requestID)
 		return
 	case len(body) > maxBody:
-		s.fail(w, &ev, scopeService(r), awserr.New(http.StatusRequestEntityTooLarge, "RequestEntityTooLarge", "The request body is too large."), requestID)
+		s.fail(w, &ev, scopeService(r), awserr.New("RequestEntityTooLarge", "The request body is too large."), requestID)
 		return
 	}
-	c := &call{w: w, r: r, body: body, requestID: requestID}
+	c := &call{r: r, body: body}
 	caller, service := s.unsignedCaller(c)
 	if caller == nil {
 		caller, service, err = s.authenticate(r.Context(), r, body)
@@ -63,17 +63,19 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ev.Caller = caller.Principal.ID
 	ep, ok := s.routes[service]
 	if !ok {
-		s.fail(w, &ev, "", awserr.New(http.StatusBadRequest, "UnknownService", "iamd does not serve the service %q.", service), requestID)
+		s.fail(w, &ev, "", awserr.New("UnknownService", "iamd does not serve the service %q.", service), requestID)
 		return
 	}
-	c.caller = caller
-	if err := sessionLimits(c, service); err != nil {
+	if err := s.sessionLimits(c, caller, service); err != nil {
 		s.fail(w, &ev, service, err, requestID)
 		return
 	}
-	out := ep.serve(r.Context(), c)
-	ev.Action, ev.Resource = out.action, out.resource
-	ev.record(out.err)
+	out := ep.Serve(w, r, body, caller, requestID)
+	ev.Action, ev.Resource = out.Action, out.Resource
+	ev.record(out.Err)
+	if out.Cause != nil {
+		s.log.Error("internal failure", "request_id", requestID, "action", out.Action, "err", out.Cause)
+	}
 }
 
 func (e *auditEvent) record(err *awserr.Error) {
@@ -92,10 +94,10 @@ func (e *auditEvent) record(err *awserr.Error) {
 func (s *Server) fail(w http.ResponseWriter, ev *auditEvent, service string, err *awserr.Error, requestID string) {
 	ev.record(err)
 	if ep, ok := s.routes[service]; ok {
-		ep.writeError(w, err, requestID)
+		ep.WriteError(w, err, requestID)
 		return
 	}
-	awsquery.WriteError(w, "", err, requestID)
+	writeQueryError(w, err, requestID)
 }
 
 // authenticate verifies the request's signature and resolves who made it: the owner of a
@@ -215,7 +217,7 @@ func (s *Server) sessionCaller(r *http.Request, res *sigv4.Result, sess *sts.Ses
 func authError(err error) *awserr.Error {
 	var se *sigv4.Error
 	if errors.As(err, &se) {
-		return &awserr.Error{Code: se.Code, Message: se.Message, Status: se.HTTPStatus}
+		return &awserr.Error{Code: se.Code, Message: se.Message}
 	}
 	return awserr.ServiceFailure()
 }
@@ -250,21 +252,37 @@ func sourceAddr(r *http.Request) string {
 	return host
 }
 
-// sessionLimits applies what AWS documents for credentials from GetSessionToken and
-// GetFederationToken: no IAM calls (iamd has no MFA), and of STS only AssumeRole (user
-// sessions) and GetCallerIdentity.
-func sessionLimits(c *call, service string) *awserr.Error {
-	kind := c.caller.SessionKind
-	if (kind != sts.KindUser && kind != sts.KindFederatedUser) || (service != "sts" && service != "iam" && service != "iamd") {
+// sessionLimits applies sts.SessionLimits to the Query services' calls.
+func (s *Server) sessionLimits(c *call, caller *authz.Caller, service string) *awserr.Error {
+	if service != "sts" && service != "iam" && service != "iamd" {
 		return nil
 	}
 	q, err := c.query()
 	if err != nil {
 		return nil // the endpoint reports the malformed call
 	}
-	if service == "sts" && (q.Action == "GetCallerIdentity" || (q.Action == "AssumeRole" && kind == sts.KindUser)) {
-		return nil
+	if err := sts.SessionLimits(caller, service+":"+q.Action); err != nil {
+		e, _ := awserr.As(err)
+		return e
 	}
-	return awserr.AccessDenied("User: " + c.caller.Principal.ID + " is not authorized to perform: " + service + ":" + q.Action +
-		" with temporary credentials from " + map[string]string{sts.KindUser: "GetSessionToken", sts.KindFederatedUser: "GetFederationToken"}[kind])
+	return nil
+}
+
+// A call is one request being authenticated.
+type call struct {
+	r    *http.Request
+	body []byte
+
+	parsed   bool // q and queryErr hold the Query-protocol parse of the request
+	q        *awsquery.Request
+	queryErr error
+}
+
+// query parses the request as a Query-protocol call, once however often it is asked.
+func (c *call) query() (*awsquery.Request, error) {
+	if !c.parsed {
+		c.q, c.queryErr = awsquery.Parse(c.r, c.body)
+		c.parsed = true
+	}
+	return c.q, c.queryErr
 }

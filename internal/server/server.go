@@ -15,6 +15,7 @@ import (
 	"github.com/iamd-dev/iamd/internal/api/adminapi"
 	"github.com/iamd-dev/iamd/internal/api/ec2api"
 	"github.com/iamd-dev/iamd/internal/api/iamapi"
+	"github.com/iamd-dev/iamd/internal/api/route"
 	"github.com/iamd-dev/iamd/internal/api/smapi"
 	"github.com/iamd-dev/iamd/internal/api/stsapi"
 	"github.com/iamd-dev/iamd/internal/authmsg"
@@ -56,7 +57,7 @@ type Server struct {
 	ec2API   *ec2api.API
 	// imds serves one instance metadata endpoint per running instance.
 	imds     *imds.Manager
-	routes   map[string]endpoint // by credential-scope service
+	routes   map[string]route.Endpoint // by credential-scope service
 	verifier *sigv4.Verifier
 	audit    *auditLog
 	listener net.Listener

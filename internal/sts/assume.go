@@ -267,7 +267,7 @@ func checkAssumeRole(in *AssumeRoleInput) error {
 	case len(in.PolicyARNs) > maxPolicyARNs:
 		return constraint("", "policyArns", "Member must have length less than or equal to 10")
 	case len(in.Policy) > maxPackedPolicy:
-		return awserr.New(400, "PackedPolicyTooLarge", "Packed size of consumed policies exceeds 100%% of limit.")
+		return awserr.New("PackedPolicyTooLarge", "Packed size of consumed policies exceeds 100%% of limit.")
 	}
 	return nil
 }

@@ -69,7 +69,7 @@ func (s *Service) GetFederationToken(ctx context.Context, caller *authz.Caller, 
 		return nil, err
 	}
 	if len(in.Policy) > maxPackedPolicy {
-		return nil, awserr.New(400, "PackedPolicyTooLarge", "Packed size of consumed policies exceeds 100%% of limit.")
+		return nil, awserr.New("PackedPolicyTooLarge", "Packed size of consumed policies exceeds 100%% of limit.")
 	}
 	max := userSessionMax
 	if caller.Principal.Kind == policy.Account {
@@ -151,7 +151,7 @@ func (s *Service) GetAccessKeyInfo(ctx context.Context, caller *authz.Caller, id
 	}
 	account, err := s.iam.AccessKeyAccount(ctx, id)
 	if err != nil {
-		return "", awserr.New(400, "InvalidParameterValue", "The access key %s is not valid.", id)
+		return "", awserr.New("InvalidParameterValue", "The access key %s is not valid.", id)
 	}
 	return account, nil
 }

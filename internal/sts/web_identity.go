@@ -54,10 +54,10 @@ func (s *Service) AssumeRoleWithWebIdentity(ctx context.Context, caller *authz.C
 	}
 	tok, err := oidc.Parse(in.Token)
 	if err != nil {
-		return nil, awserr.New(400, "InvalidIdentityToken", invalidTokenMessage)
+		return nil, awserr.New("InvalidIdentityToken", invalidTokenMessage)
 	}
 	if in.ProviderID != "" {
-		return nil, awserr.New(400, "InvalidIdentityToken", "iamd accepts OpenID Connect ID tokens only; ProviderId is for OAuth 2.0 access tokens of www.amazon.com and graph.facebook.com.")
+		return nil, awserr.New("InvalidIdentityToken", "iamd accepts OpenID Connect ID tokens only; ProviderId is for OAuth 2.0 access tokens of www.amazon.com and graph.facebook.com.")
 	}
 	denied := awserr.AccessDenied(webIdentityDenied)
 	role, trust, err := s.roleToAssume(ctx, in.RoleARN, denied)
@@ -67,12 +67,12 @@ func (s *Service) AssumeRoleWithWebIdentity(ctx context.Context, caller *authz.C
 	iss := tok.Claims.Issuer
 	providerURL, ok := strings.CutPrefix(iss, "https://")
 	if !ok || providerURL == "" {
-		return nil, awserr.New(400, "InvalidIdentityToken", "No OpenIDConnect provider found in your account for %s", iss)
+		return nil, awserr.New("InvalidIdentityToken", "No OpenIDConnect provider found in your account for %s", iss)
 	}
 	provider, err := s.iam.OIDCProvider(ctx, role.Account, iam.OIDCProviderARN(role.Account, providerURL))
 	if err != nil {
 		if e, ok := awserr.As(err); ok && e.Code == "NoSuchEntity" {
-			return nil, awserr.New(400, "InvalidIdentityToken", "No OpenIDConnect provider found in your account for %s", iss)
+			return nil, awserr.New("InvalidIdentityToken", "No OpenIDConnect provider found in your account for %s", iss)
 		}
 		return nil, err
 	}
@@ -135,15 +135,15 @@ func webIdentityError(err error) error {
 	}
 	switch e.Kind {
 	case oidc.Expired:
-		return awserr.New(400, "ExpiredTokenException", "Token expired: current date/time %d must be before the expiration date/time%d", e.Now.Unix(), e.Expiry.Unix())
+		return awserr.New("ExpiredTokenException", "Token expired: current date/time %d must be before the expiration date/time%d", e.Now.Unix(), e.Expiry.Unix())
 	case oidc.BadAudience:
-		return awserr.New(400, "InvalidIdentityToken", "Incorrect token audience")
+		return awserr.New("InvalidIdentityToken", "Incorrect token audience")
 	case oidc.KeysUnavailable:
-		return awserr.New(400, "InvalidIdentityToken", noKeyMessage)
+		return awserr.New("InvalidIdentityToken", noKeyMessage)
 	case oidc.Communication:
-		return awserr.New(400, "IDPCommunicationError", idpMessage)
+		return awserr.New("IDPCommunicationError", idpMessage)
 	}
-	return awserr.New(400, "InvalidIdentityToken", invalidTokenMessage)
+	return awserr.New("InvalidIdentityToken", invalidTokenMessage)
 }
 
 // tokenSessionTags reads the session tags an identity provider passes in the
@@ -153,7 +153,7 @@ func tokenSessionTags(claim any) ([]iam.Tag, []string, error) {
 	if claim == nil {
 		return nil, nil, nil
 	}
-	bad := awserr.New(400, "InvalidIdentityToken", "The https://aws.amazon.com/tags claim of the token is not valid.")
+	bad := awserr.New("InvalidIdentityToken", "The https://aws.amazon.com/tags claim of the token is not valid.")
 	m, ok := claim.(map[string]any)
 	if !ok {
 		return nil, nil, bad

@@ -35,7 +35,7 @@ const (
 )
 
 func notFound() error {
-	return awserr.New(400, "InvalidParameterException", "The referenced task was not found.")
+	return awserr.New("InvalidParameterException", "The referenced task was not found.")
 }
 
 // Stop stops a running task: its credentials endpoint stops answering at once, and

@@ -135,7 +135,7 @@ type RunOutput struct {
 // caller's account has no say over it.)
 func (s *Service) Run(ctx context.Context, caller *authz.Caller, in RunInput) (*RunOutput, error) {
 	if in.TaskRoleARN == "" {
-		return nil, awserr.New(400, "InvalidParameterException", "TaskRoleArn must be provided.")
+		return nil, awserr.New("InvalidParameterException", "TaskRoleArn must be provided.")
 	}
 	roles := []string{in.TaskRoleARN}
 	if in.ExecutionRoleARN != "" {
@@ -143,7 +143,7 @@ func (s *Service) Run(ctx context.Context, caller *authz.Caller, in RunInput) (*
 	}
 	for _, r := range roles {
 		if !isRoleARN(r) {
-			return nil, awserr.New(400, "ClientException", "Role is not valid")
+			return nil, awserr.New("ClientException", "Role is not valid")
 		}
 	}
 	for _, r := range roles {
@@ -194,7 +194,7 @@ func (s *Service) assume(ctx context.Context, account, roleARN, id string) (*sts
 		SourceAccount: account, SourceARN: TaskARN(s.region, account, id), Region: s.region,
 	})
 	if errors.Is(err, sts.ErrTaskRoleNotTrusted) {
-		return nil, awserr.New(400, "InvalidParameterException",
+		return nil, awserr.New("InvalidParameterException",
 			"ECS was unable to assume the role '%s' that was provided for this task. Please verify that the role being passed has the proper trust relationship and permissions and that your IAM user has permissions to pass this role.", roleARN)
 	}
 	return out, err

@@ -79,7 +79,7 @@ func (a *API) Serve(ctx context.Context, w http.ResponseWriter, q *awsquery.Requ
 }
 
 func unknownAction(name string) error {
-	return awserr.New(http.StatusBadRequest, "InvalidAction", "Could not find operation %s.", name)
+	return awserr.New("InvalidAction", "Could not find operation %s.", name)
 }
 
 // createAccount makes an account with a root user; only the default account's root user

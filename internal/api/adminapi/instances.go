@@ -2,7 +2,6 @@ package adminapi
 
 import (
 	"context"
-	"net/http"
 
 	"github.com/iamd-dev/iamd/internal/api/awsquery"
 	"github.com/iamd-dev/iamd/internal/authz"
@@ -49,7 +48,7 @@ func (a *API) getInstanceMetadataEndpoint(ctx context.Context, q *awsquery.Reque
 	}
 	id := q.Get("InstanceId")
 	if id == "" {
-		return nil, awserr.New(http.StatusBadRequest, "MissingParameter", "The request must contain the parameter InstanceId")
+		return nil, awserr.New("MissingParameter", "The request must contain the parameter InstanceId")
 	}
 	inst, err := a.instances.ec2.Instance(ctx, caller.Account, region, id)
 	if err != nil {
@@ -57,7 +56,7 @@ func (a *API) getInstanceMetadataEndpoint(ctx context.Context, q *awsquery.Reque
 	}
 	endpoint, ok := a.instances.endpoints.Endpoint(inst.ID)
 	if inst.State != ec2.StateRunning || !ok {
-		return nil, awserr.New(http.StatusBadRequest, "IncorrectInstanceState", "The instance '%s' is not running: it has no instance metadata endpoint.", inst.ID)
+		return nil, awserr.New("IncorrectInstanceState", "The instance '%s' is not running: it has no instance metadata endpoint.", inst.ID)
 	}
 	return instanceEndpointResult{InstanceID: inst.ID, Endpoint: endpoint, Region: inst.Region}, nil
 }

@@ -46,7 +46,22 @@ func (r resultElement) MarshalXML(e *xml.Encoder, _ xml.StartElement) error {
 	return e.EncodeElement(r.value, xml.StartElement{Name: xml.Name{Local: r.name}})
 }
 
-// WriteError writes AWS's <ErrorResponse> for err with its status.
+// Statuses is the Query protocol's table of the statuses AWS sends IAM's, STS's and iamd's
+// own errors with (each service's model: the error shapes' httpStatusCode); every other code
+// is a client error, 400, or one of AWS's common errors.
+var Statuses = awserr.Statuses{
+	"NoSuchEntity":                  404,
+	"EntityAlreadyExists":           409,
+	"DeleteConflict":                409,
+	"LimitExceeded":                 409,
+	"ConcurrentModification":        409,
+	"EntityTemporarilyUnmodifiable": 409,
+	"AccessDenied":                  403,
+	"RegionDisabledException":       403,
+	"ServiceFailure":                500,
+}
+
+// WriteError writes AWS's <ErrorResponse> for err with the status Statuses gives its code.
 func WriteError(w http.ResponseWriter, namespace string, err *awserr.Error, requestID string) {
 	type errorBody struct {
 		Type    string `xml:"Type"`
@@ -60,11 +75,11 @@ func WriteError(w http.ResponseWriter, namespace string, err *awserr.Error, requ
 		RequestID string    `xml:"RequestId"`
 	}
 	typ := "Sender"
-	if !err.Sender() {
+	if !Statuses.Sender(err) {
 		typ = "Receiver"
 	}
 	out, _ := xml.Marshal(errorResponse{Xmlns: namespace, Error: errorBody{typ, err.Code, err.Message}, RequestID: requestID})
 	w.Header().Set("Content-Type", "text/xml")
-	w.WriteHeader(err.Status)
+	w.WriteHeader(Statuses.Status(err))
 	_, _ = w.Write(append([]byte(xml.Header), out...))
 }

@@ -87,9 +87,9 @@ func (a *API) Serve(ctx context.Context, w http.ResponseWriter, q *awsquery.Requ
 	case "ModifyInstanceMetadataOptions":
 		out, err = a.modifyMetadataOptions(c)
 	case "":
-		err = awserr.New(http.StatusBadRequest, "MissingAction", "The request must contain the parameter Action")
+		err = awserr.New("MissingAction", "The request must contain the parameter Action")
 	default:
-		err = awserr.New(http.StatusBadRequest, "InvalidAction", "The action %s is not valid for this web service.", q.Action)
+		err = awserr.New("InvalidAction", "The action %s is not valid for this web service.", q.Action)
 	}
 	if err == nil {
 		if err = writeResult(w, q.Action, out); err == nil {
@@ -98,7 +98,7 @@ func (a *API) Serve(ctx context.Context, w http.ResponseWriter, q *awsquery.Requ
 	}
 	e, ok := awserr.As(err)
 	if !ok {
-		e = &awserr.Error{Code: "InternalError", Message: "An internal error has occurred", Status: http.StatusInternalServerError}
+		e = &awserr.Error{Code: "InternalError", Message: "An internal error has occurred"}
 	}
 	WriteError(w, e, requestID)
 	return action, c.resource, e
@@ -123,6 +123,14 @@ func writeResult(w http.ResponseWriter, action string, result any) error {
 	return err
 }
 
+// Statuses is EC2's table: client errors are 400, authorization failures 403, a dry run
+// that would have succeeded 412, a failure on EC2's side 500.
+var Statuses = awserr.Statuses{
+	"UnauthorizedOperation": 403,
+	"DryRunOperation":       412,
+	"InternalError":         500,
+}
+
 // WriteError writes EC2's error shape:
 // <Response><Errors><Error><Code/><Message/></Error></Errors><RequestID/></Response>.
 func WriteError(w http.ResponseWriter, err *awserr.Error, requestID string) {
@@ -136,10 +144,10 @@ func WriteError(w http.ResponseWriter, err *awserr.Error, requestID string) {
 		RequestID string     `xml:"RequestID"`
 	}{Errors: []errorXML{{err.Code, err.Message}}, RequestID: requestID})
 	w.Header().Set("Content-Type", "text/xml;charset=UTF-8")
-	w.WriteHeader(err.Status)
+	w.WriteHeader(Statuses.Status(err))
 	_, _ = w.Write(append([]byte(xml.Header), out...))
 }
 
 func invalidValue(v, param string) *awserr.Error {
-	return awserr.New(http.StatusBadRequest, "InvalidParameterValue", "Invalid value '%s' for %s", v, param)
+	return awserr.New("InvalidParameterValue", "Invalid value '%s' for %s", v, param)
 }

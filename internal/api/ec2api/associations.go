@@ -1,15 +1,13 @@
 package ec2api
 
 import (
-	"net/http"
-
 	"github.com/iamd-dev/iamd/internal/authz"
 	"github.com/iamd-dev/iamd/internal/awserr"
 	"github.com/iamd-dev/iamd/internal/ec2"
 )
 
 func missingParam(name string) error {
-	return awserr.New(http.StatusBadRequest, "MissingParameter", "The request must contain the parameter %s", name)
+	return awserr.New("MissingParameter", "The request must contain the parameter %s", name)
 }
 
 // resolveProfile reads and resolves IamInstanceProfile.Name/Arn.

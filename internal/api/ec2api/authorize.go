@@ -1,7 +1,6 @@
 package ec2api
 
 import (
-	"net/http"
 	"strconv"
 	"strings"
 
@@ -30,22 +29,22 @@ func (a *API) authorize(c *call, reqs ...authz.Request) error {
 		if strings.HasPrefix(r.Action, "ec2:Describe") {
 			// Describe actions have no resource-level permissions: AWS names no resource.
 			msg := strings.Replace(authz.DeniedMessage(c.caller.Principal.ID, r.Action, r.Resource, &d), " on resource: *", "", 1)
-			return awserr.New(http.StatusForbidden, "UnauthorizedOperation", "%s %s", unauthorized, msg)
+			return awserr.New("UnauthorizedOperation", "%s %s", unauthorized, msg)
 		}
 		ctx := r.Context.Clone()
 		f := authmsg.FromDecision(&d, c.caller.UserID, c.caller.Principal.ID, r.Action, r.Resource, &ctx)
 		encoded, err := a.msgs.Encode(c.account, f)
 		if err != nil {
-			return awserr.New(http.StatusForbidden, "UnauthorizedOperation", "%s", unauthorized)
+			return awserr.New("UnauthorizedOperation", "%s", unauthorized)
 		}
-		return awserr.New(http.StatusForbidden, "UnauthorizedOperation", "%s Encoded authorization failure message: %s", unauthorized, encoded)
+		return awserr.New("UnauthorizedOperation", "%s Encoded authorization failure message: %s", unauthorized, encoded)
 	}
 	return nil
 }
 
 // dryRun is EC2's answer to an authorized call with DryRun set.
 func dryRun() error {
-	return awserr.New(http.StatusPreconditionFailed, "DryRunOperation", "Request would have succeeded, but DryRun flag is set.")
+	return awserr.New("DryRunOperation", "Request would have succeeded, but DryRun flag is set.")
 }
 
 // instanceRequest is an action on an existing instance, with the condition keys EC2 sets

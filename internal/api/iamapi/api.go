@@ -101,9 +101,9 @@ func (a *API) Serve(ctx context.Context, w http.ResponseWriter, q *awsquery.Requ
 	rt, ok := a.routes[q.Action]
 	if !ok {
 		if q.Action == "" {
-			return fail(awserr.New(http.StatusBadRequest, "MissingAction", "Missing Action"))
+			return fail(awserr.New("MissingAction", "Missing Action"))
 		}
-		return fail(awserr.New(http.StatusBadRequest, "InvalidAction", "Could not find operation %s for version 2010-05-08 (iamd does not implement it).", q.Action))
+		return fail(awserr.New("InvalidAction", "Could not find operation %s for version 2010-05-08 (iamd does not implement it).", q.Action))
 	}
 	c := &call{ctx: ctx, q: q, caller: caller, account: caller.Account, api: a}
 	resource, err := rt.resource(c)

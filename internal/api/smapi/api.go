@@ -97,7 +97,7 @@ func (a *API) Serve(ctx context.Context, w http.ResponseWriter, r *http.Request,
 	run := a.ops[op]
 	if !ok || run == nil {
 		res.Action = ""
-		return fail(awserr.New(http.StatusBadRequest, "UnknownOperationException", "Operation %s is not supported by Secrets Manager (iamd).", target))
+		return fail(awserr.New("UnknownOperationException", "Operation %s is not supported by Secrets Manager (iamd).", target))
 	}
 	c := &call{ctx: ctx, api: a, caller: caller, body: body, action: res.Action}
 	out, err := run(c)
@@ -121,7 +121,7 @@ func (c *call) decode(v any) error {
 		return nil
 	}
 	if err := json.Unmarshal(body, v); err != nil {
-		return awserr.New(http.StatusBadRequest, "SerializationException", "The request body could not be read as the operation's JSON input: %s", jsonFault(err))
+		return awserr.New("SerializationException", "The request body could not be read as the operation's JSON input: %s", jsonFault(err))
 	}
 	return nil
 }
@@ -137,7 +137,7 @@ func jsonFault(err error) string {
 // ValidationException (not one of Secrets Manager's modelled errors), HTTP 400.
 func required(value, member string) error {
 	if value == "" {
-		return awserr.New(http.StatusBadRequest, "ValidationException", "1 validation error detected: Value null at '%s' failed to satisfy constraint: Member must not be null", member)
+		return awserr.New("ValidationException", "1 validation error detected: Value null at '%s' failed to satisfy constraint: Member must not be null", member)
 	}
 	return nil
 }

@@ -12,6 +12,12 @@ import (
 // ContentType is the JSON 1.1 protocol's media type.
 const ContentType = "application/x-amz-json-1.1"
 
+// Statuses is the JSON 1.1 table of Secrets Manager's statuses: every error is a client
+// error, 400, but a failure on the service's side.
+var Statuses = awserr.Statuses{
+	"InternalServiceError": 500,
+}
+
 // WriteError sends an error as JSON 1.1 services do: {"__type": code, "Message": text}, with
 // the code also in X-Amzn-ErrorType.
 func WriteError(w http.ResponseWriter, e *awserr.Error, requestID string) {
@@ -25,7 +31,7 @@ func WriteError(w http.ResponseWriter, e *awserr.Error, requestID string) {
 	if requestID != "" {
 		h.Set("x-amzn-RequestId", requestID)
 	}
-	w.WriteHeader(e.Status)
+	w.WriteHeader(Statuses.Status(e))
 	_, _ = w.Write(body)
 }
 

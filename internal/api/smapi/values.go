@@ -1,8 +1,6 @@
 package smapi
 
 import (
-	"net/http"
-
 	"github.com/iamd-dev/iamd/internal/awserr"
 	"github.com/iamd-dev/iamd/internal/policy"
 	"github.com/iamd-dev/iamd/internal/secrets"
@@ -55,15 +53,15 @@ func batchGetSecretValue(c *call) (any, error) {
 	}
 	switch {
 	case len(in.SecretIDList) > 0 && len(in.Filters) > 0:
-		return nil, awserr.New(http.StatusBadRequest, "InvalidParameterException", "Either SecretIdList or Filters must be provided, but not both.")
+		return nil, awserr.New("InvalidParameterException", "Either SecretIdList or Filters must be provided, but not both.")
 	case len(in.SecretIDList) == 0 && len(in.Filters) == 0:
-		return nil, awserr.New(http.StatusBadRequest, "InvalidParameterException", "Either SecretIdList or Filters must be provided.")
+		return nil, awserr.New("InvalidParameterException", "Either SecretIdList or Filters must be provided.")
 	case len(in.SecretIDList) > 20:
-		return nil, awserr.New(http.StatusBadRequest, "InvalidParameterException", "SecretIdList can name at most 20 secrets.")
+		return nil, awserr.New("InvalidParameterException", "SecretIdList can name at most 20 secrets.")
 	case len(in.SecretIDList) > 0 && (in.MaxResults != 0 || in.NextToken != ""):
-		return nil, awserr.New(http.StatusBadRequest, "InvalidParameterException", "MaxResults and NextToken apply only with Filters.")
+		return nil, awserr.New("InvalidParameterException", "MaxResults and NextToken apply only with Filters.")
 	case in.MaxResults < 0 || in.MaxResults > 20:
-		return nil, awserr.New(http.StatusBadRequest, "InvalidParameterException", "MaxResults must be between 1 and 20.")
+		return nil, awserr.New("InvalidParameterException", "MaxResults must be between 1 and 20.")
 	}
 	if err := c.authorizeAny(c.action, policy.Context{}); err != nil {
 		return nil, err

@@ -79,9 +79,9 @@ func (a *API) Serve(ctx context.Context, w http.ResponseWriter, q *awsquery.Requ
 	case "DecodeAuthorizationMessage":
 		out, err = a.decodeAuthorizationMessage(ctx, q, caller)
 	case "":
-		err = awserr.New(http.StatusBadRequest, "MissingAction", "Missing Action")
+		err = awserr.New("MissingAction", "Missing Action")
 	default:
-		err = awserr.New(http.StatusBadRequest, "InvalidAction", "Could not find operation %s for version 2011-06-15 (iamd does not implement it yet).", q.Action)
+		err = awserr.New("InvalidAction", "Could not find operation %s for version 2011-06-15 (iamd does not implement it yet).", q.Action)
 	}
 	if err == nil {
 		err = awsquery.WriteResult(w, Namespace, q.Action, out, requestID)
@@ -259,7 +259,7 @@ func (a *API) decodeAuthorizationMessage(ctx context.Context, q *awsquery.Reques
 	}
 	msg, err := a.msgs.Decode(caller.Account, encoded)
 	if err != nil {
-		return nil, awserr.New(authmsg.InvalidHTTPStatus, authmsg.InvalidErrorCode, authmsg.InvalidMessage)
+		return nil, awserr.New(authmsg.InvalidErrorCode, authmsg.InvalidMessage)
 	}
 	return decodeResult{string(msg)}, nil
 }
