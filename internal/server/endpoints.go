@@ -11,7 +11,7 @@ import (
 // endpoints are the services iamd serves, by credential-scope service name.
 func (s *Server) endpoints() map[string]route.Endpoint {
 	return map[string]route.Endpoint{
-		"iam":            s.legacyIAM(),
+		"iam":            s.iamAPI,
 		"sts":            s.legacySTS(),
 		"ec2":            s.legacyEC2(),
 		"iamd":           s.legacyAdmin(),

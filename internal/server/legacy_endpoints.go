@@ -9,7 +9,6 @@ import (
 	"github.com/iamd-dev/iamd/internal/api/adminapi"
 	"github.com/iamd-dev/iamd/internal/api/awsquery"
 	"github.com/iamd-dev/iamd/internal/api/ec2api"
-	"github.com/iamd-dev/iamd/internal/api/iamapi"
 	"github.com/iamd-dev/iamd/internal/api/route"
 	"github.com/iamd-dev/iamd/internal/api/smapi"
 	"github.com/iamd-dev/iamd/internal/api/stsapi"
@@ -49,13 +48,6 @@ func legacyQuery(writeError func(http.ResponseWriter, *awserr.Error, string), ma
 			return serve(r.Context(), w, q, caller, requestID)
 		},
 	}
-}
-
-func (s *Server) legacyIAM() route.Endpoint {
-	return legacyQuery(queryErrors(iamapi.Namespace), "MalformedQueryString", func(ctx context.Context, w http.ResponseWriter, q *awsquery.Request, caller *authz.Caller, requestID string) route.Outcome {
-		res := s.iamAPI.Serve(ctx, w, q, caller, requestID)
-		return route.Outcome{Action: res.Action, Resource: res.Resource, Err: res.Err}
-	})
 }
 
 func (s *Server) legacySTS() route.Endpoint {

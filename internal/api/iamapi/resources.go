@@ -69,24 +69,24 @@ func on(kind ResourceKind, run func(*call) (any, error)) route {
 	default:
 		panic("iamapi: " + string(kind) + " is not a kind of existing entity")
 	}
-	return route{on: kind, resource: resource, run: run}
+	return routeOn(kind, resource, run)
 }
 
 // creates makes the route of a Create call: its resource is the new entity's ARN, from the
 // request (nothing is stored yet).
 func creates(arn func(*call) string, run func(*call) (any, error)) route {
-	return route{on: OnNew, resource: func(c *call) (string, error) { return arn(c), nil }, run: run}
+	return routeOn(OnNew, func(c *call) (string, error) { return arn(c), nil }, run)
 }
 
 // lists makes the route of a List call on the entities of the kind ("user", "role", ...)
 // under the request's PathPrefix.
 func lists(kind string, run func(*call) (any, error)) route {
-	return route{on: OnPathPrefix, resource: func(c *call) (string, error) { return c.listARN(kind), nil }, run: run}
+	return routeOn(OnPathPrefix, func(c *call) (string, error) { return c.listARN(kind), nil }, run)
 }
 
 // anywhere makes the route of an action with no resource type: it is authorized on "*".
 func anywhere(run func(*call) (any, error)) route {
-	return route{on: OnAny, resource: func(*call) (string, error) { return "*", nil }, run: run}
+	return routeOn(OnAny, nil, run)
 }
 
 // storedARN is the stored ARN of the entity the request names by the parameter, or the

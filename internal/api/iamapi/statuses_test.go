@@ -1,0 +1,98 @@
+package iamapi
+
+import (
+	"encoding/xml"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/iamd-dev/iamd/internal/api/awsquery"
+)
+
+// TestErrorStatuses: Serve answers with the Query protocol's <ErrorResponse>, the status
+// awsquery.Statuses gives the code, and the fault's side (Receiver for IAM's own failure).
+func TestErrorStatuses(t *testing.T) {
+	tests := []struct {
+		name    string
+		asAlice bool // else the root user calls
+		params  url.Values
+		broken  bool // the store is closed
+		code    string
+		status  int
+		typ     string
+	}{
+		{"NoSuchEntity", false, url.Values{"Action": {"GetRole"}, "RoleName": {"nope"}}, false, "NoSuchEntity", 404, "Sender"},
+		{"EntityAlreadyExists", false, url.Values{"Action": {"CreateRole"}, "RoleName": {"app"}, "Path": {"/team/"}, "AssumeRolePolicyDocument": {trustEC2}}, false, "EntityAlreadyExists", 409, "Sender"},
+		{"AccessDenied", true, url.Values{"Action": {"GetRole"}, "RoleName": {"app"}}, false, "AccessDenied", 403, "Sender"},
+		{"InvalidAction", false, url.Values{"Action": {"CreateSAMLProvider"}}, false, "InvalidAction", 400, "Sender"},
+		{"ServiceFailure", false, url.Values{"Action": {"GetRole"}, "RoleName": {"app"}}, true, "ServiceFailure", 500, "Receiver"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFixture(t)
+			if tt.broken {
+				f.store.Close()
+			}
+			body := tt.params.Encode()
+			r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(body))
+			r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			w := httptest.NewRecorder()
+			caller := f.root
+			if tt.asAlice {
+				caller = f.alice
+			}
+			o := f.api.Serve(w, r, []byte(body), caller, "req-1")
+			if o.Err == nil || o.Err.Code != tt.code {
+				t.Fatalf("outcome %+v, want %s", o.Err, tt.code)
+			}
+			if got := awsquery.Statuses.Status(o.Err); got != tt.status {
+				t.Fatalf("awsquery.Statuses gives %s %d, the test wants %d", tt.code, got, tt.status)
+			}
+			if w.Code != tt.status {
+				t.Errorf("status %d, want %d", w.Code, tt.status)
+			}
+			var resp struct {
+				XMLName xml.Name `xml:"ErrorResponse"`
+				Xmlns   string   `xml:"xmlns,attr"`
+				Error   struct {
+					Type, Code, Message string
+				}
+				RequestID string `xml:"RequestId"`
+			}
+			if err := xml.Unmarshal(w.Body.Bytes(), &resp); err != nil {
+				t.Fatalf("body %q: %v", w.Body.String(), err)
+			}
+			if resp.Xmlns != Namespace || resp.Error.Type != tt.typ || resp.Error.Code != tt.code ||
+				resp.Error.Message != o.Err.Message || resp.RequestID != "req-1" {
+				t.Errorf("body %q, want %s %s in IAM's namespace", w.Body.String(), tt.typ, tt.code)
+			}
+		})
+	}
+}
+
+// TestServeWritesTheResult: a success is the operation's <OpResponse><OpResult> in IAM's
+// namespace, with status 200.
+func TestServeWritesTheResult(t *testing.T) {
+	f := newFixture(t)
+	body := url.Values{"Action": {"GetRole"}, "RoleName": {"app"}}.Encode()
+	r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(body))
+	w := httptest.NewRecorder()
+	o := f.api.Serve(w, r, []byte(body), f.root, "req-2")
+	if o.Err != nil || o.Action != "iam:GetRole" || o.Resource != appRoleARN {
+		t.Fatalf("outcome %+v", o)
+	}
+	var resp struct {
+		XMLName xml.Name `xml:"GetRoleResponse"`
+		Xmlns   string   `xml:"xmlns,attr"`
+		Arn     string   `xml:"GetRoleResult>Role>Arn"`
+		ID      string   `xml:"ResponseMetadata>RequestId"`
+	}
+	if err := xml.Unmarshal(w.Body.Bytes(), &resp); err != nil {
+		t.Fatalf("body %q: %v", w.Body.String(), err)
+	}
+	if w.Code != http.StatusOK || resp.Xmlns != Namespace || resp.Arn != appRoleARN || resp.ID != "req-2" {
+		t.Errorf("status %d, body %q", w.Code, w.Body.String())
+	}
+}
