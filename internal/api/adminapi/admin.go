@@ -26,6 +26,8 @@ type API struct {
 	service        *route.Service[*awsquery.Request, call]
 }
 
+var _ route.Endpoint = (*API)(nil)
+
 // call is one administrative call, as the routes take it.
 type call struct{ *route.Call[*awsquery.Request] }
 
