@@ -12,9 +12,9 @@ import (
 func (s *Server) endpoints() map[string]route.Endpoint {
 	return map[string]route.Endpoint{
 		"iam":            s.iamAPI,
-		"sts":            s.legacySTS(),
+		"sts":            s.stsAPI,
 		"ec2":            s.legacyEC2(),
-		"iamd":           s.legacyAdmin(),
+		"iamd":           s.adminAPI,
 		"secretsmanager": s.legacySecretsManager(),
 	}
 }

@@ -6,12 +6,10 @@ import (
 	"context"
 	"net/http"
 
-	"github.com/iamd-dev/iamd/internal/api/adminapi"
 	"github.com/iamd-dev/iamd/internal/api/awsquery"
 	"github.com/iamd-dev/iamd/internal/api/ec2api"
 	"github.com/iamd-dev/iamd/internal/api/route"
 	"github.com/iamd-dev/iamd/internal/api/smapi"
-	"github.com/iamd-dev/iamd/internal/api/stsapi"
 	"github.com/iamd-dev/iamd/internal/authz"
 	"github.com/iamd-dev/iamd/internal/awserr"
 )
@@ -50,24 +48,10 @@ func legacyQuery(writeError func(http.ResponseWriter, *awserr.Error, string), ma
 	}
 }
 
-func (s *Server) legacySTS() route.Endpoint {
-	return legacyQuery(queryErrors(stsapi.Namespace), "MalformedQueryString", func(ctx context.Context, w http.ResponseWriter, q *awsquery.Request, caller *authz.Caller, requestID string) route.Outcome {
-		action, resource, err := s.stsAPI.Serve(ctx, w, q, caller, requestID)
-		return route.Outcome{Action: action, Resource: resource, Err: err}
-	})
-}
-
 func (s *Server) legacyEC2() route.Endpoint {
 	return legacyQuery(ec2api.WriteError, "InvalidParameterValue", func(ctx context.Context, w http.ResponseWriter, q *awsquery.Request, caller *authz.Caller, requestID string) route.Outcome {
 		action, resource, err := s.ec2API.Serve(ctx, w, q, caller, requestID)
 		return route.Outcome{Action: action, Resource: resource, Err: err}
-	})
-}
-
-func (s *Server) legacyAdmin() route.Endpoint {
-	return legacyQuery(queryErrors(adminapi.Namespace), "MalformedQueryString", func(ctx context.Context, w http.ResponseWriter, q *awsquery.Request, caller *authz.Caller, requestID string) route.Outcome {
-		action, err := s.adminAPI.Serve(ctx, w, q, caller, requestID)
-		return route.Outcome{Action: action, Err: err}
 	})
 }
 

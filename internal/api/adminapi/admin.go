@@ -5,29 +5,70 @@
 package adminapi
 
 import (
-	"context"
+	"maps"
 	"net/http"
 
 	"github.com/iamd-dev/iamd/internal/api/awsquery"
+	"github.com/iamd-dev/iamd/internal/api/route"
 	"github.com/iamd-dev/iamd/internal/authz"
 	"github.com/iamd-dev/iamd/internal/awserr"
 	"github.com/iamd-dev/iamd/internal/iam"
+	"github.com/iamd-dev/iamd/internal/sts"
 )
 
 // Namespace is the XML namespace of iamd's own responses.
 const Namespace = "https://iamd.dev/doc/2026-11-01/"
 
-// API serves the administrative actions.
+// API serves the administrative actions; it is a route.Endpoint.
 type API struct {
 	iam            *iam.Service
 	defaultAccount string
-	tasks          *taskAPI   // RunTask and StopTask, when enabled
-	instances      *instances // nil until WithInstances
+	service        *route.Service[*awsquery.Request, call]
 }
+
+var _ route.Endpoint = (*API)(nil)
+
+// call is one administrative call, as the routes take it.
+type call struct{ *route.Call[*awsquery.Request] }
 
 // New makes the API; defaultAccount's root user is its only authorized caller.
 func New(svc *iam.Service, defaultAccount string) *API {
-	return &API{iam: svc, defaultAccount: defaultAccount}
+	a := &API{iam: svc, defaultAccount: defaultAccount}
+	// iamd's own actions are not in AWS's policy language: every route authorizes in its
+	// handler, or needs no permission, and none is authorized by the service.
+	a.service = &route.Service[*awsquery.Request, call]{
+		Prefix: "iamd",
+		Codec:  awsquery.Codec{Namespace: Namespace, MalformedCode: "MalformedQueryString"},
+		Routes: map[string]route.Route[call]{
+			"CreateAccount": {Auth: route.ByHandler, Handle: a.createAccount},
+			"LintPolicy":    {Auth: route.ByHandler, Handle: a.lintPolicy},
+		},
+		Wrap:     func(c *route.Call[*awsquery.Request]) call { return call{c} },
+		Admit:    sts.SessionLimits,
+		Unknown:  unknownAction,
+		Internal: awserr.ServiceFailure,
+	}
+	return a
+}
+
+// addRoutes adds the routes of a part enabled after New (tasks, instances).
+func (a *API) addRoutes(routes map[string]route.Route[call]) {
+	maps.Copy(a.service.Routes, routes)
+}
+
+// Serve handles one authenticated administrative request whose body was read.
+func (a *API) Serve(w http.ResponseWriter, r *http.Request, body []byte, caller *authz.Caller, requestID string) route.Outcome {
+	return a.service.Serve(w, r, body, caller, requestID)
+}
+
+// WriteError sends an error in iamd's own API's protocol.
+func (a *API) WriteError(w http.ResponseWriter, e *awserr.Error, requestID string) {
+	a.service.WriteError(w, e, requestID)
+}
+
+// unknownAction is the answer for an action iamd's own API does not serve (or none).
+func unknownAction(name string) *awserr.Error {
+	return awserr.New("InvalidAction", "Could not find operation %s.", name)
 }
 
 type createAccountResult struct {
@@ -36,60 +77,14 @@ type createAccountResult struct {
 	SecretAccessKey string `xml:"SecretAccessKey"`
 }
 
-// An action serves one administrative call and returns its result (nil for none).
-type action func(ctx context.Context, q *awsquery.Request, caller *authz.Caller) (any, error)
-
-// actions are the calls iamd's own API serves, by name.
-func (a *API) actions() map[string]action {
-	return map[string]action{
-		"CreateAccount":               a.createAccount,
-		"LintPolicy":                  a.lintPolicy,
-		"RunTask":                     a.runTask,
-		"StopTask":                    a.stopTask,
-		"ListTasks":                   a.listTasks,
-		"DescribeTask":                a.describeTask,
-		"GetInstanceMetadataEndpoint": a.getInstanceMetadataEndpoint,
-	}
-}
-
-// Serve handles one administrative call; it returns the action and the error sent, if any.
-func (a *API) Serve(ctx context.Context, w http.ResponseWriter, q *awsquery.Request, caller *authz.Caller, requestID string) (string, *awserr.Error) {
-	name := "iamd:" + q.Action
-	var (
-		result any
-		err    error
-	)
-	if act, ok := a.actions()[q.Action]; ok {
-		result, err = act(ctx, q, caller)
-	} else {
-		err = unknownAction(q.Action)
-	}
-	if err == nil {
-		if werr := awsquery.WriteResult(w, Namespace, q.Action, result, requestID); werr != nil {
-			return name, awserr.ServiceFailure()
-		}
-		return name, nil
-	}
-	e, ok := awserr.As(err)
-	if !ok {
-		e = awserr.ServiceFailure()
-	}
-	awsquery.WriteError(w, Namespace, e, requestID)
-	return name, e
-}
-
-func unknownAction(name string) error {
-	return awserr.New("InvalidAction", "Could not find operation %s.", name)
-}
-
 // createAccount makes an account with a root user; only the default account's root user
 // may.
-func (a *API) createAccount(ctx context.Context, q *awsquery.Request, caller *authz.Caller) (any, error) {
-	if !caller.IsRoot() || caller.Account != a.defaultAccount {
-		return nil, awserr.AccessDenied("User: " + caller.Principal.ID + " is not authorized to perform: iamd:CreateAccount: only the root user of account " + a.defaultAccount + " may create accounts")
+func (a *API) createAccount(c call) (any, error) {
+	if !c.Caller.IsRoot() || c.Caller.Account != a.defaultAccount {
+		return nil, awserr.AccessDenied("User: " + c.Caller.Principal.ID + " is not authorized to perform: iamd:CreateAccount: only the root user of account " + a.defaultAccount + " may create accounts")
 	}
-	id := q.Get("AccountId")
-	key, err := a.iam.CreateAccount(ctx, id, q.Get("AccountName"))
+	id := c.In.Get("AccountId")
+	key, err := a.iam.CreateAccount(c.Ctx, id, c.In.Get("AccountName"))
 	if err != nil {
 		return nil, err
 	}

@@ -1,9 +1,7 @@
 package adminapi
 
 import (
-	"context"
-
-	"github.com/iamd-dev/iamd/internal/api/awsquery"
+	"github.com/iamd-dev/iamd/internal/api/route"
 	"github.com/iamd-dev/iamd/internal/authz"
 	"github.com/iamd-dev/iamd/internal/awserr"
 	"github.com/iamd-dev/iamd/internal/ec2"
@@ -23,7 +21,10 @@ type instances struct {
 
 // WithInstances enables GetInstanceMetadataEndpoint.
 func (a *API) WithInstances(svc *ec2.Service, az *authz.Authorizer, endpoints MetadataEndpoints, defaultRegion string) {
-	a.instances = &instances{ec2: svc, authz: az, endpoints: endpoints, region: defaultRegion}
+	i := &instances{ec2: svc, authz: az, endpoints: endpoints, region: defaultRegion}
+	a.addRoutes(map[string]route.Route[call]{
+		"GetInstanceMetadataEndpoint": {Auth: route.ByHandler, Handle: i.metadataEndpoint},
+	})
 }
 
 type instanceEndpointResult struct {
@@ -32,29 +33,27 @@ type instanceEndpointResult struct {
 	Region     string `xml:"Region"`
 }
 
-// getInstanceMetadataEndpoint tells the caller where a running instance of its account (in
-// the region of its credential scope) serves metadata, for `iamd instance env` and
-// `iamd exec --instance`. Whoever may describe instances may ask.
-func (a *API) getInstanceMetadataEndpoint(ctx context.Context, q *awsquery.Request, caller *authz.Caller) (any, error) {
-	if a.instances == nil {
-		return nil, unknownAction(q.Action)
-	}
+// metadataEndpoint serves GetInstanceMetadataEndpoint: it tells the caller where a running
+// instance of its account (in the region of its credential scope) serves metadata, for
+// `iamd instance env` and `iamd exec --instance`. Whoever may describe instances may ask.
+func (i *instances) metadataEndpoint(c call) (any, error) {
+	caller := c.Caller
 	region := caller.Region
 	if region == "" {
-		region = a.instances.region
+		region = i.region
 	}
-	if err := a.instances.authz.Authorize(ctx, caller, authz.Request{Action: "ec2:DescribeInstances", Resource: "*"}); err != nil {
+	if err := i.authz.Authorize(c.Ctx, caller, authz.Request{Action: "ec2:DescribeInstances", Resource: "*"}); err != nil {
 		return nil, err
 	}
-	id := q.Get("InstanceId")
+	id := c.In.Get("InstanceId")
 	if id == "" {
 		return nil, awserr.New("MissingParameter", "The request must contain the parameter InstanceId")
 	}
-	inst, err := a.instances.ec2.Instance(ctx, caller.Account, region, id)
+	inst, err := i.ec2.Instance(c.Ctx, caller.Account, region, id)
 	if err != nil {
 		return nil, err
 	}
-	endpoint, ok := a.instances.endpoints.Endpoint(inst.ID)
+	endpoint, ok := i.endpoints.Endpoint(inst.ID)
 	if inst.State != ec2.StateRunning || !ok {
 		return nil, awserr.New("IncorrectInstanceState", "The instance '%s' is not running: it has no instance metadata endpoint.", inst.ID)
 	}

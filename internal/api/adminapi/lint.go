@@ -1,10 +1,6 @@
 package adminapi
 
 import (
-	"context"
-
-	"github.com/iamd-dev/iamd/internal/api/awsquery"
-	"github.com/iamd-dev/iamd/internal/authz"
 	"github.com/iamd-dev/iamd/internal/awserr"
 	"github.com/iamd-dev/iamd/internal/iam"
 	"github.com/iamd-dev/iamd/internal/lint"
@@ -46,7 +42,8 @@ type lintPolicyResult struct {
 // policy (RoleName), or a document (PolicyDocument, with PolicyType identity, resource,
 // trust, boundary, scp, rcp or session). Stored policies are the caller's account's and
 // only its root user may read them this way; a document needs no more than a signature.
-func (a *API) lintPolicy(ctx context.Context, q *awsquery.Request, caller *authz.Caller) (any, error) {
+func (a *API) lintPolicy(c call) (any, error) {
+	q, caller := c.In, c.Caller
 	arn, role, doc := q.Get("PolicyArn"), q.Get("RoleName"), q.Get("PolicyDocument")
 	given := 0
 	for _, v := range []string{arn, role, doc} {
@@ -70,13 +67,13 @@ func (a *API) lintPolicy(ctx context.Context, q *awsquery.Request, caller *authz
 	}
 	switch {
 	case arn != "":
-		p, err := a.iam.GetPolicy(ctx, caller.Account, arn)
+		p, err := a.iam.GetPolicy(c.Ctx, caller.Account, arn)
 		if err != nil {
 			return nil, err
 		}
 		doc = p.DefaultVersionDocument()
 	case role != "":
-		r, err := a.iam.GetRole(ctx, caller.Account, role)
+		r, err := a.iam.GetRole(c.Ctx, caller.Account, role)
 		if err != nil {
 			return nil, err
 		}

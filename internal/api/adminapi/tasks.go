@@ -1,11 +1,9 @@
 package adminapi
 
 import (
-	"context"
 	"time"
 
-	"github.com/iamd-dev/iamd/internal/api/awsquery"
-	"github.com/iamd-dev/iamd/internal/authz"
+	"github.com/iamd-dev/iamd/internal/api/route"
 	"github.com/iamd-dev/iamd/internal/tasks"
 )
 
@@ -21,10 +19,16 @@ type taskAPI struct {
 	base func() string
 }
 
-// EnableTasks adds RunTask and StopTask; base returns the URL the credentials endpoint is
-// reached at from this machine.
+// EnableTasks adds RunTask, StopTask, ListTasks and DescribeTask; base returns the URL the
+// credentials endpoint is reached at from this machine.
 func (a *API) EnableTasks(svc *tasks.Service, base func() string) {
-	a.tasks = &taskAPI{svc: svc, base: base}
+	t := &taskAPI{svc: svc, base: base}
+	a.addRoutes(map[string]route.Route[call]{
+		"RunTask":      {Auth: route.ByHandler, Handle: t.run},
+		"StopTask":     {Auth: route.ByHandler, Handle: t.stop},
+		"ListTasks":    {Auth: route.Unauthorized, Handle: t.list},
+		"DescribeTask": {Auth: route.Unauthorized, Handle: t.describe},
+	})
 }
 
 type runTaskResult struct {
@@ -42,52 +46,43 @@ type xmlCredentials struct {
 	Expiration      string `xml:"Expiration"`
 }
 
-// runTask starts a task: any authenticated principal may call it; what it may do is
+// run starts a task: any authenticated principal may call it; what it may do is
 // decided by iam:PassRole on the roles.
-func (a *API) runTask(ctx context.Context, q *awsquery.Request, caller *authz.Caller) (any, error) {
-	if a.tasks == nil {
-		return nil, unknownAction(q.Action)
-	}
-	out, err := a.tasks.svc.Run(ctx, caller, tasks.RunInput{TaskRoleARN: q.Get("TaskRoleArn"), ExecutionRoleARN: q.Get("ExecutionRoleArn")})
+func (t *taskAPI) run(c call) (any, error) {
+	out, err := t.svc.Run(c.Ctx, c.Caller, tasks.RunInput{TaskRoleARN: c.In.Get("TaskRoleArn"), ExecutionRoleARN: c.In.Get("ExecutionRoleArn")})
 	if err != nil {
 		return nil, err
 	}
 	res := runTaskResult{
 		TaskID: out.TaskID, TaskARN: out.TaskARN, AuthorizationToken: out.Token,
-		CredentialsFullURI: a.tasks.base() + TaskCredentialsPath + out.TaskID,
+		CredentialsFullURI: t.base() + TaskCredentialsPath + out.TaskID,
 	}
-	if c := out.Execution; c != nil {
-		res.ExecutionRoleCredential = &xmlCredentials{c.AccessKeyID, c.SecretAccessKey, c.SessionToken, c.Expiration.UTC().Format(time.RFC3339)}
+	if e := out.Execution; e != nil {
+		res.ExecutionRoleCredential = &xmlCredentials{e.AccessKeyID, e.SecretAccessKey, e.SessionToken, e.Expiration.UTC().Format(time.RFC3339)}
 	}
 	return res, nil
 }
 
-// stopTask stops a running task (TaskId, and ECS's optional Reason): whoever started it
+// stop stops a running task (TaskId, and ECS's optional Reason): whoever started it
 // may, and anyone allowed ecs:StopTask on the stored task's ARN.
-func (a *API) stopTask(ctx context.Context, q *awsquery.Request, caller *authz.Caller) (any, error) {
-	if a.tasks == nil {
-		return nil, unknownAction(q.Action)
-	}
-	return nil, a.tasks.svc.Stop(ctx, caller, q.Get("TaskId"), q.Get("Reason"))
+func (t *taskAPI) stop(c call) (any, error) {
+	return nil, t.svc.Stop(c.Ctx, c.Caller, c.In.Get("TaskId"), c.In.Get("Reason"))
 }
 
 type describeTaskResult struct {
 	Task xmlTask `xml:"Task"`
 }
 
-// describeTask shows one task of the caller's account, running or stopped within the hour
+// describe shows one task of the caller's account, running or stopped within the hour
 // (LastStatus RUNNING or STOPPED, and then StoppedAt, StoppedBy, StoppedReason and StopCode
 // as ECS's DescribeTasks words them): `iamd task run` polls it to learn that its task was
 // stopped. Any authenticated principal of the account may describe, as any may list.
-func (a *API) describeTask(ctx context.Context, q *awsquery.Request, caller *authz.Caller) (any, error) {
-	if a.tasks == nil {
-		return nil, unknownAction(q.Action)
-	}
-	t, err := a.tasks.svc.Describe(ctx, caller, q.Get("TaskId"))
+func (t *taskAPI) describe(c call) (any, error) {
+	task, err := t.svc.Describe(c.Ctx, c.Caller, c.In.Get("TaskId"))
 	if err != nil {
 		return nil, err
 	}
-	return describeTaskResult{Task: toXMLTask(t)}, nil
+	return describeTaskResult{Task: toXMLTask(task)}, nil
 }
 
 type listTasksResult struct {
@@ -120,15 +115,12 @@ func toXMLTask(t *tasks.Task) xmlTask {
 	return x
 }
 
-// listTasks lists the running tasks of the caller's account, in start order, for
+// list lists the running tasks of the caller's account, in start order, for
 // `iamd task list`: any authenticated principal of the account may list all of the
 // account's tasks (ids, roles, who started them and when; never a token), so that a task
 // whose `iamd task run` was killed can be found and stopped by whoever may stop it.
-func (a *API) listTasks(ctx context.Context, q *awsquery.Request, caller *authz.Caller) (any, error) {
-	if a.tasks == nil {
-		return nil, unknownAction(q.Action)
-	}
-	list, err := a.tasks.svc.List(ctx, caller)
+func (t *taskAPI) list(c call) (any, error) {
+	list, err := t.svc.List(c.Ctx, c.Caller)
 	if err != nil {
 		return nil, err
 	}
