@@ -2,6 +2,7 @@ package route
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 
 	"github.com/iamd-dev/iamd/internal/authz"
@@ -84,6 +85,10 @@ func (s *Service[In, C]) run(call *Call[In]) (any, error) {
 	}
 	c := s.Wrap(call)
 	if rt.Auth == ByRoute {
+		if s.Authorize == nil {
+			// A route that asks to be authorized is never served unauthorized.
+			return nil, fmt.Errorf("route: %s is authorized by its route, but the service has no Authorize", call.Action)
+		}
 		call.Resource = "*"
 		if rt.Resource != nil {
 			arn, err := rt.Resource(c)

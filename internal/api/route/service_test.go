@@ -142,6 +142,17 @@ func TestDoGivesAuthorizeTheRequest(t *testing.T) {
 	}
 }
 
+func TestNoAuthorizeServesNothingByRoute(t *testing.T) {
+	tr := &trace{}
+	svc := newService(tr, "", "")
+	svc.Authorize = nil
+	q := query(t, "Action=GetThing&Name=a")
+	_, o := svc.Do(context.Background(), &authz.Caller{}, q.Action, q, "r")
+	if code(o.Err) != "ServiceFailure" || o.Cause == nil || strings.Contains(strings.Join(tr.steps, " "), "handle") {
+		t.Fatalf("outcome %+v after %v", o, tr.steps)
+	}
+}
+
 func TestServe(t *testing.T) {
 	for _, tc := range []struct {
 		name, body string
