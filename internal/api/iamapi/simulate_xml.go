@@ -3,10 +3,12 @@ package iamapi
 import (
 	"sort"
 	"strings"
+
+	"github.com/iamd-dev/iamd/internal/simulate"
 )
 
-// The XML of SimulatePolicyResponse as the IAM API model shapes it: lists as <member>, the
-// EvalDecisionDetails map as <entry><key/><value/></entry>.
+// The XML of SimulatePolicyResponse and GetContextKeysForPolicyResponse as the IAM API model
+// shapes them: lists as <member>, the EvalDecisionDetails map as <entry><key/><value/></entry>.
 
 type simulateResult struct {
 	EvaluationResults xmlEvaluationResults `xml:"EvaluationResults"`
@@ -71,41 +73,49 @@ type xmlResourceSpecific struct {
 	PermissionsBoundaryDecisionDetail *xmlBoundaryDetail  `xml:"PermissionsBoundaryDecisionDetail,omitempty"`
 }
 
+func simulateResultOf(res *simulate.Results) simulateResult {
+	out := simulateResult{IsTruncated: res.Marker != "", Marker: res.Marker}
+	out.EvaluationResults.Members = []xmlEvaluationResult{}
+	for _, e := range res.Evaluations {
+		out.EvaluationResults.Members = append(out.EvaluationResults.Members, evaluationXML(e))
+	}
+	return out
+}
+
 // evaluationXML renders one result. For a named resource the missing context values are
 // reported under ResourceSpecificResults, for "*" in the result itself (as the API
 // reference describes MissingContextValues).
-func evaluationXML(r simResult) xmlEvaluationResult {
+func evaluationXML(e simulate.Evaluation) xmlEvaluationResult {
 	statements := xmlStatements{Members: []xmlStatement{}}
-	for _, m := range r.matched {
-		// AWS counts positions from 1 and points just past the statement's opening brace
-		// and just past its closing brace.
+	for _, m := range e.Matched {
 		statements.Members = append(statements.Members, xmlStatement{
-			SourcePolicyID: m.p.id, SourcePolicyType: m.p.typ,
-			StartPosition: xmlPosition{m.st.Pos.Line, m.st.Pos.Column + 1},
-			EndPosition:   xmlPosition{m.st.End.Line, m.st.End.Column},
+			SourcePolicyID: m.PolicyID, SourcePolicyType: m.PolicyType,
+			StartPosition: xmlPosition{m.Start.Line, m.Start.Column},
+			EndPosition:   xmlPosition{m.End.Line, m.End.Column},
 		})
 	}
 	x := xmlEvaluationResult{
-		EvalActionName: r.action, EvalResourceName: r.resource, EvalDecision: r.decision.String(),
+		EvalActionName: e.Action, EvalResourceName: e.Resource, EvalDecision: e.Decision,
 		MatchedStatements: statements, MissingContextValues: xmlMembers{Members: []string{}},
-		EvalDecisionDetails: detailsXML(r.details),
+		EvalDecisionDetails: detailsXML(e.Details),
 	}
-	if r.boundary != nil {
-		x.PermissionsBoundaryDecisionDetail = &xmlBoundaryDetail{*r.boundary}
+	if e.AllowedByBoundary != nil {
+		x.PermissionsBoundaryDecisionDetail = &xmlBoundaryDetail{*e.AllowedByBoundary}
 	}
-	if r.resource == "*" {
-		x.MissingContextValues.Members = nonNil(r.missing)
+	if e.Resource == "*" {
+		x.MissingContextValues.Members = nonNil(e.Missing)
 		return x
 	}
 	rs := xmlResourceSpecific{
-		EvalResourceName: r.resource, EvalResourceDecision: r.decision.String(),
-		MatchedStatements: statements, MissingContextValues: xmlMembers{Members: nonNil(r.missing)},
-		EvalDecisionDetails: detailsXML(r.details), PermissionsBoundaryDecisionDetail: x.PermissionsBoundaryDecisionDetail,
+		EvalResourceName: e.Resource, EvalResourceDecision: e.Decision,
+		MatchedStatements: statements, MissingContextValues: xmlMembers{Members: nonNil(e.Missing)},
+		EvalDecisionDetails: detailsXML(e.Details), PermissionsBoundaryDecisionDetail: x.PermissionsBoundaryDecisionDetail,
 	}
 	x.ResourceSpecificResults = &xmlResourceSpecificList{Members: []xmlResourceSpecific{rs}}
 	return x
 }
 
+// detailsXML renders EvalDecisionDetails, its entries by key (case-insensitively).
 func detailsXML(details map[string]string) *xmlDecisionDetails {
 	if details == nil {
 		return nil
@@ -120,4 +130,21 @@ func detailsXML(details map[string]string) *xmlDecisionDetails {
 		out.Entries = append(out.Entries, xmlDecisionEntry{k, details[k]})
 	}
 	return out
+}
+
+// contextKeysResult is GetContextKeysFor*PolicyResponse's result.
+type contextKeysResult struct {
+	ContextKeyNames xmlMembers `xml:"ContextKeyNames"`
+}
+
+func contextKeysResultOf(keys []string) contextKeysResult {
+	return contextKeysResult{xmlMembers{Members: nonNil(keys)}}
+}
+
+// nonNil makes an absent list an empty one: the XML then has the list's element.
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
 }
