@@ -13,7 +13,7 @@ func (s *Server) endpoints() map[string]route.Endpoint {
 	return map[string]route.Endpoint{
 		"iam":            s.legacyIAM(),
 		"sts":            s.legacySTS(),
-		"ec2":            s.legacyEC2(),
+		"ec2":            s.ec2API,
 		"iamd":           s.legacyAdmin(),
 		"secretsmanager": s.legacySecretsManager(),
 	}

@@ -8,7 +8,6 @@ import (
 
 	"github.com/iamd-dev/iamd/internal/api/adminapi"
 	"github.com/iamd-dev/iamd/internal/api/awsquery"
-	"github.com/iamd-dev/iamd/internal/api/ec2api"
 	"github.com/iamd-dev/iamd/internal/api/iamapi"
 	"github.com/iamd-dev/iamd/internal/api/route"
 	"github.com/iamd-dev/iamd/internal/api/smapi"
@@ -61,13 +60,6 @@ func (s *Server) legacyIAM() route.Endpoint {
 func (s *Server) legacySTS() route.Endpoint {
 	return legacyQuery(queryErrors(stsapi.Namespace), "MalformedQueryString", func(ctx context.Context, w http.ResponseWriter, q *awsquery.Request, caller *authz.Caller, requestID string) route.Outcome {
 		action, resource, err := s.stsAPI.Serve(ctx, w, q, caller, requestID)
-		return route.Outcome{Action: action, Resource: resource, Err: err}
-	})
-}
-
-func (s *Server) legacyEC2() route.Endpoint {
-	return legacyQuery(ec2api.WriteError, "InvalidParameterValue", func(ctx context.Context, w http.ResponseWriter, q *awsquery.Request, caller *authz.Caller, requestID string) route.Outcome {
-		action, resource, err := s.ec2API.Serve(ctx, w, q, caller, requestID)
 		return route.Outcome{Action: action, Resource: resource, Err: err}
 	})
 }
