@@ -15,13 +15,6 @@ func (a *API) resolveProfile(c *call) (*ec2.Profile, error) {
 	return a.ec2.ResolveProfile(c.Ctx, c.account, *ref)
 }
 
-// authorizeOn authorizes the requests of a call on an existing instance, the call's
-// resource.
-func (a *API) authorizeOn(c *call, inst *ec2.Instance, reqs []authz.Request) error {
-	c.Resource = inst.ARN()
-	return a.authorizeAll(c, reqs)
-}
-
 // associate needs ec2:AssociateIamInstanceProfile on the instance and iam:PassRole of the
 // profile's role.
 func (a *API) associate(c *call) (any, error) {

@@ -6,6 +6,7 @@ import (
 	"github.com/iamd-dev/iamd/internal/authmsg"
 	"github.com/iamd-dev/iamd/internal/authz"
 	"github.com/iamd-dev/iamd/internal/awserr"
+	"github.com/iamd-dev/iamd/internal/ec2"
 	"github.com/iamd-dev/iamd/internal/policy"
 )
 
@@ -45,6 +46,13 @@ func (a *API) authorizeAll(c *call, reqs []authz.Request) error {
 		}
 	}
 	return nil
+}
+
+// authorizeOn authorizes the requests of a call on an existing instance, the call's
+// resource.
+func (a *API) authorizeOn(c *call, inst *ec2.Instance, reqs []authz.Request) error {
+	c.Resource = inst.ARN()
+	return a.authorizeAll(c, reqs)
 }
 
 // dryRun is EC2's answer to an authorized call with DryRun set.
