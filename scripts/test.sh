@@ -22,7 +22,7 @@ echo "== short fuzzing of the parsers of network input (their seeds ran with the
 # of a metadata or session token changed).
 fuzz_targets=(
   ./internal/policy/:FuzzParse ./internal/policy/:FuzzGlob ./internal/policy/:FuzzResourceMatch
-  ./internal/api/awsquery/:FuzzParse ./internal/api/ec2api/:FuzzEC2Params
+  ./internal/api/awsquery/:FuzzParse ./internal/api/ec2query/:FuzzEC2Params
   ./internal/oidc/:FuzzParseToken ./internal/oidc/:FuzzTamperedToken ./internal/oidc/:FuzzParseJWK
   ./internal/sts/:FuzzSealerOpen ./internal/imds/:FuzzMetadataToken
   ./internal/server/:FuzzTaskCredentials

@@ -13,7 +13,7 @@ func (s *Server) endpoints() map[string]route.Endpoint {
 	return map[string]route.Endpoint{
 		"iam":            s.iamAPI,
 		"sts":            s.stsAPI,
-		"ec2":            s.legacyEC2(),
+		"ec2":            s.ec2API,
 		"iamd":           s.adminAPI,
 		"secretsmanager": s.legacySecretsManager(),
 	}

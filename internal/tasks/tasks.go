@@ -27,7 +27,6 @@ import (
 	"github.com/iamd-dev/iamd/internal/authz"
 	"github.com/iamd-dev/iamd/internal/awserr"
 	"github.com/iamd-dev/iamd/internal/docstore"
-	"github.com/iamd-dev/iamd/internal/policy"
 	"github.com/iamd-dev/iamd/internal/sts"
 )
 
@@ -147,9 +146,7 @@ func (s *Service) Run(ctx context.Context, caller *authz.Caller, in RunInput) (*
 		}
 	}
 	for _, r := range roles {
-		var rc policy.Context
-		rc.Set("iam:PassedToService", ServicePrincipal)
-		if err := s.authz.Authorize(ctx, caller, authz.Request{Action: "iam:PassRole", Resource: r, Context: rc}); err != nil {
+		if err := s.authz.Authorize(ctx, caller, authz.PassRole(r, ServicePrincipal, "")); err != nil {
 			return nil, err
 		}
 	}

@@ -1,32 +1,28 @@
 package ec2api
 
 import (
+	"github.com/iamd-dev/iamd/internal/api/ec2query"
 	"github.com/iamd-dev/iamd/internal/authz"
-	"github.com/iamd-dev/iamd/internal/awserr"
 	"github.com/iamd-dev/iamd/internal/ec2"
 )
 
-func missingParam(name string) error {
-	return awserr.New("MissingParameter", "The request must contain the parameter %s", name)
-}
-
 // resolveProfile reads and resolves IamInstanceProfile.Name/Arn.
 func (a *API) resolveProfile(c *call) (*ec2.Profile, error) {
-	ref := profileRef(c.q.Params, "IamInstanceProfile")
+	ref := c.In.Profile("IamInstanceProfile")
 	if ref == nil {
-		return nil, missingParam("IamInstanceProfile")
+		return nil, ec2query.MissingParameter("IamInstanceProfile")
 	}
-	return a.ec2.ResolveProfile(c.ctx, c.account, *ref)
+	return a.ec2.ResolveProfile(c.Ctx, c.account, *ref)
 }
 
 // associate needs ec2:AssociateIamInstanceProfile on the instance and iam:PassRole of the
 // profile's role.
 func (a *API) associate(c *call) (any, error) {
-	id := c.q.Get("InstanceId")
+	id := c.In.Get("InstanceId")
 	if id == "" {
-		return nil, missingParam("InstanceId")
+		return nil, ec2query.MissingParameter("InstanceId")
 	}
-	inst, err := a.ec2.Instance(c.ctx, c.account, c.region, id)
+	inst, err := a.ec2.Instance(c.Ctx, c.account, c.region, id)
 	if err != nil {
 		return nil, err
 	}
@@ -34,19 +30,19 @@ func (a *API) associate(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := a.authorizeOn(c, "ec2:AssociateIamInstanceProfile", inst, p); err != nil {
+	if err := a.authorizeOn(c, inst, ec2.ProfileRequests(c.Action, inst, p)); err != nil {
 		return nil, err
 	}
-	return c.associationResult(a.ec2.Associate(c.ctx, c.account, c.region, id, p))
+	return associationResult(a.ec2.Associate(c.Ctx, c.account, c.region, id, p))
 }
 
 // associationTarget reads AssociationId and finds the instance with that association.
 func (a *API) associationTarget(c *call) (string, *ec2.Instance, error) {
-	id := c.q.Get("AssociationId")
+	id := c.In.Get("AssociationId")
 	if id == "" {
-		return "", nil, missingParam("AssociationId")
+		return "", nil, ec2query.MissingParameter("AssociationId")
 	}
-	inst, err := a.ec2.FindAssociation(c.ctx, c.account, c.region, id)
+	inst, err := a.ec2.FindAssociation(c.Ctx, c.account, c.region, id)
 	return id, inst, err
 }
 
@@ -56,10 +52,10 @@ func (a *API) disassociate(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := a.authorizeOn(c, "ec2:DisassociateIamInstanceProfile", inst, nil); err != nil {
+	if err := a.authorizeOn(c, inst, []authz.Request{inst.Request(c.Action)}); err != nil {
 		return nil, err
 	}
-	return c.associationResult(a.ec2.Disassociate(c.ctx, inst, id))
+	return associationResult(a.ec2.Disassociate(c.Ctx, inst, id))
 }
 
 // replace needs ec2:ReplaceIamInstanceProfileAssociation on the instance and iam:PassRole
@@ -73,38 +69,37 @@ func (a *API) replace(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := a.authorizeOn(c, "ec2:ReplaceIamInstanceProfileAssociation", inst, p); err != nil {
+	if err := a.authorizeOn(c, inst, ec2.ProfileRequests(c.Action, inst, p)); err != nil {
 		return nil, err
 	}
-	return c.associationResult(a.ec2.Replace(c.ctx, inst, id, p))
+	return associationResult(a.ec2.Replace(c.Ctx, inst, id, p))
 }
 
 // associationResult answers an association change with the association.
-func (c *call) associationResult(res *ec2.AssociationInfo, err error) (any, error) {
+func associationResult(res *ec2.AssociationInfo, err error) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return associationResponse{RequestID: c.requestID, Association: association(res)}, nil
+	return associationResponse{Association: association(res)}, nil
 }
 
 // describeAssociations needs ec2:DescribeIamInstanceProfileAssociations.
 func (a *API) describeAssociations(c *call) (any, error) {
-	p := c.q.Params
-	maxResults, err := intParam(p, "MaxResults")
+	maxResults, err := c.In.Int("MaxResults")
 	if err != nil {
 		return nil, err
 	}
-	if err := a.authorize(c, authz.Request{Action: "ec2:DescribeIamInstanceProfileAssociations", Resource: "*"}); err != nil {
+	if err := a.authorize(c, authz.Request{Action: c.Action, Resource: "*"}); err != nil {
 		return nil, err
 	}
-	list, next, err := a.ec2.Associations(c.ctx, ec2.AssociationsInput{
-		Account: c.account, Region: c.region, IDs: strList(p, "AssociationId"), Filters: filters(p),
-		MaxResults: maxResults, NextToken: p.Get("NextToken"),
+	list, next, err := a.ec2.Associations(c.Ctx, ec2.AssociationsInput{
+		Account: c.account, Region: c.region, IDs: c.In.List("AssociationId"), Filters: c.In.Filters(),
+		MaxResults: maxResults, NextToken: c.In.Get("NextToken"),
 	})
 	if err != nil {
 		return nil, err
 	}
-	out := describeAssociationsResponse{RequestID: c.requestID, NextToken: next}
+	out := describeAssociationsResponse{NextToken: next}
 	for i := range list {
 		out.Associations.Items = append(out.Associations.Items, association(&list[i]))
 	}

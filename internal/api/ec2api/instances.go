@@ -1,56 +1,50 @@
 package ec2api
 
 import (
-	"strconv"
-
+	"github.com/iamd-dev/iamd/internal/api/ec2query"
 	"github.com/iamd-dev/iamd/internal/authz"
 	"github.com/iamd-dev/iamd/internal/ec2"
-	"github.com/iamd-dev/iamd/internal/policy"
 )
 
-// runInstances validates the request, authorizes ec2:RunInstances on every resource EC2
-// checks for it (the instance with its condition keys, the image, and the network and
-// storage resources a launch creates or uses), ec2:CreateTags for tags on creation, and
-// iam:PassRole of the profile's role to ec2.amazonaws.com; then launches. Nothing of the
-// size of MaxCount is made before the launch, which makes no more than the account's
-// instance limit allows.
+// runInstances validates the request, authorizes what a launch needs (ec2.RunPlan.Requests)
+// and launches. Nothing of the size of MaxCount is made before the launch, which makes no
+// more than the account's instance limit allows.
 func (a *API) runInstances(c *call) (any, error) {
-	p := c.q.Params
-	minCount, err := requiredIntParam(p, "MinCount")
+	p := c.In.Params
+	minCount, err := p.RequiredInt("MinCount")
 	if err != nil {
 		return nil, err
 	}
-	maxCount, err := requiredIntParam(p, "MaxCount")
+	maxCount, err := p.RequiredInt("MaxCount")
 	if err != nil {
 		return nil, err
 	}
-	md, err := metadataInput(p, "MetadataOptions.")
+	md, err := p.Metadata("MetadataOptions.")
 	if err != nil {
 		return nil, err
 	}
 	in := ec2.RunInput{
-		Account: c.account, Region: c.region, RequesterARN: c.caller.Principal.ID,
+		Account: c.account, Region: c.region, RequesterARN: c.Caller.Principal.ID,
 		ImageID: p.Get("ImageId"), InstanceType: p.Get("InstanceType"), MinCount: minCount, MaxCount: maxCount,
-		Profile: profileRef(p, "IamInstanceProfile"), Metadata: md, TagSpecs: tagSpecs(p), ClientToken: p.Get("ClientToken"),
-		RequestHash: requestHash(p, "Action", "Version", "ClientToken", "DryRun"),
+		Profile: p.Profile("IamInstanceProfile"), Metadata: md, TagSpecs: p.TagSpecs(), ClientToken: p.Get("ClientToken"),
+		RequestHash: p.Hash("Action", "Version", "ClientToken", "DryRun"),
 	}
-	plan, err := a.ec2.PlanRun(c.ctx, in)
+	plan, err := a.ec2.PlanRun(c.Ctx, in)
 	if err != nil {
 		return nil, err
 	}
-	instanceARN := ec2.InstanceARN(c.region, c.account, "*")
-	c.resource = instanceARN
-	if err := a.authorize(c, runRequests(c, plan, instanceARN, p.Get("ImageId"))...); err != nil {
+	c.Resource = plan.InstancesARN()
+	if err := a.authorizeAll(c, plan.Requests()); err != nil {
 		return nil, err
 	}
-	if boolParam(p, "DryRun") {
+	if p.Bool("DryRun") {
 		return nil, dryRun()
 	}
-	launched, err := a.ec2.Launch(c.ctx, plan)
+	launched, err := a.ec2.Launch(c.Ctx, plan)
 	if err != nil {
 		return nil, err
 	}
-	out := runInstancesResponse{RequestID: c.requestID, reservationXML: reservationXML{ReservationID: launched.ReservationID, OwnerID: c.account}}
+	out := reservationXML{ReservationID: launched.ReservationID, OwnerID: c.account}
 	for i := range launched.Instances {
 		inst := &launched.Instances[i]
 		// A repeated client token answers the earlier instances as they are now.
@@ -62,78 +56,28 @@ func (a *API) runInstances(c *call) (any, error) {
 	return out, nil
 }
 
-func runRequests(c *call, plan *ec2.RunPlan, instanceARN, imageID string) []authz.Request {
-	var inst policy.Context
-	inst.Set("ec2:Region", c.region)
-	inst.Set("ec2:InstanceType", plan.InstanceType)
-	inst.Set("ec2:Tenancy", "default")
-	inst.Set("ec2:RootDeviceType", "ebs")
-	inst.Set("ec2:EbsOptimized", "false")
-	inst.Set("ec2:MetadataHttpTokens", plan.Metadata.HTTPTokens)
-	inst.Set("ec2:MetadataHttpEndpoint", plan.Metadata.HTTPEndpoint)
-	inst.Set("ec2:MetadataHttpPutResponseHopLimit", strconv.Itoa(plan.Metadata.HTTPPutResponseHopLimit))
-	inst.Set("ec2:InstanceMetadataTags", plan.Metadata.InstanceMetadataTags)
-	if plan.Profile != nil {
-		inst.Set("ec2:InstanceProfile", plan.Profile.ARN)
-	}
-	var tagCtx policy.Context
-	if len(plan.Tags) > 0 {
-		keys := make([]string, 0, len(plan.Tags))
-		for _, t := range plan.Tags {
-			inst.Set("aws:RequestTag/"+t.Key, t.Value)
-			tagCtx.Set("aws:RequestTag/"+t.Key, t.Value)
-			keys = append(keys, t.Key)
-		}
-		inst.Set("aws:TagKeys", keys...)
-		tagCtx.Set("aws:TagKeys", keys...)
-	}
-	var image policy.Context
-	image.Set("ec2:Region", c.region)
-	image.Set("ec2:ImageType", "machine")
-	image.Set("ec2:RootDeviceType", "ebs")
-	regional := func(kind string) authz.Request {
-		var ctx policy.Context
-		ctx.Set("ec2:Region", c.region)
-		return authz.Request{Action: "ec2:RunInstances", Resource: "arn:aws:ec2:" + c.region + ":" + c.account + ":" + kind + "/*", Context: ctx}
-	}
-	reqs := []authz.Request{
-		{Action: "ec2:RunInstances", Resource: instanceARN, Context: inst},
-		{Action: "ec2:RunInstances", Resource: "arn:aws:ec2:" + c.region + "::image/" + imageID, Context: image, ResourceAccount: c.account},
-		regional("network-interface"), regional("security-group"), regional("subnet"), regional("volume"),
-	}
-	if len(plan.Tags) > 0 {
-		tagCtx.Set("ec2:CreateAction", "RunInstances")
-		tagCtx.Set("ec2:Region", c.region)
-		reqs = append(reqs, authz.Request{Action: "ec2:CreateTags", Resource: instanceARN, Context: tagCtx})
-	}
-	if plan.Profile != nil && plan.Profile.RoleARN != "" {
-		reqs = append(reqs, passRole(plan.Profile, instanceARN))
-	}
-	return reqs
-}
-
 // describeInstances needs ec2:DescribeInstances (which has no resource-level permissions)
 // and groups the page's instances by reservation, in the order they come.
 func (a *API) describeInstances(c *call) (any, error) {
-	p := c.q.Params
-	maxResults, err := intParam(p, "MaxResults")
+	p := c.In.Params
+	maxResults, err := p.Int("MaxResults")
 	if err != nil {
 		return nil, err
 	}
-	if err := a.authorize(c, authz.Request{Action: "ec2:DescribeInstances", Resource: "*"}); err != nil {
+	if err := a.authorize(c, authz.Request{Action: c.Action, Resource: "*"}); err != nil {
 		return nil, err
 	}
-	if boolParam(p, "DryRun") {
+	if p.Bool("DryRun") {
 		return nil, dryRun()
 	}
-	res, err := a.ec2.Describe(c.ctx, ec2.DescribeInput{
-		Account: c.account, Region: c.region, IDs: strList(p, "InstanceId"), Filters: filters(p),
+	res, err := a.ec2.Describe(c.Ctx, ec2.DescribeInput{
+		Account: c.account, Region: c.region, IDs: p.List("InstanceId"), Filters: p.Filters(),
 		MaxResults: maxResults, NextToken: p.Get("NextToken"),
 	})
 	if err != nil {
 		return nil, err
 	}
-	out := describeInstancesResponse{RequestID: c.requestID, NextToken: res.NextToken}
+	out := describeInstancesResponse{NextToken: res.NextToken}
 	index := map[string]int{}
 	for i := range res.Instances {
 		inst := &res.Instances[i]
@@ -151,11 +95,11 @@ func (a *API) describeInstances(c *call) (any, error) {
 
 // terminateInstances needs ec2:TerminateInstances on each instance.
 func (a *API) terminateInstances(c *call) (any, error) {
-	ids, _, err := a.authorizeEach(c, "ec2:TerminateInstances")
+	ids, _, err := a.authorizeEach(c)
 	if err != nil {
 		return nil, err
 	}
-	changes, err := a.ec2.Terminate(c.ctx, c.account, c.region, ids)
+	changes, err := a.ec2.Terminate(c.Ctx, c.account, c.region, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -164,32 +108,32 @@ func (a *API) terminateInstances(c *call) (any, error) {
 			a.machines.Stopped(ch.InstanceID)
 		}
 	}
-	return stateChangesResponse(c, changes), nil
+	return stateChanges(changes), nil
 }
 
 // modifyMetadataOptions needs ec2:ModifyInstanceMetadataOptions on the instance.
 func (a *API) modifyMetadataOptions(c *call) (any, error) {
-	p := c.q.Params
-	md, err := metadataInput(p, "")
+	p := c.In.Params
+	md, err := p.Metadata("")
 	if err != nil {
 		return nil, err
 	}
-	inst, err := a.ec2.Instance(c.ctx, c.account, c.region, p.Get("InstanceId"))
+	inst, err := a.ec2.Instance(c.Ctx, c.account, c.region, p.Get("InstanceId"))
 	if err != nil {
 		if p.Get("InstanceId") == "" {
-			return nil, missingParam("InstanceId")
+			return nil, ec2query.MissingParameter("InstanceId")
 		}
 		return nil, err
 	}
-	if err := a.authorizeOn(c, "ec2:ModifyInstanceMetadataOptions", inst, nil); err != nil {
+	if err := a.authorizeOn(c, inst, []authz.Request{inst.Request(c.Action)}); err != nil {
 		return nil, err
 	}
-	if boolParam(p, "DryRun") {
+	if p.Bool("DryRun") {
 		return nil, dryRun()
 	}
-	changed, err := a.ec2.ModifyMetadataOptions(c.ctx, c.account, c.region, inst.ID, md)
+	changed, err := a.ec2.ModifyMetadataOptions(c.Ctx, c.account, c.region, inst.ID, md)
 	if err != nil {
 		return nil, err
 	}
-	return modifyMetadataResponse{RequestID: c.requestID, Instance: changed.ID, Options: metadata(changed.Metadata, "pending")}, nil
+	return modifyMetadataResponse{Instance: changed.ID, Options: metadata(changed.Metadata, "pending")}, nil
 }

@@ -7,7 +7,8 @@ import (
 )
 
 // EC2's XML: lower-camel element names, lists as <xxxSet><item/></xxxSet>, times with
-// milliseconds.
+// milliseconds. A response's elements follow the <requestId> the codec writes first
+// (reservationXML is RunInstances's).
 
 const timeFormat = "2006-01-02T15:04:05.000Z"
 
@@ -143,14 +144,7 @@ type reservationXML struct {
 	InstancesSet  set[instanceXML] `xml:"instancesSet"`
 }
 
-// runInstancesResponse is the reservation after the requestId.
-type runInstancesResponse struct {
-	RequestID string `xml:"requestId"`
-	reservationXML
-}
-
 type describeInstancesResponse struct {
-	RequestID      string              `xml:"requestId"`
 	ReservationSet set[reservationXML] `xml:"reservationSet"`
 	NextToken      string              `xml:"nextToken,omitempty"`
 }
@@ -164,7 +158,6 @@ type stateChangeXML struct {
 // stateChangeResponse is the content of StopInstancesResponse, StartInstancesResponse and
 // TerminateInstancesResponse.
 type stateChangeResponse struct {
-	RequestID    string              `xml:"requestId"`
 	InstancesSet set[stateChangeXML] `xml:"instancesSet"`
 }
 
@@ -182,18 +175,15 @@ func association(a *ec2.AssociationInfo) associationXML {
 }
 
 type associationResponse struct {
-	RequestID   string         `xml:"requestId"`
 	Association associationXML `xml:"iamInstanceProfileAssociation"`
 }
 
 type describeAssociationsResponse struct {
-	RequestID    string              `xml:"requestId"`
 	Associations set[associationXML] `xml:"iamInstanceProfileAssociationSet"`
 	NextToken    string              `xml:"nextToken,omitempty"`
 }
 
 type modifyMetadataResponse struct {
-	RequestID string      `xml:"requestId"`
-	Instance  string      `xml:"instanceId"`
-	Options   metadataXML `xml:"instanceMetadataOptions"`
+	Instance string      `xml:"instanceId"`
+	Options  metadataXML `xml:"instanceMetadataOptions"`
 }

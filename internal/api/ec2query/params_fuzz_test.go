@@ -1,4 +1,4 @@
-package ec2api
+package ec2query
 
 import (
 	"net/url"
@@ -26,10 +26,11 @@ func FuzzEC2Params(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, form string) {
-		p, err := url.ParseQuery(form)
+		parsed, err := url.ParseQuery(form)
 		if err != nil {
 			return
 		}
+		p := Params(parsed)
 		count := func(prefix string) int {
 			n := 0
 			for k := range p {
@@ -39,10 +40,10 @@ func FuzzEC2Params(f *testing.F) {
 			}
 			return n
 		}
-		if ids := strList(p, "InstanceId"); len(ids) > count("InstanceId.") {
+		if ids := p.List("InstanceId"); len(ids) > count("InstanceId.") {
 			t.Fatalf("%d instance ids from %d parameters", len(ids), count("InstanceId."))
 		}
-		fs := filters(p)
+		fs := p.Filters()
 		if len(fs) > count("Filter.") {
 			t.Fatalf("%d filters from %d parameters", len(fs), count("Filter."))
 		}
@@ -54,17 +55,17 @@ func FuzzEC2Params(f *testing.F) {
 			t.Fatalf("%d filter values from %d parameters", values, count("Filter."))
 		}
 		tags := 0
-		specs := tagSpecs(p)
+		specs := p.TagSpecs()
 		for _, sp := range specs {
 			tags += len(sp.Tags)
 		}
 		if len(specs) > count("TagSpecification.") || tags > count("TagSpecification.") {
 			t.Fatalf("%d specifications, %d tags from %d parameters", len(specs), tags, count("TagSpecification."))
 		}
-		_ = profileRef(p, "IamInstanceProfile")
-		_, _ = metadataInput(p, "MetadataOptions.")
+		_ = p.Profile("IamInstanceProfile")
+		_, _ = p.Metadata("MetadataOptions.")
 		for _, name := range []string{"MinCount", "MaxCount", "MaxResults", "HttpPutResponseHopLimit"} {
-			n, err := intParam(p, name)
+			n, err := p.Int(name)
 			if err != nil || len(p[name]) == 0 {
 				continue
 			}
@@ -75,6 +76,6 @@ func FuzzEC2Params(f *testing.F) {
 				t.Fatalf("%s = %q read as %d", name, p.Get(name), n)
 			}
 		}
-		_ = requestHash(p, "Action", "Version", "ClientToken", "DryRun")
+		_ = p.Hash("Action", "Version", "ClientToken", "DryRun")
 	})
 }

@@ -1,4 +1,4 @@
-package ec2api
+package ec2query
 
 import (
 	"net/url"
@@ -10,32 +10,33 @@ import (
 
 // EC2's flattened lists as the SDKs and the aws CLI send them, out of order and nested.
 func TestIndexedLists(t *testing.T) {
-	p, _ := url.ParseQuery("InstanceId.2=i-b&InstanceId.1=i-a&InstanceId.10=i-c" +
+	values, _ := url.ParseQuery("InstanceId.2=i-b&InstanceId.1=i-a&InstanceId.10=i-c" +
 		"&Filter.2.Name=tag:Name&Filter.2.Value.1=tower&Filter.1.Name=instance-state-name&Filter.1.Value.2=stopped&Filter.1.Value.1=running" +
 		"&TagSpecification.1.ResourceType=instance&TagSpecification.1.Tag.2.Key=b&TagSpecification.1.Tag.2.Value=2&TagSpecification.1.Tag.1.Key=a&TagSpecification.1.Tag.1.Value=" +
 		"&IamInstanceProfile.Name=Tower-Instance&MetadataOptions.HttpPutResponseHopLimit=2")
-	if got := strList(p, "InstanceId"); !reflect.DeepEqual(got, []string{"i-a", "i-b", "i-c"}) {
+	p := Params(values)
+	if got := p.List("InstanceId"); !reflect.DeepEqual(got, []string{"i-a", "i-b", "i-c"}) {
 		t.Errorf("InstanceId %v", got)
 	}
 	want := []ec2.Filter{{Name: "instance-state-name", Values: []string{"running", "stopped"}}, {Name: "tag:Name", Values: []string{"tower"}}}
-	if got := filters(p); !reflect.DeepEqual(got, want) {
+	if got := p.Filters(); !reflect.DeepEqual(got, want) {
 		t.Errorf("filters %+v", got)
 	}
-	specs := tagSpecs(p)
+	specs := p.TagSpecs()
 	if len(specs) != 1 || specs[0].ResourceType != "instance" || !reflect.DeepEqual(specs[0].Tags, []ec2.Tag{{Key: "a", Value: ""}, {Key: "b", Value: "2"}}) {
 		t.Errorf("tag specs %+v", specs)
 	}
-	if ref := profileRef(p, "IamInstanceProfile"); ref == nil || ref.Name != "Tower-Instance" || ref.ARN != "" {
+	if ref := p.Profile("IamInstanceProfile"); ref == nil || ref.Name != "Tower-Instance" || ref.ARN != "" {
 		t.Errorf("profile %+v", ref)
 	}
-	if ref := profileRef(url.Values{}, "IamInstanceProfile"); ref != nil {
+	if ref := (Params{}).Profile("IamInstanceProfile"); ref != nil {
 		t.Errorf("no profile sent, got %+v", ref)
 	}
-	md, err := metadataInput(p, "MetadataOptions.")
+	md, err := p.Metadata("MetadataOptions.")
 	if err != nil || md.HTTPPutResponseHopLimit == nil || *md.HTTPPutResponseHopLimit != 2 || md.HTTPTokens != "" {
 		t.Errorf("metadata %+v %v", md, err)
 	}
-	if _, err := metadataInput(url.Values{"HttpPutResponseHopLimit": {"two"}}, ""); err == nil {
+	if _, err := (Params{"HttpPutResponseHopLimit": {"two"}}).Metadata(""); err == nil {
 		t.Error("a hop limit that is not a number was accepted")
 	}
 }
