@@ -25,30 +25,16 @@ type testFile struct {
 	Cases       []json.RawMessage `json:"cases"`
 }
 
-// testRequest is an evaluation request (docs/POLICY-EVAL.md) whose policies may also be
-// "file:PATH" references. A field that is absent (or a null list) takes the default's value.
-type testRequest struct {
-	Principal           json.RawMessage            `json:"principal"`
-	Action              string                     `json:"action"`
-	Resource            string                     `json:"resource"`
-	ResourceAccount     string                     `json:"resourceAccount"`
-	Context             map[string]json.RawMessage `json:"context"`
-	IdentityPolicies    []json.RawMessage          `json:"identityPolicies"`
-	ResourcePolicy      json.RawMessage            `json:"resourcePolicy"`
-	PermissionsBoundary json.RawMessage            `json:"permissionsBoundary"`
-	SessionPolicy       json.RawMessage            `json:"sessionPolicy"`
-	SCPs                [][]json.RawMessage        `json:"scps"`
-	RCPs                [][]json.RawMessage        `json:"rcps"`
-}
-
-// testCase is one case as written.
+// testCase is one case as written. Its request is an evaluation request
+// (docs/POLICY-EVAL.md) whose policies may also be "file:PATH" references (resolve reads
+// them); a field that is absent (or a null list) takes the default's value (merge).
 type testCase struct {
-	Name        string      `json:"name"`
-	Description string      `json:"description"`
-	Request     testRequest `json:"request"`
-	Expect      string      `json:"expect"`
-	DeniedBy    string      `json:"deniedBy"`
-	MatchedSid  string      `json:"matchedSid"`
+	Name        string          `json:"name"`
+	Description string          `json:"description"`
+	Request     evalreq.Request `json:"request"`
+	Expect      string          `json:"expect"`
+	DeniedBy    string          `json:"deniedBy"`
+	MatchedSid  string          `json:"matchedSid"`
 }
 
 // source says where a policy's text came from, so that positions within the policy can be
@@ -96,7 +82,7 @@ func loadTestFile(name string) (string, []loadedCase, error) {
 	offsets := elementOffsets(data)
 	l := &policyLoader{dir: filepath.Dir(name), file: name, data: data, files: map[string][]byte{}}
 
-	var defaults testRequest
+	var defaults evalreq.Request
 	var defaultSources map[string]source
 	if len(tf.Defaults) > 0 && string(tf.Defaults) != "null" {
 		if err := decodeStrict(tf.Defaults, &defaults); err != nil {
@@ -181,7 +167,7 @@ func checkCase(c *testCase) error {
 
 // merge lays a case's request over the defaults: a field the case sets replaces the
 // default's, except context, which is merged key by key (a null value removes a key).
-func merge(def *testRequest, defSrc map[string]source, c *testRequest, cSrc map[string]source, out map[string]source) evalreq.Request {
+func merge(def *evalreq.Request, defSrc map[string]source, c *evalreq.Request, cSrc map[string]source, out map[string]source) evalreq.Request {
 	pickRaw := func(d, c json.RawMessage) json.RawMessage {
 		if c != nil {
 			return c
@@ -259,7 +245,7 @@ type policyLoader struct {
 
 // resolve reads the policies of req in place and returns where each came from. start and
 // size delimit req's JSON text in the test file (start -1 when unknown).
-func (l *policyLoader) resolve(req *testRequest, start, size int) (map[string]source, error) {
+func (l *policyLoader) resolve(req *evalreq.Request, start, size int) (map[string]source, error) {
 	sources := map[string]source{}
 	one := func(raw *json.RawMessage, label string) error {
 		if *raw == nil {

@@ -80,7 +80,7 @@ func (s *Service) Account(ctx context.Context, id string) (*Account, error) {
 // insertAccessKey stores a new Active key for the user (or the root user when userName is
 // "") with its secret sealed.
 func (s *Service) insertAccessKey(tx docstore.Tx, account, userName string, creds *Credentials) (*Credentials, error) {
-	c := Credentials{AccessKeyID: newID(prefixAccessKey), SecretAccessKey: newSecretKey()}
+	c := Credentials{AccessKeyID: newID(prefixAccessKey), SecretAccessKey: NewSecretAccessKey()}
 	if creds != nil {
 		c = *creds
 	}

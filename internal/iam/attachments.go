@@ -39,102 +39,30 @@ type PolicyEntity struct {
 	ID   string
 }
 
-// holderDoc is a role, user or group read for a change of its attached policies.
-type holderDoc struct {
-	kind  PolicyHolder
-	role  *Role
-	user  *User
-	group *Group
-}
-
-func (h PolicyHolder) collection() string {
+// newDoc returns an empty document of the holder's kind.
+func (h PolicyHolder) newDoc() entityDoc {
 	switch h {
 	case HolderUser:
-		return colUser
+		return &User{}
 	case HolderGroup:
-		return colGroup
+		return &Group{}
 	}
-	return colRole
+	return &Role{}
 }
 
-// checkHolderName validates the entity's name as its RoleName, UserName or GroupName.
+// checkHolderName validates the entity's name as the attached-policy APIs take it: their
+// RoleName, UserName (userNameType, 64 characters) or GroupName.
 func (h PolicyHolder) checkHolderName(name string) error {
-	switch h {
-	case HolderUser:
-		return checkName(name, "userName", 64)
-	case HolderGroup:
-		return checkName(name, "groupName", 128)
-	}
-	return checkName(name, "roleName", 64)
-}
-
-func (h PolicyHolder) quotaName() string {
-	switch h {
-	case HolderUser:
-		return "PoliciesPerUser"
-	case HolderGroup:
-		return "PoliciesPerGroup"
-	}
-	return "PoliciesPerRole"
+	return h.newDoc().kind().checkName(name)
 }
 
 // loadHolder reads a role, user or group, with AWS's error when it does not exist.
-func loadHolder(tx docstore.Tx, account string, h PolicyHolder, name string) (*holderDoc, error) {
-	if err := h.checkHolderName(name); err != nil {
-		return nil, err
-	}
-	d := &holderDoc{kind: h}
-	var v any
-	switch h {
-	case HolderUser:
-		d.user = &User{}
-		v = d.user
-	case HolderGroup:
-		d.group = &Group{}
-		v = d.group
-	default:
-		d.role = &Role{}
-		v = d.role
-	}
-	err := tx.Get(key(h.collection(), account, name), v)
-	if errors.Is(err, docstore.ErrNotFound) {
-		return nil, awserr.NoSuchEntity("The %s with name %s cannot be found.", h, name)
-	}
-	if err != nil {
+func loadHolder(tx docstore.Tx, account string, h PolicyHolder, name string) (entityDoc, error) {
+	d := h.newDoc()
+	if err := getEntity(tx, account, name, d); err != nil {
 		return nil, err
 	}
 	return d, nil
-}
-
-func (d *holderDoc) attached() *[]string {
-	switch {
-	case d.user != nil:
-		return &d.user.AttachedPolicies
-	case d.group != nil:
-		return &d.group.AttachedPolicies
-	}
-	return &d.role.AttachedPolicies
-}
-
-func (d *holderDoc) path() string {
-	switch {
-	case d.user != nil:
-		return d.user.Path
-	case d.group != nil:
-		return d.group.Path
-	}
-	return d.role.Path
-}
-
-func (d *holderDoc) save(tx docstore.Tx, account, name string) error {
-	var v any = d.role
-	switch {
-	case d.user != nil:
-		v = d.user
-	case d.group != nil:
-		v = d.group
-	}
-	return tx.Put(key(d.kind.collection(), account, name), v)
 }
 
 // AttachPolicy attaches a managed policy to a role, user or group. Attaching a policy that
@@ -158,21 +86,21 @@ func (s *Service) AttachPolicy(ctx context.Context, account string, h PolicyHold
 			}
 			return err
 		}
-		attached := d.attached()
+		attached := d.attachedPolicies()
 		for _, a := range *attached {
 			if a == policyARN {
 				return nil
 			}
 		}
 		if len(*attached) >= maxAttachedPolicies {
-			return awserr.LimitExceeded("Cannot exceed quota for %s: %d", h.quotaName(), maxAttachedPolicies)
+			return awserr.LimitExceeded("Cannot exceed quota for %s: %d", d.kind().attachedPoliciesQuota, maxAttachedPolicies)
 		}
 		*attached = append(*attached, policyARN)
 		p.AttachmentCount++
 		if err := putPolicy(tx, account, &p); err != nil {
 			return err
 		}
-		return d.save(tx, account, name)
+		return putEntity(tx, account, d)
 	})
 }
 
@@ -189,7 +117,7 @@ func (s *Service) DetachPolicy(ctx context.Context, account string, h PolicyHold
 		if err != nil {
 			return err
 		}
-		attached := d.attached()
+		attached := d.attachedPolicies()
 		i := -1
 		for j, a := range *attached {
 			if a == policyARN {
@@ -215,7 +143,7 @@ func (s *Service) DetachPolicy(ctx context.Context, account string, h PolicyHold
 		case !errors.Is(err, docstore.ErrNotFound):
 			return err
 		}
-		return d.save(tx, account, name)
+		return putEntity(tx, account, d)
 	})
 }
 
@@ -229,13 +157,16 @@ func (s *Service) ListAttachedPolicies(ctx context.Context, account string, h Po
 	if err != nil {
 		return PageOf[AttachedPolicy]{}, err
 	}
+	if err := p.check(); err != nil {
+		return PageOf[AttachedPolicy]{}, err
+	}
 	var items []AttachedPolicy
 	err = s.view(ctx, func(tx docstore.Tx) error {
 		d, err := loadHolder(tx, account, h, name)
 		if err != nil {
 			return err
 		}
-		for _, a := range *d.attached() {
+		for _, a := range *d.attachedPolicies() {
 			path, pname := splitPolicyARN(a)
 			if strings.HasPrefix(path, prefix) {
 				items = append(items, AttachedPolicy{Name: pname, ARN: a})
@@ -376,7 +307,7 @@ func holdsPolicyARN(list []string, s string) bool {
 
 // PutRolePermissionsBoundary sets or replaces a role's permissions boundary.
 func (s *Service) PutRolePermissionsBoundary(ctx context.Context, account, roleName, policyARN string) error {
-	if err := checkName(roleName, "roleName", 64); err != nil {
+	if err := roleKind.checkName(roleName); err != nil {
 		return err
 	}
 	if err := checkPolicyARN(policyARN); err != nil {

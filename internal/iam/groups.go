@@ -8,20 +8,18 @@ import (
 
 	"github.com/iamd-dev/iamd/internal/awserr"
 	"github.com/iamd-dev/iamd/internal/docstore"
-	"github.com/iamd-dev/iamd/internal/policy"
 )
 
-// Group quotas (IAM User Guide, "IAM and AWS STS quotas").
+// Group quotas (IAM User Guide, "IAM and AWS STS quotas"); those every kind of entity has
+// are in groupKind (entities.go).
 const (
-	maxGroupNameLength       = 128
-	maxGroupsPerAccount      = 300  // GroupsPerAccount
-	maxGroupsPerUser         = 10   // GroupsPerUser
-	maxGroupInlinePolicySize = 5120 // all inline policies of a group together
+	maxGroupsPerAccount = 300 // GroupsPerAccount
+	maxGroupsPerUser    = 10  // GroupsPerUser
 )
 
 // CreateGroup creates a group.
 func (s *Service) CreateGroup(ctx context.Context, account, name, path string) (*Group, error) {
-	if err := checkName(name, "groupName", maxGroupNameLength); err != nil {
+	if err := groupKind.checkName(name); err != nil {
 		return nil, err
 	}
 	path, err := checkPath(path, "path")
@@ -58,8 +56,7 @@ func (s *Service) CreateGroup(ctx context.Context, account, name, path string) (
 // GetGroup returns a group.
 func (s *Service) GetGroup(ctx context.Context, account, name string) (*Group, error) {
 	var g Group
-	err := s.view(ctx, func(tx docstore.Tx) error { return getGroup(tx, account, name, &g) })
-	if err != nil {
+	if err := s.viewEntity(ctx, account, name, &g); err != nil {
 		return nil, err
 	}
 	return &g, nil
@@ -71,6 +68,12 @@ func (s *Service) GetGroupWithUsers(ctx context.Context, account, name string, p
 		g     Group
 		users PageOf[User]
 	)
+	if err := groupKind.checkExistingName(name); err != nil {
+		return nil, PageOf[User]{}, err
+	}
+	if err := p.check(); err != nil {
+		return nil, PageOf[User]{}, err
+	}
 	err := s.view(ctx, func(tx docstore.Tx) error {
 		if err := getGroup(tx, account, name, &g); err != nil {
 			return err
@@ -99,33 +102,9 @@ func (s *Service) GetGroupWithUsers(ctx context.Context, account, name string, p
 	return &g, users, nil
 }
 
+// getGroup reads a group (getEntity).
 func getGroup(tx docstore.Tx, account, name string, g *Group) error {
-	if err := checkName(name, "groupName", maxGroupNameLength); err != nil {
-		return err
-	}
-	err := tx.Get(key(colGroup, account, name), g)
-	if errors.Is(err, docstore.ErrNotFound) {
-		return awserr.NoSuchEntity("The group with name %s cannot be found.", name)
-	}
-	return err
-}
-
-// changeGroup reads a group, lets fn change it, and stores it, in one transaction.
-func (s *Service) changeGroup(ctx context.Context, account, name string, fn func(tx docstore.Tx, g *Group) error) (*Group, error) {
-	var g Group
-	err := s.update(ctx, func(tx docstore.Tx) error {
-		if err := getGroup(tx, account, name, &g); err != nil {
-			return err
-		}
-		if err := fn(tx, &g); err != nil {
-			return err
-		}
-		return tx.Put(key(colGroup, account, g.Name), &g)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return &g, nil
+	return getEntity(tx, account, name, g)
 }
 
 // ListGroups lists groups whose path starts with pathPrefix, in name order.
@@ -150,11 +129,11 @@ func groupSortID(g Group) string { return strings.ToLower(g.Name) }
 // UpdateGroup renames a group and/or changes its path ("" keeps each). A renamed group
 // keeps its members and policies.
 func (s *Service) UpdateGroup(ctx context.Context, account, name, newName, newPath string) (*Group, error) {
-	if err := checkName(name, "groupName", maxGroupNameLength); err != nil {
+	if err := groupKind.checkExistingName(name); err != nil {
 		return nil, err
 	}
 	if newName != "" {
-		if err := checkName(newName, "newGroupName", maxGroupNameLength); err != nil {
+		if err := checkName(newName, "newGroupName", groupKind.maxName); err != nil {
 			return nil, err
 		}
 	}
@@ -235,10 +214,7 @@ func (s *Service) DeleteGroup(ctx context.Context, account, name string) error {
 // AddUserToGroup makes a user a member of a group (nothing happens when it is one already).
 // The user's Groups and the group's Members change together.
 func (s *Service) AddUserToGroup(ctx context.Context, account, groupName, userName string) error {
-	if err := checkName(groupName, "groupName", maxGroupNameLength); err != nil {
-		return err
-	}
-	if err := checkName(userName, "userName", maxUserNameLength); err != nil {
+	if err := checkMembership(groupName, userName); err != nil {
 		return err
 	}
 	return s.update(ctx, func(tx docstore.Tx) error {
@@ -273,10 +249,7 @@ func (s *Service) AddUserToGroup(ctx context.Context, account, groupName, userNa
 
 // RemoveUserFromGroup ends a user's membership of a group.
 func (s *Service) RemoveUserFromGroup(ctx context.Context, account, groupName, userName string) error {
-	if err := checkName(groupName, "groupName", maxGroupNameLength); err != nil {
-		return err
-	}
-	if err := checkName(userName, "userName", maxUserNameLength); err != nil {
+	if err := checkMembership(groupName, userName); err != nil {
 		return err
 	}
 	return s.update(ctx, func(tx docstore.Tx) error {
@@ -304,6 +277,12 @@ func (s *Service) RemoveUserFromGroup(ctx context.Context, account, groupName, u
 
 // ListGroupsForUser lists the groups a user is in, in name order.
 func (s *Service) ListGroupsForUser(ctx context.Context, account, userName string, p Page) (PageOf[Group], error) {
+	if err := userKind.checkExistingName(userName); err != nil {
+		return PageOf[Group]{}, err
+	}
+	if err := p.check(); err != nil {
+		return PageOf[Group]{}, err
+	}
 	var groups []Group
 	err := s.view(ctx, func(tx docstore.Tx) error {
 		var u User
@@ -331,64 +310,30 @@ func (s *Service) ListGroupsForUser(ctx context.Context, account, userName strin
 
 // PutGroupPolicy adds or replaces an inline policy of a group.
 func (s *Service) PutGroupPolicy(ctx context.Context, account, groupName, policyName, document string) error {
-	if err := checkName(groupName, "groupName", maxGroupNameLength); err != nil {
-		return err
-	}
-	if err := checkName(policyName, "policyName", 128); err != nil {
-		return err
-	}
-	if err := checkPolicy(document, policy.Identity); err != nil {
-		return err
-	}
-	_, err := s.changeGroup(ctx, account, groupName, func(_ docstore.Tx, g *Group) error {
-		next := putInline(g.InlinePolicies, policyName, document)
-		if inlineSize(next) > maxGroupInlinePolicySize {
-			return awserr.LimitExceeded("Maximum policy size of %d bytes exceeded for group %s", maxGroupInlinePolicySize, g.Name)
-		}
-		g.InlinePolicies = next
-		return nil
-	})
-	return err
+	return s.putInlinePolicy(ctx, &Group{}, account, groupName, policyName, document)
 }
 
 // GetGroupPolicy returns an inline policy of a group.
 func (s *Service) GetGroupPolicy(ctx context.Context, account, groupName, policyName string) (string, error) {
-	if err := checkName(policyName, "policyName", 128); err != nil {
-		return "", err
-	}
-	g, err := s.GetGroup(ctx, account, groupName)
-	if err != nil {
-		return "", err
-	}
-	if doc, ok := inlineGet(g.InlinePolicies, policyName); ok {
-		return doc, nil
-	}
-	return "", awserr.NoSuchEntity("The group policy with name %s cannot be found.", policyName)
+	return s.getInlinePolicy(ctx, &Group{}, account, groupName, policyName)
 }
 
 // DeleteGroupPolicy deletes an inline policy of a group.
 func (s *Service) DeleteGroupPolicy(ctx context.Context, account, groupName, policyName string) error {
-	if err := checkName(policyName, "policyName", 128); err != nil {
-		return err
-	}
-	_, err := s.changeGroup(ctx, account, groupName, func(_ docstore.Tx, g *Group) error {
-		name, ok := inlineName(g.InlinePolicies, policyName)
-		if !ok {
-			return awserr.NoSuchEntity("The group policy with name %s cannot be found.", policyName)
-		}
-		delete(g.InlinePolicies, name)
-		return nil
-	})
-	return err
+	return s.deleteInlinePolicy(ctx, &Group{}, account, groupName, policyName)
 }
 
 // ListGroupPolicies lists the names of a group's inline policies in order.
 func (s *Service) ListGroupPolicies(ctx context.Context, account, groupName string, p Page) (PageOf[string], error) {
-	g, err := s.GetGroup(ctx, account, groupName)
-	if err != nil {
-		return PageOf[string]{}, err
+	return s.listInlinePolicies(ctx, &Group{}, account, groupName, p)
+}
+
+// checkMembership validates the parameters of AddUserToGroup and RemoveUserFromGroup.
+func checkMembership(groupName, userName string) error {
+	if err := groupKind.checkExistingName(groupName); err != nil {
+		return err
 	}
-	return paginate(sortedNames(g.InlinePolicies), strings.ToLower, p)
+	return userKind.checkExistingName(userName)
 }
 
 // sortedList returns names sorted without regard to case.

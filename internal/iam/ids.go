@@ -15,7 +15,8 @@ const (
 	prefixAccessKey       = "AKIA"
 )
 
-const idAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+// IDAlphabet is the alphabet of AWS unique ids and access key ids (base32's).
+const IDAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 
 // newID returns prefix plus random characters of AWS's unique-id alphabet: 21 characters in
 // all for entities, 20 for access key ids.
@@ -24,15 +25,17 @@ func newID(prefix string) string {
 	if prefix == prefixAccessKey {
 		n = 16
 	}
-	return prefix + randomString(idAlphabet, n)
+	return prefix + RandomString(IDAlphabet, n)
 }
 
 const secretAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 
-// newSecretKey returns a 40-character secret access key from crypto/rand.
-func newSecretKey() string { return randomString(secretAlphabet, 40) }
+// NewSecretAccessKey returns a 40-character secret access key from crypto/rand, for a
+// user's access key or a session's.
+func NewSecretAccessKey() string { return RandomString(secretAlphabet, 40) }
 
-func randomString(alphabet string, n int) string {
+// RandomString returns n characters drawn uniformly from alphabet with crypto/rand.
+func RandomString(alphabet string, n int) string {
 	b := make([]byte, n)
 	max := big.NewInt(int64(len(alphabet)))
 	for i := range b {

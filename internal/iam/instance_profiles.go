@@ -221,7 +221,7 @@ func (s *Service) AddRoleToInstanceProfile(ctx context.Context, account, profile
 	if err := checkName(profileName, "instanceProfileName", maxInstanceProfileName); err != nil {
 		return err
 	}
-	if err := checkName(roleName, "roleName", 64); err != nil {
+	if err := roleKind.checkName(roleName); err != nil {
 		return err
 	}
 	return s.changeInstanceProfile(ctx, account, profileName, func(tx docstore.Tx, p *InstanceProfile) error {
@@ -246,7 +246,7 @@ func (s *Service) RemoveRoleFromInstanceProfile(ctx context.Context, account, pr
 	if err := checkName(profileName, "instanceProfileName", maxInstanceProfileName); err != nil {
 		return err
 	}
-	if err := checkName(roleName, "roleName", 64); err != nil {
+	if err := roleKind.checkName(roleName); err != nil {
 		return err
 	}
 	return s.changeInstanceProfile(ctx, account, profileName, func(tx docstore.Tx, p *InstanceProfile) error {
@@ -273,15 +273,17 @@ func (s *Service) TagInstanceProfile(ctx context.Context, account, name string, 
 		return err
 	}
 	return s.changeInstanceProfile(ctx, account, name, func(_ docstore.Tx, p *InstanceProfile) error {
-		p.Tags = mergeTags(p.Tags, tags)
-		return checkTags(p.Tags)
+		return addTags(&p.Tags, tags)
 	})
 }
 
 // UntagInstanceProfile removes tags of an instance profile by key.
 func (s *Service) UntagInstanceProfile(ctx context.Context, account, name string, keys []string) error {
+	if err := checkTagKeys(keys); err != nil {
+		return err
+	}
 	return s.changeInstanceProfile(ctx, account, name, func(_ docstore.Tx, p *InstanceProfile) error {
-		p.Tags = removeTags(p.Tags, keys)
+		removeTags(&p.Tags, keys)
 		return nil
 	})
 }

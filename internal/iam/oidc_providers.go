@@ -261,15 +261,17 @@ func (s *Service) TagOIDCProvider(ctx context.Context, account, providerARN stri
 		return err
 	}
 	return s.changeOIDCProvider(ctx, account, providerARN, func(p *OIDCProvider) error {
-		p.Tags = mergeTags(p.Tags, tags)
-		return checkTags(p.Tags)
+		return addTags(&p.Tags, tags)
 	})
 }
 
 // UntagOIDCProvider removes tags of a provider by key.
 func (s *Service) UntagOIDCProvider(ctx context.Context, account, providerARN string, keys []string) error {
+	if err := checkTagKeys(keys); err != nil {
+		return err
+	}
 	return s.changeOIDCProvider(ctx, account, providerARN, func(p *OIDCProvider) error {
-		p.Tags = removeTags(p.Tags, keys)
+		removeTags(&p.Tags, keys)
 		return nil
 	})
 }

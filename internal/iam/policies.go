@@ -41,7 +41,7 @@ type CreatePolicyInput struct {
 
 // CreatePolicy creates a customer managed policy with its document as version v1.
 func (s *Service) CreatePolicy(ctx context.Context, in CreatePolicyInput) (*ManagedPolicy, error) {
-	if err := checkName(in.Name, "policyName", 128); err != nil {
+	if err := checkPolicyName(in.Name); err != nil {
 		return nil, err
 	}
 	path, err := checkPolicyPath(in.Path, "path")
@@ -349,16 +349,18 @@ func (s *Service) TagPolicy(ctx context.Context, account, policyARN string, tags
 		return err
 	}
 	_, err := s.changePolicy(ctx, account, policyARN, func(_ docstore.Tx, p *ManagedPolicy) error {
-		p.Tags = mergeTags(p.Tags, tags)
-		return checkTags(p.Tags)
+		return addTags(&p.Tags, tags)
 	})
 	return err
 }
 
 // UntagPolicy removes tags of a policy by key.
 func (s *Service) UntagPolicy(ctx context.Context, account, policyARN string, keys []string) error {
+	if err := checkTagKeys(keys); err != nil {
+		return err
+	}
 	_, err := s.changePolicy(ctx, account, policyARN, func(_ docstore.Tx, p *ManagedPolicy) error {
-		p.Tags = removeTags(p.Tags, keys)
+		removeTags(&p.Tags, keys)
 		return nil
 	})
 	return err
@@ -370,23 +372,7 @@ func (s *Service) ListPolicyTags(ctx context.Context, account, policyARN string,
 	if err != nil {
 		return PageOf[Tag]{}, err
 	}
-	type indexed struct {
-		i int
-		t Tag
-	}
-	items := make([]indexed, len(p.Tags))
-	for i, t := range p.Tags {
-		items[i] = indexed{i, t}
-	}
-	page, err := paginate(items, func(it indexed) string { return fmt.Sprintf("%04d", it.i) }, pg)
-	if err != nil {
-		return PageOf[Tag]{}, err
-	}
-	out := PageOf[Tag]{IsTruncated: page.IsTruncated, Marker: page.Marker, Items: []Tag{}}
-	for _, it := range page.Items {
-		out.Items = append(out.Items, it.t)
-	}
-	return out, nil
+	return paginateInOrder(p.Tags, pg)
 }
 
 // DefaultVersionDocument returns the document of the policy's default version.

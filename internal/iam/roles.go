@@ -3,7 +3,6 @@ package iam
 import (
 	"context"
 	"errors"
-	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -13,10 +12,10 @@ import (
 	"github.com/iamd-dev/iamd/internal/policy"
 )
 
-// Role quotas (IAM User Guide, "IAM and AWS STS quotas").
+// Role limits (IAM User Guide, "IAM and AWS STS quotas"; IAM API reference); those every
+// kind of entity has are in roleKind (entities.go).
 const (
-	maxTrustPolicySize      = 2048  // ACLSizePerRole
-	maxRoleInlinePolicySize = 10240 // all inline policies of a role together
+	maxTrustPolicySize      = 2048 // ACLSizePerRole
 	defaultSessionDuration  = 3600
 	maxSessionDurationLimit = 43200
 )
@@ -35,7 +34,7 @@ type CreateRoleInput struct {
 
 // CreateRole creates a role.
 func (s *Service) CreateRole(ctx context.Context, in CreateRoleInput) (*Role, error) {
-	if err := checkName(in.Name, "roleName", 64); err != nil {
+	if err := roleKind.checkName(in.Name); err != nil {
 		return nil, err
 	}
 	path, err := checkPath(in.Path, "path")
@@ -102,30 +101,15 @@ func (s *Service) GetRole(ctx context.Context, account, name string) (*Role, err
 	return &r, nil
 }
 
+// getRole reads a role (getEntity).
 func getRole(tx docstore.Tx, account, name string, r *Role) error {
-	if err := checkName(name, "roleName", 64); err != nil {
-		return err
-	}
-	err := tx.Get(key(colRole, account, name), r)
-	if errors.Is(err, docstore.ErrNotFound) {
-		return awserr.NoSuchEntity("The role with name %s cannot be found.", name)
-	}
-	return err
+	return getEntity(tx, account, name, r)
 }
 
 // changeRole reads a role, lets fn change it, and stores it, in one transaction.
 func (s *Service) changeRole(ctx context.Context, account, name string, fn func(tx docstore.Tx, r *Role) error) (*Role, error) {
 	var r Role
-	err := s.update(ctx, func(tx docstore.Tx) error {
-		if err := getRole(tx, account, name, &r); err != nil {
-			return err
-		}
-		if err := fn(tx, &r); err != nil {
-			return err
-		}
-		return tx.Put(key(colRole, account, name), &r)
-	})
-	if err != nil {
+	if err := s.changeEntity(ctx, account, name, &r, func(tx docstore.Tx) error { return fn(tx, &r) }); err != nil {
 		return nil, err
 	}
 	return &r, nil
@@ -222,85 +206,37 @@ func (s *Service) UpdateAssumeRolePolicy(ctx context.Context, account, name, doc
 
 // PutRolePolicy adds or replaces an inline policy of a role.
 func (s *Service) PutRolePolicy(ctx context.Context, account, roleName, policyName, document string) error {
-	if err := checkName(policyName, "policyName", 128); err != nil {
-		return err
-	}
-	if err := checkPolicy(document, policy.Identity); err != nil {
-		return err
-	}
-	_, err := s.changeRole(ctx, account, roleName, func(_ docstore.Tx, r *Role) error {
-		next := putInline(r.InlinePolicies, policyName, document)
-		if inlineSize(next) > maxRoleInlinePolicySize {
-			return awserr.LimitExceeded("Maximum policy size of %d bytes exceeded for role %s", maxRoleInlinePolicySize, r.Name)
-		}
-		r.InlinePolicies = next
-		return nil
-	})
-	return err
+	return s.putInlinePolicy(ctx, &Role{}, account, roleName, policyName, document)
 }
 
 // GetRolePolicy returns an inline policy of a role.
 func (s *Service) GetRolePolicy(ctx context.Context, account, roleName, policyName string) (string, error) {
-	r, err := s.GetRole(ctx, account, roleName)
-	if err != nil {
-		return "", err
-	}
-	if doc, ok := inlineGet(r.InlinePolicies, policyName); ok {
-		return doc, nil
-	}
-	return "", awserr.NoSuchEntity("The role policy with name %s cannot be found.", policyName)
+	return s.getInlinePolicy(ctx, &Role{}, account, roleName, policyName)
 }
 
 // DeleteRolePolicy deletes an inline policy of a role.
 func (s *Service) DeleteRolePolicy(ctx context.Context, account, roleName, policyName string) error {
-	_, err := s.changeRole(ctx, account, roleName, func(_ docstore.Tx, r *Role) error {
-		name, ok := inlineName(r.InlinePolicies, policyName)
-		if !ok {
-			return awserr.NoSuchEntity("The role policy with name %s cannot be found.", policyName)
-		}
-		delete(r.InlinePolicies, name)
-		return nil
-	})
-	return err
+	return s.deleteInlinePolicy(ctx, &Role{}, account, roleName, policyName)
 }
 
 // ListRolePolicies lists the names of a role's inline policies in order.
 func (s *Service) ListRolePolicies(ctx context.Context, account, roleName string, p Page) (PageOf[string], error) {
-	r, err := s.GetRole(ctx, account, roleName)
-	if err != nil {
-		return PageOf[string]{}, err
-	}
-	return paginate(sortedNames(r.InlinePolicies), strings.ToLower, p)
+	return s.listInlinePolicies(ctx, &Role{}, account, roleName, p)
 }
 
 // TagRole adds or replaces tags of a role.
 func (s *Service) TagRole(ctx context.Context, account, name string, tags []Tag) error {
-	if err := checkTags(tags); err != nil {
-		return err
-	}
-	_, err := s.changeRole(ctx, account, name, func(_ docstore.Tx, r *Role) error {
-		r.Tags = mergeTags(r.Tags, tags)
-		return checkTags(r.Tags)
-	})
-	return err
+	return s.tagEntity(ctx, &Role{}, account, name, tags)
 }
 
 // UntagRole removes tags of a role by key.
 func (s *Service) UntagRole(ctx context.Context, account, name string, keys []string) error {
-	_, err := s.changeRole(ctx, account, name, func(_ docstore.Tx, r *Role) error {
-		r.Tags = removeTags(r.Tags, keys)
-		return nil
-	})
-	return err
+	return s.untagEntity(ctx, &Role{}, account, name, keys)
 }
 
-// ListRoleTags lists a role's tags.
+// ListRoleTags lists a role's tags in the order they were added.
 func (s *Service) ListRoleTags(ctx context.Context, account, name string, p Page) (PageOf[Tag], error) {
-	r, err := s.GetRole(ctx, account, name)
-	if err != nil {
-		return PageOf[Tag]{}, err
-	}
-	return paginateInOrder(r.Tags, p)
+	return s.listEntityTags(ctx, &Role{}, account, name, p)
 }
 
 func checkTrustPolicy(doc string) error {
@@ -344,50 +280,6 @@ func checkSessionDuration(seconds int) error {
 		return constraint(strconv.Itoa(seconds), "maxSessionDuration", "Member must have value less than or equal to 43200")
 	}
 	return nil
-}
-
-// Inline policies are kept by name; IAM finds them without regard to case.
-
-func putInline(m map[string]string, name, doc string) map[string]string {
-	out := make(map[string]string, len(m)+1)
-	for k, v := range m {
-		if !strings.EqualFold(k, name) {
-			out[k] = v
-		}
-	}
-	out[name] = doc
-	return out
-}
-
-func inlineName(m map[string]string, name string) (string, bool) {
-	for k := range m {
-		if strings.EqualFold(k, name) {
-			return k, true
-		}
-	}
-	return "", false
-}
-
-func inlineGet(m map[string]string, name string) (string, bool) {
-	k, ok := inlineName(m, name)
-	return m[k], ok
-}
-
-func inlineSize(m map[string]string) int {
-	n := 0
-	for k, v := range m {
-		n += len(k) + policySize(v)
-	}
-	return n
-}
-
-func sortedNames(m map[string]string) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Slice(out, func(i, j int) bool { return strings.ToLower(out[i]) < strings.ToLower(out[j]) })
-	return out
 }
 
 func isNoSuchEntity(err error) bool {

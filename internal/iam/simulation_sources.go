@@ -42,7 +42,7 @@ func (s *Service) SimulationPolicies(ctx context.Context, account, sourceARN str
 		switch kind {
 		case "user":
 			var u User
-			if err := getEntity(tx, colUser, account, name, &u); err != nil {
+			if err := tx.Get(key(colUser, account, name), &u); err != nil {
 				return err
 			}
 			if u.Path != path {
@@ -66,7 +66,7 @@ func (s *Service) SimulationPolicies(ctx context.Context, account, sourceARN str
 			return s.boundarySource(tx, account, u.PermissionsBoundary, out)
 		case "group":
 			var g Group
-			if err := getEntity(tx, colGroup, account, name, &g); err != nil {
+			if err := tx.Get(key(colGroup, account, name), &g); err != nil {
 				return err
 			}
 			if g.Path != path {
@@ -75,7 +75,7 @@ func (s *Service) SimulationPolicies(ctx context.Context, account, sourceARN str
 			return s.collectSources(tx, account, "group", g.Name, g.InlinePolicies, g.AttachedPolicies, out)
 		default:
 			var r Role
-			if err := getEntity(tx, colRole, account, name, &r); err != nil {
+			if err := tx.Get(key(colRole, account, name), &r); err != nil {
 				return err
 			}
 			if r.Path != path {
@@ -94,10 +94,6 @@ func (s *Service) SimulationPolicies(ctx context.Context, account, sourceARN str
 		return nil, err
 	}
 	return out, nil
-}
-
-func getEntity(tx docstore.Tx, collection, account, name string, v any) error {
-	return tx.Get(key(collection, account, name), v)
 }
 
 func (s *Service) collectSources(tx docstore.Tx, account, kind, entity string, inline map[string]string, attached []string, out *SimulationSource) error {

@@ -3,20 +3,15 @@ package iam
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 
 	"github.com/iamd-dev/iamd/internal/awserr"
 	"github.com/iamd-dev/iamd/internal/docstore"
-	"github.com/iamd-dev/iamd/internal/policy"
 )
 
-// User quotas (IAM User Guide, "IAM and AWS STS quotas").
-const (
-	maxUserNameLength       = 64
-	maxUsersPerAccount      = 5000 // UsersPerAccount
-	maxUserInlinePolicySize = 2048 // all inline policies of a user together
-)
+// maxUsersPerAccount is the UsersPerAccount quota (IAM User Guide, "IAM and AWS STS
+// quotas"); the other limits of users are in userKind (entities.go).
+const maxUsersPerAccount = 5000
 
 // CreateUserInput is CreateUser's parameters.
 type CreateUserInput struct {
@@ -29,7 +24,7 @@ type CreateUserInput struct {
 
 // CreateUser creates a user.
 func (s *Service) CreateUser(ctx context.Context, in CreateUserInput) (*User, error) {
-	if err := checkName(in.Name, "userName", maxUserNameLength); err != nil {
+	if err := userKind.checkName(in.Name); err != nil {
 		return nil, err
 	}
 	path, err := checkPath(in.Path, "path")
@@ -75,41 +70,23 @@ func (s *Service) CreateUser(ctx context.Context, in CreateUserInput) (*User, er
 // GetUser returns a user.
 func (s *Service) GetUser(ctx context.Context, account, name string) (*User, error) {
 	var u User
-	err := s.view(ctx, func(tx docstore.Tx) error { return getUser(tx, account, name, &u) })
-	if err != nil {
+	if err := s.viewEntity(ctx, account, name, &u); err != nil {
 		return nil, err
 	}
 	return &u, nil
 }
 
+// getUser reads a user (getEntity).
 func getUser(tx docstore.Tx, account, name string, u *User) error {
-	if err := checkName(name, "userName", maxUserNameLength); err != nil {
-		return err
-	}
-	err := tx.Get(key(colUser, account, name), u)
-	if errors.Is(err, docstore.ErrNotFound) {
-		return noSuchUser(name)
-	}
-	return err
+	return getEntity(tx, account, name, u)
 }
 
-func noSuchUser(name string) error {
-	return awserr.NoSuchEntity("The user with name %s cannot be found.", name)
-}
+func noSuchUser(name string) error { return userKind.noSuchEntity(name) }
 
 // changeUser reads a user, lets fn change it, and stores it, in one transaction.
 func (s *Service) changeUser(ctx context.Context, account, name string, fn func(tx docstore.Tx, u *User) error) (*User, error) {
 	var u User
-	err := s.update(ctx, func(tx docstore.Tx) error {
-		if err := getUser(tx, account, name, &u); err != nil {
-			return err
-		}
-		if err := fn(tx, &u); err != nil {
-			return err
-		}
-		return tx.Put(key(colUser, account, u.Name), &u)
-	})
-	if err != nil {
+	if err := s.changeEntity(ctx, account, name, &u, func(tx docstore.Tx) error { return fn(tx, &u) }); err != nil {
 		return nil, err
 	}
 	return &u, nil
@@ -135,11 +112,11 @@ func (s *Service) ListUsers(ctx context.Context, account, pathPrefix string, p P
 // UpdateUser renames a user and/or changes its path ("" keeps each). A renamed user keeps
 // its group memberships, access keys and policies.
 func (s *Service) UpdateUser(ctx context.Context, account, name, newName, newPath string) (*User, error) {
-	if err := checkName(name, "userName", maxUserNameLength); err != nil {
+	if err := userKind.checkExistingName(name); err != nil {
 		return nil, err
 	}
 	if newName != "" {
-		if err := checkName(newName, "newUserName", maxUserNameLength); err != nil {
+		if err := checkName(newName, "newUserName", userKind.maxName); err != nil {
 			return nil, err
 		}
 	}
@@ -231,102 +208,45 @@ func (s *Service) DeleteUser(ctx context.Context, account, name string) error {
 
 // PutUserPolicy adds or replaces an inline policy of a user.
 func (s *Service) PutUserPolicy(ctx context.Context, account, userName, policyName, document string) error {
-	if err := checkName(userName, "userName", maxUserNameLength); err != nil {
-		return err
-	}
-	if err := checkName(policyName, "policyName", 128); err != nil {
-		return err
-	}
-	if err := checkPolicy(document, policy.Identity); err != nil {
-		return err
-	}
-	_, err := s.changeUser(ctx, account, userName, func(_ docstore.Tx, u *User) error {
-		next := putInline(u.InlinePolicies, policyName, document)
-		if inlineSize(next) > maxUserInlinePolicySize {
-			return awserr.LimitExceeded("Maximum policy size of %d bytes exceeded for user %s", maxUserInlinePolicySize, u.Name)
-		}
-		u.InlinePolicies = next
-		return nil
-	})
-	return err
+	return s.putInlinePolicy(ctx, &User{}, account, userName, policyName, document)
 }
 
 // GetUserPolicy returns an inline policy of a user.
 func (s *Service) GetUserPolicy(ctx context.Context, account, userName, policyName string) (string, error) {
-	if err := checkName(policyName, "policyName", 128); err != nil {
-		return "", err
-	}
-	u, err := s.GetUser(ctx, account, userName)
-	if err != nil {
-		return "", err
-	}
-	if doc, ok := inlineGet(u.InlinePolicies, policyName); ok {
-		return doc, nil
-	}
-	return "", awserr.NoSuchEntity("The user policy with name %s cannot be found.", policyName)
+	return s.getInlinePolicy(ctx, &User{}, account, userName, policyName)
 }
 
 // DeleteUserPolicy deletes an inline policy of a user.
 func (s *Service) DeleteUserPolicy(ctx context.Context, account, userName, policyName string) error {
-	if err := checkName(policyName, "policyName", 128); err != nil {
-		return err
-	}
-	_, err := s.changeUser(ctx, account, userName, func(_ docstore.Tx, u *User) error {
-		name, ok := inlineName(u.InlinePolicies, policyName)
-		if !ok {
-			return awserr.NoSuchEntity("The user policy with name %s cannot be found.", policyName)
-		}
-		delete(u.InlinePolicies, name)
-		return nil
-	})
-	return err
+	return s.deleteInlinePolicy(ctx, &User{}, account, userName, policyName)
 }
 
 // ListUserPolicies lists the names of a user's inline policies in order.
 func (s *Service) ListUserPolicies(ctx context.Context, account, userName string, p Page) (PageOf[string], error) {
-	u, err := s.GetUser(ctx, account, userName)
-	if err != nil {
-		return PageOf[string]{}, err
-	}
-	return paginate(sortedNames(u.InlinePolicies), strings.ToLower, p)
+	return s.listInlinePolicies(ctx, &User{}, account, userName, p)
 }
 
 // TagUser adds or replaces tags of a user.
 func (s *Service) TagUser(ctx context.Context, account, name string, tags []Tag) error {
-	if err := checkTags(tags); err != nil {
-		return err
-	}
-	_, err := s.changeUser(ctx, account, name, func(_ docstore.Tx, u *User) error {
-		u.Tags = mergeTags(u.Tags, tags)
-		return checkTags(u.Tags)
-	})
-	return err
+	return s.tagEntity(ctx, &User{}, account, name, tags)
 }
 
 // UntagUser removes tags of a user by key.
 func (s *Service) UntagUser(ctx context.Context, account, name string, keys []string) error {
-	if err := checkTagKeys(keys); err != nil {
-		return err
-	}
-	_, err := s.changeUser(ctx, account, name, func(_ docstore.Tx, u *User) error {
-		u.Tags = removeTags(u.Tags, keys)
-		return nil
-	})
-	return err
+	return s.untagEntity(ctx, &User{}, account, name, keys)
 }
 
 // ListUserTags lists a user's tags in the order they were added.
 func (s *Service) ListUserTags(ctx context.Context, account, name string, p Page) (PageOf[Tag], error) {
-	u, err := s.GetUser(ctx, account, name)
-	if err != nil {
-		return PageOf[Tag]{}, err
-	}
-	return paginateInOrder(u.Tags, p)
+	return s.listEntityTags(ctx, &User{}, account, name, p)
 }
 
 // PutUserPermissionsBoundary sets (or replaces) the managed policy that bounds a user's
 // permissions.
 func (s *Service) PutUserPermissionsBoundary(ctx context.Context, account, name, policyARN string) error {
+	if err := userKind.checkName(name); err != nil {
+		return err
+	}
 	if policyARN == "" {
 		return constraint(policyARN, "permissionsBoundary", "Member must have length greater than or equal to 20")
 	}
@@ -351,6 +271,9 @@ func (s *Service) PutUserPermissionsBoundary(ctx context.Context, account, name,
 // DeleteUserPermissionsBoundary removes a user's permissions boundary (nothing happens when
 // it has none).
 func (s *Service) DeleteUserPermissionsBoundary(ctx context.Context, account, name string) error {
+	if err := userKind.checkName(name); err != nil {
+		return err
+	}
 	_, err := s.changeUser(ctx, account, name, func(tx docstore.Tx, u *User) error {
 		if u.PermissionsBoundary == "" {
 			return nil
@@ -362,40 +285,6 @@ func (s *Service) DeleteUserPermissionsBoundary(ctx context.Context, account, na
 		return nil
 	})
 	return err
-}
-
-// checkTagKeys validates UntagX's TagKeys: at most 50 keys of 1..128 characters.
-func checkTagKeys(keys []string) error {
-	if len(keys) > 50 {
-		return constraint("["+strings.Join(keys, ", ")+"]", "tagKeys", "Member must have length less than or equal to 50")
-	}
-	for _, k := range keys {
-		if k == "" || len(k) > 128 {
-			return constraint(k, "tagKeys.member", "Member must have length between 1 and 128")
-		}
-	}
-	return nil
-}
-
-// paginateInOrder pages items kept in no particular order by their position.
-func paginateInOrder[T any](items []T, p Page) (PageOf[T], error) {
-	type indexed struct {
-		i    int
-		item T
-	}
-	all := make([]indexed, len(items))
-	for i, it := range items {
-		all[i] = indexed{i, it}
-	}
-	page, err := paginate(all, func(x indexed) string { return fmt.Sprintf("%08d", x.i) }, p)
-	if err != nil {
-		return PageOf[T]{}, err
-	}
-	out := PageOf[T]{IsTruncated: page.IsTruncated, Marker: page.Marker, Items: make([]T, len(page.Items))}
-	for i, x := range page.Items {
-		out.Items[i] = x.item
-	}
-	return out, nil
 }
 
 // renameIn replaces a name (found without regard to case) in a list of names.

@@ -19,13 +19,12 @@ import (
 
 // Limits of AssumeRole (STS API reference).
 const (
-	minDuration      = 900
-	defaultDuration  = 3600
-	chainedMax       = 3600
-	maxPackedPolicy  = 2048 // plaintext session policy characters
-	maxSessionTags   = 50
-	maxPolicyARNs    = 10
-	accessKeyIDChars = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+	minDuration     = 900
+	defaultDuration = 3600
+	chainedMax      = 3600
+	maxPackedPolicy = 2048 // plaintext session policy characters
+	maxSessionTags  = 50
+	maxPolicyARNs   = 10
 )
 
 var sessionNamePattern = regexp.MustCompile(`^[\w+=,.@-]*$`)
@@ -164,7 +163,7 @@ func (s *Service) issueRoleSession(ctx context.Context, caller *authz.Caller, ro
 	}
 	now := s.now().UTC().Truncate(time.Second)
 	sess := &Session{
-		AccessKeyID: sessionKeyID(role.Account), SecretAccessKey: random(secretChars, 40),
+		AccessKeyID: sessionKeyID(role.Account), SecretAccessKey: iam.NewSecretAccessKey(),
 		Account: role.Account, RoleName: role.Name, RoleID: role.ID, RolePath: role.Path, SessionName: in.SessionName,
 		SourceIdentity: in.SourceIdentity, Tags: sessionTags(caller, in), TransitiveKeys: transitiveKeys(caller, in),
 		Policies: policies, IssuedAt: now, Expires: now.Add(time.Duration(duration) * time.Second), Chained: chained,

@@ -7,6 +7,7 @@ import (
 
 	"github.com/iamd-dev/iamd/internal/authz"
 	"github.com/iamd-dev/iamd/internal/awserr"
+	"github.com/iamd-dev/iamd/internal/iam"
 	"github.com/iamd-dev/iamd/internal/policy"
 )
 
@@ -110,7 +111,7 @@ func (s *Service) GetFederationToken(ctx context.Context, caller *authz.Caller, 
 func (s *Service) newSession(account string, duration int) *Session {
 	now := s.now().UTC().Truncate(time.Second)
 	return &Session{
-		AccessKeyID: sessionKeyID(account), SecretAccessKey: random(secretChars, 40),
+		AccessKeyID: sessionKeyID(account), SecretAccessKey: iam.NewSecretAccessKey(),
 		Account: account, IssuedAt: now, Expires: now.Add(time.Duration(duration) * time.Second),
 	}
 }
