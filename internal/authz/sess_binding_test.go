@@ -3,44 +3,22 @@ package authz_test
 import (
 	"context"
 	"testing"
-	"time"
 
 	"github.com/iamd-dev/iamd/internal/authz"
-	"github.com/iamd-dev/iamd/internal/iam"
 	"github.com/iamd-dev/iamd/internal/policy"
-	"github.com/iamd-dev/iamd/internal/secretbox"
-	"github.com/iamd-dev/iamd/internal/store/sqlite"
+	"github.com/iamd-dev/iamd/internal/testutil"
 )
 
 const (
-	acct      = "123456789012"
-	allowAll  = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`
-	trustEC2  = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}`
+	acct      = testutil.Account
 	roleTrust = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:role/worker"},"Action":"sts:AssumeRole"}]}`
 )
 
-func newIAM(t *testing.T) *iam.Service {
+// worker creates the role worker, allowed everything, and returns its id.
+func worker(t *testing.T, s *testutil.Stack) string {
 	t.Helper()
-	st, err := sqlite.Open(context.Background(), t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	box, err := secretbox.New(make([]byte, secretbox.KeySize))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return iam.New(st, box, time.Now)
-}
-
-func worker(t *testing.T, svc *iam.Service) string {
-	t.Helper()
-	ctx := context.Background()
-	r, err := svc.CreateRole(ctx, iam.CreateRoleInput{Account: acct, Name: "worker", AssumeRolePolicy: trustEC2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := svc.PutRolePolicy(ctx, acct, "worker", "all", allowAll); err != nil {
+	r := s.Role(t, "worker", "", testutil.TrustEC2)
+	if err := s.IAM.PutRolePolicy(context.Background(), acct, "worker", "all", testutil.AllowAll); err != nil {
 		t.Fatal(err)
 	}
 	return r.ID
@@ -50,9 +28,9 @@ func worker(t *testing.T, svc *iam.Service) string {
 // role, and its compiled policies are not reused for the role created anew.
 func TestSessCallerBoundToEntityID(t *testing.T) {
 	ctx := context.Background()
-	svc := newIAM(t)
-	az := authz.New(svc)
-	firstID := worker(t, svc)
+	s := testutil.New(t)
+	svc, az := s.IAM, s.Authz
+	firstID := worker(t, s)
 	p, err := policy.ParsePrincipal("arn:aws:sts::" + acct + ":assumed-role/worker/s")
 	if err != nil {
 		t.Fatal(err)
@@ -80,7 +58,7 @@ func TestSessCallerBoundToEntityID(t *testing.T) {
 	if err := svc.DeleteRole(ctx, acct, "worker"); err != nil {
 		t.Fatal(err)
 	}
-	secondID := worker(t, svc)
+	secondID := worker(t, s)
 	if secondID == firstID {
 		t.Fatal("the role created anew has the first one's id")
 	}

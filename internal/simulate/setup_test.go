@@ -5,15 +5,13 @@ import (
 	"reflect"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/iamd-dev/iamd/internal/iam"
-	"github.com/iamd-dev/iamd/internal/secretbox"
 	"github.com/iamd-dev/iamd/internal/simulate"
-	"github.com/iamd-dev/iamd/internal/store/sqlite"
+	"github.com/iamd-dev/iamd/internal/testutil"
 )
 
-const acct = "123456789012"
+const acct = testutil.Account
 
 // The documents of the account the tests simulate. Each statement is written once, so a
 // test finds its position in its document.
@@ -34,8 +32,6 @@ const (
 
 	fromOfficeStmt = `{"Effect":"Allow","Action":"ec2:*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}}`
 	fromOffice     = `{"Version":"2012-10-17","Statement":[` + fromOfficeStmt + `]}`
-
-	trustEC2 = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}`
 )
 
 func arnOf(kind, name string) string { return "arn:aws:iam::" + acct + ":" + kind + "/" + name }
@@ -47,16 +43,8 @@ func arnOf(kind, name string) string { return "arn:aws:iam::" + acct + ":" + kin
 func newSimulator(t *testing.T) *simulate.Simulator {
 	t.Helper()
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	box, err := secretbox.New(make([]byte, secretbox.KeySize))
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc := iam.New(st, box, time.Now)
+	s := testutil.New(t)
+	svc := s.IAM
 	must := func(err error) {
 		t.Helper()
 		if err != nil {
@@ -69,19 +57,16 @@ func newSimulator(t *testing.T) *simulate.Simulator {
 		must(err)
 		return p.ARN()
 	}
-	for _, name := range []string{"alice", "bounded"} {
-		_, err := svc.CreateUser(ctx, iam.CreateUserInput{Account: acct, Name: name})
-		must(err)
-	}
+	s.User(t, "alice", "")
+	s.User(t, "bounded", "")
 	must(svc.PutUserPolicy(ctx, acct, "alice", "read", aliceRead))
-	_, err = svc.CreateGroup(ctx, acct, "ops", "/")
+	_, err := svc.CreateGroup(ctx, acct, "ops", "/")
 	must(err)
 	must(svc.AddUserToGroup(ctx, acct, "ops", "alice"))
 	must(svc.AttachPolicy(ctx, acct, iam.HolderGroup, "ops", policyARN("Queues", queues)))
 	must(svc.PutUserPolicy(ctx, acct, "bounded", "all", anything))
 	must(svc.PutUserPermissionsBoundary(ctx, acct, "bounded", policyARN("OnlySQS", boundaryOnlySQS)))
-	_, err = svc.CreateRole(ctx, iam.CreateRoleInput{Account: acct, Name: "worker", AssumeRolePolicy: trustEC2})
-	must(err)
+	s.Role(t, "worker", "", testutil.TrustEC2)
 	must(svc.PutRolePolicy(ctx, acct, "worker", "office", fromOffice))
 	return simulate.New(svc)
 }

@@ -22,6 +22,14 @@ import (
 // Account is the default account a Stack holds.
 const Account = "123456789012"
 
+// Policy documents the fixtures share.
+const (
+	// AllowAll allows every action on every resource.
+	AllowAll = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`
+	// TrustEC2 is a trust policy letting EC2 assume the role.
+	TrustEC2 = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}`
+)
+
 // A Stack is the domain over a real store, closed when the test ends.
 type Stack struct {
 	Store *sqlite.Store
@@ -59,6 +67,7 @@ func New(t testing.TB) *Stack {
 
 // Root is the root user of an account, as its access key's caller.
 func Root(t testing.TB, account string) *authz.Caller {
+	t.Helper()
 	return Caller(t, iam.RootARN(account), account, account, "")
 }
 
@@ -77,6 +86,17 @@ func (s *Stack) User(t testing.TB, name, document string) *authz.Caller {
 		}
 	}
 	return Caller(t, u.ARN(), Account, u.ID, u.Name)
+}
+
+// Role creates a role in the default account, under path ("" for "/"), with the trust
+// policy.
+func (s *Stack) Role(t testing.TB, name, path, trust string) *iam.Role {
+	t.Helper()
+	r, err := s.IAM.CreateRole(context.Background(), iam.CreateRoleInput{Account: Account, Name: name, Path: path, AssumeRolePolicy: trust})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
 }
 
 // Caller is the caller of a long-term key of the principal (a user, or a root user when

@@ -12,6 +12,7 @@ import (
 	"github.com/iamd-dev/iamd/internal/authz"
 	"github.com/iamd-dev/iamd/internal/awserr"
 	"github.com/iamd-dev/iamd/internal/sts"
+	"github.com/iamd-dev/iamd/internal/testutil"
 )
 
 // Each route keeps its own authorization: CreateAccount the default account's root user's
@@ -19,7 +20,7 @@ import (
 // GetSessionToken session is refused every call, and unknown actions are InvalidAction.
 func TestRoutes(t *testing.T) {
 	f := newFixture(t)
-	admin := f.user(t, "admin", allowAll)
+	admin := f.User(t, "admin", allowAll)
 	const adminARN = "arn:aws:iam::123456789012:user/admin"
 	session := *admin
 	session.SessionKind = sts.KindUser
@@ -51,7 +52,7 @@ func TestRoutes(t *testing.T) {
 			params: url.Values{"AccountId": {"210987654322"}}, wantAction: "iamd:CreateAccount", wantErr: onlyRoot(adminARN),
 		},
 		{
-			name: "CreateAccount by another account's root user", caller: rootOf(t, "210987654321"), op: "CreateAccount",
+			name: "CreateAccount by another account's root user", caller: testutil.Root(t, "210987654321"), op: "CreateAccount",
 			params: url.Values{"AccountId": {"210987654323"}}, wantAction: "iamd:CreateAccount",
 			wantErr: onlyRoot("arn:aws:iam::210987654321:root"),
 		},
@@ -82,7 +83,7 @@ func TestRoutes(t *testing.T) {
 			wantErr: awserr.InvalidInput("Give exactly one of PolicyArn, RoleName and PolicyDocument."),
 		},
 		{
-			name: "ListTasks needs no permission", caller: f.user(t, "nobody", `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*"}]}`),
+			name: "ListTasks needs no permission", caller: f.User(t, "nobody", `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*"}]}`),
 			op: "ListTasks", wantAction: "iamd:ListTasks",
 			check: func(t *testing.T, out any) {
 				if res := out.(listTasksResult); res.Tasks == nil || len(res.Tasks) != 0 {
@@ -129,7 +130,7 @@ func TestRoutes(t *testing.T) {
 // The task and instance calls are served only once enabled.
 func TestDisabledPartsAreUnknown(t *testing.T) {
 	f := newFixture(t)
-	bare := New(f.iam, account)
+	bare := New(f.IAM, account)
 	for _, op := range []string{"RunTask", "StopTask", "ListTasks", "DescribeTask", "GetInstanceMetadataEndpoint"} {
 		_, o := bare.service.Do(context.Background(), f.root, op, &awsquery.Request{Action: op}, "req-1")
 		if want := awserr.New("InvalidAction", "Could not find operation %s.", op); o.Err == nil || *o.Err != *want {
@@ -160,10 +161,10 @@ func TestServeStatuses(t *testing.T) {
 			f := newFixture(t)
 			caller := f.root
 			if !tc.root {
-				caller = f.user(t, "admin", allowAll)
+				caller = f.User(t, "admin", allowAll)
 			}
 			if tc.closeStore {
-				f.store.Close()
+				f.Store.Close()
 			}
 			w := httptest.NewRecorder()
 			o := f.api.Serve(w, httptest.NewRequest(http.MethodPost, "/", strings.NewReader(tc.body)), []byte(tc.body), caller, "req-1")

@@ -12,89 +12,54 @@ import (
 
 	"github.com/iamd-dev/iamd/internal/api/ec2query"
 	"github.com/iamd-dev/iamd/internal/api/route"
-	"github.com/iamd-dev/iamd/internal/authmsg"
 	"github.com/iamd-dev/iamd/internal/authz"
-	"github.com/iamd-dev/iamd/internal/docstore"
 	"github.com/iamd-dev/iamd/internal/ec2"
 	"github.com/iamd-dev/iamd/internal/iam"
-	"github.com/iamd-dev/iamd/internal/oidc"
-	"github.com/iamd-dev/iamd/internal/policy"
-	"github.com/iamd-dev/iamd/internal/secretbox"
-	"github.com/iamd-dev/iamd/internal/store/sqlite"
-	"github.com/iamd-dev/iamd/internal/sts"
+	"github.com/iamd-dev/iamd/internal/testutil"
 )
 
 // The API is an endpoint the server serves.
 var _ route.Endpoint = (*API)(nil)
 
-const account = "123456789012"
+const (
+	account = testutil.Account
+	region  = "us-east-1" // the API's
+)
 
-// fixture is the EC2 API over a real store, wired as internal/server wires it, in an
+// fixture is the EC2 API over the real stack, wired as internal/server wires it, in an
 // account with an instance profile (app, whose role is app-role).
 type fixture struct {
-	api   *API
-	iam   *iam.Service
-	msgs  *authmsg.Codec
-	store docstore.Store
-	root  *authz.Caller
+	*testutil.Stack
+	api  *API
+	root *authz.Caller
 }
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	store, err := sqlite.Open(ctx, t.TempDir())
-	if err != nil {
+	s := testutil.New(t)
+	f := &fixture{Stack: s, api: New(ec2.New(s.Store, s.IAM, s.STS, time.Now), s.Authz, s.Msgs, nil, region)}
+	f.root = inRegion(testutil.Root(t, account))
+	s.Role(t, "app-role", "", testutil.TrustEC2)
+	if _, err := s.IAM.CreateInstanceProfile(ctx, iam.CreateInstanceProfileInput{Account: account, Name: "app"}); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { store.Close() })
-	box, err := secretbox.New(bytes.Repeat([]byte{7}, secretbox.KeySize))
-	if err != nil {
-		t.Fatal(err)
-	}
-	iamSvc := iam.New(store, box, time.Now)
-	az := authz.New(iamSvc)
-	stsSvc := sts.New(iamSvc, az, sts.NewSealer(box), oidc.NewVerifier(nil, time.Now), time.Now)
-	msgs := authmsg.NewCodec(box)
-	f := &fixture{api: New(ec2.New(store, iamSvc, stsSvc, time.Now), az, msgs, nil, "us-east-1"), iam: iamSvc, msgs: msgs, store: store}
-	if _, _, err := iamSvc.EnsureAccount(ctx, account, "default", nil); err != nil {
-		t.Fatal(err)
-	}
-	f.root = &authz.Caller{Principal: principal(t, "arn:aws:iam::"+account+":root"), Account: account, Region: "us-east-1", Time: time.Now()}
-	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}`
-	if _, err := iamSvc.CreateRole(ctx, iam.CreateRoleInput{Account: account, Name: "app-role", AssumeRolePolicy: trust}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := iamSvc.CreateInstanceProfile(ctx, iam.CreateInstanceProfileInput{Account: account, Name: "app"}); err != nil {
-		t.Fatal(err)
-	}
-	if err := iamSvc.AddRoleToInstanceProfile(ctx, account, "app", "app-role"); err != nil {
+	if err := s.IAM.AddRoleToInstanceProfile(ctx, account, "app", "app-role"); err != nil {
 		t.Fatal(err)
 	}
 	return f
 }
 
-func principal(t *testing.T, arn string) policy.Principal {
-	t.Helper()
-	p, err := policy.ParsePrincipal(arn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
-
-// user makes a user with one inline policy and returns it as a caller.
+// user makes a user with one inline policy and returns it as a caller in the API's region.
 func (f *fixture) user(t *testing.T, name, document string) *authz.Caller {
 	t.Helper()
-	ctx := context.Background()
-	u, err := f.iam.CreateUser(ctx, iam.CreateUserInput{Account: account, Name: name})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := f.iam.PutUserPolicy(ctx, account, name, "ec2", document); err != nil {
-		t.Fatal(err)
-	}
-	return &authz.Caller{Principal: principal(t, u.ARN()), Account: account, UserID: u.ID, UserName: name, EntityID: u.ID,
-		Region: "us-east-1", Time: time.Now()}
+	return inRegion(f.User(t, name, document))
+}
+
+// inRegion is the caller calling the API's region, as the server authenticates it.
+func inRegion(c *authz.Caller) *authz.Caller {
+	c.Region = region
+	return c
 }
 
 // do serves a call of op with the form's parameters through the service, without HTTP.
@@ -161,7 +126,7 @@ func TestRunInstancesDeniedMessage(t *testing.T) {
 		t.Fatalf("got %v", o.Err)
 	}
 	_, encoded, _ := strings.Cut(o.Err.Message, "Encoded authorization failure message: ")
-	msg, err := f.msgs.Decode(account, encoded)
+	msg, err := f.Msgs.Decode(account, encoded)
 	if err != nil {
 		t.Fatalf("%q does not decode: %v", encoded, err)
 	}
@@ -206,7 +171,7 @@ func TestStatuses(t *testing.T) {
 		`<RunInstancesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>req-1</requestId><reservationId>r-`) {
 		t.Errorf("launch: %d %s", w.Code, w.Body.String())
 	}
-	f.store.Close() // every read fails now: a failure on iamd's side
+	f.Store.Close() // every read fails now: a failure on iamd's side
 	w, o = serve(f.root, "Action=DescribeInstances")
 	body := w.Body.String()
 	if w.Code != 500 || !strings.Contains(body, "<Code>InternalError</Code><Message>An internal error has occurred</Message>") || o.Cause == nil {

@@ -6,6 +6,7 @@ import (
 	"github.com/iamd-dev/iamd/internal/authz"
 	"github.com/iamd-dev/iamd/internal/awserr"
 	"github.com/iamd-dev/iamd/internal/sts"
+	"github.com/iamd-dev/iamd/internal/testutil"
 )
 
 // TestDo: each call is routed, admitted, authorized on the stored resource and handled, and
@@ -53,7 +54,7 @@ func TestDo(t *testing.T) {
 		},
 		{
 			name: "a role that exists", caller: f.root, op: "CreateRole",
-			params: []string{"RoleName", "app", "Path", "/team/", "AssumeRolePolicyDocument", trustEC2},
+			params: []string{"RoleName", "app", "Path", "/team/", "AssumeRolePolicyDocument", testutil.TrustEC2},
 			action: "iam:CreateRole", resource: appRoleARN,
 			code: "EntityAlreadyExists", message: "Role with name app already exists.",
 		},
@@ -108,7 +109,7 @@ func TestDo(t *testing.T) {
 // answered with IAM's ServiceFailure, which says nothing of it; the outcome keeps it.
 func TestInternalFailureKeepsItsCause(t *testing.T) {
 	f := newFixture(t)
-	if err := f.store.Close(); err != nil {
+	if err := f.Store.Close(); err != nil {
 		t.Fatal(err)
 	}
 	_, o := f.do(f.root, "GetRole", "RoleName", "app")

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/iamd-dev/iamd/internal/api/awsquery"
+	"github.com/iamd-dev/iamd/internal/testutil"
 )
 
 // TestErrorStatuses: Serve answers with the Query protocol's <ErrorResponse>, the status
@@ -24,7 +25,7 @@ func TestErrorStatuses(t *testing.T) {
 		typ     string
 	}{
 		{"NoSuchEntity", false, url.Values{"Action": {"GetRole"}, "RoleName": {"nope"}}, false, "NoSuchEntity", 404, "Sender"},
-		{"EntityAlreadyExists", false, url.Values{"Action": {"CreateRole"}, "RoleName": {"app"}, "Path": {"/team/"}, "AssumeRolePolicyDocument": {trustEC2}}, false, "EntityAlreadyExists", 409, "Sender"},
+		{"EntityAlreadyExists", false, url.Values{"Action": {"CreateRole"}, "RoleName": {"app"}, "Path": {"/team/"}, "AssumeRolePolicyDocument": {testutil.TrustEC2}}, false, "EntityAlreadyExists", 409, "Sender"},
 		{"AccessDenied", true, url.Values{"Action": {"GetRole"}, "RoleName": {"app"}}, false, "AccessDenied", 403, "Sender"},
 		{"InvalidAction", false, url.Values{"Action": {"CreateSAMLProvider"}}, false, "InvalidAction", 400, "Sender"},
 		{"ServiceFailure", false, url.Values{"Action": {"GetRole"}, "RoleName": {"app"}}, true, "ServiceFailure", 500, "Receiver"},
@@ -33,7 +34,7 @@ func TestErrorStatuses(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFixture(t)
 			if tt.broken {
-				f.store.Close()
+				f.Store.Close()
 			}
 			body := tt.params.Encode()
 			r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(body))

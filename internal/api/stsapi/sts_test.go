@@ -16,8 +16,8 @@ import (
 // unknown actions, validation before authorization) as STS gives them.
 func TestRoutes(t *testing.T) {
 	f := newFixture(t)
-	alice := f.user(t, "alice", alicePolicy)
-	bob := f.user(t, "bob", "")
+	alice := f.User(t, "alice", alicePolicy)
+	bob := f.User(t, "bob", "")
 	aliceSession := f.session(t, alice)
 	const (
 		aliceARN = "arn:aws:iam::123456789012:user/alice"
@@ -141,9 +141,9 @@ func TestServeStatuses(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFixture(t)
-			callers := map[string]*authz.Caller{"alice": f.user(t, "alice", alicePolicy), "bob": f.user(t, "bob", "")}
+			callers := map[string]*authz.Caller{"alice": f.User(t, "alice", alicePolicy), "bob": f.User(t, "bob", "")}
 			if tc.closeStore {
-				f.store.Close()
+				f.Store.Close()
 			}
 			w := httptest.NewRecorder()
 			o := f.api.Serve(w, httptest.NewRequest(http.MethodPost, "/", strings.NewReader(tc.body)), []byte(tc.body), callers[tc.caller], "req-1")
