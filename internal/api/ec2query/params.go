@@ -12,7 +12,7 @@ import (
 	"github.com/iamd-dev/iamd/internal/awserr"
 )
 
-// Params are a request's parameters, or one member of an indexed list of structures. EC2's
+// Params are a request's parameters, or a structure's (Struct, Structs). EC2's
 // Query protocol flattens lists with 1-based indexes and no ".member": InstanceId.1,
 // Filter.1.Name, Filter.1.Value.1, TagSpecification.1.Tag.1.Key.
 type Params url.Values
