@@ -8,7 +8,7 @@ import (
 
 // resolveProfile reads and resolves IamInstanceProfile.Name/Arn.
 func (a *API) resolveProfile(c *call) (*ec2.Profile, error) {
-	ref := c.In.Profile("IamInstanceProfile")
+	ref := instanceProfile(c.In.Params)
 	if ref == nil {
 		return nil, ec2query.MissingParameter("IamInstanceProfile")
 	}
@@ -93,7 +93,7 @@ func (a *API) describeAssociations(c *call) (any, error) {
 		return nil, err
 	}
 	list, next, err := a.ec2.Associations(c.Ctx, ec2.AssociationsInput{
-		Account: c.account, Region: c.region, IDs: c.In.List("AssociationId"), Filters: c.In.Filters(),
+		Account: c.account, Region: c.region, IDs: c.In.List("AssociationId"), Filters: filters(c.In.Params),
 		MaxResults: maxResults, NextToken: c.In.Get("NextToken"),
 	})
 	if err != nil {

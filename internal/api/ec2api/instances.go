@@ -19,14 +19,14 @@ func (a *API) runInstances(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	md, err := p.Metadata("MetadataOptions.")
+	md, err := metadataOptions(p.Struct("MetadataOptions"))
 	if err != nil {
 		return nil, err
 	}
 	in := ec2.RunInput{
 		Account: c.account, Region: c.region, RequesterARN: c.Caller.Principal.ID,
 		ImageID: p.Get("ImageId"), InstanceType: p.Get("InstanceType"), MinCount: minCount, MaxCount: maxCount,
-		Profile: p.Profile("IamInstanceProfile"), Metadata: md, TagSpecs: p.TagSpecs(), ClientToken: p.Get("ClientToken"),
+		Profile: instanceProfile(p), Metadata: md, TagSpecs: tagSpecs(p), ClientToken: p.Get("ClientToken"),
 		RequestHash: p.Hash("Action", "Version", "ClientToken", "DryRun"),
 	}
 	plan, err := a.ec2.PlanRun(c.Ctx, in)
@@ -71,7 +71,7 @@ func (a *API) describeInstances(c *call) (any, error) {
 		return nil, dryRun()
 	}
 	res, err := a.ec2.Describe(c.Ctx, ec2.DescribeInput{
-		Account: c.account, Region: c.region, IDs: p.List("InstanceId"), Filters: p.Filters(),
+		Account: c.account, Region: c.region, IDs: p.List("InstanceId"), Filters: filters(p),
 		MaxResults: maxResults, NextToken: p.Get("NextToken"),
 	})
 	if err != nil {
@@ -114,7 +114,7 @@ func (a *API) terminateInstances(c *call) (any, error) {
 // modifyMetadataOptions needs ec2:ModifyInstanceMetadataOptions on the instance.
 func (a *API) modifyMetadataOptions(c *call) (any, error) {
 	p := c.In.Params
-	md, err := p.Metadata("")
+	md, err := metadataOptions(p)
 	if err != nil {
 		return nil, err
 	}

@@ -10,10 +10,9 @@ import (
 	"strings"
 
 	"github.com/iamd-dev/iamd/internal/awserr"
-	"github.com/iamd-dev/iamd/internal/ec2"
 )
 
-// Params are a request's parameters, or one member of an indexed list of structures. EC2's
+// Params are a request's parameters, or a structure's (Struct, Structs). EC2's
 // Query protocol flattens lists with 1-based indexes and no ".member": InstanceId.1,
 // Filter.1.Name, Filter.1.Value.1, TagSpecification.1.Tag.1.Key.
 type Params url.Values
@@ -21,17 +20,29 @@ type Params url.Values
 // Get returns a parameter's value ("" when absent).
 func (p Params) Get(name string) string { return url.Values(p).Get(name) }
 
-// indexed returns the members of the list name (name.1..., name.2...) in index order, each
-// as its own parameters with the "name.N." prefix removed ("" holds a scalar member's value).
-func (p Params) indexed(name string) []Params {
+// Has reports whether a parameter was sent (even empty).
+func (p Params) Has(name string) bool { return len(p[name]) > 0 }
+
+// Struct returns the members of the structure name (name.Member, name.Member.N, ...) as
+// parameters of their own, with the "name." prefix removed.
+func (p Params) Struct(name string) Params {
 	prefix := name + "."
-	byN := map[int]Params{}
+	out := Params{}
 	for k, v := range p {
-		rest, ok := strings.CutPrefix(k, prefix)
-		if !ok || len(v) == 0 {
-			continue
+		if rest, ok := strings.CutPrefix(k, prefix); ok && len(v) > 0 {
+			out[rest] = v
 		}
-		num, field, _ := strings.Cut(rest, ".")
+	}
+	return out
+}
+
+// Structs returns the members of the list name (name.1..., name.2...) in index order, each
+// as its own parameters with the "name.N." prefix removed ("" holds a scalar member's value):
+// Filter.1.Name and Filter.1.Value.1 are the first member's Name and Value.1.
+func (p Params) Structs(name string) []Params {
+	byN := map[int]Params{}
+	for k, v := range p.Struct(name) {
+		num, field, _ := strings.Cut(k, ".")
 		n, err := strconv.Atoi(num)
 		if err != nil || n < 1 {
 			continue
@@ -56,77 +67,27 @@ func (p Params) indexed(name string) []Params {
 // List returns a list of strings (name.1, name.2, ...) in index order.
 func (p Params) List(name string) []string {
 	var out []string
-	for _, m := range p.indexed(name) {
+	for _, m := range p.Structs(name) {
 		out = append(out, m.Get(""))
 	}
 	return out
 }
 
-// Filters reads Filter.N.Name and Filter.N.Value.M.
-func (p Params) Filters() []ec2.Filter {
-	var out []ec2.Filter
-	for _, m := range p.indexed("Filter") {
-		out = append(out, ec2.Filter{Name: m.Get("Name"), Values: m.List("Value")})
-	}
-	return out
-}
-
-// TagSpecs reads TagSpecification.N.ResourceType and TagSpecification.N.Tag.M.Key/Value.
-func (p Params) TagSpecs() []ec2.TagSpec {
-	var out []ec2.TagSpec
-	for _, m := range p.indexed("TagSpecification") {
-		sp := ec2.TagSpec{ResourceType: m.Get("ResourceType")}
-		for _, t := range m.indexed("Tag") {
-			sp.Tags = append(sp.Tags, ec2.Tag{Key: t.Get("Key"), Value: t.Get("Value")})
-		}
-		out = append(out, sp)
-	}
-	return out
-}
-
-// Profile reads PREFIX.Name and PREFIX.Arn; nil when neither was sent.
-func (p Params) Profile(prefix string) *ec2.ProfileRef {
-	_, hasName := p[prefix+".Name"]
-	_, hasARN := p[prefix+".Arn"]
-	if !hasName && !hasARN {
-		return nil
-	}
-	return &ec2.ProfileRef{Name: p.Get(prefix + ".Name"), ARN: p.Get(prefix + ".Arn")}
-}
-
-// Metadata reads the metadata options under prefix ("MetadataOptions." or "").
-func (p Params) Metadata(prefix string) (ec2.MetadataInput, error) {
-	in := ec2.MetadataInput{
-		HTTPTokens: p.Get(prefix + "HttpTokens"), HTTPEndpoint: p.Get(prefix + "HttpEndpoint"),
-		HTTPProtocolIPv6: p.Get(prefix + "HttpProtocolIpv6"), InstanceMetadataTags: p.Get(prefix + "InstanceMetadataTags"),
-	}
-	if v, ok := p[prefix+"HttpPutResponseHopLimit"]; ok && len(v) > 0 {
-		n, err := parseInt32(v[0], "HttpPutResponseHopLimit")
-		if err != nil {
-			return in, err
-		}
-		in.HTTPPutResponseHopLimit = &n
-	}
-	return in, nil
-}
-
 // Int reads an optional integer parameter (0 when absent). EC2's integers are 32-bit: a
 // value out of that range is as invalid as one that is not a number.
 func (p Params) Int(name string) (int, error) {
-	v, ok := p[name]
-	if !ok || len(v) == 0 {
+	if !p.Has(name) {
 		return 0, nil
 	}
-	return parseInt32(v[0], name)
+	return parseInt32(p.Get(name), name)
 }
 
 // RequiredInt reads an integer parameter the action needs (MissingParameter when absent).
 func (p Params) RequiredInt(name string) (int, error) {
-	v, ok := p[name]
-	if !ok || len(v) == 0 {
+	if !p.Has(name) {
 		return 0, MissingParameter(name)
 	}
-	return parseInt32(v[0], name)
+	return parseInt32(p.Get(name), name)
 }
 
 func parseInt32(v, name string) (int, error) {

@@ -7,10 +7,10 @@ import (
 	"testing"
 )
 
-// FuzzEC2Params feeds EC2's parameter readers (indexed lists, filters, tag specifications,
-// the instance profile, metadata options, integers) any form: they never panic; a list has
-// at most one member per parameter that names it, whatever index it uses; and an integer
-// read is a 32-bit one, the decimal the request sent.
+// FuzzEC2Params feeds EC2's parameter readers (indexed lists, lists of structures and the
+// lists inside them, structures, integers, the hash) any form: they never panic; a list or a
+// structure has at most one member per parameter that names it, whatever index it uses; and
+// an integer read is a 32-bit one, the decimal the request sent.
 func FuzzEC2Params(f *testing.F) {
 	for _, s := range []string{
 		"Action=RunInstances&Version=2016-11-15&ImageId=ami-0abcdef1234567890&InstanceType=t3.micro&MinCount=1&MaxCount=1" +
@@ -43,31 +43,29 @@ func FuzzEC2Params(f *testing.F) {
 		if ids := p.List("InstanceId"); len(ids) > count("InstanceId.") {
 			t.Fatalf("%d instance ids from %d parameters", len(ids), count("InstanceId."))
 		}
-		fs := p.Filters()
-		if len(fs) > count("Filter.") {
-			t.Fatalf("%d filters from %d parameters", len(fs), count("Filter."))
-		}
+		filters := p.Structs("Filter")
 		values := 0
-		for _, fl := range fs {
-			values += len(fl.Values)
+		for _, fl := range filters {
+			values += len(fl.List("Value"))
 		}
-		if values > count("Filter.") {
-			t.Fatalf("%d filter values from %d parameters", values, count("Filter."))
+		if len(filters) > count("Filter.") || values > count("Filter.") {
+			t.Fatalf("%d filters, %d values from %d parameters", len(filters), values, count("Filter."))
 		}
 		tags := 0
-		specs := p.TagSpecs()
+		specs := p.Structs("TagSpecification")
 		for _, sp := range specs {
-			tags += len(sp.Tags)
+			tags += len(sp.Structs("Tag"))
 		}
 		if len(specs) > count("TagSpecification.") || tags > count("TagSpecification.") {
 			t.Fatalf("%d specifications, %d tags from %d parameters", len(specs), tags, count("TagSpecification."))
 		}
-		_ = p.Profile("IamInstanceProfile")
-		_, _ = p.Metadata("MetadataOptions.")
-		for _, name := range []string{"MinCount", "MaxCount", "MaxResults", "HttpPutResponseHopLimit"} {
+		if profile := p.Struct("IamInstanceProfile"); len(profile) > count("IamInstanceProfile.") {
+			t.Fatalf("%d profile members from %d parameters", len(profile), count("IamInstanceProfile."))
+		}
+		checkInt := func(p Params, name string) {
 			n, err := p.Int(name)
-			if err != nil || len(p[name]) == 0 {
-				continue
+			if err != nil || !p.Has(name) {
+				return
 			}
 			if int64(n) != int64(int32(n)) {
 				t.Fatalf("%s = %d is not a 32-bit integer", name, n)
@@ -76,6 +74,10 @@ func FuzzEC2Params(f *testing.F) {
 				t.Fatalf("%s = %q read as %d", name, p.Get(name), n)
 			}
 		}
+		for _, name := range []string{"MinCount", "MaxCount", "MaxResults", "HttpPutResponseHopLimit"} {
+			checkInt(p, name)
+		}
+		checkInt(p.Struct("MetadataOptions"), "HttpPutResponseHopLimit")
 		_ = p.Hash("Action", "Version", "ClientToken", "DryRun")
 	})
 }
