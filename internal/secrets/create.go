@@ -77,10 +77,14 @@ func (s *Service) Create(ctx context.Context, in CreateInput, auth Authorize) (*
 		case !isNotFound(err):
 			return err
 		}
+		serial, err := nextSerial(tx, in.Account)
+		if err != nil {
+			return err
+		}
 		sec := &Secret{
 			UID: newUUID(), Account: in.Account, Region: in.Region, Name: in.Name, Suffix: suffix,
 			Description: in.Description, KmsKeyID: in.KmsKeyID, Type: in.Type, Tags: in.Tags,
-			Created: now, LastChanged: now,
+			Created: now, Serial: serial, LastChanged: now,
 		}
 		if in.Value.HasValue() {
 			if _, _, err := s.newVersion(tx, sec, in.Token, in.Value, nil, now); err != nil {

@@ -76,8 +76,12 @@ func (s *Service) placeReplica(tx docstore.Tx, sec *Secret, r Replica, force boo
 	default:
 		return err
 	}
+	serial, err := nextSerial(tx, sec.Account)
+	if err != nil {
+		return err
+	}
 	rep := &Secret{UID: sec.UID, Account: sec.Account, Region: r.Region, Name: sec.Name, Suffix: sec.Suffix,
-		KmsKeyID: r.KmsKeyID, PrimaryRegion: sec.Region, Created: now, LastChanged: now}
+		KmsKeyID: r.KmsKeyID, PrimaryRegion: sec.Region, Created: now, Serial: serial, LastChanged: now}
 	return tx.Put(secretKey(rep.Account, rep.Region, rep.Name), rep)
 }
 
@@ -146,7 +150,7 @@ func (s *Service) StopReplication(ctx context.Context, r Ref, auth Authorize) (*
 		promoted := *primary
 		promoted.UID, promoted.Region, promoted.KmsKeyID = newUUID(), rep.Region, rep.KmsKeyID
 		promoted.Replicas, promoted.PrimaryRegion, promoted.LastAccessed = nil, "", rep.LastAccessed
-		promoted.Created, promoted.LastChanged = rep.Created, now
+		promoted.Created, promoted.Serial, promoted.LastChanged = rep.Created, rep.Serial, now
 		for _, v := range primary.Versions {
 			var sv sealedVersion
 			if err := tx.Get(versionKey(primary.Account, primary.UID, v.ID), &sv); err != nil {

@@ -101,7 +101,7 @@ func withPrimary(tx docstore.Tx, sec *Secret, now time.Time) (*Secret, error) {
 	}
 	out := *primary
 	out.Region, out.KmsKeyID, out.PrimaryRegion, out.Replicas = sec.Region, sec.KmsKeyID, sec.PrimaryRegion, nil
-	out.LastAccessed, out.Created = sec.LastAccessed, sec.Created
+	out.LastAccessed, out.Created, out.Serial = sec.LastAccessed, sec.Created, sec.Serial
 	return &out, nil
 }
 
