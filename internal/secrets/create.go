@@ -102,10 +102,10 @@ func (s *Service) Create(ctx context.Context, in CreateInput, auth Authorize) (*
 	return &out, nil
 }
 
-// Describe returns a secret's metadata (DescribeSecret), also for a secret scheduled for
+// Describe returns the target's metadata (DescribeSecret), also for a secret scheduled for
 // deletion.
-func (s *Service) Describe(ctx context.Context, r Ref, auth Authorize) (*Secret, error) {
-	return s.authorized(ctx, r, auth)
+func (s *Service) Describe(t *Target) (*Secret, error) {
+	return t.found()
 }
 
 // ensureLive refuses operations on a secret scheduled for deletion.

@@ -85,26 +85,47 @@ func (s *Service) placeReplica(tx docstore.Tx, sec *Secret, r Replica, force boo
 	return tx.Put(secretKey(rep.Account, rep.Region, rep.Name), rep)
 }
 
-// Replicate replicates a primary secret to more regions (ReplicateSecretToRegions).
-func (s *Service) Replicate(ctx context.Context, r Ref, rs []Replica, force bool, auth Authorize) (*Secret, error) {
+// ValidateReplicate checks the regions a secret of the region is to be replicated to, as
+// ReplicateSecretToRegions does before the caller is authorized.
+func ValidateReplicate(region string, rs []Replica) error {
 	if len(rs) == 0 {
-		return nil, invalidParameter("You must specify at least one replica region.")
+		return invalidParameter("You must specify at least one replica region.")
 	}
-	if err := validReplicaRegions(r.Region, rs); err != nil {
+	return validReplicaRegions(region, rs)
+}
+
+// Replicate replicates the target, a primary secret, to more regions
+// (ReplicateSecretToRegions); it checks the regions (ValidateReplicate) first.
+func (s *Service) Replicate(ctx context.Context, t *Target, rs []Replica, force bool) (*Secret, error) {
+	sec, err := t.found()
+	if err != nil {
 		return nil, err
 	}
-	return s.editLive(ctx, r, auth, func(tx docstore.Tx, sec *Secret, now time.Time) error {
+	if err := ValidateReplicate(sec.Region, rs); err != nil {
+		return nil, err
+	}
+	return s.editLive(ctx, t, func(tx docstore.Tx, sec *Secret, now time.Time) error {
 		s.addReplicas(tx, sec, rs, force, now)
 		return nil
 	})
 }
 
-// RemoveRegions deletes replicas of a primary secret (RemoveRegionsFromReplication).
-func (s *Service) RemoveRegions(ctx context.Context, r Ref, regions []string, auth Authorize) (*Secret, error) {
+// ValidateRemoveRegions checks the regions to remove as RemoveRegionsFromReplication does
+// before the caller is authorized.
+func ValidateRemoveRegions(regions []string) error {
 	if len(regions) == 0 {
-		return nil, invalidParameter("You must specify at least one region to remove.")
+		return invalidParameter("You must specify at least one region to remove.")
 	}
-	return s.edit(ctx, r, auth, func(tx docstore.Tx, sec *Secret, now time.Time) error {
+	return nil
+}
+
+// RemoveRegions deletes replicas of the target, a primary secret
+// (RemoveRegionsFromReplication); it checks the regions (ValidateRemoveRegions) first.
+func (s *Service) RemoveRegions(ctx context.Context, t *Target, regions []string) (*Secret, error) {
+	if err := ValidateRemoveRegions(regions); err != nil {
+		return nil, err
+	}
+	return s.edit(ctx, t, func(tx docstore.Tx, sec *Secret, now time.Time) error {
 		for _, region := range regions {
 			i := slices.IndexFunc(sec.Replicas, func(rep Replica) bool { return rep.Region == region })
 			if i < 0 {
@@ -126,10 +147,10 @@ func (s *Service) RemoveRegions(ctx context.Context, r Ref, regions []string, au
 	})
 }
 
-// StopReplication promotes a replica to a standalone secret in its region, with copies of
-// the primary's versions (StopReplicationToReplica).
-func (s *Service) StopReplication(ctx context.Context, r Ref, auth Authorize) (*Secret, error) {
-	sec, err := s.authorized(ctx, r, auth)
+// StopReplication promotes the target, a replica, to a standalone secret in its region,
+// with copies of the primary's versions (StopReplicationToReplica).
+func (s *Service) StopReplication(ctx context.Context, t *Target) (*Secret, error) {
+	sec, err := t.found()
 	if err != nil {
 		return nil, err
 	}

@@ -15,7 +15,7 @@ func (s *Server) endpoints() map[string]route.Endpoint {
 		"sts":            s.legacySTS(),
 		"ec2":            s.legacyEC2(),
 		"iamd":           s.legacyAdmin(),
-		"secretsmanager": s.legacySecretsManager(),
+		"secretsmanager": s.smAPI,
 	}
 }
 

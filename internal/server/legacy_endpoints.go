@@ -11,7 +11,6 @@ import (
 	"github.com/iamd-dev/iamd/internal/api/ec2api"
 	"github.com/iamd-dev/iamd/internal/api/iamapi"
 	"github.com/iamd-dev/iamd/internal/api/route"
-	"github.com/iamd-dev/iamd/internal/api/smapi"
 	"github.com/iamd-dev/iamd/internal/api/stsapi"
 	"github.com/iamd-dev/iamd/internal/authz"
 	"github.com/iamd-dev/iamd/internal/awserr"
@@ -77,14 +76,4 @@ func (s *Server) legacyAdmin() route.Endpoint {
 		action, err := s.adminAPI.Serve(ctx, w, q, caller, requestID)
 		return route.Outcome{Action: action, Err: err}
 	})
-}
-
-func (s *Server) legacySecretsManager() route.Endpoint {
-	return legacyEndpoint{
-		writeError: smapi.WriteError,
-		serve: func(w http.ResponseWriter, r *http.Request, body []byte, caller *authz.Caller, requestID string) route.Outcome {
-			res := s.smAPI.Serve(r.Context(), w, r, body, caller, requestID)
-			return route.Outcome{Action: res.Action, Resource: res.Resource, Err: res.Err}
-		},
-	}
 }
