@@ -77,10 +77,14 @@ func (s *Service) Create(ctx context.Context, in CreateInput, auth Authorize) (*
 		case !isNotFound(err):
 			return err
 		}
+		serial, err := nextSerial(tx, in.Account)
+		if err != nil {
+			return err
+		}
 		sec := &Secret{
 			UID: newUUID(), Account: in.Account, Region: in.Region, Name: in.Name, Suffix: suffix,
 			Description: in.Description, KmsKeyID: in.KmsKeyID, Type: in.Type, Tags: in.Tags,
-			Created: now, LastChanged: now,
+			Created: now, Serial: serial, LastChanged: now,
 		}
 		if in.Value.HasValue() {
 			if _, _, err := s.newVersion(tx, sec, in.Token, in.Value, nil, now); err != nil {
@@ -98,10 +102,10 @@ func (s *Service) Create(ctx context.Context, in CreateInput, auth Authorize) (*
 	return &out, nil
 }
 
-// Describe returns a secret's metadata (DescribeSecret), also for a secret scheduled for
+// Describe returns the target's metadata (DescribeSecret), also for a secret scheduled for
 // deletion.
-func (s *Service) Describe(ctx context.Context, r Ref, auth Authorize) (*Secret, error) {
-	return s.authorized(ctx, r, auth)
+func (s *Service) Describe(t *Target) (*Secret, error) {
+	return t.found()
 }
 
 // ensureLive refuses operations on a secret scheduled for deletion.

@@ -5,7 +5,8 @@
 //
 // Every version's value is encrypted with AES-256-GCM under a data key of its own, and the
 // data key is sealed under the server's master key (internal/secretbox): the store only ever
-// holds ciphertext. Callers authorize each operation through an Authorize function, which the
-// service calls, outside any transaction, with the secret the request names (or the ARN it
-// would have) before it reads or changes anything.
+// holds ciphertext. An operation on a secret is authorized before it runs: Resolve finds the
+// secret a request names (or the ARN it would have) with its resource policy as evaluated,
+// the caller decides on that Target, and the operation then takes the Target. CreateSecret,
+// whose secret does not exist yet, asks an Authorize function about the new ARN instead.
 package secrets

@@ -21,20 +21,33 @@ type DeleteInput struct {
 	Force           bool
 }
 
-// Delete schedules a secret's deletion after a recovery window, or deletes it at once with
-// Force (DeleteSecret). It returns the secret and its deletion date.
-func (s *Service) Delete(ctx context.Context, r Ref, in DeleteInput, auth Authorize) (*Secret, time.Time, error) {
-	if in.Force && in.HasRecoveryDays {
-		return nil, time.Time{}, invalidParameter("You can't use ForceDeleteWithoutRecovery in conjunction with RecoveryWindowInDays.")
-	}
-	days := int64(defaultRecoveryDays)
+// recoveryDays is the recovery window the input asks for.
+func (in DeleteInput) recoveryDays() int64 {
 	if in.HasRecoveryDays {
-		days = in.RecoveryDays
+		return in.RecoveryDays
 	}
-	if days < minRecoveryDays || days > maxRecoveryDays {
-		return nil, time.Time{}, invalidParameter("The RecoveryWindowInDays value must be between 7 and 30 days (inclusive).")
+	return defaultRecoveryDays
+}
+
+// Validate checks the input as DeleteSecret does before the caller is authorized.
+func (in DeleteInput) Validate() error {
+	if in.Force && in.HasRecoveryDays {
+		return invalidParameter("You can't use ForceDeleteWithoutRecovery in conjunction with RecoveryWindowInDays.")
 	}
-	sec, err := s.authorized(ctx, r, auth)
+	if days := in.recoveryDays(); days < minRecoveryDays || days > maxRecoveryDays {
+		return invalidParameter("The RecoveryWindowInDays value must be between 7 and 30 days (inclusive).")
+	}
+	return nil
+}
+
+// Delete schedules the target's deletion after a recovery window, or deletes it at once
+// with Force (DeleteSecret); it checks in (Validate) first. It returns the secret and its
+// deletion date.
+func (s *Service) Delete(ctx context.Context, t *Target, in DeleteInput) (*Secret, time.Time, error) {
+	if err := in.Validate(); err != nil {
+		return nil, time.Time{}, err
+	}
+	sec, err := t.found()
 	if err != nil {
 		return nil, time.Time{}, err
 	}
@@ -53,15 +66,15 @@ func (s *Service) Delete(ctx context.Context, r Ref, in DeleteInput, auth Author
 		}
 		if in.Force {
 			when = now
-			*sec = *cur
+			sec = cur
 			return purge(tx, cur)
 		}
 		if cur.ScheduledForDeletion() {
 			return errMarkedForDeletion()
 		}
-		when = now.Add(time.Duration(days) * 24 * time.Hour)
+		when = now.Add(time.Duration(in.recoveryDays()) * 24 * time.Hour)
 		cur.Deleted, cur.DeletionDate = &now, &when
-		*sec = *cur
+		sec = cur
 		return tx.Put(secretKey(cur.Account, cur.Region, cur.Name), cur)
 	})
 	if err != nil {
@@ -70,10 +83,10 @@ func (s *Service) Delete(ctx context.Context, r Ref, in DeleteInput, auth Author
 	return sec, when, nil
 }
 
-// Restore cancels a scheduled deletion (RestoreSecret); a secret not scheduled for deletion
-// is left as it is.
-func (s *Service) Restore(ctx context.Context, r Ref, auth Authorize) (*Secret, error) {
-	return s.edit(ctx, r, auth, func(_ docstore.Tx, sec *Secret, now time.Time) error {
+// Restore cancels the target's scheduled deletion (RestoreSecret); a secret not scheduled
+// for deletion is left as it is.
+func (s *Service) Restore(ctx context.Context, t *Target) (*Secret, error) {
+	return s.edit(ctx, t, func(_ docstore.Tx, sec *Secret, now time.Time) error {
 		sec.Deleted, sec.DeletionDate = nil, nil
 		sec.LastChanged = now
 		return nil

@@ -1,6 +1,7 @@
 package secrets
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"strings"
@@ -82,6 +83,9 @@ func (s *Service) List(ctx context.Context, in ListInput) ([]*Secret, string, er
 	return paginate(all, func(s *Secret) string { return s.Name }, max, in.NextToken)
 }
 
+// sortSecrets orders secrets as ListSecrets lists them: by the key asked for (creation date
+// by default), then in the order they were made (which keeps secrets made within one
+// millisecond, the precision of their dates, in that order), then by name.
 func sortSecrets(all []*Secret, by string, desc bool) {
 	slices.SortStableFunc(all, func(a, b *Secret) int {
 		var c int
@@ -92,8 +96,12 @@ func sortSecrets(all []*Secret, by string, desc bool) {
 			c = a.LastChanged.Compare(b.LastChanged)
 		case "last-accessed-date":
 			c = timeOrZero(a.LastAccessed).Compare(timeOrZero(b.LastAccessed))
-		default:
+		}
+		if c == 0 {
 			c = a.Created.Compare(b.Created)
+		}
+		if c == 0 {
+			c = cmp.Compare(a.Serial, b.Serial)
 		}
 		if c == 0 {
 			c = strings.Compare(a.Name, b.Name)

@@ -26,6 +26,7 @@ type Secret struct {
 	PolicyBindings map[string]string `json:"policyBindings,omitempty"`
 
 	Created      time.Time  `json:"created"`
+	Serial       int64      `json:"serial,omitempty"` // its place in the order its account made secrets (nextSerial)
 	LastChanged  time.Time  `json:"lastChanged"`
 	LastAccessed *time.Time `json:"lastAccessed,omitempty"` // a day, as AWS keeps it
 	Deleted      *time.Time `json:"deleted,omitempty"`      // when DeleteSecret scheduled the deletion
@@ -58,6 +59,7 @@ type VersionMeta struct {
 	ID           string     `json:"id"`
 	Stages       []string   `json:"stages,omitempty"`
 	Created      time.Time  `json:"created"`
+	Serial       int64      `json:"serial,omitempty"` // its place in the order its account made secrets (nextSerial)
 	LastAccessed *time.Time `json:"lastAccessed,omitempty"`
 }
 

@@ -67,26 +67,20 @@ func (s *Service) shownPolicy(ctx context.Context, sec *Secret) (*Secret, error)
 	return &out, nil
 }
 
-// effectiveAuth is auth deciding on the secret's resource policy as it is evaluated: a
-// bound principal whose entity is gone grants nothing.
-func (s *Service) effectiveAuth(ctx context.Context, auth Authorize) Authorize {
-	if s.principals == nil {
-		return auth
-	}
-	return func(t *Target) error {
-		if t.Secret == nil || len(t.Secret.PolicyBindings) == 0 {
-			return auth(t)
+// EvaluatedPolicy is the secret's resource policy as it is evaluated, compiled (nil when it
+// has none): a bound principal whose entity is gone is left out, granting nothing.
+func (s *Service) EvaluatedPolicy(ctx context.Context, sec *Secret) (*policy.Policy, error) {
+	doc := sec.Policy
+	if s.principals != nil && len(sec.PolicyBindings) > 0 {
+		var err error
+		if doc, err = s.principals.EffectivePolicy(ctx, sec.Policy, sec.PolicyBindings); err != nil {
+			return nil, err
 		}
-		doc, err := s.principals.EffectivePolicy(ctx, t.Secret.Policy, t.Secret.PolicyBindings)
-		if err != nil {
-			return err
-		}
-		sec := *t.Secret
-		sec.Policy = doc
-		eff := *t
-		eff.Secret = &sec
-		return auth(&eff)
 	}
+	if doc == "" {
+		return nil, nil
+	}
+	return s.compiled.get(sec.ARN(), doc)
 }
 
 // ValidatePolicy checks a resource policy as IAM's policy grammar has it, returning

@@ -76,31 +76,56 @@ func (s *Service) placeReplica(tx docstore.Tx, sec *Secret, r Replica, force boo
 	default:
 		return err
 	}
+	serial, err := nextSerial(tx, sec.Account)
+	if err != nil {
+		return err
+	}
 	rep := &Secret{UID: sec.UID, Account: sec.Account, Region: r.Region, Name: sec.Name, Suffix: sec.Suffix,
-		KmsKeyID: r.KmsKeyID, PrimaryRegion: sec.Region, Created: now, LastChanged: now}
+		KmsKeyID: r.KmsKeyID, PrimaryRegion: sec.Region, Created: now, Serial: serial, LastChanged: now}
 	return tx.Put(secretKey(rep.Account, rep.Region, rep.Name), rep)
 }
 
-// Replicate replicates a primary secret to more regions (ReplicateSecretToRegions).
-func (s *Service) Replicate(ctx context.Context, r Ref, rs []Replica, force bool, auth Authorize) (*Secret, error) {
+// ValidateReplicate checks the regions a secret of the region is to be replicated to, as
+// ReplicateSecretToRegions does before the caller is authorized.
+func ValidateReplicate(region string, rs []Replica) error {
 	if len(rs) == 0 {
-		return nil, invalidParameter("You must specify at least one replica region.")
+		return invalidParameter("You must specify at least one replica region.")
 	}
-	if err := validReplicaRegions(r.Region, rs); err != nil {
+	return validReplicaRegions(region, rs)
+}
+
+// Replicate replicates the target, a primary secret, to more regions
+// (ReplicateSecretToRegions); it checks the regions (ValidateReplicate) first.
+func (s *Service) Replicate(ctx context.Context, t *Target, rs []Replica, force bool) (*Secret, error) {
+	sec, err := t.found()
+	if err != nil {
 		return nil, err
 	}
-	return s.editLive(ctx, r, auth, func(tx docstore.Tx, sec *Secret, now time.Time) error {
+	if err := ValidateReplicate(sec.Region, rs); err != nil {
+		return nil, err
+	}
+	return s.editLive(ctx, t, func(tx docstore.Tx, sec *Secret, now time.Time) error {
 		s.addReplicas(tx, sec, rs, force, now)
 		return nil
 	})
 }
 
-// RemoveRegions deletes replicas of a primary secret (RemoveRegionsFromReplication).
-func (s *Service) RemoveRegions(ctx context.Context, r Ref, regions []string, auth Authorize) (*Secret, error) {
+// ValidateRemoveRegions checks the regions to remove as RemoveRegionsFromReplication does
+// before the caller is authorized.
+func ValidateRemoveRegions(regions []string) error {
 	if len(regions) == 0 {
-		return nil, invalidParameter("You must specify at least one region to remove.")
+		return invalidParameter("You must specify at least one region to remove.")
 	}
-	return s.edit(ctx, r, auth, func(tx docstore.Tx, sec *Secret, now time.Time) error {
+	return nil
+}
+
+// RemoveRegions deletes replicas of the target, a primary secret
+// (RemoveRegionsFromReplication); it checks the regions (ValidateRemoveRegions) first.
+func (s *Service) RemoveRegions(ctx context.Context, t *Target, regions []string) (*Secret, error) {
+	if err := ValidateRemoveRegions(regions); err != nil {
+		return nil, err
+	}
+	return s.edit(ctx, t, func(tx docstore.Tx, sec *Secret, now time.Time) error {
 		for _, region := range regions {
 			i := slices.IndexFunc(sec.Replicas, func(rep Replica) bool { return rep.Region == region })
 			if i < 0 {
@@ -122,10 +147,10 @@ func (s *Service) RemoveRegions(ctx context.Context, r Ref, regions []string, au
 	})
 }
 
-// StopReplication promotes a replica to a standalone secret in its region, with copies of
-// the primary's versions (StopReplicationToReplica).
-func (s *Service) StopReplication(ctx context.Context, r Ref, auth Authorize) (*Secret, error) {
-	sec, err := s.authorized(ctx, r, auth)
+// StopReplication promotes the target, a replica, to a standalone secret in its region,
+// with copies of the primary's versions (StopReplicationToReplica).
+func (s *Service) StopReplication(ctx context.Context, t *Target) (*Secret, error) {
+	sec, err := t.found()
 	if err != nil {
 		return nil, err
 	}
@@ -146,7 +171,7 @@ func (s *Service) StopReplication(ctx context.Context, r Ref, auth Authorize) (*
 		promoted := *primary
 		promoted.UID, promoted.Region, promoted.KmsKeyID = newUUID(), rep.Region, rep.KmsKeyID
 		promoted.Replicas, promoted.PrimaryRegion, promoted.LastAccessed = nil, "", rep.LastAccessed
-		promoted.Created, promoted.LastChanged = rep.Created, now
+		promoted.Created, promoted.Serial, promoted.LastChanged = rep.Created, rep.Serial, now
 		for _, v := range primary.Versions {
 			var sv sealedVersion
 			if err := tx.Get(versionKey(primary.Account, primary.UID, v.ID), &sv); err != nil {

@@ -101,41 +101,33 @@ func withPrimary(tx docstore.Tx, sec *Secret, now time.Time) (*Secret, error) {
 	}
 	out := *primary
 	out.Region, out.KmsKeyID, out.PrimaryRegion, out.Replicas = sec.Region, sec.KmsKeyID, sec.PrimaryRegion, nil
-	out.LastAccessed, out.Created = sec.LastAccessed, sec.Created
+	out.LastAccessed, out.Created, out.Serial = sec.LastAccessed, sec.Created, sec.Serial
 	return &out, nil
 }
 
-// authorized resolves the Ref and asks auth about it, outside any transaction. It returns
-// the secret, or errResourceNotFound when auth allows a request for a secret that does not
-// exist.
-func (s *Service) authorized(ctx context.Context, r Ref, auth Authorize) (*Secret, error) {
+// Resolve finds the secret a Ref names, outside any transaction, for the caller to decide
+// an operation on: the secret as callers see it (a replica with its primary's fields) and its
+// resource policy as evaluated, or, when there is none, the ARN the Ref names. An operation
+// given a Target without a secret answers ResourceNotFoundException.
+func (s *Service) Resolve(ctx context.Context, r Ref) (*Target, error) {
 	var sec *Secret
 	err := s.store.View(ctx, func(tx docstore.Tx) error {
 		var err error
 		sec, err = load(tx, r, s.clock())
 		return err
 	})
-	if err := decide(r, sec, err, s.effectiveAuth(ctx, auth)); err != nil {
+	switch {
+	case isNotFound(err):
+		arn, account := r.guessARN()
+		return &Target{ARN: arn, Account: account}, nil
+	case err != nil:
 		return nil, err
 	}
-	return sec, nil
-}
-
-// decide asks auth about what a lookup of r found: the secret sec, or, when the lookup found
-// none (sec nil, err not found), the ARN r names, and then it returns errResourceNotFound
-// even when auth allows. Any other lookup error is returned as it is, without asking.
-func decide(r Ref, sec *Secret, err error, auth Authorize) error {
-	if isNotFound(err) && sec == nil {
-		arn, account := r.guessARN()
-		if err := auth(&Target{ARN: arn, Account: account}); err != nil {
-			return err
-		}
-		return errResourceNotFound()
-	}
+	rp, err := s.EvaluatedPolicy(ctx, sec)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return auth(&Target{Secret: sec, ARN: sec.ARN(), Account: sec.Account})
+	return &Target{Secret: sec, ARN: sec.ARN(), Account: sec.Account, Policy: rp}, nil
 }
 
 // mutate re-reads a secret that was authorized (by its exact name and region) in a write
@@ -164,11 +156,10 @@ func reread(tx docstore.Tx, authorized *Secret, now time.Time) (*Secret, error) 
 	return sec, err
 }
 
-// edit authorizes a change of a primary secret (a replica is refused) and makes it: fn
-// changes the secret as re-read in a write transaction (see mutate). It returns the secret
-// as stored.
-func (s *Service) edit(ctx context.Context, r Ref, auth Authorize, fn func(tx docstore.Tx, sec *Secret, now time.Time) error) (*Secret, error) {
-	sec, err := s.authorized(ctx, r, auth)
+// edit makes a change of the target's primary secret (a replica is refused): fn changes the
+// secret as re-read in a write transaction (see mutate). It returns the secret as stored.
+func (s *Service) edit(ctx context.Context, t *Target, fn func(tx docstore.Tx, sec *Secret, now time.Time) error) (*Secret, error) {
+	sec, err := t.found()
 	if err != nil {
 		return nil, err
 	}
@@ -187,8 +178,8 @@ func (s *Service) edit(ctx context.Context, r Ref, auth Authorize, fn func(tx do
 }
 
 // editLive is edit for changes that a secret scheduled for deletion refuses.
-func (s *Service) editLive(ctx context.Context, r Ref, auth Authorize, fn func(tx docstore.Tx, sec *Secret, now time.Time) error) (*Secret, error) {
-	return s.edit(ctx, r, auth, func(tx docstore.Tx, sec *Secret, now time.Time) error {
+func (s *Service) editLive(ctx context.Context, t *Target, fn func(tx docstore.Tx, sec *Secret, now time.Time) error) (*Secret, error) {
+	return s.edit(ctx, t, func(tx docstore.Tx, sec *Secret, now time.Time) error {
 		if err := ensureLive(sec); err != nil {
 			return err
 		}

@@ -23,27 +23,36 @@ func ErrCannotInvoke() error {
 
 var durationPattern = regexp.MustCompile(`^[0-9]{1,2}h$`)
 
-// Rotate keeps the rotation configuration (RotateSecret) and then, since rotation runs a
-// Lambda function iamd does not have, reports that the function cannot be invoked: it never
-// returns nil.
-func (s *Service) Rotate(ctx context.Context, r Ref, in RotateInput, auth Authorize) error {
+// Validate checks the input as RotateSecret does before the caller is authorized.
+func (in RotateInput) Validate() error {
 	if in.Token != "" {
 		if err := validToken(in.Token); err != nil {
 			return err
 		}
 	}
-	if in.Rules != nil {
-		if in.Rules.AfterDays != 0 && (in.Rules.AfterDays < 1 || in.Rules.AfterDays > 1000) {
-			return invalidParameter("AutomaticallyAfterDays must be between 1 and 1000.")
-		}
-		if in.Rules.AfterDays != 0 && in.Rules.ScheduleExpression != "" {
-			return invalidParameter("You can't specify both AutomaticallyAfterDays and ScheduleExpression.")
-		}
-		if in.Rules.Duration != "" && !durationPattern.MatchString(in.Rules.Duration) {
-			return invalidParameter("Duration must be a number of hours between 1h and 24h, such as 4h.")
-		}
+	if in.Rules == nil {
+		return nil
 	}
-	_, err := s.editLive(ctx, r, auth, func(_ docstore.Tx, sec *Secret, now time.Time) error {
+	if in.Rules.AfterDays != 0 && (in.Rules.AfterDays < 1 || in.Rules.AfterDays > 1000) {
+		return invalidParameter("AutomaticallyAfterDays must be between 1 and 1000.")
+	}
+	if in.Rules.AfterDays != 0 && in.Rules.ScheduleExpression != "" {
+		return invalidParameter("You can't specify both AutomaticallyAfterDays and ScheduleExpression.")
+	}
+	if in.Rules.Duration != "" && !durationPattern.MatchString(in.Rules.Duration) {
+		return invalidParameter("Duration must be a number of hours between 1h and 24h, such as 4h.")
+	}
+	return nil
+}
+
+// Rotate keeps the target's rotation configuration (RotateSecret) and then, since rotation
+// runs a Lambda function iamd does not have, reports that the function cannot be invoked: it
+// never returns nil. It checks in (Validate) first.
+func (s *Service) Rotate(ctx context.Context, t *Target, in RotateInput) error {
+	if err := in.Validate(); err != nil {
+		return err
+	}
+	_, err := s.editLive(ctx, t, func(_ docstore.Tx, sec *Secret, now time.Time) error {
 		rot := Rotation{}
 		if sec.Rotation != nil {
 			rot = *sec.Rotation
@@ -73,11 +82,12 @@ func (s *Service) Rotate(ctx context.Context, r Ref, in RotateInput, auth Author
 	return ErrCannotInvoke()
 }
 
-// CancelRotation turns automatic rotation off, keeping the function and rules for reference
-// (CancelRotateSecret). It returns the secret and the AWSPENDING version, if any.
-func (s *Service) CancelRotation(ctx context.Context, r Ref, auth Authorize) (*Secret, string, error) {
+// CancelRotation turns the target's automatic rotation off, keeping the function and rules
+// for reference (CancelRotateSecret). It returns the secret and the AWSPENDING version, if
+// any.
+func (s *Service) CancelRotation(ctx context.Context, t *Target) (*Secret, string, error) {
 	pending := ""
-	sec, err := s.editLive(ctx, r, auth, func(_ docstore.Tx, sec *Secret, now time.Time) error {
+	sec, err := s.editLive(ctx, t, func(_ docstore.Tx, sec *Secret, now time.Time) error {
 		if sec.Rotation != nil {
 			sec.Rotation.Enabled = false
 			sec.Rotation.Next = nil

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/iamd-dev/iamd/internal/docstore"
+	"github.com/iamd-dev/iamd/internal/policy"
 	"github.com/iamd-dev/iamd/internal/secretbox"
 )
 
@@ -23,11 +24,12 @@ type Service struct {
 	box        *secretbox.Box
 	now        func() time.Time
 	principals Principals // binds resource policies' principals; nil keeps them as written
+	compiled   *compiledPolicies
 }
 
 // New makes the service; box seals every version's data key.
 func New(store docstore.Store, box *secretbox.Box, now func() time.Time) *Service {
-	return &Service{store: store, box: box, now: now}
+	return &Service{store: store, box: box, now: now, compiled: newCompiledPolicies()}
 }
 
 // clock is the current time at millisecond precision, UTC, as Secrets Manager reports it.
@@ -47,9 +49,22 @@ type Target struct {
 	Secret  *Secret // nil when the secret does not exist
 	ARN     string
 	Account string
+	// Policy is the secret's resource policy as it is evaluated (EvaluatedPolicy); nil when
+	// it has none.
+	Policy *policy.Policy
 }
 
-// Authorize decides an operation on its target; a non-nil error refuses it and is returned.
+// found is the secret of a target the caller was allowed: errResourceNotFound when there is
+// none, as AWS answers a caller that may act on a secret that does not exist.
+func (t *Target) found() (*Secret, error) {
+	if t.Secret == nil {
+		return nil, errResourceNotFound()
+	}
+	return t.Secret, nil
+}
+
+// Authorize decides CreateSecret on the new secret's target; a non-nil error refuses it and
+// is returned.
 type Authorize func(t *Target) error
 
 // errNotFound is docstore's, for brevity.

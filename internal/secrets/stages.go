@@ -15,12 +15,17 @@ type StageInput struct {
 	MoveToID     string
 }
 
-// UpdateStage moves or removes a staging label (UpdateSecretVersionStage).
-func (s *Service) UpdateStage(ctx context.Context, r Ref, in StageInput, auth Authorize) (*Secret, error) {
-	if err := validStage(in.Stage); err != nil {
+// Validate checks the input as UpdateSecretVersionStage does before the caller is
+// authorized.
+func (in StageInput) Validate() error { return validStage(in.Stage) }
+
+// UpdateStage moves or removes one of the target's staging labels
+// (UpdateSecretVersionStage); it checks in (Validate) first.
+func (s *Service) UpdateStage(ctx context.Context, t *Target, in StageInput) (*Secret, error) {
+	if err := in.Validate(); err != nil {
 		return nil, err
 	}
-	return s.editLive(ctx, r, auth, func(tx docstore.Tx, sec *Secret, now time.Time) error {
+	return s.editLive(ctx, t, func(tx docstore.Tx, sec *Secret, now time.Time) error {
 		for _, id := range []string{in.RemoveFromID, in.MoveToID} {
 			if id != "" && sec.version(id) == nil {
 				return smError("ResourceNotFoundException", "Secrets Manager can't find the specified secret value for VersionId: %s", id)
@@ -62,25 +67,46 @@ type VersionPage struct {
 	NextToken string
 }
 
-// ListVersions lists a secret's versions; deprecated ones (without labels) only when asked.
-func (s *Service) ListVersions(ctx context.Context, r Ref, includeDeprecated bool, max int, token string, auth Authorize) (*VersionPage, error) {
-	if max == 0 {
-		max = 100
+// VersionsInput is ListSecretVersionIds' parameters.
+type VersionsInput struct {
+	IncludeDeprecated bool // versions without labels too
+	MaxResults        int  // 0 means 100
+	NextToken         string
+}
+
+// pageSize is the page size the input asks for.
+func (in VersionsInput) pageSize() int {
+	if in.MaxResults == 0 {
+		return 100
 	}
-	if max < 1 || max > 100 {
-		return nil, invalidParameter("MaxResults must be between 1 and 100.")
+	return in.MaxResults
+}
+
+// Validate checks the input as ListSecretVersionIds does before the caller is authorized.
+func (in VersionsInput) Validate() error {
+	if max := in.pageSize(); max < 1 || max > 100 {
+		return invalidParameter("MaxResults must be between 1 and 100.")
 	}
-	sec, err := s.authorized(ctx, r, auth)
+	return nil
+}
+
+// ListVersions lists the target's versions; deprecated ones (without labels) only when
+// asked. It checks in (Validate) first.
+func (s *Service) ListVersions(t *Target, in VersionsInput) (*VersionPage, error) {
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	sec, err := t.found()
 	if err != nil {
 		return nil, err
 	}
 	var all []VersionMeta
 	for _, v := range sec.Versions {
-		if includeDeprecated || len(v.Stages) > 0 {
+		if in.IncludeDeprecated || len(v.Stages) > 0 {
 			all = append(all, v)
 		}
 	}
-	items, next, err := paginate(all, func(v VersionMeta) string { return v.ID }, max, token)
+	items, next, err := paginate(all, func(v VersionMeta) string { return v.ID }, in.pageSize(), in.NextToken)
 	if err != nil {
 		return nil, err
 	}

@@ -9,35 +9,38 @@ import (
 
 // GetValue returns a version's value (GetSecretValue): by version id, by staging label, or
 // both (which must name the same version); AWSCURRENT when neither is given.
-func (s *Service) GetValue(ctx context.Context, r Ref, versionID, stage string, auth Authorize) (*SecretValue, error) {
+func (s *Service) GetValue(ctx context.Context, t *Target, versionID, stage string) (*SecretValue, error) {
+	sec, err := t.found()
+	if err != nil {
+		return nil, err
+	}
 	var (
-		sec    *Secret
 		sealed sealedVersion
 		ver    VersionMeta
-		lerr   error // what the lookup found wrong, reported once auth has allowed
 	)
-	err := s.store.View(ctx, func(tx docstore.Tx) error {
-		var err error
-		if sec, err = load(tx, r, s.clock()); err != nil {
+	err = s.store.View(ctx, func(tx docstore.Tx) error {
+		now := s.clock()
+		cur, err := reread(tx, sec, now)
+		if err != nil {
+			return err
+		}
+		if sec, err = withPrimary(tx, cur, now); isNotFound(err) {
+			return errResourceNotFound()
+		} else if err != nil {
 			return err
 		}
 		v, err := pickVersion(sec, versionID, stage)
 		if err != nil {
-			lerr = err
-			return nil
+			return err
 		}
 		if sec.ScheduledForDeletion() {
-			lerr = errMarkedForDeletion()
-			return nil
+			return errMarkedForDeletion()
 		}
 		ver = *v
 		return tx.Get(versionKey(sec.Account, sec.UID, v.ID), &sealed)
 	})
-	if err := decide(r, sec, err, s.effectiveAuth(ctx, auth)); err != nil {
+	if err != nil {
 		return nil, err
-	}
-	if lerr != nil {
-		return nil, lerr
 	}
 	val, err := s.open(sec.Account, sec.UID, ver.ID, &sealed)
 	if err != nil {
@@ -104,16 +107,21 @@ type PutOutput struct {
 	Version *VersionMeta
 }
 
-// PutValue adds a version (PutSecretValue).
-func (s *Service) PutValue(ctx context.Context, r Ref, in PutInput, auth Authorize) (*PutOutput, error) {
+// Validate checks the input as PutSecretValue does before the caller is authorized.
+func (in PutInput) Validate() error {
 	if err := validValue(in.Value, true); err != nil {
-		return nil, err
+		return err
 	}
-	if err := validToken(in.Token); err != nil {
+	return validToken(in.Token)
+}
+
+// PutValue adds a version to the target (PutSecretValue); it checks in (Validate) first.
+func (s *Service) PutValue(ctx context.Context, t *Target, in PutInput) (*PutOutput, error) {
+	if err := in.Validate(); err != nil {
 		return nil, err
 	}
 	var v *VersionMeta
-	sec, err := s.editLive(ctx, r, auth, func(tx docstore.Tx, sec *Secret, now time.Time) error {
+	sec, err := s.editLive(ctx, t, func(tx docstore.Tx, sec *Secret, now time.Time) error {
 		var err error
 		v, _, err = s.newVersion(tx, sec, in.Token, in.Value, in.Stages, now)
 		return err
@@ -133,24 +141,30 @@ type UpdateInput struct {
 	Value       Value
 }
 
-// Update changes a secret's description or key and, with a value, adds a version that
-// becomes AWSCURRENT (UpdateSecret).
-func (s *Service) Update(ctx context.Context, r Ref, in UpdateInput, auth Authorize) (*PutOutput, error) {
+// Validate checks the input as UpdateSecret does before the caller is authorized.
+func (in UpdateInput) Validate() error {
 	if err := validValue(in.Value, false); err != nil {
-		return nil, err
+		return err
 	}
 	if in.Value.HasValue() {
 		if err := validToken(in.Token); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	if in.Description != nil {
-		if err := validDescription(*in.Description); err != nil {
-			return nil, err
-		}
+		return validDescription(*in.Description)
+	}
+	return nil
+}
+
+// Update changes the target's description or key and, with a value, adds a version that
+// becomes AWSCURRENT (UpdateSecret); it checks in (Validate) first.
+func (s *Service) Update(ctx context.Context, t *Target, in UpdateInput) (*PutOutput, error) {
+	if err := in.Validate(); err != nil {
+		return nil, err
 	}
 	var v *VersionMeta
-	sec, err := s.editLive(ctx, r, auth, func(tx docstore.Tx, sec *Secret, now time.Time) error {
+	sec, err := s.editLive(ctx, t, func(tx docstore.Tx, sec *Secret, now time.Time) error {
 		if in.Description != nil {
 			sec.Description = *in.Description
 		}

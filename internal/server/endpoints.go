@@ -15,7 +15,7 @@ func (s *Server) endpoints() map[string]route.Endpoint {
 		"sts":            s.stsAPI,
 		"ec2":            s.ec2API,
 		"iamd":           s.adminAPI,
-		"secretsmanager": s.legacySecretsManager(),
+		"secretsmanager": s.smAPI,
 	}
 }
 

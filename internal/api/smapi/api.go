@@ -1,136 +1,78 @@
-// Package smapi is the Secrets Manager API over the JSON 1.1 protocol
-// (X-Amz-Target: secretsmanager.Operation): for each operation it reads the JSON input,
-// authorizes the caller with its identity policies and the secret's resource policy (both
-// sides across accounts) under Secrets Manager's condition keys, calls the secrets domain and
-// writes AWS's JSON shapes and errors.
+// Package smapi is the Secrets Manager API, served through route over the JSON 1.1 protocol
+// (X-Amz-Target: secretsmanager.Operation): for each operation a route reads the JSON
+// input, finds the secret it names, authorizes the caller with its identity policies and
+// the secret's resource policy (both sides across accounts) under Secrets Manager's
+// condition keys, calls the secrets domain and writes AWS's JSON shapes.
 package smapi
 
 import (
-	"bytes"
-	"context"
-	"encoding/json"
 	"net/http"
-	"strings"
-	"sync"
 
+	"github.com/iamd-dev/iamd/internal/api/awsjson"
+	"github.com/iamd-dev/iamd/internal/api/route"
 	"github.com/iamd-dev/iamd/internal/authz"
 	"github.com/iamd-dev/iamd/internal/awserr"
-	"github.com/iamd-dev/iamd/internal/policy"
 	"github.com/iamd-dev/iamd/internal/secrets"
+	"github.com/iamd-dev/iamd/internal/sts"
 )
 
-// TargetPrefix prefixes every operation's X-Amz-Target.
-const TargetPrefix = "secretsmanager."
+// codec is Secrets Manager's JSON 1.1.
+var codec = awsjson.Codec{TargetPrefix: "secretsmanager.", ServiceName: "Secrets Manager"}
 
-// API serves Secrets Manager operations.
+// API serves Secrets Manager operations (a route.Endpoint).
 type API struct {
-	svc   *secrets.Service
-	authz *authz.Authorizer
-	ops   map[string]func(c *call) (any, error)
-
-	mu       sync.Mutex
-	policies map[string]*policy.Policy // compiled resource policies by document
+	svc     *secrets.Service
+	authz   *authz.Authorizer
+	service *route.Service[awsjson.Body, *call]
 }
 
 // New makes the API.
 func New(svc *secrets.Service, az *authz.Authorizer) *API {
-	a := &API{svc: svc, authz: az, policies: map[string]*policy.Policy{}}
-	a.ops = map[string]func(c *call) (any, error){
-		"CreateSecret":                 createSecret,
-		"DescribeSecret":               describeSecret,
-		"GetSecretValue":               getSecretValue,
-		"BatchGetSecretValue":          batchGetSecretValue,
-		"PutSecretValue":               putSecretValue,
-		"UpdateSecret":                 updateSecret,
-		"ListSecrets":                  listSecrets,
-		"ListSecretVersionIds":         listSecretVersionIDs,
-		"UpdateSecretVersionStage":     updateSecretVersionStage,
-		"DeleteSecret":                 deleteSecret,
-		"RestoreSecret":                restoreSecret,
-		"TagResource":                  tagResource,
-		"UntagResource":                untagResource,
-		"GetResourcePolicy":            getResourcePolicy,
-		"PutResourcePolicy":            putResourcePolicy,
-		"DeleteResourcePolicy":         deleteResourcePolicy,
-		"ValidateResourcePolicy":       validateResourcePolicy,
-		"GetRandomPassword":            getRandomPassword,
-		"ReplicateSecretToRegions":     replicateSecretToRegions,
-		"RemoveRegionsFromReplication": removeRegionsFromReplication,
-		"StopReplicationToReplica":     stopReplicationToReplica,
-		"RotateSecret":                 rotateSecret,
-		"CancelRotateSecret":           cancelRotateSecret,
+	a := &API{svc: svc, authz: az}
+	a.service = &route.Service[awsjson.Body, *call]{
+		Prefix:    "secretsmanager",
+		Codec:     codec,
+		Routes:    routes(),
+		Wrap:      func(c *route.Call[awsjson.Body]) *call { return &call{Call: c, api: a} },
+		Authorize: (*call).authorizeRoute,
+		Admit:     sts.SessionLimits,
+		Unknown:   codec.Unknown,
+		Internal:  secrets.InternalError,
 	}
 	return a
 }
 
-// Result is what Serve did, for the audit log.
-type Result struct {
-	Action   string
-	Resource string
-	Err      *awserr.Error
+// Serve handles one Secrets Manager request from an authenticated caller. A call of an
+// operation Secrets Manager does not have is audited with no action, as one without a
+// target is.
+func (a *API) Serve(w http.ResponseWriter, r *http.Request, body []byte, caller *authz.Caller, requestID string) route.Outcome {
+	o := a.service.Serve(w, r, body, caller, requestID)
+	if o.Err != nil && o.Err.Code == awsjson.UnknownOperation {
+		o.Action = ""
+	}
+	return o
+}
+
+// WriteError sends an error in JSON 1.1.
+func (a *API) WriteError(w http.ResponseWriter, e *awserr.Error, requestID string) {
+	a.service.WriteError(w, e, requestID)
 }
 
 // call is one operation in progress.
 type call struct {
-	ctx      context.Context
-	api      *API
-	caller   *authz.Caller
-	body     []byte
-	action   string // secretsmanager:Operation
-	resource string // the ARN authorized, for the audit log
+	*route.Call[awsjson.Body]
+	api *API
+	// input is the operation's decoded input (see input).
+	input any
+	// target is the secret the call names, found by the route's Resource; nil for actions
+	// on "*". shown is its SecretId as given, which a denial names.
+	target *secrets.Target
+	shown  string
 }
 
-// Serve handles one Secrets Manager request from an authenticated caller.
-func (a *API) Serve(ctx context.Context, w http.ResponseWriter, r *http.Request, body []byte, caller *authz.Caller, requestID string) Result {
-	target := r.Header.Get("X-Amz-Target")
-	op, ok := strings.CutPrefix(target, TargetPrefix)
-	res := Result{Action: "secretsmanager:" + op}
-	fail := func(err error) Result {
-		e, ok := awserr.As(err)
-		if !ok {
-			e = secrets.InternalError()
-		}
-		res.Err = e
-		WriteError(w, e, requestID)
-		return res
-	}
-	run := a.ops[op]
-	if !ok || run == nil {
-		res.Action = ""
-		return fail(awserr.New("UnknownOperationException", "Operation %s is not supported by Secrets Manager (iamd).", target))
-	}
-	c := &call{ctx: ctx, api: a, caller: caller, body: body, action: res.Action}
-	out, err := run(c)
-	res.Resource = c.resource
-	if err != nil {
-		return fail(err)
-	}
-	if out == nil {
-		out = struct{}{}
-	}
-	if err := writeResult(w, out); err != nil {
-		res.Err = secrets.InternalError()
-	}
-	return res
-}
-
-// decode reads the operation's JSON input; an empty body is an empty input.
-func (c *call) decode(v any) error {
-	body := bytes.TrimSpace(c.body)
-	if len(body) == 0 {
-		return nil
-	}
-	if err := json.Unmarshal(body, v); err != nil {
-		return awserr.New("SerializationException", "The request body could not be read as the operation's JSON input: %s", jsonFault(err))
-	}
-	return nil
-}
-
-func jsonFault(err error) string {
-	if te, ok := err.(*json.UnmarshalTypeError); ok {
-		return "the value of " + te.Field + " has the wrong type"
-	}
-	return "it is not valid JSON"
+// ref is the secret a SecretId names, in the caller's account and region.
+func (c *call) ref(secretID string) secrets.Ref {
+	return secrets.Ref{Account: c.Caller.Account, Region: c.Caller.Region, SecretID: secretID}
 }
 
 // required reports a missing required member as the JSON services' validation does: a
@@ -140,9 +82,4 @@ func required(value, member string) error {
 		return awserr.New("ValidationException", "1 validation error detected: Value null at '%s' failed to satisfy constraint: Member must not be null", member)
 	}
 	return nil
-}
-
-// ref is the secret a SecretId names, in the caller's account and region.
-func (c *call) ref(secretID string) secrets.Ref {
-	return secrets.Ref{Account: c.caller.Account, Region: c.caller.Region, SecretID: secretID}
 }

@@ -47,8 +47,8 @@ func fuzzAPI(f *testing.F) (*API, *authz.Caller) {
 // error, {"__type": code, "Message": text} with the code in X-Amzn-ErrorType and a 4xx.
 func FuzzOperationInput(f *testing.F) {
 	api, caller := fuzzAPI(f)
-	ops := make([]string, 0, len(api.ops))
-	for op := range api.ops {
+	ops := make([]string, 0, len(api.service.Routes))
+	for op := range api.service.Routes {
 		ops = append(ops, op)
 	}
 	sort.Strings(ops)
@@ -71,9 +71,9 @@ func FuzzOperationInput(f *testing.F) {
 	f.Fuzz(func(t *testing.T, which uint8, body []byte) {
 		op := ops[int(which)%len(ops)]
 		r := httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(body))
-		r.Header.Set("X-Amz-Target", TargetPrefix+op)
+		r.Header.Set("X-Amz-Target", codec.TargetPrefix+op)
 		w := httptest.NewRecorder()
-		res := api.Serve(context.Background(), w, r, body, caller, "req-1")
+		res := api.Serve(w, r, body, caller, "req-1")
 		if res.Err == nil {
 			if w.Code != http.StatusOK || !json.Valid(w.Body.Bytes()) {
 				t.Fatalf("%s %q: %d %s", op, body, w.Code, w.Body.String())

@@ -3,12 +3,12 @@ package smapi
 import (
 	"strconv"
 
-	"github.com/iamd-dev/iamd/internal/policy"
+	"github.com/iamd-dev/iamd/internal/authz"
 	"github.com/iamd-dev/iamd/internal/secrets"
 )
 
-func getResourcePolicy(c *call) (any, error) {
-	sec, err := c.onSecret(c.api.svc.GetPolicy)
+func getResourcePolicy(c *call, _ *secretInput) (any, error) {
+	sec, err := c.api.svc.GetPolicy(c.Ctx, c.target)
 	if err != nil {
 		return nil, err
 	}
@@ -19,35 +19,44 @@ func getResourcePolicy(c *call) (any, error) {
 	}{sec.ARN(), sec.Name, sec.Policy}, nil
 }
 
-func putResourcePolicy(c *call) (any, error) {
-	var in struct {
-		SecretID          string `json:"SecretId"`
-		ResourcePolicy    string
-		BlockPublicPolicy *bool
-	}
-	if err := c.decodeFor(&in, &in.SecretID); err != nil {
-		return nil, err
-	}
+type putPolicyInput struct {
+	secretInput
+	ResourcePolicy    string
+	BlockPublicPolicy *bool
+}
+
+func (in *putPolicyInput) blockPublic() bool {
+	return in.BlockPublicPolicy != nil && *in.BlockPublicPolicy
+}
+
+func (in *putPolicyInput) check(*call) error {
 	if err := required(in.ResourcePolicy, "resourcePolicy"); err != nil {
-		return nil, err
+		return err
 	}
 	if err := secrets.CheckPolicyLength(in.ResourcePolicy); err != nil {
-		return nil, err
+		return err
 	}
-	var keys policy.Context
-	block := in.BlockPublicPolicy != nil && *in.BlockPublicPolicy
+	return secrets.ValidatePutPolicy(in.ResourcePolicy, in.blockPublic())
+}
+
+func (in *putPolicyInput) conditions() authz.Context {
+	var keys authz.Context
 	if in.BlockPublicPolicy != nil {
-		keys.Set("secretsmanager:BlockPublicPolicy", strconv.FormatBool(block))
+		keys.Set("secretsmanager:BlockPublicPolicy", strconv.FormatBool(in.blockPublic()))
 	}
-	sec, err := c.api.svc.PutPolicy(c.ctx, c.ref(in.SecretID), in.ResourcePolicy, block, c.secretAuth(in.SecretID, keys))
+	return keys
+}
+
+func putResourcePolicy(c *call, in *putPolicyInput) (any, error) {
+	sec, err := c.api.svc.PutPolicy(c.Ctx, c.target, in.ResourcePolicy, in.blockPublic())
 	if err != nil {
 		return nil, err
 	}
 	return arnName{sec.ARN(), sec.Name}, nil
 }
 
-func deleteResourcePolicy(c *call) (any, error) {
-	sec, err := c.onSecret(c.api.svc.DeletePolicy)
+func deleteResourcePolicy(c *call, _ *secretInput) (any, error) {
+	sec, err := c.api.svc.DeletePolicy(c.Ctx, c.target)
 	if err != nil {
 		return nil, err
 	}
@@ -59,30 +68,43 @@ type validationError struct {
 	ErrorMessage string `json:"ErrorMessage"`
 }
 
+type validatePolicyInput struct {
+	SecretID       string `json:"SecretId"`
+	ResourcePolicy string
+}
+
+// validatePolicyResource is ValidateResourcePolicy's resource: the secret it names, or "*"
+// when it names none, once the policy's length is checked.
+func validatePolicyResource(c *call) (string, error) {
+	in, err := input[validatePolicyInput](c)
+	if err != nil {
+		return "", err
+	}
+	if err := required(in.ResourcePolicy, "resourcePolicy"); err != nil {
+		return "", err
+	}
+	if err := secrets.CheckPolicyLength(in.ResourcePolicy); err != nil {
+		return "", err
+	}
+	if in.SecretID == "" {
+		return "*", nil
+	}
+	return c.find(in.SecretID)
+}
+
 // validateResourcePolicy checks a policy's grammar (MalformedPolicyDocumentException) and
 // whether it grants broad access, which it reports as a failed check.
 func validateResourcePolicy(c *call) (any, error) {
-	var in struct {
-		SecretID       string `json:"SecretId"`
-		ResourcePolicy string
-	}
-	if err := c.decode(&in); err != nil {
+	in, err := input[validatePolicyInput](c)
+	if err != nil {
 		return nil, err
 	}
-	if err := required(in.ResourcePolicy, "resourcePolicy"); err != nil {
-		return nil, err
-	}
-	if err := secrets.CheckPolicyLength(in.ResourcePolicy); err != nil {
-		return nil, err
-	}
-	if in.SecretID != "" {
-		if _, err := c.api.svc.Describe(c.ctx, c.ref(in.SecretID), c.secretAuth(in.SecretID, policy.Context{})); err != nil {
+	if c.target != nil {
+		if _, err := c.api.svc.Describe(c.target); err != nil {
 			return nil, err
 		}
-	} else if err := c.authorizeAny(c.action, policy.Context{}); err != nil {
-		return nil, err
 	}
-	if err := c.api.svc.CheckPolicy(c.ctx, in.ResourcePolicy); err != nil {
+	if err := c.api.svc.CheckPolicy(c.Ctx, in.ResourcePolicy); err != nil {
 		return nil, err
 	}
 	out := struct {
@@ -97,23 +119,18 @@ func validateResourcePolicy(c *call) (any, error) {
 	return out, nil
 }
 
-func getRandomPassword(c *call) (any, error) {
-	var in struct {
-		PasswordLength          int64
-		ExcludeCharacters       string
-		ExcludeNumbers          bool
-		ExcludePunctuation      bool
-		ExcludeUppercase        bool
-		ExcludeLowercase        bool
-		IncludeSpace            bool
-		RequireEachIncludedType *bool
-	}
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	if err := c.authorizeAny(c.action, policy.Context{}); err != nil {
-		return nil, err
-	}
+type passwordInput struct {
+	PasswordLength          int64
+	ExcludeCharacters       string
+	ExcludeNumbers          bool
+	ExcludePunctuation      bool
+	ExcludeUppercase        bool
+	ExcludeLowercase        bool
+	IncludeSpace            bool
+	RequireEachIncludedType *bool
+}
+
+func getRandomPassword(_ *call, in *passwordInput) (any, error) {
 	pw, err := secrets.RandomPassword(secrets.PasswordInput{
 		Length: in.PasswordLength, ExcludeCharacters: in.ExcludeCharacters, ExcludeNumbers: in.ExcludeNumbers,
 		ExcludePunctuation: in.ExcludePunctuation, ExcludeUppercase: in.ExcludeUppercase, ExcludeLowercase: in.ExcludeLowercase,
@@ -132,24 +149,25 @@ type replicationOutput struct {
 	ReplicationStatus []replicationStatus `json:"ReplicationStatus"`
 }
 
-func replicateSecretToRegions(c *call) (any, error) {
-	var in struct {
-		SecretID          string `json:"SecretId"`
-		AddReplicaRegions []replicaRegion
-		ForceOverwrite    *bool `json:"ForceOverwriteReplicaSecret"`
-	}
-	if err := c.decodeFor(&in, &in.SecretID); err != nil {
-		return nil, err
-	}
-	var keys policy.Context
-	if len(in.AddReplicaRegions) > 0 {
-		keys.Set("secretsmanager:AddReplicaRegions", regionsOf(in.AddReplicaRegions)...)
-	}
+type replicateInput struct {
+	secretInput
+	AddReplicaRegions []replicaRegion
+	ForceOverwrite    *bool `json:"ForceOverwriteReplicaSecret"`
+}
+
+func (in *replicateInput) check(c *call) error {
+	return secrets.ValidateReplicate(c.Caller.Region, replicasOf(in.AddReplicaRegions))
+}
+
+func (in *replicateInput) conditions() authz.Context {
+	var keys authz.Context
+	replicaKeys(&keys, in.AddReplicaRegions, in.ForceOverwrite)
+	return keys
+}
+
+func replicateSecretToRegions(c *call, in *replicateInput) (any, error) {
 	force := in.ForceOverwrite != nil && *in.ForceOverwrite
-	if in.ForceOverwrite != nil {
-		keys.Set("secretsmanager:ForceOverwriteReplicaSecret", strconv.FormatBool(force))
-	}
-	sec, err := c.api.svc.Replicate(c.ctx, c.ref(in.SecretID), replicasOf(in.AddReplicaRegions), force, c.secretAuth(in.SecretID, keys))
+	sec, err := c.api.svc.Replicate(c.Ctx, c.target, replicasOf(in.AddReplicaRegions), force)
 	if err != nil {
 		return nil, err
 	}
@@ -163,23 +181,25 @@ func nonNil(rs []replicationStatus) []replicationStatus {
 	return rs
 }
 
-func removeRegionsFromReplication(c *call) (any, error) {
-	var in struct {
-		SecretID             string `json:"SecretId"`
-		RemoveReplicaRegions []string
-	}
-	if err := c.decodeFor(&in, &in.SecretID); err != nil {
-		return nil, err
-	}
-	sec, err := c.api.svc.RemoveRegions(c.ctx, c.ref(in.SecretID), in.RemoveReplicaRegions, c.secretAuth(in.SecretID, policy.Context{}))
+type removeRegionsInput struct {
+	secretInput
+	RemoveReplicaRegions []string
+}
+
+func (in *removeRegionsInput) check(*call) error {
+	return secrets.ValidateRemoveRegions(in.RemoveReplicaRegions)
+}
+
+func removeRegionsFromReplication(c *call, in *removeRegionsInput) (any, error) {
+	sec, err := c.api.svc.RemoveRegions(c.Ctx, c.target, in.RemoveReplicaRegions)
 	if err != nil {
 		return nil, err
 	}
 	return replicationOutput{sec.ARN(), nonNil(replicationShape(sec.Replicas))}, nil
 }
 
-func stopReplicationToReplica(c *call) (any, error) {
-	sec, err := c.onSecret(c.api.svc.StopReplication)
+func stopReplicationToReplica(c *call, _ *secretInput) (any, error) {
+	sec, err := c.api.svc.StopReplication(c.Ctx, c.target)
 	if err != nil {
 		return nil, err
 	}
@@ -188,42 +208,46 @@ func stopReplicationToReplica(c *call) (any, error) {
 	}{sec.ARN()}, nil
 }
 
-// rotateSecret keeps the rotation configuration; the rotation itself needs a Lambda
-// function, which iamd cannot invoke, and says so as AWS does.
-func rotateSecret(c *call) (any, error) {
-	var in struct {
-		SecretID           string `json:"SecretId"`
-		ClientRequestToken string
-		RotationLambdaARN  string
-		RotationRules      *rotationRules
-		RotateImmediately  *bool
+type rotateInput struct {
+	secretInput
+	ClientRequestToken string
+	RotationLambdaARN  string
+	RotationRules      *rotationRules
+	RotateImmediately  *bool
+}
+
+func (in *rotateInput) domain() secrets.RotateInput {
+	out := secrets.RotateInput{Token: in.ClientRequestToken, LambdaARN: in.RotationLambdaARN}
+	if r := in.RotationRules; r != nil {
+		out.Rules = &secrets.Rotation{Duration: r.Duration, ScheduleExpression: r.ScheduleExpression}
+		if r.AutomaticallyAfterDays != nil {
+			out.Rules.AfterDays = *r.AutomaticallyAfterDays
+		}
 	}
-	if err := c.decodeFor(&in, &in.SecretID); err != nil {
-		return nil, err
-	}
-	var keys policy.Context
+	return out
+}
+
+func (in *rotateInput) check(*call) error { return in.domain().Validate() }
+
+func (in *rotateInput) conditions() authz.Context {
+	var keys authz.Context
 	if in.RotationLambdaARN != "" {
 		keys.Set("secretsmanager:RotationLambdaARN", in.RotationLambdaARN)
 	}
 	keys.Set("secretsmanager:ModifyRotationRules", strconv.FormatBool(in.RotationRules != nil))
 	immediately := in.RotateImmediately == nil || *in.RotateImmediately
 	keys.Set("secretsmanager:RotateImmediately", strconv.FormatBool(immediately))
-	rin := secrets.RotateInput{Token: in.ClientRequestToken, LambdaARN: in.RotationLambdaARN}
-	if r := in.RotationRules; r != nil {
-		rin.Rules = &secrets.Rotation{Duration: r.Duration, ScheduleExpression: r.ScheduleExpression}
-		if r.AutomaticallyAfterDays != nil {
-			rin.Rules.AfterDays = *r.AutomaticallyAfterDays
-		}
-	}
-	return nil, c.api.svc.Rotate(c.ctx, c.ref(in.SecretID), rin, c.secretAuth(in.SecretID, keys))
+	return keys
 }
 
-func cancelRotateSecret(c *call) (any, error) {
-	id, err := c.secretID()
-	if err != nil {
-		return nil, err
-	}
-	sec, pending, err := c.api.svc.CancelRotation(c.ctx, c.ref(id), c.secretAuth(id, policy.Context{}))
+// rotateSecret keeps the rotation configuration; the rotation itself needs a Lambda
+// function, which iamd cannot invoke, and says so as AWS does.
+func rotateSecret(c *call, in *rotateInput) (any, error) {
+	return nil, c.api.svc.Rotate(c.Ctx, c.target, in.domain())
+}
+
+func cancelRotateSecret(c *call, _ *secretInput) (any, error) {
+	sec, pending, err := c.api.svc.CancelRotation(c.Ctx, c.target)
 	if err != nil {
 		return nil, err
 	}

@@ -1,10 +1,10 @@
 package smapi
 
 import (
-	"context"
 	"strconv"
 
-	"github.com/iamd-dev/iamd/internal/policy"
+	"github.com/iamd-dev/iamd/internal/api/awsjson"
+	"github.com/iamd-dev/iamd/internal/authz"
 	"github.com/iamd-dev/iamd/internal/secrets"
 )
 
@@ -51,51 +51,76 @@ func regionsOf(rs []replicaRegion) []string {
 	return out
 }
 
-func createSecret(c *call) (any, error) {
-	var in struct {
-		Name               string
-		ClientRequestToken string
-		Description        *string
-		KmsKeyID           *string `json:"KmsKeyId"`
-		SecretBinary       []byte
-		SecretString       *string
-		Tags               []tagShape
-		AddReplicaRegions  []replicaRegion
-		ForceOverwrite     *bool `json:"ForceOverwriteReplicaSecret"`
-		Type               string
+// replicaKeys sets the condition keys of a request that adds replicas.
+func replicaKeys(keys *authz.Context, rs []replicaRegion, force *bool) {
+	if len(rs) > 0 {
+		keys.Set("secretsmanager:AddReplicaRegions", regionsOf(rs)...)
 	}
-	if err := c.decode(&in); err != nil {
+	if force != nil {
+		keys.Set("secretsmanager:ForceOverwriteReplicaSecret", strconv.FormatBool(*force))
+	}
+}
+
+type createInput struct {
+	Name               string
+	ClientRequestToken string
+	Description        *string
+	KmsKeyID           *string `json:"KmsKeyId"`
+	SecretBinary       []byte
+	SecretString       *string
+	Tags               []tagShape
+	AddReplicaRegions  []replicaRegion
+	ForceOverwrite     *bool `json:"ForceOverwriteReplicaSecret"`
+	Type               string
+}
+
+func (in *createInput) conditions() authz.Context {
+	var keys authz.Context
+	keys.Set("secretsmanager:Name", in.Name)
+	descriptionKeys(&keys, in.Description, in.KmsKeyID)
+	requestTags(&keys, in.Tags)
+	replicaKeys(&keys, in.AddReplicaRegions, in.ForceOverwrite)
+	return keys
+}
+
+// actions are what CreateSecret is authorized for: the secret, and its tags and replicas.
+func (in *createInput) actions() []string {
+	actions := []string{"secretsmanager:CreateSecret"}
+	if len(in.Tags) > 0 {
+		actions = append(actions, "secretsmanager:TagResource")
+	}
+	if len(in.AddReplicaRegions) > 0 {
+		actions = append(actions, "secretsmanager:ReplicateSecretToRegions")
+	}
+	return actions
+}
+
+// createSecret authorizes itself: the new secret's ARN is known once the domain has checked
+// the input, and tags and replicas need their own actions on it.
+func createSecret(c *call) (any, error) {
+	in, err := input[createInput](c)
+	if err != nil {
 		return nil, err
 	}
 	if err := required(in.Name, "name"); err != nil {
 		return nil, err
 	}
-	var keys policy.Context
-	keys.Set("secretsmanager:Name", in.Name)
-	if in.Description != nil {
-		keys.Set("secretsmanager:Description", *in.Description)
+	keys := in.conditions()
+	auth := func(t *secrets.Target) error {
+		c.Resource = t.ARN
+		for _, action := range in.actions() {
+			if err := c.decide(authz.Request{Action: action, Resource: t.ARN, Context: keys}, t, in.Name); err != nil {
+				return err
+			}
+		}
+		return nil
 	}
-	if in.KmsKeyID != nil {
-		keys.Set("secretsmanager:KmsKeyId", *in.KmsKeyID)
-	}
-	requestTags(&keys, in.Tags)
-	var more []string
-	if len(in.Tags) > 0 {
-		more = append(more, "secretsmanager:TagResource")
-	}
-	if len(in.AddReplicaRegions) > 0 {
-		keys.Set("secretsmanager:AddReplicaRegions", regionsOf(in.AddReplicaRegions)...)
-		more = append(more, "secretsmanager:ReplicateSecretToRegions")
-	}
-	if in.ForceOverwrite != nil {
-		keys.Set("secretsmanager:ForceOverwriteReplicaSecret", strconv.FormatBool(*in.ForceOverwrite))
-	}
-	out, err := c.api.svc.Create(c.ctx, secrets.CreateInput{
-		Account: c.caller.Account, Region: c.caller.Region, Name: in.Name, Token: in.ClientRequestToken,
+	out, err := c.api.svc.Create(c.Ctx, secrets.CreateInput{
+		Account: c.Caller.Account, Region: c.Caller.Region, Name: in.Name, Token: in.ClientRequestToken,
 		Description: deref(in.Description), KmsKeyID: deref(in.KmsKeyID), Type: in.Type,
 		Value: secrets.Value{String: in.SecretString, Binary: in.SecretBinary},
 		Tags:  tagsOf(in.Tags), Replicas: replicasOf(in.AddReplicaRegions), ForceOverwrite: in.ForceOverwrite != nil && *in.ForceOverwrite,
-	}, c.secretAuth(in.Name, keys, more...))
+	}, auth)
 	if err != nil {
 		return nil, err
 	}
@@ -107,6 +132,16 @@ func createSecret(c *call) (any, error) {
 	}{out.Secret.ARN(), out.Secret.Name, out.VersionID, replicationShape(out.Secret.Replicas)}, nil
 }
 
+// descriptionKeys sets the condition keys of a request that sets a description or key.
+func descriptionKeys(keys *authz.Context, description, kmsKeyID *string) {
+	if description != nil {
+		keys.Set("secretsmanager:Description", *description)
+	}
+	if kmsKeyID != nil {
+		keys.Set("secretsmanager:KmsKeyId", *kmsKeyID)
+	}
+}
+
 func deref(s *string) string {
 	if s == nil {
 		return ""
@@ -114,67 +149,41 @@ func deref(s *string) string {
 	return *s
 }
 
-// secretIDInput is the input of operations that name only a secret.
-type secretIDInput struct {
-	SecretID string `json:"SecretId"`
-}
-
-func (c *call) secretID() (string, error) {
-	var in secretIDInput
-	err := c.decodeFor(&in, &in.SecretID)
-	return in.SecretID, err
-}
-
-// decodeFor reads the operation's JSON input into in and requires its SecretId, *id.
-func (c *call) decodeFor(in any, id *string) error {
-	if err := c.decode(in); err != nil {
-		return err
-	}
-	return required(*id, "secretId")
-}
-
-// onSecret runs an operation whose input names only a secret, authorizing the call's action
-// on it with no request condition keys.
-func (c *call) onSecret(op func(context.Context, secrets.Ref, secrets.Authorize) (*secrets.Secret, error)) (*secrets.Secret, error) {
-	id, err := c.secretID()
-	if err != nil {
-		return nil, err
-	}
-	return op(c.ctx, c.ref(id), c.secretAuth(id, policy.Context{}))
-}
-
-func describeSecret(c *call) (any, error) {
-	sec, err := c.onSecret(c.api.svc.Describe)
+func describeSecret(c *call, _ *secretInput) (any, error) {
+	sec, err := c.api.svc.Describe(c.target)
 	if err != nil {
 		return nil, err
 	}
 	return describeShape(sec), nil
 }
 
-func updateSecret(c *call) (any, error) {
-	var in struct {
-		SecretID           string `json:"SecretId"`
-		ClientRequestToken string
-		Description        *string
-		KmsKeyID           *string `json:"KmsKeyId"`
-		SecretBinary       []byte
-		SecretString       *string
-		Type               *string
-	}
-	if err := c.decodeFor(&in, &in.SecretID); err != nil {
-		return nil, err
-	}
-	var keys policy.Context
-	if in.Description != nil {
-		keys.Set("secretsmanager:Description", *in.Description)
-	}
-	if in.KmsKeyID != nil {
-		keys.Set("secretsmanager:KmsKeyId", *in.KmsKeyID)
-	}
-	out, err := c.api.svc.Update(c.ctx, c.ref(in.SecretID), secrets.UpdateInput{
+type updateInput struct {
+	secretInput
+	ClientRequestToken string
+	Description        *string
+	KmsKeyID           *string `json:"KmsKeyId"`
+	SecretBinary       []byte
+	SecretString       *string
+	Type               *string
+}
+
+func (in *updateInput) domain() secrets.UpdateInput {
+	return secrets.UpdateInput{
 		Token: in.ClientRequestToken, Description: in.Description, KmsKeyID: in.KmsKeyID, Type: in.Type,
 		Value: secrets.Value{String: in.SecretString, Binary: in.SecretBinary},
-	}, c.secretAuth(in.SecretID, keys))
+	}
+}
+
+func (in *updateInput) check(*call) error { return in.domain().Validate() }
+
+func (in *updateInput) conditions() authz.Context {
+	var keys authz.Context
+	descriptionKeys(&keys, in.Description, in.KmsKeyID)
+	return keys
+}
+
+func updateSecret(c *call, in *updateInput) (any, error) {
+	out, err := c.api.svc.Update(c.Ctx, c.target, in.domain())
 	if err != nil {
 		return nil, err
 	}
@@ -189,34 +198,46 @@ func updateSecret(c *call) (any, error) {
 	return res, nil
 }
 
-func deleteSecret(c *call) (any, error) {
-	var in struct {
-		SecretID                   string `json:"SecretId"`
-		RecoveryWindowInDays       *int64
-		ForceDeleteWithoutRecovery *bool
-	}
-	if err := c.decodeFor(&in, &in.SecretID); err != nil {
-		return nil, err
-	}
-	var keys policy.Context
-	din := secrets.DeleteInput{}
+type deleteInput struct {
+	secretInput
+	RecoveryWindowInDays       *int64
+	ForceDeleteWithoutRecovery *bool
+}
+
+func (in *deleteInput) domain() secrets.DeleteInput {
+	var out secrets.DeleteInput
 	if in.RecoveryWindowInDays != nil {
-		din.RecoveryDays, din.HasRecoveryDays = *in.RecoveryWindowInDays, true
+		out.RecoveryDays, out.HasRecoveryDays = *in.RecoveryWindowInDays, true
+	}
+	if in.ForceDeleteWithoutRecovery != nil {
+		out.Force = *in.ForceDeleteWithoutRecovery
+	}
+	return out
+}
+
+func (in *deleteInput) check(*call) error { return in.domain().Validate() }
+
+func (in *deleteInput) conditions() authz.Context {
+	var keys authz.Context
+	if in.RecoveryWindowInDays != nil {
 		keys.Set("secretsmanager:RecoveryWindowInDays", strconv.FormatInt(*in.RecoveryWindowInDays, 10))
 	}
 	if in.ForceDeleteWithoutRecovery != nil {
-		din.Force = *in.ForceDeleteWithoutRecovery
-		keys.Set("secretsmanager:ForceDeleteWithoutRecovery", strconv.FormatBool(din.Force))
+		keys.Set("secretsmanager:ForceDeleteWithoutRecovery", strconv.FormatBool(*in.ForceDeleteWithoutRecovery))
 	}
-	sec, when, err := c.api.svc.Delete(c.ctx, c.ref(in.SecretID), din, c.secretAuth(in.SecretID, keys))
+	return keys
+}
+
+func deleteSecret(c *call, in *deleteInput) (any, error) {
+	sec, when, err := c.api.svc.Delete(c.Ctx, c.target, in.domain())
 	if err != nil {
 		return nil, err
 	}
 	return struct {
-		ARN          string `json:"ARN"`
-		Name         string `json:"Name"`
-		DeletionDate *epoch `json:"DeletionDate"`
-	}{sec.ARN(), sec.Name, epochAt(when)}, nil
+		ARN          string         `json:"ARN"`
+		Name         string         `json:"Name"`
+		DeletionDate *awsjson.Epoch `json:"DeletionDate"`
+	}{sec.ARN(), sec.Name, awsjson.EpochAt(when)}, nil
 }
 
 type arnName struct {
@@ -224,66 +245,73 @@ type arnName struct {
 	Name string `json:"Name"`
 }
 
-func restoreSecret(c *call) (any, error) {
-	sec, err := c.onSecret(c.api.svc.Restore)
+func restoreSecret(c *call, _ *secretInput) (any, error) {
+	sec, err := c.api.svc.Restore(c.Ctx, c.target)
 	if err != nil {
 		return nil, err
 	}
 	return arnName{sec.ARN(), sec.Name}, nil
 }
 
-func tagResource(c *call) (any, error) {
-	var in struct {
-		SecretID string `json:"SecretId"`
-		Tags     []tagShape
-	}
-	if err := c.decodeFor(&in, &in.SecretID); err != nil {
-		return nil, err
-	}
-	if in.Tags == nil {
-		return nil, required("", "tags")
-	}
-	var keys policy.Context
-	requestTags(&keys, in.Tags)
-	return nil, c.api.svc.Tag(c.ctx, c.ref(in.SecretID), tagsOf(in.Tags), c.secretAuth(in.SecretID, keys))
+type tagInput struct {
+	secretInput
+	Tags []tagShape
 }
 
-func untagResource(c *call) (any, error) {
-	var in struct {
-		SecretID string `json:"SecretId"`
-		TagKeys  []string
+func (in *tagInput) check(*call) error {
+	if in.Tags == nil {
+		return required("", "tags")
 	}
-	if err := c.decodeFor(&in, &in.SecretID); err != nil {
-		return nil, err
-	}
+	return secrets.ValidateTags(tagsOf(in.Tags))
+}
+
+func (in *tagInput) conditions() authz.Context {
+	var keys authz.Context
+	requestTags(&keys, in.Tags)
+	return keys
+}
+
+func tagResource(c *call, in *tagInput) (any, error) {
+	return nil, c.api.svc.Tag(c.Ctx, c.target, tagsOf(in.Tags))
+}
+
+type untagInput struct {
+	secretInput
+	TagKeys []string
+}
+
+func (in *untagInput) check(*call) error {
 	if in.TagKeys == nil {
-		return nil, required("", "tagKeys")
+		return required("", "tagKeys")
 	}
-	var keys policy.Context
+	return nil
+}
+
+func (in *untagInput) conditions() authz.Context {
+	var keys authz.Context
 	if len(in.TagKeys) > 0 {
 		keys.Set("aws:TagKeys", in.TagKeys...)
 	}
-	return nil, c.api.svc.Untag(c.ctx, c.ref(in.SecretID), in.TagKeys, c.secretAuth(in.SecretID, keys))
+	return keys
 }
 
-func listSecrets(c *call) (any, error) {
-	var in struct {
-		IncludePlannedDeletion bool
-		MaxResults             int
-		NextToken              string
-		Filters                []filterShape
-		SortOrder              string
-		SortBy                 string
-	}
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	if err := c.authorizeAny(c.action, policy.Context{}); err != nil {
-		return nil, err
-	}
-	lin := secrets.ListInput{Account: c.caller.Account, Region: c.caller.Region, IncludePlannedDeletion: in.IncludePlannedDeletion,
-		SortOrder: in.SortOrder, SortBy: in.SortBy, MaxResults: in.MaxResults, NextToken: in.NextToken, Filters: filtersOf(in.Filters)}
-	list, next, err := c.api.svc.List(c.ctx, lin)
+func untagResource(c *call, in *untagInput) (any, error) {
+	return nil, c.api.svc.Untag(c.Ctx, c.target, in.TagKeys)
+}
+
+type listInput struct {
+	IncludePlannedDeletion bool
+	MaxResults             int
+	NextToken              string
+	Filters                []filterShape
+	SortOrder              string
+	SortBy                 string
+}
+
+func listSecrets(c *call, in *listInput) (any, error) {
+	list, next, err := c.api.svc.List(c.Ctx, secrets.ListInput{Account: c.Caller.Account, Region: c.Caller.Region,
+		IncludePlannedDeletion: in.IncludePlannedDeletion, SortOrder: in.SortOrder, SortBy: in.SortBy,
+		MaxResults: in.MaxResults, NextToken: in.NextToken, Filters: filtersOf(in.Filters)})
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package smapi
 
 import (
+	"github.com/iamd-dev/iamd/internal/api/awsjson"
 	"github.com/iamd-dev/iamd/internal/secrets"
 )
 
@@ -18,11 +19,11 @@ type rotationRules struct {
 }
 
 type replicationStatus struct {
-	Region           string `json:"Region"`
-	KmsKeyID         string `json:"KmsKeyId,omitempty"`
-	Status           string `json:"Status"`
-	StatusMessage    string `json:"StatusMessage,omitempty"`
-	LastAccessedDate *epoch `json:"LastAccessedDate,omitempty"`
+	Region           string         `json:"Region"`
+	KmsKeyID         string         `json:"KmsKeyId,omitempty"`
+	Status           string         `json:"Status"`
+	StatusMessage    string         `json:"StatusMessage,omitempty"`
+	LastAccessedDate *awsjson.Epoch `json:"LastAccessedDate,omitempty"`
 }
 
 // secretShape is DescribeSecret's output and, with SecretVersionsToStages, a ListSecrets entry.
@@ -35,15 +36,15 @@ type secretShape struct {
 	RotationEnabled        *bool               `json:"RotationEnabled,omitempty"`
 	RotationLambdaARN      string              `json:"RotationLambdaARN,omitempty"`
 	RotationRules          *rotationRules      `json:"RotationRules,omitempty"`
-	LastRotatedDate        *epoch              `json:"LastRotatedDate,omitempty"`
-	LastChangedDate        *epoch              `json:"LastChangedDate,omitempty"`
-	LastAccessedDate       *epoch              `json:"LastAccessedDate,omitempty"`
-	DeletedDate            *epoch              `json:"DeletedDate,omitempty"`
-	NextRotationDate       *epoch              `json:"NextRotationDate,omitempty"`
+	LastRotatedDate        *awsjson.Epoch      `json:"LastRotatedDate,omitempty"`
+	LastChangedDate        *awsjson.Epoch      `json:"LastChangedDate,omitempty"`
+	LastAccessedDate       *awsjson.Epoch      `json:"LastAccessedDate,omitempty"`
+	DeletedDate            *awsjson.Epoch      `json:"DeletedDate,omitempty"`
+	NextRotationDate       *awsjson.Epoch      `json:"NextRotationDate,omitempty"`
 	Tags                   []tagShape          `json:"Tags,omitempty"`
 	VersionIdsToStages     map[string][]string `json:"VersionIdsToStages,omitempty"`
 	SecretVersionsToStages map[string][]string `json:"SecretVersionsToStages,omitempty"`
-	CreatedDate            *epoch              `json:"CreatedDate,omitempty"`
+	CreatedDate            *awsjson.Epoch      `json:"CreatedDate,omitempty"`
 	PrimaryRegion          string              `json:"PrimaryRegion,omitempty"`
 	ReplicationStatus      []replicationStatus `json:"ReplicationStatus,omitempty"`
 }
@@ -51,9 +52,9 @@ type secretShape struct {
 func describeShape(s *secrets.Secret) secretShape {
 	out := secretShape{
 		ARN: s.ARN(), Name: s.Name, Type: s.Type, Description: s.Description, KmsKeyID: s.KmsKeyID,
-		LastRotatedDate: epochOf(s.LastRotated), LastChangedDate: epochAt(s.LastChanged),
-		LastAccessedDate: epochOf(s.LastAccessed), DeletedDate: epochOf(s.Deleted),
-		CreatedDate: epochAt(s.Created), PrimaryRegion: s.Region,
+		LastRotatedDate: awsjson.EpochOf(s.LastRotated), LastChangedDate: awsjson.EpochAt(s.LastChanged),
+		LastAccessedDate: awsjson.EpochOf(s.LastAccessed), DeletedDate: awsjson.EpochOf(s.Deleted),
+		CreatedDate: awsjson.EpochAt(s.Created), PrimaryRegion: s.Region,
 		ReplicationStatus: replicationShape(s.Replicas),
 	}
 	if s.IsReplica() {
@@ -63,7 +64,7 @@ func describeShape(s *secrets.Secret) secretShape {
 		enabled := r.Enabled
 		out.RotationEnabled = &enabled
 		out.RotationLambdaARN = r.LambdaARN
-		out.NextRotationDate = epochOf(r.Next)
+		out.NextRotationDate = awsjson.EpochOf(r.Next)
 		rules := rotationRules{Duration: r.Duration, ScheduleExpression: r.ScheduleExpression}
 		if r.AfterDays > 0 {
 			days := r.AfterDays
@@ -88,7 +89,7 @@ func describeShape(s *secrets.Secret) secretShape {
 func replicationShape(rs []secrets.Replica) []replicationStatus {
 	var out []replicationStatus
 	for _, r := range rs {
-		out = append(out, replicationStatus{Region: r.Region, KmsKeyID: r.KmsKeyID, Status: r.Status, StatusMessage: r.StatusMessage, LastAccessedDate: epochOf(r.LastAccessed)})
+		out = append(out, replicationStatus{Region: r.Region, KmsKeyID: r.KmsKeyID, Status: r.Status, StatusMessage: r.StatusMessage, LastAccessedDate: awsjson.EpochOf(r.LastAccessed)})
 	}
 	return out
 }
@@ -103,16 +104,16 @@ func listEntry(s *secrets.Secret) secretShape {
 }
 
 type secretValueShape struct {
-	ARN           string   `json:"ARN"`
-	Name          string   `json:"Name"`
-	VersionID     string   `json:"VersionId"`
-	SecretBinary  []byte   `json:"SecretBinary,omitempty"`
-	SecretString  *string  `json:"SecretString,omitempty"`
-	VersionStages []string `json:"VersionStages"`
-	CreatedDate   *epoch   `json:"CreatedDate"`
+	ARN           string         `json:"ARN"`
+	Name          string         `json:"Name"`
+	VersionID     string         `json:"VersionId"`
+	SecretBinary  []byte         `json:"SecretBinary,omitempty"`
+	SecretString  *string        `json:"SecretString,omitempty"`
+	VersionStages []string       `json:"VersionStages"`
+	CreatedDate   *awsjson.Epoch `json:"CreatedDate"`
 }
 
 func valueShape(v *secrets.SecretValue) secretValueShape {
 	return secretValueShape{ARN: v.Secret.ARN(), Name: v.Secret.Name, VersionID: v.Version.ID,
-		SecretBinary: v.Binary, SecretString: v.String, VersionStages: v.Version.Stages, CreatedDate: epochAt(v.Version.Created)}
+		SecretBinary: v.Binary, SecretString: v.String, VersionStages: v.Version.Stages, CreatedDate: awsjson.EpochAt(v.Version.Created)}
 }
