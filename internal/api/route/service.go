@@ -89,14 +89,15 @@ func (s *Service[In, C]) run(call *Call[In]) (any, error) {
 			// A route that asks to be authorized is never served unauthorized.
 			return nil, fmt.Errorf("route: %s is authorized by its route, but the service has no Authorize", call.Action)
 		}
-		call.Resource = "*"
+		arn := "*"
 		if rt.Resource != nil {
-			arn, err := rt.Resource(c)
-			if err != nil {
+			// A call refused before its resource is known is audited with none.
+			var err error
+			if arn, err = rt.Resource(c); err != nil {
 				return nil, err
 			}
-			call.Resource = arn
 		}
+		call.Resource = arn
 		req := authz.Request{Action: call.Action, Resource: call.Resource}
 		if rt.Conditions != nil {
 			req.Context = rt.Conditions(c)

@@ -42,15 +42,9 @@ func New(svc *secrets.Service, az *authz.Authorizer) *API {
 	return a
 }
 
-// Serve handles one Secrets Manager request from an authenticated caller. A call of an
-// operation Secrets Manager does not have is audited with no action, as one without a
-// target is.
+// Serve handles one Secrets Manager request from an authenticated caller.
 func (a *API) Serve(w http.ResponseWriter, r *http.Request, body []byte, caller *authz.Caller, requestID string) route.Outcome {
-	o := a.service.Serve(w, r, body, caller, requestID)
-	if o.Err != nil && o.Err.Code == awsjson.UnknownOperation {
-		o.Action = ""
-	}
-	return o
+	return a.service.Serve(w, r, body, caller, requestID)
 }
 
 // WriteError sends an error in JSON 1.1.

@@ -232,7 +232,7 @@ func TestStatusesThroughTheCodec(t *testing.T) {
 		{"client error", "secretsmanager.DescribeSecret", `{"SecretId":"ghost"}`, 400, "ResourceNotFoundException", "secretsmanager:DescribeSecret"},
 		{"no target", "", `{}`, 400, "UnknownOperationException", ""},
 		{"another service's target", "AmazonSSM.GetParameter", `{}`, 400, "UnknownOperationException", ""},
-		{"unknown operation", "secretsmanager.Frobnicate", `{}`, 400, "UnknownOperationException", ""},
+		{"unknown operation", "secretsmanager.Frobnicate", `{}`, 400, "UnknownOperationException", "secretsmanager:Frobnicate"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			w, o := f.serve(rootA, tc.target, tc.body)

@@ -24,7 +24,7 @@ func routes() map[string]route.Route[*call] {
 		"GetResourcePolicy":            onSecret(getResourcePolicy),
 		"PutResourcePolicy":            onSecret(putResourcePolicy),
 		"DeleteResourcePolicy":         onSecret(deleteResourcePolicy),
-		"ValidateResourcePolicy":       {Resource: audited(validatePolicyResource), Handle: validateResourcePolicy},
+		"ValidateResourcePolicy":       {Resource: validatePolicyResource, Handle: validateResourcePolicy},
 		"GetRandomPassword":            onAny(getRandomPassword),
 		"ReplicateSecretToRegions":     onSecret(replicateSecretToRegions),
 		"RemoveRegionsFromReplication": onSecret(removeRegionsFromReplication),
@@ -75,7 +75,7 @@ func onSecret[In any, P interface {
 	namesSecret
 }](act func(c *call, in *In) (any, error)) route.Route[*call] {
 	return route.Route[*call]{
-		Resource: audited(func(c *call) (string, error) {
+		Resource: func(c *call) (string, error) {
 			in, err := input[In](c)
 			if err != nil {
 				return "", err
@@ -88,7 +88,7 @@ func onSecret[In any, P interface {
 				return "", err
 			}
 			return c.find(id)
-		}),
+		},
 		Conditions: func(c *call) authz.Context {
 			in, _ := input[In](c)
 			return conditions(P(in))
@@ -101,10 +101,10 @@ func onSecret[In any, P interface {
 // the input, and act runs once the caller is allowed.
 func onAny[In any](act func(c *call, in *In) (any, error)) route.Route[*call] {
 	return route.Route[*call]{
-		Resource: audited(func(c *call) (string, error) {
+		Resource: func(c *call) (string, error) {
 			_, err := input[In](c)
 			return "*", err
-		}),
+		},
 		Handle: handle(act),
 	}
 }
@@ -117,18 +117,6 @@ func handle[In any](act func(c *call, in *In) (any, error)) func(c *call) (any, 
 			return nil, err
 		}
 		return act(c, in)
-	}
-}
-
-// audited is a route's Resource that leaves the call's audited resource empty when it fails,
-// as the audit log records a call refused before its resource was known.
-func audited(find func(c *call) (string, error)) func(c *call) (string, error) {
-	return func(c *call) (string, error) {
-		arn, err := find(c)
-		if err != nil {
-			c.Resource = ""
-		}
-		return arn, err
 	}
 }
 

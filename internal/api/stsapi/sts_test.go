@@ -79,12 +79,12 @@ func TestRoutes(t *testing.T) {
 		},
 		{
 			name: "an empty message is refused before authorization", caller: bob, op: "DecodeAuthorizationMessage",
-			wantAction: "sts:DecodeAuthorizationMessage", wantResource: "*", wantErr: lengthError,
+			wantAction: "sts:DecodeAuthorizationMessage", wantErr: lengthError,
 		},
 		{
 			name: "a message too long is refused before authorization", caller: bob, op: "DecodeAuthorizationMessage",
 			params:     url.Values{"EncodedMessage": {tooLong}},
-			wantAction: "sts:DecodeAuthorizationMessage", wantResource: "*", wantErr: lengthError,
+			wantAction: "sts:DecodeAuthorizationMessage", wantErr: lengthError,
 		},
 		{
 			name: "DecodeAuthorizationMessage is authorized on *", caller: bob, op: "DecodeAuthorizationMessage",
