@@ -141,6 +141,13 @@ type Request struct {
 // Authorize returns nil when the caller may make the request, an AccessDenied *awserr.Error
 // worded as AWS words it when not, or another error when the decision could not be made.
 func (a *Authorizer) Authorize(ctx context.Context, c *Caller, r Request) error {
+	return a.AuthorizeNaming(ctx, c, r, r.Resource)
+}
+
+// AuthorizeNaming is Authorize with a denial that names the resource as named (the
+// resource as the caller gave it, where a service words it so), or no resource when named is
+// "".
+func (a *Authorizer) AuthorizeNaming(ctx context.Context, c *Caller, r Request, named string) error {
 	d, err := a.Decide(ctx, c, r)
 	if err != nil {
 		return err
@@ -148,7 +155,7 @@ func (a *Authorizer) Authorize(ctx context.Context, c *Caller, r Request) error 
 	if d.Result == policy.Allowed {
 		return nil
 	}
-	return awserr.AccessDenied(DeniedMessage(c.Principal.ID, r.Action, r.Resource, &d))
+	return awserr.AccessDenied(DeniedMessage(c.Principal.ID, r.Action, named, &d))
 }
 
 // Decide evaluates the request for the caller.

@@ -7,10 +7,13 @@ import (
 )
 
 // DeniedMessage words a denial as AWS's AccessDenied messages do ("Access denied error
-// messages" in the IAM User Guide): who, what, on which resource, and which kind of policy
-// denied, explicitly or by allowing nothing.
+// messages" in the IAM User Guide): who, what, on which resource (none when resource is ""),
+// and which kind of policy denied, explicitly or by allowing nothing.
 func DeniedMessage(principalARN, action, resource string, d *policy.Decision) string {
-	msg := "User: " + principalARN + " is not authorized to perform: " + action + " on resource: " + resource
+	msg := "User: " + principalARN + " is not authorized to perform: " + action
+	if resource != "" {
+		msg += " on resource: " + resource
+	}
 	kind := policyKindWords[d.DeniedBy]
 	if kind == "" {
 		kind = "identity-based policy"

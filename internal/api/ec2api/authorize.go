@@ -26,7 +26,7 @@ func (a *API) authorize(c *call, r authz.Request) error {
 	}
 	if strings.HasPrefix(r.Action, "ec2:Describe") {
 		// Describe actions have no resource-level permissions: AWS names no resource.
-		msg := strings.Replace(authz.DeniedMessage(c.Caller.Principal.ID, r.Action, r.Resource, &d), " on resource: *", "", 1)
+		msg := authz.DeniedMessage(c.Caller.Principal.ID, r.Action, "", &d)
 		return awserr.New("UnauthorizedOperation", "%s %s", unauthorized, msg)
 	}
 	ctx := r.Context.Clone()

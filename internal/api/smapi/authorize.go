@@ -1,8 +1,6 @@
 package smapi
 
 import (
-	"strings"
-
 	"github.com/iamd-dev/iamd/internal/authz"
 	"github.com/iamd-dev/iamd/internal/awserr"
 	"github.com/iamd-dev/iamd/internal/secrets"
@@ -26,25 +24,11 @@ func (c *call) decide(r authz.Request, t *secrets.Target, shown string) error {
 		}
 		r.Context, r.ResourcePolicy, r.ResourceAccount = keys, t.Policy, t.Account
 	}
-	return worded(c.api.authz.Authorize(c.Ctx, c.Caller, r), c.Caller.Principal.ID, r, shown)
-}
-
-// worded is a denial as Secrets Manager words it: an AccessDeniedException that names the
-// resource as the caller named it (shown), or no resource for an action on "*".
-func worded(err error, principal string, r authz.Request, shown string) error {
-	e, ok := awserr.As(err)
-	if !ok || e.Code != "AccessDenied" {
-		return err
-	}
-	head := "User: " + principal + " is not authorized to perform: " + r.Action
-	why, ok := strings.CutPrefix(e.Message, head+" on resource: "+r.Resource)
-	if !ok {
+	err := c.api.authz.AuthorizeNaming(c.Ctx, c.Caller, r, shown)
+	if e, ok := awserr.As(err); ok && e.Code == "AccessDenied" {
 		return secrets.AccessDenied(e.Message)
 	}
-	if shown != "" {
-		head += " on resource: " + shown
-	}
-	return secrets.AccessDenied(head + why)
+	return err
 }
 
 // resourceKeys are the secret's own condition keys (the Secret resource type's).
