@@ -37,6 +37,7 @@ var rules = []rule{
 	{pkg: "internal/lint", stdlib: true, allowed: []string{"internal/catalog", "internal/policy", "internal/arn"}, forbidden: []string{"net/http", "database/sql", "os"}},
 	{pkg: "internal/ec2", forbidden: []string{"net/http", "database/sql", module + "internal/api", module + "internal/server", module + "internal/store", module + "internal/imds"}},
 	{pkg: "internal/imds", forbidden: []string{"database/sql", module + "internal/api", module + "internal/server", module + "internal/store"}},
+	{pkg: "internal/taskcreds", forbidden: []string{"database/sql", module + "internal/api", module + "internal/server", module + "internal/store"}},
 	{pkg: "internal/npmpack", stdlib: true, forbidden: []string{"net/http", "database/sql"}},
 	{pkg: "internal/api", forbidden: []string{"database/sql", module + "internal/store", module + "internal/server"}},
 	{pkg: "internal/api/route", stdlib: true, allowed: []string{"internal/authz", "internal/awserr"}},

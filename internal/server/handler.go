@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/iamd-dev/iamd/internal/api/adminapi"
 	"github.com/iamd-dev/iamd/internal/api/awsquery"
 	"github.com/iamd-dev/iamd/internal/authz"
 	"github.com/iamd-dev/iamd/internal/awserr"
@@ -23,17 +22,9 @@ import (
 // maxBody bounds a request body: Query and JSON calls are small.
 const maxBody = 1 << 20
 
-// ServeHTTP is the one entry point of every API.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if strings.HasPrefix(r.URL.Path, adminapi.TaskCredentialsPath) {
-		s.serveTaskCredentials(w, r)
-		return
-	}
-	if r.URL.Path == "/healthz" && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
-		w.Header().Set("Content-Type", "text/plain")
-		_, _ = io.WriteString(w, "ok\n")
-		return
-	}
+// serveAWS is the one entry point of every AWS API: it authenticates the request, finds
+// the endpoint of its credential scope's service, and has it serve the call.
+func (s *Server) serveAWS(w http.ResponseWriter, r *http.Request) {
 	requestID := newRequestID()
 	w.Header().Set("x-amzn-RequestId", requestID)
 	ev := auditEvent{Time: s.cfg.Now().UTC(), RequestID: requestID, Source: sourceAddr(r)}
@@ -57,7 +48,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		caller, service, err = s.authenticate(r.Context(), r, body)
 	}
 	if err != nil {
-		s.fail(w, &ev, service, authError(err), requestID)
+		s.fail(w, &ev, service, s.authError(err, requestID), requestID)
 		return
 	}
 	ev.Caller = caller.Principal.ID
@@ -74,8 +65,19 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ev.Action, ev.Resource = out.Action, out.Resource
 	ev.record(out.Err)
 	if out.Cause != nil {
-		s.log.Error("internal failure", "request_id", requestID, "action", out.Action, "err", out.Cause)
+		s.logInternal(requestID, out.Action, out.Cause)
 	}
+}
+
+// logInternal logs the cause of a failure on iamd's side, which the caller saw only as the
+// service's code for one, with the request id the caller was given ("" for an action not
+// known yet).
+func (s *Server) logInternal(requestID, action string, cause error) {
+	attrs := []any{"request_id", requestID}
+	if action != "" {
+		attrs = append(attrs, "action", action)
+	}
+	s.log.Error("internal failure", append(attrs, "err", cause)...)
 }
 
 func (e *auditEvent) record(err *awserr.Error) {
@@ -213,12 +215,15 @@ func (s *Server) sessionCaller(r *http.Request, res *sigv4.Result, sess *sts.Ses
 	}
 }
 
-// authError turns an authentication failure into the error AWS sends.
-func authError(err error) *awserr.Error {
+// authError turns an authentication failure into the error AWS sends; a failure that is
+// not the signature's (the store failing to find a key) is a ServiceFailure, its cause
+// logged.
+func (s *Server) authError(err error, requestID string) *awserr.Error {
 	var se *sigv4.Error
 	if errors.As(err, &se) {
 		return &awserr.Error{Code: se.Code, Message: se.Message}
 	}
+	s.logInternal(requestID, "", err)
 	return awserr.ServiceFailure()
 }
 

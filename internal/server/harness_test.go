@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"errors"
-	"net/http"
 	"testing"
 	"time"
 
@@ -89,7 +88,7 @@ func (ts *testServer) config(creds aws.Credentials) aws.Config {
 		Region:       "us-east-1",
 		Credentials:  credentials.StaticCredentialsProvider{Value: creds},
 		BaseEndpoint: aws.String(ts.endpoint),
-		HTTPClient:   &http.Client{Timeout: 10 * time.Second},
+		HTTPClient:   sdkHTTPClient(),
 		// Tests assert AWS's errors: a retry would only hide them.
 		RetryMaxAttempts: 1,
 	}

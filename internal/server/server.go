@@ -186,7 +186,7 @@ func (s *Server) Serve(ctx context.Context) error {
 			return err
 		}
 	}
-	s.http = s.cfg.Limits.API.Server(s)
+	s.http = s.cfg.Limits.API.Server(s.paths())
 	errc := make(chan error, 1)
 	go func() { errc <- s.http.Serve(s.listener) }()
 	s.log.Info("serving", "addr", s.Addr(), "account", s.cfg.AccountID)
