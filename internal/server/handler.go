@@ -42,8 +42,7 @@ func (s *Server) serveAWS(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, &ev, scopeService(r), awserr.New("RequestEntityTooLarge", "The request body is too large."), requestID)
 		return
 	}
-	c := &call{r: r, body: body}
-	caller, service := s.unsignedCaller(c)
+	caller, service := s.unsignedCaller(r, body)
 	if caller == nil {
 		caller, service, err = s.authenticate(r.Context(), r, body)
 	}
@@ -55,10 +54,6 @@ func (s *Server) serveAWS(w http.ResponseWriter, r *http.Request) {
 	ep, ok := s.routes[service]
 	if !ok {
 		s.fail(w, &ev, "", awserr.New("UnknownService", "iamd does not serve the service %q.", service), requestID)
-		return
-	}
-	if err := s.sessionLimits(c, caller, service); err != nil {
-		s.fail(w, &ev, service, err, requestID)
 		return
 	}
 	out := ep.Serve(w, r, body, caller, requestID)
@@ -185,12 +180,11 @@ var unsignedActions = map[string]string{"AssumeRoleWithWebIdentity": "sts", "Ass
 
 // unsignedCaller returns an anonymous caller for an unsigned call that AWS accepts
 // unsigned, and nil for every other request (which authenticate then verifies).
-func (s *Server) unsignedCaller(c *call) (*authz.Caller, string) {
-	r := c.r
+func (s *Server) unsignedCaller(r *http.Request, body []byte) (*authz.Caller, string) {
 	if len(r.Header.Values("Authorization")) > 0 || r.URL.Query().Has("X-Amz-Signature") || r.URL.Query().Has("X-Amz-Credential") {
 		return nil, ""
 	}
-	q, err := c.query()
+	q, err := awsquery.Parse(r, body)
 	if err != nil {
 		return nil, ""
 	}
@@ -255,39 +249,4 @@ func sourceAddr(r *http.Request) string {
 		return r.RemoteAddr
 	}
 	return host
-}
-
-// sessionLimits applies sts.SessionLimits to the Query services' calls.
-func (s *Server) sessionLimits(c *call, caller *authz.Caller, service string) *awserr.Error {
-	if service != "sts" && service != "iam" && service != "iamd" {
-		return nil
-	}
-	q, err := c.query()
-	if err != nil {
-		return nil // the endpoint reports the malformed call
-	}
-	if err := sts.SessionLimits(caller, service+":"+q.Action); err != nil {
-		e, _ := awserr.As(err)
-		return e
-	}
-	return nil
-}
-
-// A call is one request being authenticated.
-type call struct {
-	r    *http.Request
-	body []byte
-
-	parsed   bool // q and queryErr hold the Query-protocol parse of the request
-	q        *awsquery.Request
-	queryErr error
-}
-
-// query parses the request as a Query-protocol call, once however often it is asked.
-func (c *call) query() (*awsquery.Request, error) {
-	if !c.parsed {
-		c.q, c.queryErr = awsquery.Parse(c.r, c.body)
-		c.parsed = true
-	}
-	return c.q, c.queryErr
 }
