@@ -116,6 +116,18 @@ func (s *Service) viewEntity(ctx context.Context, account, name string, doc enti
 	return s.view(ctx, func(tx docstore.Tx) error { return getEntity(tx, account, name, doc) })
 }
 
+// viewListed checks the name and the page of a listing of what an entity holds
+// (ListUserPolicies, ListRoleTags, ...), then reads the entity into doc.
+func (s *Service) viewListed(ctx context.Context, account, name string, doc entityDoc, p Page) error {
+	if err := doc.kind().checkExistingName(name); err != nil {
+		return err
+	}
+	if err := p.check(); err != nil {
+		return err
+	}
+	return s.viewEntity(ctx, account, name, doc)
+}
+
 // changeEntity reads an entity into doc, lets change change it, and stores it, in one
 // transaction.
 func (s *Service) changeEntity(ctx context.Context, account, name string, doc entityDoc, change func(tx docstore.Tx) error) error {

@@ -78,13 +78,7 @@ func (s *Service) deleteInlinePolicy(ctx context.Context, doc entityDoc, account
 
 // listInlinePolicies lists the names of an entity's inline policies in name order.
 func (s *Service) listInlinePolicies(ctx context.Context, doc entityDoc, account, entityName string, p Page) (PageOf[string], error) {
-	if err := doc.kind().checkExistingName(entityName); err != nil {
-		return PageOf[string]{}, err
-	}
-	if err := p.check(); err != nil {
-		return PageOf[string]{}, err
-	}
-	if err := s.viewEntity(ctx, account, entityName, doc); err != nil {
+	if err := s.viewListed(ctx, account, entityName, doc, p); err != nil {
 		return PageOf[string]{}, err
 	}
 	return paginate(sortedNames(*doc.inlinePolicies()), strings.ToLower, p)

@@ -61,13 +61,7 @@ func (s *Service) untagEntity(ctx context.Context, doc taggedEntityDoc, account,
 // listEntityTags lists the tags of a user or role in the order they were added
 // (ListUserTags, ListRoleTags).
 func (s *Service) listEntityTags(ctx context.Context, doc taggedEntityDoc, account, name string, p Page) (PageOf[Tag], error) {
-	if err := doc.kind().checkExistingName(name); err != nil {
-		return PageOf[Tag]{}, err
-	}
-	if err := p.check(); err != nil {
-		return PageOf[Tag]{}, err
-	}
-	if err := s.viewEntity(ctx, account, name, doc); err != nil {
+	if err := s.viewListed(ctx, account, name, doc, p); err != nil {
 		return PageOf[Tag]{}, err
 	}
 	return paginateInOrder(*doc.tagList(), p)

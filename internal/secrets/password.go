@@ -6,17 +6,17 @@ import (
 	"strings"
 )
 
-// PasswordInput is GetRandomPassword's parameters; Length 0 means AWS's default of 32, and
-// RequireEach nil means true.
+// PasswordInput is GetRandomPassword's parameters, under the names of the operation's JSON
+// input; Length 0 means AWS's default of 32, and RequireEach nil means true.
 type PasswordInput struct {
-	Length             int64
+	Length             int64 `json:"PasswordLength"`
 	ExcludeCharacters  string
 	ExcludeNumbers     bool
 	ExcludePunctuation bool
 	ExcludeUppercase   bool
 	ExcludeLowercase   bool
 	IncludeSpace       bool
-	RequireEach        *bool
+	RequireEach        *bool `json:"RequireEachIncludedType"`
 }
 
 // The character classes of GetRandomPassword.

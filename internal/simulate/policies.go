@@ -1,6 +1,7 @@
 package simulate
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 
@@ -15,25 +16,29 @@ type source struct {
 	pol     *policy.Policy
 }
 
-// storedSources parses a principal's stored policies: its identity policies (a user's
-// with its groups') and its permissions boundary (nil without one). Stored documents were
-// validated when they were stored: one that does not parse is a failure on iamd's side.
-func storedSources(src *iam.SimulationSource) (identity []source, boundary *source, err error) {
+// storedSources reads the stored policies of the user, group or role sourceARN names and
+// parses them: its identity policies (a user's with its groups') and its permissions
+// boundary (nil without one). Stored documents were validated when they were stored: one
+// that does not parse is a failure on iamd's side.
+func (s *Simulator) storedSources(ctx context.Context, account, sourceARN string) (src *iam.SimulationSource, identity []source, boundary *source, err error) {
+	if src, err = s.iam.SimulationPolicies(ctx, account, sourceARN); err != nil {
+		return nil, nil, nil, err
+	}
 	for _, sp := range src.Identity {
 		p, err := parseStored(src, sp, policy.Identity)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		identity = append(identity, source{id: sp.ID, typ: IdentityPolicy, pol: p})
 	}
 	if src.Boundary != nil {
 		p, err := parseStored(src, *src.Boundary, policy.Boundary)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		boundary = &source{id: src.Boundary.ID, typ: BoundaryPolicy, pol: p}
 	}
-	return identity, boundary, nil
+	return src, identity, boundary, nil
 }
 
 func parseStored(src *iam.SimulationSource, sp iam.SourcePolicy, kind policy.Kind) (*policy.Policy, error) {

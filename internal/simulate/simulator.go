@@ -25,11 +25,7 @@ func (s *Simulator) Principal(ctx context.Context, in PrincipalInput) (*Results,
 	if err := checkPrincipalInput(in); err != nil {
 		return nil, err
 	}
-	src, err := s.iam.SimulationPolicies(ctx, in.Account, *in.PolicySourceArn)
-	if err != nil {
-		return nil, err
-	}
-	identity, boundary, err := storedSources(src)
+	src, identity, boundary, err := s.storedSources(ctx, in.Account, *in.PolicySourceArn)
 	if err != nil {
 		return nil, err
 	}
@@ -86,11 +82,7 @@ func (s *Simulator) PrincipalContextKeys(ctx context.Context, in ContextKeysInpu
 	if err := checkRequired(in.PolicySourceArn, "policySourceArn", 20, 2048); err != nil {
 		return nil, err
 	}
-	src, err := s.iam.SimulationPolicies(ctx, in.Account, *in.PolicySourceArn)
-	if err != nil {
-		return nil, err
-	}
-	identity, boundary, err := storedSources(src)
+	_, identity, boundary, err := s.storedSources(ctx, in.Account, *in.PolicySourceArn)
 	if err != nil {
 		return nil, err
 	}

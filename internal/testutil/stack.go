@@ -1,7 +1,8 @@
 // Package testutil builds the real parts iamd's tests run on, wired as the server wires them:
 // a SQLite store in the test's temporary directory, a master key, the IAM domain with the
-// default account, the authorizer, STS and encoded authorization messages; and callers as the
-// server authenticates them. Only tests import it.
+// default account, the authorizer, STS and encoded authorization messages; callers as the
+// server authenticates them; and the checks of what an API answers them. Only tests import
+// it.
 package testutil
 
 import (
@@ -75,17 +76,24 @@ func Root(t testing.TB, account string) *authz.Caller {
 // is not "", and returns the caller its access key stands for.
 func (s *Stack) User(t testing.TB, name, document string) *authz.Caller {
 	t.Helper()
+	return s.UserIn(t, Account, name, document)
+}
+
+// UserIn is User in another account (one the test made with the IAM service's
+// EnsureAccount).
+func (s *Stack) UserIn(t testing.TB, account, name, document string) *authz.Caller {
+	t.Helper()
 	ctx := context.Background()
-	u, err := s.IAM.CreateUser(ctx, iam.CreateUserInput{Account: Account, Name: name})
+	u, err := s.IAM.CreateUser(ctx, iam.CreateUserInput{Account: account, Name: name})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if document != "" {
-		if err := s.IAM.PutUserPolicy(ctx, Account, name, "inline", document); err != nil {
+		if err := s.IAM.PutUserPolicy(ctx, account, name, "inline", document); err != nil {
 			t.Fatal(err)
 		}
 	}
-	return Caller(t, u.ARN(), Account, u.ID, u.Name)
+	return Caller(t, u.ARN(), account, u.ID, u.Name)
 }
 
 // Role creates a role in the default account, under path ("" for "/"), with the trust
@@ -108,6 +116,13 @@ func Caller(t testing.TB, arn, account, userID, userName string) *authz.Caller {
 		t.Fatal(err)
 	}
 	return &authz.Caller{Principal: p, Account: account, UserID: userID, UserName: userName, EntityID: userID, Time: time.Now()}
+}
+
+// InRegion is the caller calling a regional service's region, as the server authenticates
+// it (the region of the request's SigV4 scope).
+func InRegion(c *authz.Caller, region string) *authz.Caller {
+	c.Region = region
+	return c
 }
 
 // Session is the caller a session token stands for, as the server authenticates it.

@@ -2,8 +2,6 @@ package adminapi
 
 import (
 	"context"
-	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -108,18 +106,7 @@ func TestRoutes(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			out, o := f.do(tc.caller, tc.op, tc.params)
-			if o.Action != tc.wantAction || o.Resource != "" {
-				t.Errorf("outcome %s on %q, want %s on none", o.Action, o.Resource, tc.wantAction)
-			}
-			if o.Cause != nil {
-				t.Errorf("internal failure: %v", o.Cause)
-			}
-			switch {
-			case tc.wantErr == nil && o.Err != nil:
-				t.Fatalf("error %v", o.Err)
-			case tc.wantErr != nil && (o.Err == nil || *o.Err != *tc.wantErr):
-				t.Fatalf("error %v, want %v", o.Err, tc.wantErr)
-			}
+			testutil.CheckOutcome(t, o, tc.wantAction, "", tc.wantErr)
 			if tc.check != nil {
 				tc.check(t, out)
 			}
@@ -166,28 +153,8 @@ func TestServeStatuses(t *testing.T) {
 			if tc.closeStore {
 				f.Store.Close()
 			}
-			w := httptest.NewRecorder()
-			o := f.api.Serve(w, httptest.NewRequest(http.MethodPost, "/", strings.NewReader(tc.body)), []byte(tc.body), caller, "req-1")
-			body := w.Body.String()
-			if w.Code != tc.status {
-				t.Fatalf("status %d, want %d: %s", w.Code, tc.status, body)
-			}
-			if tc.code == "" {
-				if !strings.Contains(body, "<CreateAccountResponse xmlns=\""+Namespace+"\">") {
-					t.Errorf("body %s", body)
-				}
-				return
-			}
-			if !strings.Contains(body, "<Code>"+tc.code+"</Code>") || !strings.Contains(body, "<Type>"+tc.typ+"</Type>") ||
-				!strings.Contains(body, "xmlns=\""+Namespace+"\"") {
-				t.Errorf("body %s, want %s (%s)", body, tc.code, tc.typ)
-			}
-			if (tc.code == "ServiceFailure") != (o.Cause != nil) {
-				t.Errorf("cause %v for %s", o.Cause, tc.code)
-			}
-			if o.Cause != nil && strings.Contains(body, o.Cause.Error()) {
-				t.Errorf("the cause %q is sent: %s", o.Cause, body)
-			}
+			w, o := testutil.ServeQuery(f.api, caller, tc.body, "req-1")
+			testutil.CheckQueryAnswer(t, w, o, testutil.QueryAnswer{Status: tc.status, Namespace: Namespace, Operation: "CreateAccount", Code: tc.code, Type: tc.typ})
 		})
 	}
 }

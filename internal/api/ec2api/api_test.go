@@ -3,7 +3,6 @@ package ec2api
 import (
 	"bytes"
 	"context"
-	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
@@ -39,7 +38,7 @@ func newFixture(t *testing.T) *fixture {
 	ctx := context.Background()
 	s := testutil.New(t)
 	f := &fixture{Stack: s, api: New(ec2.New(s.Store, s.IAM, s.STS, time.Now), s.Authz, s.Msgs, nil, region)}
-	f.root = inRegion(testutil.Root(t, account))
+	f.root = testutil.InRegion(testutil.Root(t, account), region)
 	s.Role(t, "app-role", "", testutil.TrustEC2)
 	if _, err := s.IAM.CreateInstanceProfile(ctx, iam.CreateInstanceProfileInput{Account: account, Name: "app"}); err != nil {
 		t.Fatal(err)
@@ -53,13 +52,7 @@ func newFixture(t *testing.T) *fixture {
 // user makes a user with one inline policy and returns it as a caller in the API's region.
 func (f *fixture) user(t *testing.T, name, document string) *authz.Caller {
 	t.Helper()
-	return inRegion(f.User(t, name, document))
-}
-
-// inRegion is the caller calling the API's region, as the server authenticates it.
-func inRegion(c *authz.Caller) *authz.Caller {
-	c.Region = region
-	return c
+	return testutil.InRegion(f.User(t, name, document), region)
 }
 
 // do serves a call of op with the form's parameters through the service, without HTTP.
@@ -144,9 +137,7 @@ func TestStatuses(t *testing.T) {
 	f := newFixture(t)
 	runner := f.user(t, "runner", launcher)
 	serve := func(caller *authz.Caller, body string) (*httptest.ResponseRecorder, route.Outcome) {
-		w := httptest.NewRecorder()
-		r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(body))
-		return w, f.api.Serve(w, r, []byte(body), caller, "req-1")
+		return testutil.ServeQuery(f.api, caller, body, "req-1")
 	}
 	for _, c := range []struct {
 		body   string

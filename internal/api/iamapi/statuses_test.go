@@ -3,9 +3,7 @@ package iamapi
 import (
 	"encoding/xml"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
-	"strings"
 	"testing"
 
 	"github.com/iamd-dev/iamd/internal/api/awsquery"
@@ -36,15 +34,11 @@ func TestErrorStatuses(t *testing.T) {
 			if tt.broken {
 				f.Store.Close()
 			}
-			body := tt.params.Encode()
-			r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(body))
-			r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-			w := httptest.NewRecorder()
 			caller := f.root
 			if tt.asAlice {
 				caller = f.alice
 			}
-			o := f.api.Serve(w, r, []byte(body), caller, "req-1")
+			w, o := testutil.ServeQuery(f.api, caller, tt.params.Encode(), "req-1")
 			if o.Err == nil || o.Err.Code != tt.code {
 				t.Fatalf("outcome %+v, want %s", o.Err, tt.code)
 			}
@@ -77,10 +71,7 @@ func TestErrorStatuses(t *testing.T) {
 // namespace, with status 200.
 func TestServeWritesTheResult(t *testing.T) {
 	f := newFixture(t)
-	body := url.Values{"Action": {"GetRole"}, "RoleName": {"app"}}.Encode()
-	r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(body))
-	w := httptest.NewRecorder()
-	o := f.api.Serve(w, r, []byte(body), f.root, "req-2")
+	w, o := testutil.ServeQuery(f.api, f.root, url.Values{"Action": {"GetRole"}, "RoleName": {"app"}}.Encode(), "req-2")
 	if o.Err != nil || o.Action != "iam:GetRole" || o.Resource != appRoleARN {
 		t.Fatalf("outcome %+v", o)
 	}

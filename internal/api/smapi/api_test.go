@@ -1,7 +1,6 @@
 package smapi
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -13,76 +12,42 @@ import (
 	"github.com/iamd-dev/iamd/internal/api/awsjson"
 	"github.com/iamd-dev/iamd/internal/api/route"
 	"github.com/iamd-dev/iamd/internal/authz"
-	"github.com/iamd-dev/iamd/internal/docstore"
-	"github.com/iamd-dev/iamd/internal/iam"
-	"github.com/iamd-dev/iamd/internal/policy"
-	"github.com/iamd-dev/iamd/internal/secretbox"
 	"github.com/iamd-dev/iamd/internal/secrets"
-	"github.com/iamd-dev/iamd/internal/store/sqlite"
+	"github.com/iamd-dev/iamd/internal/testutil"
 )
 
-const owner, other = "123456789012", "210987654321"
+const (
+	owner, other = testutil.Account, "210987654321"
+	region       = "us-east-1"
+)
 
-// fixture is the API over a real store, wired as the server wires it, with two accounts.
+// fixture is the API over the real stack, wired as the server wires it, with two accounts.
 type fixture struct {
-	t     *testing.T
-	store docstore.Store
-	iam   *iam.Service
-	api   *API
+	*testutil.Stack
+	t   testing.TB
+	api *API
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t testing.TB) *fixture {
 	t.Helper()
-	ctx := context.Background()
-	store, err := sqlite.Open(ctx, t.TempDir())
-	if err != nil {
+	s := testutil.New(t)
+	if _, _, err := s.IAM.EnsureAccount(context.Background(), other, "a"+other, nil); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { store.Close() })
-	box, err := secretbox.New(bytes.Repeat([]byte{7}, secretbox.KeySize))
-	if err != nil {
-		t.Fatal(err)
-	}
-	iamSvc := iam.New(store, box, time.Now)
-	for _, account := range []string{owner, other} {
-		if _, _, err := iamSvc.EnsureAccount(ctx, account, "a"+account, nil); err != nil {
-			t.Fatal(err)
-		}
-	}
-	api := New(secrets.New(store, box, time.Now).UsePrincipals(iamSvc), authz.New(iamSvc))
-	return &fixture{t: t, store: store, iam: iamSvc, api: api}
+	api := New(secrets.New(s.Store, s.Box, time.Now).UsePrincipals(s.IAM), s.Authz)
+	return &fixture{Stack: s, t: t, api: api}
 }
 
-func (f *fixture) caller(arn string) *authz.Caller {
-	f.t.Helper()
-	p, err := policy.ParsePrincipal(arn)
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	return &authz.Caller{Principal: p, Account: p.Account, Region: "us-east-1", Time: time.Now()}
-}
-
+// root is the root user of the account, calling the API's region.
 func (f *fixture) root(account string) *authz.Caller {
-	return f.caller("arn:aws:iam::" + account + ":root")
+	return testutil.InRegion(testutil.Root(f.t, account), region)
 }
 
 // user makes a user of the account with the identity policy (none when "") and returns it
-// as a caller.
+// as a caller in the API's region.
 func (f *fixture) user(account, name, identityPolicy string) *authz.Caller {
 	f.t.Helper()
-	ctx := context.Background()
-	u, err := f.iam.CreateUser(ctx, iam.CreateUserInput{Account: account, Name: name, Path: "/"})
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	if identityPolicy != "" {
-		if err := f.iam.PutUserPolicy(ctx, account, name, "p", identityPolicy); err != nil {
-			f.t.Fatal(err)
-		}
-	}
-	c := f.caller("arn:aws:iam::" + account + ":user/" + name)
-	c.UserName, c.UserID, c.EntityID = name, u.ID, u.ID
-	return c
+	return testutil.InRegion(f.UserIn(f.t, account, name, identityPolicy), region)
 }
 
 // do serves one operation without HTTP.
@@ -251,7 +216,7 @@ func TestStatusesThroughTheCodec(t *testing.T) {
 			}
 		})
 	}
-	f.store.Close()
+	f.Store.Close()
 	w, o := f.serve(rootA, "secretsmanager.DescribeSecret", `{"SecretId":"x"}`)
 	if w.Code != 500 || w.Header().Get("X-Amzn-ErrorType") != "InternalServiceError" || o.Cause == nil {
 		t.Fatalf("with the store closed: %d %s (cause %v)", w.Code, w.Body, o.Cause)

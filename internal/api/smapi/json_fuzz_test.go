@@ -2,51 +2,19 @@ package smapi
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"sort"
 	"testing"
-	"time"
-
-	"github.com/iamd-dev/iamd/internal/authz"
-	"github.com/iamd-dev/iamd/internal/iam"
-	"github.com/iamd-dev/iamd/internal/policy"
-	"github.com/iamd-dev/iamd/internal/secretbox"
-	"github.com/iamd-dev/iamd/internal/secrets"
-	"github.com/iamd-dev/iamd/internal/store/sqlite"
 )
-
-// fuzzAPI is the Secrets Manager API over a real store, and the account's root user.
-func fuzzAPI(f *testing.F) (*API, *authz.Caller) {
-	ctx := context.Background()
-	store, err := sqlite.Open(ctx, f.TempDir())
-	if err != nil {
-		f.Fatal(err)
-	}
-	f.Cleanup(func() { store.Close() })
-	box, err := secretbox.New(bytes.Repeat([]byte{9}, secretbox.KeySize))
-	if err != nil {
-		f.Fatal(err)
-	}
-	iamSvc := iam.New(store, box, time.Now)
-	if _, _, err := iamSvc.EnsureAccount(ctx, "123456789012", "default", nil); err != nil {
-		f.Fatal(err)
-	}
-	root, err := policy.ParsePrincipal("arn:aws:iam::123456789012:root")
-	if err != nil {
-		f.Fatal(err)
-	}
-	caller := &authz.Caller{Principal: root, Account: "123456789012", Region: "us-east-1", Time: time.Now()}
-	return New(secrets.New(store, box, time.Now), authz.New(iamSvc)), caller
-}
 
 // FuzzOperationInput feeds every operation JSON input as the SDKs send it, and whatever
 // else arrives: no input panics or makes an internal error, and every refusal is a JSON 1.1
 // error, {"__type": code, "Message": text} with the code in X-Amzn-ErrorType and a 4xx.
 func FuzzOperationInput(f *testing.F) {
-	api, caller := fuzzAPI(f)
+	fx := newFixture(f)
+	api, caller := fx.api, fx.root(owner)
 	ops := make([]string, 0, len(api.service.Routes))
 	for op := range api.service.Routes {
 		ops = append(ops, op)

@@ -119,23 +119,8 @@ func validateResourcePolicy(c *call) (any, error) {
 	return out, nil
 }
 
-type passwordInput struct {
-	PasswordLength          int64
-	ExcludeCharacters       string
-	ExcludeNumbers          bool
-	ExcludePunctuation      bool
-	ExcludeUppercase        bool
-	ExcludeLowercase        bool
-	IncludeSpace            bool
-	RequireEachIncludedType *bool
-}
-
-func getRandomPassword(_ *call, in *passwordInput) (any, error) {
-	pw, err := secrets.RandomPassword(secrets.PasswordInput{
-		Length: in.PasswordLength, ExcludeCharacters: in.ExcludeCharacters, ExcludeNumbers: in.ExcludeNumbers,
-		ExcludePunctuation: in.ExcludePunctuation, ExcludeUppercase: in.ExcludeUppercase, ExcludeLowercase: in.ExcludeLowercase,
-		IncludeSpace: in.IncludeSpace, RequireEach: in.RequireEachIncludedType,
-	})
+func getRandomPassword(_ *call, in *secrets.PasswordInput) (any, error) {
+	pw, err := secrets.RandomPassword(*in)
 	if err != nil {
 		return nil, err
 	}

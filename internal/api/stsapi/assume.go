@@ -17,25 +17,35 @@ type assumedRole struct {
 	AssumedRoleID string `xml:"AssumedRoleId"`
 }
 
+// roleSession reads the parameters of the session AssumeRole and AssumeRoleWithWebIdentity
+// both make (the role, the session's name, its duration and its session policies), and
+// makes the role the call's resource.
+func roleSession(c call) (sts.AssumeRoleInput, error) {
+	q := c.In
+	c.Resource = q.Get("RoleArn")
+	d, err := durationOf(q)
+	if err != nil {
+		return sts.AssumeRoleInput{}, err
+	}
+	return sts.AssumeRoleInput{
+		RoleARN: q.Get("RoleArn"), SessionName: q.Get("RoleSessionName"), DurationSeconds: d,
+		Policy: q.Get("Policy"), PolicyARNs: policyARNs(q),
+	}, nil
+}
+
 // assumeRole serves AssumeRole, authorized on the role by its trust policy and the caller's
 // own policies (package sts).
 func (a *API) assumeRole(c call) (any, error) {
-	q := c.In
-	c.Resource = q.Get("RoleArn")
-	in := sts.AssumeRoleInput{
-		RoleARN: q.Get("RoleArn"), SessionName: q.Get("RoleSessionName"), Policy: q.Get("Policy"),
-		TransitiveTagKeys: q.List("TransitiveTagKeys"), SourceIdentity: q.Get("SourceIdentity"),
+	in, err := roleSession(c)
+	if err != nil {
+		return nil, err
 	}
+	q := c.In
+	in.TransitiveTagKeys, in.SourceIdentity = q.List("TransitiveTagKeys"), q.Get("SourceIdentity")
 	if q.Has("ExternalId") {
 		id := q.Get("ExternalId")
 		in.ExternalID = &id
 	}
-	d, err := durationOf(q)
-	if err != nil {
-		return nil, err
-	}
-	in.DurationSeconds = d
-	in.PolicyARNs = policyARNs(q)
 	for _, m := range q.Structs("Tags") {
 		in.Tags = append(in.Tags, iam.Tag{Key: m["Key"], Value: m["Value"]})
 	}
@@ -43,15 +53,12 @@ func (a *API) assumeRole(c call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	res := assumeRoleResult{
+	return assumeRoleResult{
 		SourceIdentity:  out.SourceIdentity,
 		AssumedRoleUser: assumedRole{Arn: out.AssumedRoleARN, AssumedRoleID: out.AssumedRoleID},
 		Credentials:     credentialsXML(out.Credentials),
-	}
-	if out.PackedPolicySize > 0 {
-		res.PackedPolicy = &out.PackedPolicySize
-	}
-	return res, nil
+		PackedPolicy:    packedPolicySize(out.PackedPolicySize),
+	}, nil
 }
 
 type webIdentityResult struct {
@@ -66,29 +73,22 @@ type webIdentityResult struct {
 // assumeRoleWithWebIdentity serves the one STS call that comes unsigned: the token is the
 // credential, and the role's trust policy decides (package sts).
 func (a *API) assumeRoleWithWebIdentity(c call) (any, error) {
-	q := c.In
-	c.Resource = q.Get("RoleArn")
-	in := sts.WebIdentityInput{
-		RoleARN: q.Get("RoleArn"), SessionName: q.Get("RoleSessionName"), Token: q.Get("WebIdentityToken"),
-		ProviderID: q.Get("ProviderId"), Policy: q.Get("Policy"),
-	}
-	d, err := durationOf(q)
+	r, err := roleSession(c)
 	if err != nil {
 		return nil, err
 	}
-	in.DurationSeconds = d
-	in.PolicyARNs = policyARNs(q)
+	in := sts.WebIdentityInput{
+		RoleARN: r.RoleARN, SessionName: r.SessionName, DurationSeconds: r.DurationSeconds, Policy: r.Policy, PolicyARNs: r.PolicyARNs,
+		Token: c.In.Get("WebIdentityToken"), ProviderID: c.In.Get("ProviderId"),
+	}
 	out, err := a.sts.AssumeRoleWithWebIdentity(c.Ctx, c.Caller, in)
 	if err != nil {
 		return nil, err
 	}
-	res := webIdentityResult{
+	return webIdentityResult{
 		Subject: out.Subject, Audience: out.Audience, Provider: out.Provider,
 		AssumedRoleUser: assumedRole{Arn: out.AssumedRoleARN, AssumedRoleID: out.AssumedRoleID},
 		Credentials:     credentialsXML(out.Credentials),
-	}
-	if out.PackedPolicySize > 0 {
-		res.PackedPolicy = &out.PackedPolicySize
-	}
-	return res, nil
+		PackedPolicy:    packedPolicySize(out.PackedPolicySize),
+	}, nil
 }

@@ -35,3 +35,12 @@ func policyARNs(q *awsquery.Request) []string {
 	}
 	return arns
 }
+
+// packedPolicySize is a result's PackedPolicySize: sent only when the session has session
+// policies (a size above 0).
+func packedPolicySize(n int) *int {
+	if n <= 0 {
+		return nil
+	}
+	return &n
+}

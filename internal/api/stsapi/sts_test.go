@@ -1,8 +1,6 @@
 package stsapi
 
 import (
-	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -10,6 +8,7 @@ import (
 	"github.com/iamd-dev/iamd/internal/authmsg"
 	"github.com/iamd-dev/iamd/internal/authz"
 	"github.com/iamd-dev/iamd/internal/awserr"
+	"github.com/iamd-dev/iamd/internal/testutil"
 )
 
 // Each route is served with its own authorization, and the service's answers (admission,
@@ -102,18 +101,7 @@ func TestRoutes(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			out, o := f.do(tc.caller, tc.op, tc.params)
-			if o.Action != tc.wantAction || o.Resource != tc.wantResource {
-				t.Errorf("outcome %s on %q, want %s on %q", o.Action, o.Resource, tc.wantAction, tc.wantResource)
-			}
-			if o.Cause != nil {
-				t.Errorf("internal failure: %v", o.Cause)
-			}
-			switch {
-			case tc.wantErr == nil && o.Err != nil:
-				t.Fatalf("error %v", o.Err)
-			case tc.wantErr != nil && (o.Err == nil || *o.Err != *tc.wantErr):
-				t.Fatalf("error %v, want %v", o.Err, tc.wantErr)
-			}
+			testutil.CheckOutcome(t, o, tc.wantAction, tc.wantResource, tc.wantErr)
 			if tc.check != nil {
 				tc.check(t, out)
 			}
@@ -145,28 +133,8 @@ func TestServeStatuses(t *testing.T) {
 			if tc.closeStore {
 				f.Store.Close()
 			}
-			w := httptest.NewRecorder()
-			o := f.api.Serve(w, httptest.NewRequest(http.MethodPost, "/", strings.NewReader(tc.body)), []byte(tc.body), callers[tc.caller], "req-1")
-			body := w.Body.String()
-			if w.Code != tc.status {
-				t.Fatalf("status %d, want %d: %s", w.Code, tc.status, body)
-			}
-			if tc.code == "" {
-				if !strings.Contains(body, "<AssumeRoleResponse xmlns=\""+Namespace+"\">") {
-					t.Errorf("body %s", body)
-				}
-				return
-			}
-			if !strings.Contains(body, "<Code>"+tc.code+"</Code>") || !strings.Contains(body, "<Type>"+tc.typ+"</Type>") ||
-				!strings.Contains(body, "xmlns=\""+Namespace+"\"") {
-				t.Errorf("body %s, want %s (%s)", body, tc.code, tc.typ)
-			}
-			if (tc.code == "ServiceFailure") != (o.Cause != nil) {
-				t.Errorf("cause %v for %s", o.Cause, tc.code)
-			}
-			if o.Cause != nil && strings.Contains(body, o.Cause.Error()) {
-				t.Errorf("the cause %q is sent: %s", o.Cause, body)
-			}
+			w, o := testutil.ServeQuery(f.api, callers[tc.caller], tc.body, "req-1")
+			testutil.CheckQueryAnswer(t, w, o, testutil.QueryAnswer{Status: tc.status, Namespace: Namespace, Operation: "AssumeRole", Code: tc.code, Type: tc.typ})
 		})
 	}
 }

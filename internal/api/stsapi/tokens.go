@@ -42,11 +42,8 @@ func (a *API) getFederationToken(c call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	res := getFederationTokenResult{Credentials: credentialsXML(out.Credentials)}
+	res := getFederationTokenResult{Credentials: credentialsXML(out.Credentials), PackedPolicy: packedPolicySize(out.PackedPolicySize)}
 	res.FederatedUser.FederatedUserID, res.FederatedUser.Arn = out.FederatedUserID, out.FederatedUserARN
-	if out.PackedPolicySize > 0 {
-		res.PackedPolicy = &out.PackedPolicySize
-	}
 	return res, nil
 }
 
