@@ -110,11 +110,44 @@ func withPrimary(tx docstore.Tx, sec *Secret, now time.Time) (*Secret, error) {
 // resource policy as evaluated, or, when there is none, the ARN the Ref names. An operation
 // given a Target without a secret answers ResourceNotFoundException.
 func (s *Service) Resolve(ctx context.Context, r Ref) (*Target, error) {
-	var sec *Secret
+	return s.resolve(ctx, r, nil)
+}
+
+// ResolveValue is Resolve for reading a value (GetSecretValue): the same read also takes the
+// version the call names (by id, staging label, or AWSCURRENT), so that GetValue answers from
+// the one snapshot the call was authorized on, as a single read transaction would.
+func (s *Service) ResolveValue(ctx context.Context, r Ref, versionID, stage string) (*Target, error) {
+	return s.resolve(ctx, r, func(tx docstore.Tx, sec *Secret) *readValue {
+		rv := &readValue{versionID: versionID, stage: stage}
+		v, err := pickVersion(sec, versionID, stage)
+		switch {
+		case err != nil:
+			rv.err = err
+		case sec.ScheduledForDeletion():
+			rv.err = errMarkedForDeletion()
+		default:
+			rv.ver = *v
+			rv.err = tx.Get(versionKey(sec.Account, sec.UID, v.ID), &rv.sealed)
+		}
+		return rv
+	})
+}
+
+// resolve is Resolve, with what read takes in the same transaction from the secret found.
+func (s *Service) resolve(ctx context.Context, r Ref, read func(tx docstore.Tx, sec *Secret) *readValue) (*Target, error) {
+	var (
+		sec   *Secret
+		value *readValue
+	)
 	err := s.store.View(ctx, func(tx docstore.Tx) error {
 		var err error
-		sec, err = load(tx, r, s.clock())
-		return err
+		if sec, err = load(tx, r, s.clock()); err != nil {
+			return err
+		}
+		if read != nil {
+			value = read(tx, sec)
+		}
+		return nil
 	})
 	switch {
 	case isNotFound(err):
@@ -127,7 +160,7 @@ func (s *Service) Resolve(ctx context.Context, r Ref) (*Target, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Target{Secret: sec, ARN: sec.ARN(), Account: sec.Account, Policy: rp}, nil
+	return &Target{Secret: sec, ARN: sec.ARN(), Account: sec.Account, Policy: rp, value: value}, nil
 }
 
 // mutate re-reads a secret that was authorized (by its exact name and region) in a write

@@ -52,6 +52,17 @@ type Target struct {
 	// Policy is the secret's resource policy as it is evaluated (EvaluatedPolicy); nil when
 	// it has none.
 	Policy *policy.Policy
+
+	value *readValue // the version ResolveValue read with the secret
+}
+
+// readValue is a version read with the secret it belongs to: its metadata and sealed value,
+// or what the read found wrong (reported once the caller is allowed).
+type readValue struct {
+	versionID, stage string // as the call named them
+	ver              VersionMeta
+	sealed           sealedVersion
+	err              error
 }
 
 // found is the secret of a target the caller was allowed: errResourceNotFound when there is

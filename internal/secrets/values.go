@@ -14,6 +14,12 @@ func (s *Service) GetValue(ctx context.Context, t *Target, versionID, stage stri
 	if err != nil {
 		return nil, err
 	}
+	if rv := t.value; rv != nil && rv.versionID == versionID && rv.stage == stage {
+		if rv.err != nil {
+			return nil, rv.err
+		}
+		return s.openValue(ctx, sec, rv.ver, &rv.sealed)
+	}
 	var (
 		sealed sealedVersion
 		ver    VersionMeta
@@ -42,7 +48,12 @@ func (s *Service) GetValue(ctx context.Context, t *Target, versionID, stage stri
 	if err != nil {
 		return nil, err
 	}
-	val, err := s.open(sec.Account, sec.UID, ver.ID, &sealed)
+	return s.openValue(ctx, sec, ver, &sealed)
+}
+
+// openValue unseals a version's value read for a caller, and notes the access.
+func (s *Service) openValue(ctx context.Context, sec *Secret, ver VersionMeta, sealed *sealedVersion) (*SecretValue, error) {
+	val, err := s.open(sec.Account, sec.UID, ver.ID, sealed)
 	if err != nil {
 		return nil, ErrDecryption()
 	}

@@ -3,6 +3,7 @@ package smapi
 import (
 	"github.com/iamd-dev/iamd/internal/api/route"
 	"github.com/iamd-dev/iamd/internal/authz"
+	"github.com/iamd-dev/iamd/internal/secrets"
 )
 
 // routes are Secrets Manager's operations.
@@ -87,6 +88,9 @@ func onSecret[In any, P interface {
 			if err := check(c, P(in)); err != nil {
 				return "", err
 			}
+			if rv, ok := any(P(in)).(readsValue); ok {
+				return c.findValue(id, rv)
+			}
 			return c.find(id)
 		},
 		Conditions: func(c *call) authz.Context {
@@ -140,6 +144,24 @@ func conditions(in any) authz.Context {
 // ARN, or the ARN the SecretId names when there is no such secret.
 func (c *call) find(secretID string) (string, error) {
 	t, err := c.api.svc.Resolve(c.Ctx, c.ref(secretID))
+	return c.found(secretID, t, err)
+}
+
+// readsValue is an input that reads a version's value (GetSecretValue): its secret is found
+// together with the version it names.
+type readsValue interface {
+	version() (versionID, stage string)
+}
+
+// findValue is find for an input that reads a value.
+func (c *call) findValue(secretID string, in readsValue) (string, error) {
+	versionID, stage := in.version()
+	t, err := c.api.svc.ResolveValue(c.Ctx, c.ref(secretID), versionID, stage)
+	return c.found(secretID, t, err)
+}
+
+// found keeps the target found as the call's, named as the caller named it (secretID).
+func (c *call) found(secretID string, t *secrets.Target, err error) (string, error) {
 	if err != nil {
 		return "", err
 	}

@@ -24,6 +24,8 @@ func (in *getValueInput) conditions() authz.Context {
 	return keys
 }
 
+func (in *getValueInput) version() (string, string) { return in.VersionID, in.VersionStage }
+
 func getSecretValue(c *call, in *getValueInput) (any, error) {
 	v, err := c.api.svc.GetValue(c.Ctx, c.target, in.VersionID, in.VersionStage)
 	if err != nil {
@@ -126,7 +128,7 @@ func (c *call) filtered(in *batchGetInput) ([]string, string, error) {
 
 // getValue reads a secret's current value for BatchGetSecretValue, authorized on its own.
 func (c *call) getValue(id string) (*secrets.SecretValue, error) {
-	t, err := c.api.svc.Resolve(c.Ctx, c.ref(id))
+	t, err := c.api.svc.ResolveValue(c.Ctx, c.ref(id), "", "")
 	if err != nil {
 		return nil, err
 	}
