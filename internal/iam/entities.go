@@ -3,6 +3,7 @@ package iam
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"github.com/iamd-dev/iamd/internal/awserr"
 	"github.com/iamd-dev/iamd/internal/docstore"
@@ -100,15 +101,21 @@ func getEntity(tx docstore.Tx, account, name string, doc entityDoc) error {
 		return err
 	}
 	err := tx.Get(key(k.collection, account, name), doc)
-	if errors.Is(err, docstore.ErrNotFound) {
+	switch {
+	case errors.Is(err, docstore.ErrNotFound):
 		return k.noSuchEntity(name)
+	case err != nil:
+		return fmt.Errorf("iam: reading %s %s of account %s: %w", k.noun, name, account, err)
 	}
-	return err
+	return nil
 }
 
 // putEntity stores an entity under its name.
 func putEntity(tx docstore.Tx, account string, doc entityDoc) error {
-	return tx.Put(key(doc.kind().collection, account, doc.entityName()), doc)
+	if err := tx.Put(key(doc.kind().collection, account, doc.entityName()), doc); err != nil {
+		return fmt.Errorf("iam: storing %s %s of account %s: %w", doc.kind().noun, doc.entityName(), account, err)
+	}
+	return nil
 }
 
 // viewEntity reads an entity (getEntity) in a read transaction of its own.

@@ -3,6 +3,7 @@ package secrets
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"time"
 
@@ -53,7 +54,10 @@ func expired(sec *Secret, now time.Time) bool {
 func getRaw(tx docstore.Tx, account, region, name string, now time.Time) (*Secret, error) {
 	var sec Secret
 	if err := tx.Get(secretKey(account, region, name), &sec); err != nil {
-		return nil, err
+		if isNotFound(err) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("secrets: reading secret %s in %s of account %s: %w", name, region, account, err)
 	}
 	if expired(&sec, now) {
 		return nil, errNotFound
