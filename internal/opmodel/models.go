@@ -102,6 +102,16 @@ func (m *Models) AllBySigningName(name string) []*Service { return m.bySigning[n
 // Operation is the operation named name, nil when none.
 func (s *Service) Operation(name string) *Operation { return s.byName[name] }
 
+// OperationByTarget is the operation a JSON-protocol request's X-Amz-Target header names
+// (TargetPrefix + "." + operation), nil when it names none of the service's.
+func (s *Service) OperationByTarget(target string) *Operation {
+	name, ok := strings.CutPrefix(target, s.TargetPrefix+".")
+	if !ok || s.TargetPrefix == "" {
+		return nil
+	}
+	return s.Operation(name)
+}
+
 // IsREST reports whether the service's protocol routes by method and path (rest-json,
 // rest-xml) rather than by an action name (query, ec2, json).
 func (s *Service) IsREST() bool { return strings.HasPrefix(s.Protocol, "rest-") }

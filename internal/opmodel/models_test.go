@@ -130,6 +130,27 @@ func TestOperationsAndMembers(t *testing.T) {
 	}
 }
 
+func TestOperationByTarget(t *testing.T) {
+	m := Default()
+	for _, tc := range []struct{ service, target, want string }{
+		{"sqs", "AmazonSQS.SendMessage", "SendMessage"},
+		{"dynamodb", "DynamoDB_20120810.PutItem", "PutItem"},
+		{"ssm", "AmazonSSM.GetParameter", "GetParameter"},
+		{"dynamodb", "DynamoDB_20111205.PutItem", ""}, // the old API version's prefix
+		{"ssm", "AmazonSSM.NoSuchOperation", ""},
+		{"ssm", "GetParameter", ""},
+		{"s3", ".GetObject", ""}, // no target prefix
+	} {
+		got := ""
+		if op := m.Service(tc.service).OperationByTarget(tc.target); op != nil {
+			got = op.Name
+		}
+		if got != tc.want {
+			t.Errorf("%s: OperationByTarget(%q) = %q, want %q", tc.service, tc.target, got, tc.want)
+		}
+	}
+}
+
 func member(op *Operation, name string) (Member, bool) {
 	for _, m := range op.Input {
 		if m.Name == name {
