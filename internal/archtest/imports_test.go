@@ -39,6 +39,7 @@ var rules = []rule{
 	{pkg: "internal/imds", forbidden: []string{"database/sql", module + "internal/api", module + "internal/server", module + "internal/store"}},
 	{pkg: "internal/taskcreds", forbidden: []string{"database/sql", module + "internal/api", module + "internal/server", module + "internal/store"}},
 	{pkg: "internal/npmpack", stdlib: true, forbidden: []string{"net/http", "database/sql"}},
+	{pkg: "internal/opmodel", stdlib: true, allowed: []string{"internal/npmpack"}, forbidden: []string{"database/sql"}},
 	{pkg: "internal/api", forbidden: []string{"database/sql", module + "internal/store", module + "internal/server"}},
 	{pkg: "internal/api/route", stdlib: true, allowed: []string{"internal/authz", "internal/awserr"}},
 	// The codecs are the wire format only: no domain, no authorization.
