@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/iamd-dev/iamd/internal/authz/denial"
 	"github.com/iamd-dev/iamd/internal/awserr"
 	"github.com/iamd-dev/iamd/internal/docstore"
 	"github.com/iamd-dev/iamd/internal/iam"
@@ -158,16 +159,30 @@ func (a *Authorizer) AuthorizeNaming(ctx context.Context, c *Caller, r Request, 
 	return awserr.AccessDenied(DeniedMessage(c.Principal.ID, r.Action, named, &d))
 }
 
-// Decide evaluates the request for the caller.
+// Decide evaluates the request for the caller. A denial is kept by the context's
+// denial.Recorder, when it carries one (for the audit log).
 func (a *Authorizer) Decide(ctx context.Context, c *Caller, r Request) (policy.Decision, error) {
+	d, orphaned, err := a.decide(ctx, c, r)
+	if err == nil && d.Result != policy.Allowed {
+		if rec := denial.RecorderFrom(ctx); rec != nil {
+			reason := denial.Of(&d, r.Action, r.Resource)
+			reason.EntityGone = orphaned
+			rec.Keep(reason)
+		}
+	}
+	return d, err
+}
+
+// decide is Decide; orphaned reports a caller whose user or role is gone.
+func (a *Authorizer) decide(ctx context.Context, c *Caller, r Request) (d policy.Decision, orphaned bool, err error) {
 	entry, err := a.policies(ctx, c)
 	if err != nil {
-		return policy.Decision{}, err
+		return policy.Decision{}, false, err
 	}
 	if entry.orphaned {
 		// AWS binds credentials to the entity's unique id: policies of a later entity of the
 		// same name, and resource policies naming that name, are not the caller's.
-		return policy.Decision{Result: policy.ImplicitDeny, DeniedBy: policy.LayerIdentity}, nil
+		return policy.Decision{Result: policy.ImplicitDeny, DeniedBy: policy.LayerIdentity}, true, nil
 	}
 	set := entry.set
 	ctx2 := r.Context.Clone()
@@ -184,7 +199,7 @@ func (a *Authorizer) Decide(ctx context.Context, c *Caller, r Request) (policy.D
 		account = c.Account
 	}
 	req := policy.NewRequest(c.Principal, r.Action, r.Resource, account, ctx2)
-	return policy.Evaluate(set, req), nil
+	return policy.Evaluate(set, req), false, nil
 }
 
 // policies returns the caller's compiled policies, rebuilding them when IAM has changed.

@@ -3,6 +3,7 @@ package authz
 import (
 	"strings"
 
+	"github.com/iamd-dev/iamd/internal/authz/denial"
 	"github.com/iamd-dev/iamd/internal/policy"
 )
 
@@ -14,7 +15,7 @@ func DeniedMessage(principalARN, action, resource string, d *policy.Decision) st
 	if resource != "" {
 		msg += " on resource: " + resource
 	}
-	kind := policyKindWords[d.DeniedBy]
+	kind := denial.PolicyKind(d.DeniedBy.String())
 	if kind == "" {
 		kind = "identity-based policy"
 	}
@@ -26,13 +27,4 @@ func DeniedMessage(principalARN, action, resource string, d *policy.Decision) st
 		return msg + " with an explicit deny in " + article + kind
 	}
 	return msg + " because no " + kind + " allows the " + action + " action"
-}
-
-var policyKindWords = map[policy.Layer]string{
-	policy.LayerIdentity: "identity-based policy",
-	policy.LayerResource: "resource-based policy",
-	policy.LayerBoundary: "permissions boundary",
-	policy.LayerSession:  "session policy",
-	policy.LayerSCP:      "service control policy",
-	policy.LayerRCP:      "resource control policy",
 }

@@ -25,6 +25,10 @@ Usage:
   iamd policy test FILE...                     run named cases with expected decisions
   iamd policy expand FILE|-                    print a policy with its action wildcards expanded
   iamd policy lint [--type KIND] FILE...       find errors and risky grants in policies
+  iamd policy generate --principal ARN [--since D] [--audit FILE]
+                                               least privilege from the calls the audit log recorded
+  iamd policy explain REQUEST_ID [--audit FILE]
+                                               say why a recorded call was denied
   iamd account create --id ID [--name N]       create an account on a running server
   iamd instance env ID                         print the environment of a program on an instance
   iamd exec --instance ID -- CMD [ARG...]      run a program as if on the instance

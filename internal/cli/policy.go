@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 
 	"github.com/iamd-dev/iamd/internal/evalreq"
 	"github.com/iamd-dev/iamd/internal/policy"
@@ -29,6 +30,18 @@ const policyUsage = `Usage:
       Check policies as IAM Access Analyzer's ValidatePolicy does, plus iamd's checks for
       risky grants: findings typed ERROR, SECURITY_WARNING, WARNING or SUGGESTION, each
       with its line and column and a fix. Exits 1 if any is an ERROR or SECURITY_WARNING.
+  iamd policy generate --principal ARN [--since 24h|7d|RFC3339|YYYY-MM-DD] [--audit FILE|-]
+      Print the identity policy that grants exactly the actions and resources the
+      principal's allowed calls in the audit log used, as IAM Access Analyzer generates
+      policies from CloudTrail: one statement per service and set of resources, "*" only
+      for actions that take no resource. A role's ARN (or one of its sessions') counts every
+      session of the role, matched by name (audit lines carry no role path). Denied and
+      failed calls are not counted; what is left out is said on standard error.
+  iamd policy explain REQUEST_ID [--audit FILE|-]
+      Say why a recorded call was denied: the kind of policy that denied, the statements
+      that applied (policy, position, Sid), the condition keys the request lacked.
+  --audit is the log iamd serve --audit wrote (default: the file IAMD_AUDIT names); serve's
+  default, standard output, leaves no file, so name it (or pipe it in with --audit -).
 `
 
 func runPolicy(ctx context.Context, args []string, env Env) int {
@@ -47,6 +60,10 @@ func runPolicy(ctx context.Context, args []string, env Env) int {
 		return policyExpand(args[1:], env)
 	case "lint":
 		return policyLint(args[1:], env)
+	case "generate":
+		return policyGenerate(args[1:], env, time.Now())
+	case "explain":
+		return policyExplain(args[1:], env)
 	case "help", "-h", "--help":
 		fmt.Fprint(env.Stdout, policyUsage)
 		return 0

@@ -16,6 +16,13 @@ import (
 // environment pointing at it, and stops it at the end of the test.
 func startServe(t *testing.T) string {
 	t.Helper()
+	endpoint, _ := startServeAudited(t)
+	return endpoint
+}
+
+// startServeAudited is startServe, also returning the audit log's path.
+func startServeAudited(t *testing.T) (endpoint, auditPath string) {
+	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -23,13 +30,14 @@ func startServe(t *testing.T) string {
 	addr := l.Addr().String()
 	l.Close()
 	dir := t.TempDir()
+	auditPath = filepath.Join(dir, "audit.log")
 	t.Setenv("IAMD_ROOT_ACCESS_KEY_ID", "AKIACLITESTROOT00001")
 	t.Setenv("IAMD_ROOT_SECRET_ACCESS_KEY", "cli-test-root-secret-000000000000000000")
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int, 1)
 	go func() {
 		var out, errs strings.Builder
-		done <- Main(ctx, []string{"serve", "--addr", addr, "--data", dir, "--audit", filepath.Join(dir, "audit.log")}, Env{Stdout: &out, Stderr: &errs})
+		done <- Main(ctx, []string{"serve", "--addr", addr, "--data", dir, "--audit", auditPath}, Env{Stdout: &out, Stderr: &errs})
 	}()
 	t.Cleanup(func() {
 		cancel()
@@ -42,7 +50,7 @@ func startServe(t *testing.T) string {
 			t.Error("iamd serve did not stop")
 		}
 	})
-	endpoint := "http://" + addr
+	endpoint = "http://" + addr
 	for i := 0; ; i++ {
 		resp, err := http.Get(endpoint + "/healthz")
 		if err == nil {
@@ -60,7 +68,7 @@ func startServe(t *testing.T) string {
 	t.Setenv("AWS_SESSION_TOKEN", "")
 	t.Setenv("AWS_CONFIG_FILE", os.DevNull)
 	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", os.DevNull)
-	return endpoint
+	return endpoint, auditPath
 }
 
 func TestAccountCreate(t *testing.T) {

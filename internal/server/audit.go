@@ -5,6 +5,8 @@ import (
 	"io"
 	"sync"
 	"time"
+
+	"github.com/iamd-dev/iamd/internal/authz/denial"
 )
 
 // auditEvent is one API call, as written to the audit log. It never carries a secret key,
@@ -18,6 +20,9 @@ type auditEvent struct {
 	Decision  string    `json:"decision"` // allowed | denied | failed
 	ErrorCode string    `json:"errorCode,omitempty"`
 	Source    string    `json:"sourceAddress"`
+	// Denial is why the policies denied a denied call, when they did (a call refused
+	// before its policies were read has none): for iamd policy explain.
+	Denial *denial.Reason `json:"denial,omitempty"`
 }
 
 // auditLog writes events as JSON lines, one at a time.

@@ -12,6 +12,7 @@ import (
 
 	"github.com/iamd-dev/iamd/internal/api/awsquery"
 	"github.com/iamd-dev/iamd/internal/authz"
+	"github.com/iamd-dev/iamd/internal/authz/denial"
 	"github.com/iamd-dev/iamd/internal/awserr"
 	"github.com/iamd-dev/iamd/internal/iam"
 	"github.com/iamd-dev/iamd/internal/policy"
@@ -56,9 +57,13 @@ func (s *Server) serveAWS(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, &ev, "", awserr.New("UnknownService", "iamd does not serve the service %q.", service), requestID)
 		return
 	}
-	out := ep.Serve(w, r, body, caller, requestID)
+	ctx, denials := denial.WithRecorder(r.Context())
+	out := ep.Serve(w, r.WithContext(ctx), body, caller, requestID)
 	ev.Action, ev.Resource = out.Action, out.Resource
 	ev.record(out.Err)
+	if ev.Decision == "denied" {
+		ev.Denial = denials.Last()
+	}
 	if out.Cause != nil {
 		s.logInternal(requestID, out.Action, out.Cause)
 	}
