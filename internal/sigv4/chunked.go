@@ -140,11 +140,11 @@ func (c *chunkedReader) nextChunk() error {
 	if size > 0 && c.prevSize >= 0 && c.prevSize < minChunkSize {
 		return errChunkTooSmall(c.chunk, c.prevSize)
 	}
-	if c.declared >= 0 && size > c.declared-c.total {
-		return errDecodedLength(c.declared, c.total+size)
-	}
 	if c.chain != nil && size > MaxChunkSize {
 		return errChunkTooLarge(c.chunk, size)
+	}
+	if c.declared >= 0 && size > c.declared-c.total {
+		return errDecodedLength(c.declared, c.total+size)
 	}
 	c.total += size
 	if size == 0 {
@@ -210,22 +210,26 @@ func (c *chunkedReader) finish(signature string) error {
 }
 
 // readTrailerLines reads the trailing header lines, up to the blank line
-// that ends the body or the end of the body. A blank line straight after
-// the last chunk (as some clients write it) is skipped.
+// that ends the body. A blank line straight after the last chunk (as some
+// clients write it) is skipped, and the body may end without the final
+// blank line once the trailer is complete.
 func (c *chunkedReader) readTrailerLines() ([]string, error) {
 	var lines []string
-	skipped := false
+	blank := false // a blank line came before any trailer
 	for {
 		if _, err := c.src.Peek(1); err == io.EOF {
-			return lines, nil
+			if blank && len(lines) == 0 || c.trailr.complete(lines) {
+				return lines, nil
+			}
+			return nil, errBodyTruncated()
 		}
 		line, err := c.readLine()
 		if err != nil {
 			return nil, err
 		}
 		if line == "" {
-			if len(lines) == 0 && !skipped {
-				skipped = true
+			if len(lines) == 0 && !blank {
+				blank = true
 				continue
 			}
 			return lines, nil

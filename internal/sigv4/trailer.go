@@ -46,6 +46,16 @@ func (t *trailerSpec) hash(data []byte) {
 	}
 }
 
+// complete reports whether lines can be the whole trailer: at least one
+// line and, when chunks are signed, the signature last.
+func (t *trailerSpec) complete(lines []string) bool {
+	if len(lines) == 0 {
+		return false
+	}
+	name, _, _ := strings.Cut(lines[len(lines)-1], ":")
+	return !t.signed || strings.EqualFold(strings.TrimSpace(name), trailerSignatureName)
+}
+
 // verify checks the trailing header lines against the spec, then their
 // signature (chain is nil when chunks are not signed), then the checksum;
 // it returns the trailers without their signature.
