@@ -26,9 +26,9 @@ const chunkSignatureExtension = "chunk-signature="
 //	trailer-name:value CRLF ... [x-amz-trailer-signature:SIG CRLF]   (trailer modes)
 //	CRLF
 type chunkedReader struct {
-	src    *bufio.Reader
-	chain  *chunkChain // nil when chunks are not signed
-	trailr *trailerSpec
+	src          *bufio.Reader
+	chain        *chunkChain // nil when chunks are not signed
+	trailerRules *trailerSpec
 
 	declared int64 // x-amz-decoded-content-length, -1 if absent
 	total    int64 // data bytes announced by the chunks so far
@@ -44,6 +44,7 @@ type chunkedReader struct {
 	err      error
 }
 
+// newChunkedReader decodes body as the aws-chunked encoding p describes.
 func newChunkedReader(body io.Reader, p *payloadState) (*chunkedReader, *Error) {
 	c := &chunkedReader{src: bufio.NewReaderSize(body, 32<<10), declared: -1, prevSize: -1}
 	if p.hasDecodedLength {
@@ -62,7 +63,7 @@ func newChunkedReader(body io.Reader, p *payloadState) (*chunkedReader, *Error) 
 		if err != nil {
 			return nil, err
 		}
-		c.trailr = t
+		c.trailerRules = t
 	}
 	return c, nil
 }
@@ -111,7 +112,7 @@ func (c *chunkedReader) readUnsigned(b []byte) (int, error) {
 	}
 	n, err := c.src.Read(b)
 	c.remaining -= int64(n)
-	c.trailr.hash(b[:n])
+	c.trailerRules.hash(b[:n])
 	switch {
 	case err != nil && c.remaining > 0:
 		c.err = readError(err)
@@ -169,7 +170,7 @@ func (c *chunkedReader) nextChunk() error {
 	if err := c.chain.verify(c.chain.chunkStringToSign(sum[:]), signature); err != nil {
 		return err
 	}
-	c.trailr.hash(data)
+	c.trailerRules.hash(data)
 	c.pending = data
 	return nil
 }
@@ -186,7 +187,7 @@ func (c *chunkedReader) finish(signature string) error {
 	if c.declared >= 0 && c.total != c.declared {
 		return errDecodedLength(c.declared, c.total)
 	}
-	if c.trailr == nil {
+	if c.trailerRules == nil {
 		if err := c.expectCRLF(); err != nil {
 			return err
 		}
@@ -195,7 +196,7 @@ func (c *chunkedReader) finish(signature string) error {
 		if err != nil {
 			return err
 		}
-		if c.trailers, err = c.trailr.verify(lines, c.chain); err != nil {
+		if c.trailers, err = c.trailerRules.verify(lines, c.chain); err != nil {
 			return err
 		}
 	}
@@ -218,7 +219,7 @@ func (c *chunkedReader) readTrailerLines() ([]string, error) {
 	blank := false // a blank line came before any trailer
 	for {
 		if _, err := c.src.Peek(1); err == io.EOF {
-			if blank && len(lines) == 0 || c.trailr.complete(lines) {
+			if blank && len(lines) == 0 || c.trailerRules.complete(lines) {
 				return lines, nil
 			}
 			return nil, errBodyTruncated()

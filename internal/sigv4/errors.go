@@ -43,9 +43,9 @@ const (
 // For SignatureDoesNotMatch caused by a wrong signature, CanonicalRequest and
 // StringToSign hold what the server computed, as AWS reports them (see
 // [Error.DetailedMessage]); for a chunk or trailer of an aws-chunked body,
-// StringToSign is that chunk's or trailer's. They contain the request's signed header values
-// (which may include X-Amz-Security-Token) but never a secret access key or
-// any key derived from it.
+// StringToSign is that chunk's or trailer's. They contain the request's
+// signed header values (which may include X-Amz-Security-Token) but never a
+// secret access key or any key derived from it.
 type Error struct {
 	Code       string
 	Message    string

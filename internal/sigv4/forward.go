@@ -17,7 +17,8 @@ import (
 //     new signature's), and the Content-Length and Transfer-Encoding headers
 //     (the transport writes them from out.ContentLength);
 //   - a hashed payload is signed with the same SHA-256, which the
-//     PayloadReader checks; UNSIGNED-PAYLOAD stays unsigned;
+//     PayloadReader checks; UNSIGNED-PAYLOAD stays unsigned; either keeps
+//     the original's length as out.ContentLength;
 //   - an aws-chunked body is forwarded decoded, as UNSIGNED-PAYLOAD:
 //     aws-chunked leaves Content-Encoding, X-Amz-Decoded-Content-Length
 //     becomes out.ContentLength (-1, unknown, without it), and X-Amz-Trailer
@@ -36,6 +37,7 @@ func (s Signer) SignForward(out *http.Request, res *Result, creds Credentials, t
 	out.Header.Del("Content-Length")
 	out.Header.Del("Transfer-Encoding")
 	payload := res.payload.hash
+	out.ContentLength = res.payload.contentLength
 	if res.payload.chunked() {
 		payload = UnsignedPayload
 		dropContentCoding(out.Header, "aws-chunked")

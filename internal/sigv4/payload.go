@@ -38,9 +38,10 @@ func isStreaming(payloadHash string) bool {
 
 // payloadState is what Verify learned that reading the body needs.
 type payloadState struct {
-	hash  string // the payload hash that was signed
-	s3    bool   // S3's payload rules
-	chain chunkChain
+	hash          string // the payload hash that was signed
+	s3            bool   // S3's payload rules
+	contentLength int64  // the request's, -1 if unknown
+	chain         chunkChain
 	// The aws-chunked headers, as sent.
 	decodedLength    string
 	hasDecodedLength bool
@@ -48,7 +49,7 @@ type payloadState struct {
 }
 
 func newPayloadState(r *http.Request, payloadHash string, opts Options, chain chunkChain) *payloadState {
-	p := &payloadState{hash: payloadHash, s3: opts.S3Payload, chain: chain}
+	p := &payloadState{hash: payloadHash, s3: opts.S3Payload, contentLength: r.ContentLength, chain: chain}
 	if vs := r.Header.Values("X-Amz-Decoded-Content-Length"); len(vs) > 0 {
 		p.decodedLength, p.hasDecodedLength = strings.Join(vs, ","), true
 	}
