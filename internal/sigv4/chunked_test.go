@@ -392,3 +392,30 @@ func TestStreamingOutsideS3(t *testing.T) {
 	_, _, err = readPayload(t, v, r)
 	wantCode(t, err, CodeSignatureDoesNotMatch, 403)
 }
+
+// FuzzChunkedReader checks that decoding never panics, never returns more
+// data than the body holds, and fails only with an *Error.
+func FuzzChunkedReader(f *testing.F) {
+	f.Add([]byte("5\r\nhello\r\n0\r\nx-amz-checksum-crc32:NhCmhg==\r\n\r\n"), uint8(2))
+	f.Add(exampleSigned.body()[65500:], uint8(0))
+	f.Add(exampleTrailer.body()[65500:], uint8(1))
+	f.Add([]byte("0;chunk-signature=00\r\n\r\nx-amz-trailer-signature:00\r\n"), uint8(1))
+	modes := []string{StreamingSignedPayload, StreamingSignedPayloadTrailer, StreamingUnsignedPayloadTrailer}
+	f.Fuzz(func(t *testing.T, body []byte, mode uint8) {
+		p := &payloadState{
+			hash: modes[int(mode)%len(modes)], s3: true, trailer: "x-amz-checksum-crc32",
+			chain: chunkChain{key: []byte("k"), amzDate: "20130524T000000Z", scope: "s", previous: "00"},
+		}
+		r, err := newChunkedReader(bytes.NewReader(body), p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, rerr := io.ReadAll(r)
+		if len(data) > len(body) {
+			t.Fatalf("%d bytes decoded from %d", len(data), len(body))
+		}
+		if _, ok := rerr.(*Error); rerr != nil && !ok {
+			t.Fatalf("error %T %v", rerr, rerr)
+		}
+	})
+}
