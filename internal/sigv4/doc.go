@@ -24,6 +24,15 @@
 // sent it (already encoded once), without normalising it. [DefaultOptions] picks the right rules from the service
 // name in the credential scope; [Options] lets a caller override them.
 //
+// S3 bodies can be large and streamed: [Verifier.VerifyHeaders] checks a
+// request from its headers alone, and [Result.PayloadReader] then reads the
+// body, checking it against the signed X-Amz-Content-Sha256 (a hex SHA-256,
+// UNSIGNED-PAYLOAD) or decoding S3's aws-chunked encoding
+// (STREAMING-AWS4-HMAC-SHA256-PAYLOAD[-TRAILER],
+// STREAMING-UNSIGNED-PAYLOAD-TRAILER) and verifying each chunk's signature,
+// the trailer's and its checksum as it goes. [Signer.SignForward] re-signs
+// such a request, its body decoded, for forwarding with other credentials.
+//
 // [Sign] and [Presign] produce requests the verifier accepts; they exist
 // for tests and for iamd's own clients. The lower-level helpers
 // ([CanonicalRequest], [StringToSign], [SigningKey], [Signature]) are

@@ -23,6 +23,12 @@ const (
 	CodeAuthorizationQueryParametersError = "AuthorizationQueryParametersError"
 	CodeXAmzContentSHA256Mismatch         = "XAmzContentSHA256Mismatch"
 	CodeInvalidArgument                   = "InvalidArgument"
+	// S3's codes for request bodies (see [PayloadReader]).
+	CodeInvalidRequest        = "InvalidRequest"
+	CodeIncompleteBody        = "IncompleteBody"
+	CodeInvalidChunkSizeError = "InvalidChunkSizeError"
+	CodeMalformedTrailerError = "MalformedTrailerError"
+	CodeBadDigest             = "BadDigest"
 )
 
 // Error is an authentication failure with AWS's error code and message.
@@ -36,9 +42,10 @@ const (
 //
 // For SignatureDoesNotMatch caused by a wrong signature, CanonicalRequest and
 // StringToSign hold what the server computed, as AWS reports them (see
-// [Error.DetailedMessage]). They contain the request's signed header values
-// (which may include X-Amz-Security-Token) but never a secret access key or
-// any key derived from it.
+// [Error.DetailedMessage]); for a chunk or trailer of an aws-chunked body,
+// StringToSign is that chunk's or trailer's. They contain the request's
+// signed header values (which may include X-Amz-Security-Token) but never a
+// secret access key or any key derived from it.
 type Error struct {
 	Code       string
 	Message    string
@@ -46,6 +53,17 @@ type Error struct {
 
 	CanonicalRequest string
 	StringToSign     string
+
+	// Fields are the elements S3 adds to its <Error> document after
+	// Message for some codes (NumberBytesExpected and NumberBytesProvided for
+	// IncompleteBody, Chunk and BadChunkSize for InvalidChunkSizeError), in
+	// AWS's order.
+	Fields []ErrorField
+}
+
+// ErrorField is one extra element of an S3 <Error> document.
+type ErrorField struct {
+	Name, Value string
 }
 
 // Error implements the error interface.

@@ -56,6 +56,18 @@ func (s Signer) Sign(r *http.Request, body []byte, creds Credentials, region, se
 	if err := checkSignInput(r, creds, region, service); err != nil {
 		return err
 	}
+	payload := HashPayload(body)
+	if r.Header.Get("X-Amz-Content-Sha256") == UnsignedPayload {
+		payload = UnsignedPayload
+	}
+	s.signPayload(r, payload, creds, region, service, t)
+	return nil
+}
+
+// signPayload signs r, already checked by checkSignInput, with payload as its
+// payload hash, which it also sets as X-Amz-Content-Sha256 when it is
+// UNSIGNED-PAYLOAD, for S3 and when s.ContentSHA256Header asks.
+func (s Signer) signPayload(r *http.Request, payload string, creds Credentials, region, service string, t time.Time) {
 	opts := s.options(service)
 	amzDate := formatAmzDate(t)
 	r.Header.Del("Authorization")
@@ -64,10 +76,7 @@ func (s Signer) Sign(r *http.Request, body []byte, creds Credentials, region, se
 	if creds.SessionToken != "" && !s.UnsignedSessionToken {
 		r.Header.Set("X-Amz-Security-Token", creds.SessionToken)
 	}
-	payload := HashPayload(body)
-	if r.Header.Get("X-Amz-Content-Sha256") == UnsignedPayload {
-		payload = UnsignedPayload
-	} else if s.ContentSHA256Header || opts.S3Payload {
+	if payload == UnsignedPayload || s.ContentSHA256Header || opts.S3Payload {
 		r.Header.Set("X-Amz-Content-Sha256", payload)
 	}
 
@@ -82,7 +91,6 @@ func (s Signer) Sign(r *http.Request, body []byte, creds Credentials, region, se
 	if creds.SessionToken != "" && s.UnsignedSessionToken {
 		r.Header.Set("X-Amz-Security-Token", creds.SessionToken)
 	}
-	return nil
 }
 
 func checkSignInput(r *http.Request, creds Credentials, region, service string) error {

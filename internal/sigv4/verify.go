@@ -72,6 +72,10 @@ type Result struct {
 	Presigned bool
 	// Expires is X-Amz-Expires for presigned requests (zero if absent).
 	Expires time.Duration
+
+	// payload is what reading the body needs; a pointer, so that printing a
+	// Result never prints the signing key.
+	payload *payloadState
 }
 
 // signedRequest is what either form of authentication carries.
@@ -89,8 +93,26 @@ type signedRequest struct {
 // Verify checks the signature of r, whose body the caller has already read
 // into body (r.Body is not touched). On success it returns who signed the
 // request; on failure an [*Error] (or, when Lookup fails unexpectedly, that
-// failure wrapped).
+// failure wrapped). For an S3 aws-chunked upload (X-Amz-Content-Sha256
+// STREAMING-...) body is not used: the chunks are verified by
+// [Result.PayloadReader].
 func (v *Verifier) Verify(ctx context.Context, r *http.Request, body []byte) (*Result, error) {
+	return v.verify(ctx, r, body, true)
+}
+
+// VerifyHeaders checks the signature of r without its body, for a body to be
+// streamed rather than read in advance: it takes the payload hash from
+// X-Amz-Content-Sha256 (a presigned S3 request without one is
+// UNSIGNED-PAYLOAD), and a header-signed request without that header fails
+// with S3's InvalidRequest. The body must then be read through
+// [Result.PayloadReader], which checks it against that hash or decodes and
+// verifies its aws-chunked encoding.
+func (v *Verifier) VerifyHeaders(ctx context.Context, r *http.Request) (*Result, error) {
+	return v.verify(ctx, r, nil, false)
+}
+
+// verify is Verify, or VerifyHeaders when haveBody is false.
+func (v *Verifier) verify(ctx context.Context, r *http.Request, body []byte, haveBody bool) (*Result, error) {
 	if v == nil || v.Lookup == nil {
 		return nil, errors.New("sigv4: Verifier.Lookup is not set")
 	}
@@ -165,7 +187,7 @@ func (v *Verifier) Verify(ctx context.Context, r *http.Request, body []byte) (*R
 	if v.Options != nil {
 		opts = v.Options(a.Service)
 	}
-	payload, perr := payloadHash(r, params, req.presigned, body, opts)
+	payload, perr := payloadHash(r, params, req.presigned, body, haveBody, opts)
 	if perr != nil {
 		return nil, perr
 	}
@@ -194,6 +216,7 @@ func (v *Verifier) Verify(ctx context.Context, r *http.Request, body []byte) (*R
 		SignedHeaders: signed,
 		Presigned:     req.presigned,
 		Expires:       req.expires,
+		payload:       newPayloadState(r, payload, opts, chunkChain{key: key, amzDate: req.amzDate, scope: scope, previous: a.Signature}),
 	}, nil
 }
 
@@ -292,8 +315,9 @@ func checkTime(req *signedRequest, now time.Time, skew time.Duration) *Error {
 }
 
 // payloadHash returns the payload hash that enters the canonical request.
-func payloadHash(r *http.Request, params []queryParam, presigned bool, body []byte, opts Options) (string, *Error) {
-	actual := HashPayload(body)
+// Without the body (haveBody false) it is the one the client claims, checked
+// later by Result.PayloadReader.
+func payloadHash(r *http.Request, params []queryParam, presigned bool, body []byte, haveBody bool, opts Options) (string, *Error) {
 	claimed, ok := "", false
 	if vs := r.Header.Values("X-Amz-Content-Sha256"); len(vs) > 0 {
 		claimed, ok = vs[0], true
@@ -303,10 +327,15 @@ func payloadHash(r *http.Request, params []queryParam, presigned bool, body []by
 	switch {
 	case !ok && presigned && opts.S3Payload:
 		return UnsignedPayload, nil
+	case !ok && !haveBody:
+		return "", errMissingContentSHA256()
 	case !ok:
-		return actual, nil
-	case claimed == UnsignedPayload:
+		return HashPayload(body), nil
+	case claimed == UnsignedPayload, opts.S3Payload && isStreaming(claimed), !haveBody:
 		return claimed, nil
+	}
+	actual := HashPayload(body)
+	switch {
 	case strings.EqualFold(claimed, actual):
 		return claimed, nil
 	case opts.S3Payload:
