@@ -22,7 +22,7 @@ func init() {
 // ACCOUNT/NAME (LocalStack's and moto's http://localhost:4566/000000000000/NAME too) is
 // arn:aws:sqs:REGION:ACCOUNT:NAME, in the URL's account; the region is the host's when it
 // names one, else the call's.
-func queueARNs(params map[string][]string, region string) []string {
+func queueARNs(c *Call, params map[string][]string) []string {
 	var out []string
 	for _, raw := range params["QueueUrl"] {
 		u, err := url.Parse(raw)
@@ -33,7 +33,7 @@ func queueARNs(params map[string][]string, region string) []string {
 		if !ok || !isAccountID(account) || name == "" || strings.Contains(name, "/") {
 			continue
 		}
-		r := region
+		r := c.Region
 		if hr := queueHostRegion(u.Hostname()); hr != "" {
 			r = hr
 		}
