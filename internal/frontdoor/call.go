@@ -58,7 +58,7 @@ func Decode(m *opmodel.Models, svc *opmodel.Service, r *http.Request, body []byt
 	case "query", "ec2":
 		c, err = decodeForm(svc, r, body)
 	case "json":
-		if isForm(r) {
+		if svc.QueryCompatible && isForm(r) {
 			// SQS took the query protocol before JSON, and older SDKs still send it.
 			c, err = decodeForm(svc, r, body)
 		} else {
