@@ -203,7 +203,7 @@ func (r *Request) Build() (*policy.Request, *policy.Set, error) {
 			*org.out = append(*org.out, ps)
 		}
 	}
-	return policy.NewRequest(principal, r.Action, r.Resource, r.ResourceAccount, ctx), set, nil
+	return policy.NewPatternRequest(principal, r.Action, r.Resource, r.ResourceAccount, ctx), set, nil
 }
 
 // present reports whether an optional policy was given (not absent, null or {}).

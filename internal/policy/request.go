@@ -28,12 +28,28 @@ type Request struct {
 // (aws:PrincipalArn, aws:PrincipalAccount, aws:PrincipalType, aws:username,
 // aws:PrincipalIsAWSService, aws:PrincipalServiceName, aws:ResourceAccount) are added when
 // ctx does not already carry them.
+//
+// The resource is the one the call acts on, matched literally: a "*" or "?" in it is a
+// character of its name (an S3 key may hold them), and "*" is the resource of actions that
+// take none, which only a statement's Resource "*" (or a pattern matching the string "*")
+// applies to, as AWS evaluates it. Simulations ask about patterns: NewPatternRequest.
 func NewRequest(principal Principal, action, resource, resourceAccount string, ctx Context) *Request {
+	return newRequest(principal, action, resource, resourceAccount, ctx, false)
+}
+
+// NewPatternRequest is NewRequest for a simulation whose resource may be a pattern
+// (SimulatePrincipalPolicy's default ResourceArns "*", "arn:aws:s3:::bucket/*"): a statement
+// applies where it may overlap the pattern (an Allow) or covers it wholly (a Deny).
+func NewPatternRequest(principal Principal, action, resource, resourceAccount string, ctx Context) *Request {
+	return newRequest(principal, action, resource, resourceAccount, ctx, hasWildcard(resource))
+}
+
+func newRequest(principal Principal, action, resource, resourceAccount string, ctx Context, pattern bool) *Request {
 	r := &Request{Principal: principal, Action: action, Resource: resource, ResourceAccount: resourceAccount, Context: ctx}
 	r.lowerAction = strings.ToLower(action)
 	r.lowerService, _, _ = strings.Cut(r.lowerAction, ":")
 	r.resourceParts, r.resourceIsARN = arn.Split(resource)
-	r.resourceWildcard = hasWildcard(resource)
+	r.resourceWildcard = pattern
 	if r.ResourceAccount == "" && r.resourceIsARN {
 		r.ResourceAccount = arn.Part(resource, r.resourceParts, 4)
 	}

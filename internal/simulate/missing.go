@@ -51,7 +51,7 @@ func (sim *simulation) bears(p *policy.Policy, st *policy.Statement, req *policy
 		return false
 	}
 	probe := func(pol *policy.Policy, resource string) bool {
-		r := policy.NewRequest(sim.caller, req.Action, resource, sim.caller.Account, req.Context.Clone())
+		r := policy.NewPatternRequest(sim.caller, req.Action, resource, sim.caller.Account, req.Context.Clone())
 		r.Context = req.Context.Clone()
 		d := policy.Evaluate(&policy.Set{Identity: []*policy.Policy{pol}}, r)
 		return d.Result == policy.Allowed

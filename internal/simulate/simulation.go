@@ -69,7 +69,7 @@ func (sim *simulation) resourceAccount(resource string) string {
 // request prepares the request for an action on a resource with only the supplied context:
 // the engine's derived global keys are not part of a simulation.
 func (sim *simulation) request(action, resource, account string) *policy.Request {
-	req := policy.NewRequest(sim.caller, action, resource, account, sim.context.Clone())
+	req := policy.NewPatternRequest(sim.caller, action, resource, account, sim.context.Clone())
 	req.Context = sim.context.Clone()
 	return req
 }
