@@ -1,0 +1,248 @@
+package frontdoor
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/iamd-dev/iamd/internal/catalog"
+)
+
+// deriver fills resource types' ARN formats from one need's parameters.
+type deriver struct {
+	call    *Call
+	rule    *rule
+	svc     *catalog.Service // the action's service: its formats read ARNs given as names
+	params  map[string][]string
+	lower   map[string]string // lower-case parameter name -> its name
+	account string
+}
+
+func newDeriver(c *Call, r *rule, svc *catalog.Service, n need, account string) *deriver {
+	d := &deriver{call: c, rule: r, svc: svc, params: n.params, lower: map[string]string{}, account: account}
+	for k := range n.params {
+		d.lower[strings.ToLower(k)] = k
+	}
+	return d
+}
+
+// fixed are the variables every format shares, filled from the call, not its members.
+func (d *deriver) fixed(v string) (string, bool) {
+	switch v {
+	case "Partition":
+		return "aws", true
+	case "Region":
+		return d.call.Region, d.call.Region != ""
+	case "Account":
+		return d.account, d.account != ""
+	}
+	return "", false
+}
+
+func isFixed(v string) bool { return v == "Partition" || v == "Region" || v == "Account" }
+
+// arns are the ARNs of the resource type the need names, false when its format cannot be
+// filled: the ARNs the call gives for it (a TopicArn, a queue URL's), else the format filled
+// from the members named after its variables (a value may be the whole ARN: a FunctionName,
+// an SSM parameter's Name), with the call's partition, region and account.
+func (d *deriver) arns(rt *catalog.ResourceType) ([]string, bool) {
+	f := formatOf(rt)
+	var out []string
+	for _, raw := range d.givenARNs(f) {
+		if values, ok := f.match(raw); ok {
+			out = append(out, f.render(values))
+		}
+	}
+	if len(out) > 0 {
+		return dedupe(out), true
+	}
+	combos := []map[string]string{{}}
+	for _, v := range f.vars {
+		var choices []map[string]string // the values v may take, each with the variables a whole ARN sets
+		if value, ok := d.fixed(v); ok {
+			choices = []map[string]string{{v: value}}
+		} else if isFixed(v) {
+			return nil, false
+		} else {
+			for _, value := range d.names(v, rt) {
+				choice, ok := d.nameValue(f, v, value)
+				if !ok {
+					return nil, false
+				}
+				choices = append(choices, choice)
+			}
+			if len(choices) == 0 {
+				return nil, false
+			}
+		}
+		var next []map[string]string
+		for _, c := range combos {
+			for _, choice := range choices {
+				m := make(map[string]string, len(c)+len(choice))
+				for k, x := range c {
+					m[k] = x
+				}
+				for k, x := range choice { // a whole ARN's account and region are the resource's
+					m[k] = x
+				}
+				next = append(next, m)
+			}
+		}
+		combos = next
+	}
+	for _, values := range combos {
+		out = append(out, f.render(values))
+	}
+	return dedupe(out), true
+}
+
+// nameValue is what a member's value sets: the variable, or, for an ARN, every variable of
+// the format when it is an ARN of the type (its account and region too), else the variable
+// as read from an ARN of another type of the service that has it (an ECS service's cluster
+// given as the cluster's ARN). False for an ARN neither reads.
+func (d *deriver) nameValue(f *arnFormat, v, value string) (map[string]string, bool) {
+	if d.rule.literal || !strings.HasPrefix(value, "arn:") {
+		if strings.HasSuffix(v, "WithoutLeadingSlash") {
+			value = strings.TrimPrefix(value, "/")
+		}
+		return map[string]string{v: value}, value != ""
+	}
+	if values, ok := f.match(value); ok {
+		return values, true
+	}
+	for _, rt := range d.svc.ResourceTypes {
+		if other := formatOf(rt); other.has(v) {
+			if values, ok := other.match(value); ok {
+				return map[string]string{v: values[v]}, true
+			}
+		}
+	}
+	return nil, false
+}
+
+// givenARNs are the ARNs given for resources of the format's kind: the values of ARN
+// members (Arn, ResourceArn, TopicArn for ${TopicName}), and those the rule reads from other
+// parameters. None but the rule's for a service whose members are never ARNs.
+func (d *deriver) givenARNs(f *arnFormat) []string {
+	var out []string
+	if d.rule.arns != nil {
+		out = append(out, d.rule.arns(d.params, d.call.Region)...)
+	}
+	if d.rule.literal {
+		return out
+	}
+	members := []string{"Arn", "ResourceArn", "ResourceArns", "ResourceARN", "ResourceArnList"}
+	for _, v := range f.vars {
+		if !isFixed(v) {
+			stem := strings.TrimSuffix(strings.TrimSuffix(v, "Name"), "Id")
+			members = append(members, stem+"Arn", stem+"ARN", stem+"Arns", stem+"ARNs")
+		}
+	}
+	for _, m := range dedupe(members) {
+		for _, value := range d.param(m) {
+			if strings.HasPrefix(value, "arn:") {
+				out = append(out, value)
+			}
+		}
+	}
+	return out
+}
+
+// names are the values of the first member that may name the variable, nil when none does.
+func (d *deriver) names(v string, rt *catalog.ResourceType) []string {
+	for _, m := range d.candidates(v, rt) {
+		if values := d.param(m); len(values) > 0 {
+			return values
+		}
+	}
+	return nil
+}
+
+// candidates are the members a variable may be filled from, in order: the rule's aliases,
+// the member of its name (TableName), its plural (a list: Names), its name without "Name"
+// (Bucket for BucketName), and Name or Id when the variable is the type's own
+// (ParameterName of parameter).
+func (d *deriver) candidates(v string, rt *catalog.ResourceType) []string {
+	out := append([]string(nil), d.rule.aliases[v]...)
+	base := strings.TrimSuffix(v, "WithoutLeadingSlash")
+	out = append(out, base, base+"s")
+	if stem, ok := strings.CutSuffix(base, "Name"); ok && stem != "" {
+		out = append(out, stem, stem+"s")
+	}
+	own := camel(rt.Name)
+	switch base {
+	case own + "Name":
+		out = append(out, "Name", "Names")
+	case own + "Id":
+		out = append(out, "Id", "Ids")
+	}
+	return out
+}
+
+// param is the values of the parameter named so in any case, nil when a map's keys stand in
+// for it (only an alias may read a map's keys).
+func (d *deriver) param(name string) []string {
+	k, ok := d.lower[strings.ToLower(name)]
+	if !ok {
+		return nil
+	}
+	for _, m := range d.call.Operation.Input {
+		if m.Name == k && m.Type == "map" && !d.isAlias(k) {
+			return nil
+		}
+	}
+	return d.params[k]
+}
+
+func (d *deriver) isAlias(member string) bool {
+	for _, ms := range d.rule.aliases {
+		for _, m := range ms {
+			if m == member {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// camel is a resource type's name as a member's words: compute-environment is
+// ComputeEnvironment.
+func camel(name string) string {
+	var b strings.Builder
+	up := true
+	for _, r := range name {
+		switch {
+		case r == '-' || r == '_' || r == ' ':
+			up = true
+		case up && 'a' <= r && r <= 'z':
+			b.WriteRune(r - 'a' + 'A')
+			up = false
+		default:
+			b.WriteRune(r)
+			up = false
+		}
+	}
+	return b.String()
+}
+
+// dedupe is the strings in their first order, each once.
+func dedupe(in []string) []string {
+	seen := make(map[string]bool, len(in))
+	out := in[:0:0]
+	for _, s := range in {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// sortedKeys is a map's keys, sorted.
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

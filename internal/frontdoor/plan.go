@@ -1,0 +1,107 @@
+package frontdoor
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/iamd-dev/iamd/internal/authz"
+	"github.com/iamd-dev/iamd/internal/catalog"
+)
+
+// Plan is what AWS authorizes for a call.
+type Plan struct {
+	// Requests are every action and resource AWS authorizes for the call, each with the
+	// condition keys the request sets; all must be allowed.
+	Requests []authz.Request
+	// Underived are the resource types ("batch:job") whose ARN could not be derived from the
+	// call: their request is on "*". The audit line says them.
+	Underived []string
+}
+
+// ErrUnmapped is the error of a call for which iamd knows no IAM action: the catalog has no
+// action of the operation's name and no rule names another. Such a call is not authorized.
+var ErrUnmapped = errors.New("no IAM action is known for the operation")
+
+// Authorize is the plan of a call by a caller of the account: each action the call needs
+// (the operation's, or the one its service's rule names) on each resource type the catalog
+// lists for it (those it requires, and those it may act on that the call names), its ARN
+// filled from the call, on "*" when the action acts on no resource type, or when the ARN
+// cannot be derived (said in Underived).
+func Authorize(c *Call, account string, cat *catalog.Catalog) (Plan, error) {
+	prefix := IAMPrefix(c.Service.SigningName)
+	if cat.Service(prefix) == nil {
+		return Plan{}, fmt.Errorf("%w: %s %s (the catalog has no service %q)", ErrUnmapped, c.Service.ID, c.Operation.Name, prefix)
+	}
+	r := rulesOf(c.Service)
+	needs := []need{{action: r.actionName(prefix, c.Operation.Name), params: c.Params}}
+	if r.needs != nil {
+		needs = r.needs(c, needs[0])
+	}
+	var p Plan
+	seen := map[string]bool{}
+	for _, n := range needs {
+		act := cat.Action(n.action)
+		if act == nil {
+			return Plan{}, fmt.Errorf("%w: %s %s (the catalog has no action %s)", ErrUnmapped, c.Service.ID, c.Operation.Name, n.action)
+		}
+		d := newDeriver(c, r, act.Service, n, account)
+		for _, req := range d.requests(act, &p) {
+			if k := req.Action + "\x00" + req.Resource; !seen[k] {
+				seen[k] = true
+				p.Requests = append(p.Requests, req)
+			}
+		}
+	}
+	return p, nil
+}
+
+// requests are the action's requests: one per ARN of each resource type the call names
+// (required types always, on "*" when underived; optional ones when derived), or one on "*"
+// for an action of no resource type or none derived.
+func (d *deriver) requests(act *catalog.Action, p *Plan) []authz.Request {
+	var out []authz.Request
+	on := func(resource string, ar *catalog.ActionResource) {
+		out = append(out, authz.Request{Action: act.String(), Resource: resource, Context: d.context(act, ar)})
+	}
+	if len(act.Resources) == 0 {
+		on("*", nil)
+		return out
+	}
+	var optional []string
+	for i := range act.Resources {
+		ar := &act.Resources[i]
+		var arns []string
+		ok := false
+		if ar.Type != nil {
+			arns, ok = d.arns(ar.Type)
+		}
+		switch {
+		case ok:
+			for _, a := range arns {
+				on(a, ar)
+			}
+		case ar.Required:
+			p.underived(act.Service.Prefix + ":" + ar.Name)
+			on("*", ar)
+		default:
+			optional = append(optional, act.Service.Prefix+":"+ar.Name)
+		}
+	}
+	if len(out) == 0 {
+		for _, name := range optional {
+			p.underived(name)
+		}
+		on("*", nil)
+	}
+	return out
+}
+
+// underived adds a resource type to Underived once.
+func (p *Plan) underived(name string) {
+	for _, n := range p.Underived {
+		if n == name {
+			return
+		}
+	}
+	p.Underived = append(p.Underived, name)
+}
