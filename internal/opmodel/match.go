@@ -78,7 +78,7 @@ func splitPath(path string) []string {
 // MatchREST is the operation of a REST service (rest-json, rest-xml) that a request with
 // this method, path (as sent, escaped: r.URL.EscapedPath()) and query calls, and the values
 // of its request URI's labels by label name, unescaped. It is MatchRESTRequest without
-// headers.
+// headers: an operation told apart by a required header (CopyObject) needs that.
 func (s *Service) MatchREST(method, path string, query url.Values) (*Operation, map[string]string) {
 	return s.MatchRESTRequest(method, path, query, nil)
 }
@@ -89,8 +89,9 @@ func (s *Service) MatchREST(method, path string, query url.Values) (*Operation, 
 // present in query. A trailing slash the request URI lacks is ignored ("/bucket/" is the
 // bucket). Of several matches the most specific wins: more literal query keys, then more
 // literal segments, then fewer of its required query and header members missing, then more
-// of them present (PUT /b/k?partNumber=1&uploadId=x is UploadPart, not PutObject; with its
-// x-amz-copy-source header, CopyObject), then one not deprecated. nil when none matches.
+// of them present (PUT /b/k is PutObject; with an x-amz-copy-source header, CopyObject; with
+// ?partNumber=1&uploadId=x, UploadPart), then one not deprecated. The labels are by label
+// name (a uri member's WireName), unescaped. nil when none matches.
 func (s *Service) MatchRESTRequest(method, path string, query url.Values, header http.Header) (*Operation, map[string]string) {
 	var best *route
 	var bestLabels map[string]string

@@ -30,10 +30,13 @@ type Service struct {
 	APIVersion     string // e.g. "2006-03-01"
 	Protocol       string // "query", "ec2", "json", "rest-json", "rest-xml"
 	EndpointPrefix string
-	SigningName    string       // the SigV4 credential scope's service (EndpointPrefix when the model has none)
-	TargetPrefix   string       // JSON protocol: X-Amz-Target is TargetPrefix + "." + operation
-	JSONVersion    string       // JSON protocol: "1.0" or "1.1"
-	Operations     []*Operation // sorted by Name
+	SigningName    string // the SigV4 credential scope's service (EndpointPrefix when the model has none)
+	TargetPrefix   string // JSON protocol: X-Amz-Target is TargetPrefix + "." + operation
+	JSONVersion    string // JSON protocol: "1.0" or "1.1"
+	// QueryCompatible: the model marks the service awsQueryCompatible (SQS): it moved from
+	// the query protocol to JSON, and its errors keep their query codes (x-amzn-query-error).
+	QueryCompatible bool
+	Operations      []*Operation // sorted by Name
 
 	byName map[string]*Operation
 	routes []*route // REST protocols: the operations' parsed request URIs
@@ -99,6 +102,16 @@ func (m *Models) AllBySigningName(name string) []*Service { return m.bySigning[n
 // Operation is the operation named name, nil when none.
 func (s *Service) Operation(name string) *Operation { return s.byName[name] }
 
+// OperationByTarget is the operation a JSON-protocol request's X-Amz-Target header names
+// (TargetPrefix + "." + operation), nil when it names none of the service's.
+func (s *Service) OperationByTarget(target string) *Operation {
+	name, ok := strings.CutPrefix(target, s.TargetPrefix+".")
+	if !ok || s.TargetPrefix == "" {
+		return nil
+	}
+	return s.Operation(name)
+}
+
 // IsREST reports whether the service's protocol routes by method and path (rest-json,
 // rest-xml) rather than by an action name (query, ec2, json).
 func (s *Service) IsREST() bool { return strings.HasPrefix(s.Protocol, "rest-") }
@@ -122,12 +135,12 @@ func Load(gz []byte) (*Models, error) {
 		switch {
 		case f[0] == "#" && len(f) == 3 && n == 0:
 			m.Source, m.Version = f[1], f[2]
-		case f[0] == "S" && len(f) == 8:
+		case f[0] == "S" && len(f) == 9:
 			if m.byID[f[1]] != nil {
 				return nil, bad("service repeated")
 			}
 			svc = &Service{ID: f[1], APIVersion: f[2], Protocol: f[3], EndpointPrefix: f[4], SigningName: f[5],
-				TargetPrefix: f[6], JSONVersion: f[7], byName: map[string]*Operation{}}
+				TargetPrefix: f[6], JSONVersion: f[7], QueryCompatible: f[8] == "q", byName: map[string]*Operation{}}
 			m.Services = append(m.Services, svc)
 			m.byID[svc.ID] = svc
 			op = nil

@@ -12,8 +12,10 @@
 // The format, one record a line, fields separated by tabs, an empty field meaning "none":
 //
 //	#	package	version
-//	S	id	apiVersion	protocol	endpointPrefix	signingName	targetPrefix	jsonVersion
-//	                                                a service; the records below belong to it
+//	S	id	apiVersion	protocol	endpointPrefix	signingName	targetPrefix	jsonVersion	queryCompatible
+//	                                                a service ("q" when the model marks it
+//	                                                awsQueryCompatible); the records below
+//	                                                belong to it
 //	O	name	method	requestUri	deprecated      an operation ("d" when deprecated); the
 //	                                                records below belong to it
 //	M	name	location	locationName	type	required
@@ -71,6 +73,8 @@ type rawModel struct {
 		SigningName    string `json:"signingName"`
 		TargetPrefix   string `json:"targetPrefix"`
 		JSONVersion    string `json:"jsonVersion"`
+
+		AWSQueryCompatible *struct{} `json:"awsQueryCompatible"`
 	} `json:"metadata"`
 	Operations map[string]struct {
 		HTTP struct {
@@ -144,7 +148,7 @@ func writeService(b *strings.Builder, id, path string, raw []byte) error {
 	if signingName == "" {
 		signingName = md.EndpointPrefix
 	}
-	if err := record(b, "S", id, md.APIVersion, md.Protocol, md.EndpointPrefix, signingName, md.TargetPrefix, md.JSONVersion); err != nil {
+	if err := record(b, "S", id, md.APIVersion, md.Protocol, md.EndpointPrefix, signingName, md.TargetPrefix, md.JSONVersion, mark(md.AWSQueryCompatible != nil, "q")); err != nil {
 		return err
 	}
 	for _, name := range sortedKeys(m.Operations) {
