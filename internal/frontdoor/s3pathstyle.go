@@ -1,0 +1,8 @@
+package frontdoor
+
+import "net/http"
+
+// S3PathStyle is an S3 request's path in path-style (/bucket/key): the request's own, or,
+// for a virtual-hosted-style request, with the bucket its host names put first. A request
+// forwarded to another host keeps its bucket this way.
+func S3PathStyle(r *http.Request) string { return s3Path(r) }
