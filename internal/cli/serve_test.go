@@ -13,8 +13,8 @@ import (
 )
 
 // startServe runs `iamd serve` in-process on a free loopback port, with the aws CLI's
-// environment pointing at it, and stops it at the end of the test.
-func startServe(t *testing.T) string {
+// environment pointing at it, and stops it at the end of the test; args are more flags.
+func startServe(t *testing.T, args ...string) string {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -29,7 +29,7 @@ func startServe(t *testing.T) string {
 	done := make(chan int, 1)
 	go func() {
 		var out, errs strings.Builder
-		done <- Main(ctx, []string{"serve", "--addr", addr, "--data", dir, "--audit", filepath.Join(dir, "audit.log")}, Env{Stdout: &out, Stderr: &errs})
+		done <- Main(ctx, append([]string{"serve", "--addr", addr, "--data", dir, "--audit", filepath.Join(dir, "audit.log")}, args...), Env{Stdout: &out, Stderr: &errs})
 	}()
 	t.Cleanup(func() {
 		cancel()

@@ -15,10 +15,14 @@ type auditEvent struct {
 	Caller    string    `json:"caller,omitempty"`
 	Action    string    `json:"action,omitempty"`
 	Resource  string    `json:"resource,omitempty"`
-	Decision  string    `json:"decision"` // allowed | denied | failed
+	Decision  string    `json:"decision"` // allowed | denied | failed | would-be-denied
 	ErrorCode string    `json:"errorCode,omitempty"`
 	Source    string    `json:"sourceAddress"`
 }
+
+// decisionWouldDeny is the decision of a call the front door's soft mode (--enforce log)
+// forwarded although its caller's policies deny it.
+const decisionWouldDeny = "would-be-denied"
 
 // auditLog writes events as JSON lines, one at a time.
 type auditLog struct {

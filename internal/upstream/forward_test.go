@@ -1,18 +1,17 @@
 package upstream
 
 import (
-	"context"
 	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/iamd-dev/iamd/internal/sigv4"
+	"github.com/iamd-dev/iamd/internal/upstream/upstreamtest"
 )
 
 var (
@@ -20,68 +19,18 @@ var (
 	upstreamKeys = sigv4.Credentials{AccessKeyID: "UPSTREAMKEY", SecretAccessKey: "upstream-secret"}
 )
 
-// received is what reached the recording upstream.
-type received struct {
-	method, uri, host string
-	header            http.Header
-	body              string
-	verified          *sigv4.Result
-	verifyErr         error
-}
-
-// recorder is an upstream that verifies each request's signature with upstreamKeys and
-// records it, answering with answer.
-type recorder struct {
-	mu     sync.Mutex
-	got    []received
-	answer http.HandlerFunc
-}
-
-func (rec *recorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	body, _ := io.ReadAll(r.Body)
-	v := sigv4.Verifier{Lookup: func(_ context.Context, id string) (string, error) {
-		if id != upstreamKeys.AccessKeyID {
-			return "", sigv4.ErrUnknownAccessKey
-		}
-		return upstreamKeys.SecretAccessKey, nil
-	}}
-	res, err := v.Verify(r.Context(), r, body)
-	rec.mu.Lock()
-	rec.got = append(rec.got, received{r.Method, r.RequestURI, r.Host, r.Header.Clone(), string(body), res, err})
-	rec.mu.Unlock()
-	if rec.answer != nil {
-		rec.answer(w, r)
-	}
-}
-
-func (rec *recorder) only(t *testing.T) received {
-	t.Helper()
-	rec.mu.Lock()
-	defer rec.mu.Unlock()
-	if len(rec.got) != 1 {
-		t.Fatalf("the upstream received %d requests, want 1", len(rec.got))
-	}
-	if rec.got[0].verifyErr != nil {
-		t.Fatalf("the upstream's signature does not verify: %v", rec.got[0].verifyErr)
-	}
-	return rec.got[0]
-}
-
-// door is a front server forwarding every request to the recorder, as call shapes it.
+// door is a front server forwarding every request to a recording upstream, as shape makes
+// the call.
 type door struct {
 	url      string
-	upstream *url.URL
-	rec      *recorder
+	upstream *upstreamtest.Recorder
 	errs     chan error
 }
 
 func newDoor(t *testing.T, client *Client, answer http.HandlerFunc, shape func(*Call)) *door {
 	t.Helper()
-	rec := &recorder{answer: answer}
-	up := httptest.NewServer(rec)
-	t.Cleanup(up.Close)
-	upURL, _ := url.Parse(up.URL)
-	d := &door{upstream: upURL, rec: rec, errs: make(chan error, 16)}
+	up := upstreamtest.New(t, upstreamKeys, answer)
+	d := &door{upstream: up, errs: make(chan error, 16)}
 	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		call := Call{Request: r, Body: body, Region: "eu-west-1", Service: "sqs"}
@@ -89,11 +38,21 @@ func newDoor(t *testing.T, client *Client, answer http.HandlerFunc, shape func(*
 			shape(&call)
 		}
 		w.Header().Set("X-Amzn-Requestid", "door-request-id")
-		d.errs <- client.Forward(w, call, Target{URL: upURL, Credentials: upstreamKeys})
+		d.errs <- client.Forward(w, call, Target{URL: up.URL, Credentials: upstreamKeys})
 	}))
 	t.Cleanup(front.Close)
 	d.url = front.URL
 	return d
+}
+
+// only is the one request that reached the upstream.
+func (d *door) only(t *testing.T) upstreamtest.Request {
+	t.Helper()
+	got := d.upstream.Received()
+	if len(got) != 1 {
+		t.Fatalf("the upstream received %d requests, want 1", len(got))
+	}
+	return got[0]
 }
 
 // signedRequest is a caller's request to the door, signed with the caller's keys.
@@ -135,25 +94,25 @@ func TestForwardResignsForTheUpstream(t *testing.T) {
 	if err := <-d.errs; err != nil {
 		t.Fatal(err)
 	}
-	got := d.rec.only(t)
-	if got.verified.AccessKeyID != upstreamKeys.AccessKeyID || got.verified.Region != "eu-west-1" || got.verified.Service != "sqs" {
-		t.Errorf("signed by %s for %s/%s, want the upstream's key for the caller's eu-west-1/sqs", got.verified.AccessKeyID, got.verified.Region, got.verified.Service)
+	got := d.only(t)
+	if got.Signed.AccessKeyID != upstreamKeys.AccessKeyID || got.Signed.Region != "eu-west-1" || got.Signed.Service != "sqs" {
+		t.Errorf("signed by %s for %s/%s, want the upstream's key for the caller's eu-west-1/sqs", got.Signed.AccessKeyID, got.Signed.Region, got.Signed.Service)
 	}
-	if got.host != d.upstream.Host {
-		t.Errorf("Host %q, want the upstream's %q", got.host, d.upstream.Host)
+	if got.Host != d.upstream.URL.Host {
+		t.Errorf("Host %q, want the upstream's %q", got.Host, d.upstream.URL.Host)
 	}
-	if got.method != http.MethodPost || got.uri != "/some%2Fpath/x?b=2&a=%20one" || got.body != body {
-		t.Errorf("received %s %s %q", got.method, got.uri, got.body)
+	if got.Method != http.MethodPost || got.URI != "/some%2Fpath/x?b=2&a=%20one" || got.Body != body {
+		t.Errorf("received %s %s %q", got.Method, got.URI, got.Body)
 	}
-	if got.header.Get("X-Amz-Target") != "AmazonSQS.CreateQueue" || got.header.Get("Content-Type") != "application/x-amz-json-1.0" {
-		t.Errorf("the caller's headers were not kept: %v", got.header)
+	if got.Header.Get("X-Amz-Target") != "AmazonSQS.CreateQueue" || got.Header.Get("Content-Type") != "application/x-amz-json-1.0" {
+		t.Errorf("the caller's headers were not kept: %v", got.Header)
 	}
 	for _, h := range []string{"X-Amz-Security-Token", "Expect"} {
-		if got.header.Get(h) != "" {
+		if got.Header.Get(h) != "" {
 			t.Errorf("the caller's %s reached the upstream", h)
 		}
 	}
-	if strings.Contains(got.header.Get("Authorization"), callerKeys.AccessKeyID) {
+	if strings.Contains(got.Header.Get("Authorization"), callerKeys.AccessKeyID) {
 		t.Error("the caller's Authorization reached the upstream")
 	}
 }
@@ -170,16 +129,16 @@ func TestForwardKeepsS3PayloadModes(t *testing.T) {
 			if err := <-d.errs; err != nil {
 				t.Fatal(err)
 			}
-			got := d.rec.only(t)
+			got := d.only(t)
 			want := sigv4.HashPayload([]byte("object body"))
 			if mode == sigv4.UnsignedPayload {
 				want = sigv4.UnsignedPayload
 			}
-			if h := got.header.Get("X-Amz-Content-Sha256"); h != want {
+			if h := got.Header.Get("X-Amz-Content-Sha256"); h != want {
 				t.Errorf("X-Amz-Content-Sha256 %q, want %q", h, want)
 			}
-			if got.uri != "/bucket/a%20key" || got.body != "object body" {
-				t.Errorf("received %s %q", got.uri, got.body)
+			if got.URI != "/bucket/a%20key" || got.Body != "object body" {
+				t.Errorf("received %s %q", got.URI, got.Body)
 			}
 		})
 	}
@@ -195,11 +154,11 @@ func TestForwardPresignedDropsItsQueryAuthentication(t *testing.T) {
 	if err := <-d.errs; err != nil {
 		t.Fatal(err)
 	}
-	got := d.rec.only(t)
-	if got.uri != "/bucket/key?versionId=v%2B1" {
-		t.Errorf("received %s, want the query without the caller's authentication", got.uri)
+	got := d.only(t)
+	if got.URI != "/bucket/key?versionId=v%2B1" {
+		t.Errorf("received %s, want the query without the caller's authentication", got.URI)
 	}
-	if h := got.header.Get("X-Amz-Content-Sha256"); h != sigv4.UnsignedPayload {
+	if h := got.Header.Get("X-Amz-Content-Sha256"); h != sigv4.UnsignedPayload {
 		t.Errorf("X-Amz-Content-Sha256 %q, want the presigned request's UNSIGNED-PAYLOAD", h)
 	}
 }
@@ -210,8 +169,8 @@ func TestForwardSendsThePathGiven(t *testing.T) {
 	if err := <-d.errs; err != nil {
 		t.Fatal(err)
 	}
-	if got := d.rec.only(t); got.uri != "/bucket/key?acl" {
-		t.Errorf("received %s", got.uri)
+	if got := d.only(t); got.URI != "/bucket/key?acl" {
+		t.Errorf("received %s", got.URI)
 	}
 }
 

@@ -14,6 +14,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/smithy-go"
+
+	"github.com/iamd-dev/iamd/internal/upstream/upstreamtest"
 )
 
 // alicePolicy allows S3 on one bucket but its secret/ prefix, two SQS actions on one queue,
@@ -27,14 +29,18 @@ const alicePolicy = `{"Version":"2012-10-17","Statement":[
 const alice = "arn:aws:iam::123456789012:user/alice"
 
 // answers are the upstream's canned answers.
-var answers = map[string]canned{
-	"PUT /allowed/report.txt": {200, map[string]string{"ETag": `"etag-1"`}, ""},
-	"GET /allowed/report.txt": {200, map[string]string{"X-Amz-Meta-Color": "blue", "Content-Type": "text/plain", "ETag": `"etag-1"`}, "from the upstream"},
-	"GET /allowed/secret/k":   {200, nil, "a secret"},
-	"AmazonSQS.CreateQueue": {200, map[string]string{"Content-Type": "application/x-amz-json-1.0"},
-		`{"QueueUrl":"http://127.0.0.1:5000/123456789012/jobs"}`},
-	"DynamoDB_20120810.ListTables": {200, map[string]string{"Content-Type": "application/x-amz-json-1.0"}, `{"TableNames":["t1"]}`},
-	"TrentService.Decrypt":         {200, map[string]string{"Content-Type": "application/x-amz-json-1.1"}, `{"KeyId":"k","Plaintext":"AA=="}`},
+var answers = map[string]upstreamtest.Answer{
+	"PUT /allowed/report.txt": {Status: 200, Header: map[string]string{"ETag": `"etag-1"`}},
+	"GET /allowed/report.txt": {Status: 200, Header: map[string]string{"X-Amz-Meta-Color": "blue", "Content-Type": "text/plain", "ETag": `"etag-1"`},
+		Body: "from the upstream"},
+	"GET /allowed/secret/k":        {Status: 200, Body: "a secret"},
+	"AmazonSQS.CreateQueue":        jsonAnswer("1.0", `{"QueueUrl":"http://127.0.0.1:5000/123456789012/jobs"}`),
+	"DynamoDB_20120810.ListTables": jsonAnswer("1.0", `{"TableNames":["t1"]}`),
+	"TrentService.Decrypt":         jsonAnswer("1.1", `{"KeyId":"k","Plaintext":"AA=="}`),
+}
+
+func jsonAnswer(version, body string) upstreamtest.Answer {
+	return upstreamtest.Answer{Status: 200, Header: map[string]string{"Content-Type": "application/x-amz-json-" + version}, Body: body}
 }
 
 func (f *fixture) s3(creds aws.Credentials) *s3.Client {
@@ -70,8 +76,8 @@ func TestAllowedCallsAreForwardedAndAnsweredUnchanged(t *testing.T) {
 	if o := f.next(); o.Action != "s3:PutObject" || o.Resource != "arn:aws:s3:::allowed/report.txt" || o.Err != nil {
 		t.Errorf("outcome %+v", o)
 	}
-	got := f.upstream.received()
-	if len(got) != 1 || got[0].Method != "PUT" || got[0].URI != "/allowed/report.txt?x-id=PutObject" || got[0].Body != "hello" || got[0].Scope != region+"/s3" {
+	got := f.upstream.Received()
+	if len(got) != 1 || got[0].Method != "PUT" || got[0].URI != "/allowed/report.txt?x-id=PutObject" || got[0].Body != "hello" || got[0].Signed.Region+"/"+got[0].Signed.Service != region+"/s3" {
 		t.Fatalf("the upstream received %+v", got)
 	}
 
@@ -93,7 +99,7 @@ func TestAllowedCallsAreForwardedAndAnsweredUnchanged(t *testing.T) {
 	if aws.ToString(q.QueueUrl) != "http://127.0.0.1:5000/123456789012/jobs" {
 		t.Errorf("queue URL %q", aws.ToString(q.QueueUrl))
 	}
-	if got := f.upstream.received(); len(got) != 3 || got[2].Header.Get("X-Amz-Target") != "AmazonSQS.CreateQueue" || got[2].Body != `{"QueueName":"jobs"}` {
+	if got := f.upstream.Received(); len(got) != 3 || got[2].Header.Get("X-Amz-Target") != "AmazonSQS.CreateQueue" || got[2].Body != `{"QueueName":"jobs"}` {
 		t.Errorf("the upstream received %+v", got[len(got)-1])
 	}
 }
@@ -142,7 +148,7 @@ func TestDeniedCallsNeverReachTheUpstream(t *testing.T) {
 			if o.Action != tc.action || o.Resource != tc.resource || o.Err == nil || o.WouldDeny {
 				t.Errorf("outcome %+v, want %s on %s denied", o, tc.action, tc.resource)
 			}
-			if got := f.upstream.received(); len(got) != 0 {
+			if got := f.upstream.Received(); len(got) != 0 {
 				t.Fatalf("a denied call reached the upstream: %+v", got)
 			}
 		})
@@ -204,7 +210,7 @@ func TestDenialsInEachProtocol(t *testing.T) {
 			}
 		})
 	}
-	if got := f.upstream.received(); len(got) != 0 {
+	if got := f.upstream.Received(); len(got) != 0 {
 		t.Fatalf("a denied call reached the upstream: %+v", got)
 	}
 }
@@ -223,7 +229,7 @@ func TestSoftModeForwardsAndLogs(t *testing.T) {
 	if o := f.next(); !o.WouldDeny || o.Err != nil || o.Action != "dynamodb:ListTables" || o.Resource != "*" {
 		t.Errorf("outcome %+v, want a forwarded call that would be denied", o)
 	}
-	if got := f.upstream.received(); len(got) != 1 {
+	if got := f.upstream.Received(); len(got) != 1 {
 		t.Fatalf("the upstream received %d calls, want 1", len(got))
 	}
 	log := f.log.String()
@@ -298,7 +304,7 @@ func TestUnknownOperationsAreNotForwarded(t *testing.T) {
 	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, `"__type":"UnknownOperationException"`) {
 		t.Errorf("%d %s", resp.StatusCode, body)
 	}
-	if got := f.upstream.received(); len(got) != 0 {
+	if got := f.upstream.Received(); len(got) != 0 {
 		t.Fatalf("the upstream received %+v", got)
 	}
 }

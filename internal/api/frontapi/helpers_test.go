@@ -2,7 +2,6 @@ package frontapi
 
 import (
 	"bytes"
-	"context"
 	"io"
 	"log/slog"
 	"net/http"
@@ -21,75 +20,12 @@ import (
 	"github.com/iamd-dev/iamd/internal/sigv4"
 	"github.com/iamd-dev/iamd/internal/testutil"
 	"github.com/iamd-dev/iamd/internal/upstream"
+	"github.com/iamd-dev/iamd/internal/upstream/upstreamtest"
 )
 
 const region = "eu-west-1"
 
 var upstreamKeys = sigv4.Credentials{AccessKeyID: "UPSTREAMKEY", SecretAccessKey: "upstream-secret"}
-
-// received is one request that reached the recording upstream.
-type received struct {
-	Method, URI string
-	Header      http.Header
-	Body        string
-	Scope       string // the verified signature's region/service
-}
-
-// recorder is an upstream that verifies each request's signature with upstreamKeys, records
-// it, and answers with the canned answer of the first key of answers the request's
-// "METHOD path" or X-Amz-Target starts with (404 when none).
-type recorder struct {
-	t       *testing.T
-	mu      sync.Mutex
-	got     []received
-	answers map[string]canned
-}
-
-type canned struct {
-	status int
-	header map[string]string
-	body   string
-}
-
-func (rec *recorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	body, _ := io.ReadAll(r.Body)
-	v := sigv4.Verifier{Lookup: func(_ context.Context, id string) (string, error) {
-		if id != upstreamKeys.AccessKeyID {
-			return "", sigv4.ErrUnknownAccessKey
-		}
-		return upstreamKeys.SecretAccessKey, nil
-	}}
-	res, err := v.Verify(r.Context(), r, body)
-	if err != nil {
-		rec.t.Errorf("the upstream's signature of %s %s does not verify: %v", r.Method, r.RequestURI, err)
-		w.WriteHeader(http.StatusForbidden)
-		return
-	}
-	rec.mu.Lock()
-	rec.got = append(rec.got, received{r.Method, r.RequestURI, r.Header.Clone(), string(body), res.Region + "/" + res.Service})
-	rec.mu.Unlock()
-	key := r.Header.Get("X-Amz-Target")
-	if key == "" {
-		key = r.Method + " " + r.URL.Path
-	}
-	a, ok := rec.answers[key]
-	if !ok {
-		w.WriteHeader(http.StatusNotFound)
-		return
-	}
-	for k, v := range a.header {
-		w.Header().Set(k, v)
-	}
-	w.WriteHeader(a.status)
-	io.WriteString(w, a.body)
-}
-
-// received returns what reached the upstream so far.
-func (rec *recorder) received() []received {
-	rec.mu.Lock()
-	defer rec.mu.Unlock()
-	return append([]received(nil), rec.got...)
-}
 
 // logBuffer collects log lines from the door's handlers.
 type logBuffer struct {
@@ -115,7 +51,7 @@ func (l *logBuffer) String() string {
 type fixture struct {
 	*testutil.Stack
 	t        *testing.T
-	upstream *recorder
+	upstream *upstreamtest.Recorder
 	url      string
 	callers  map[string]*authz.Caller
 	log      logBuffer
@@ -133,17 +69,14 @@ const (
 
 // newFixture starts the door with the enforcement and the upstream, which answers with
 // answers.
-func newFixture(t *testing.T, enforce Enforce, kind upstreamKind, answers map[string]canned) *fixture {
+func newFixture(t *testing.T, enforce Enforce, kind upstreamKind, answers map[string]upstreamtest.Answer) *fixture {
 	t.Helper()
 	f := &fixture{Stack: testutil.New(t), t: t, callers: map[string]*authz.Caller{}, results: make(chan Result, 64)}
-	f.upstream = &recorder{t: t, answers: answers}
-	up := httptest.NewServer(f.upstream)
-	t.Cleanup(up.Close)
-	u, _ := url.Parse(up.URL)
+	f.upstream = upstreamtest.New(t, upstreamKeys, upstreamtest.Canned(answers))
 	var set Upstreams
 	switch kind {
 	case recording:
-		set.Default = &upstream.Target{URL: u, Credentials: upstreamKeys}
+		set.Default = &upstream.Target{URL: f.upstream.URL, Credentials: upstreamKeys}
 	case dead:
 		gone := httptest.NewServer(http.NotFoundHandler())
 		u, _ := url.Parse(gone.URL)
