@@ -23,16 +23,22 @@ type formatPart struct {
 	variable string
 }
 
-var formats sync.Map // ARN format -> *arnFormat
+var formats sync.Map // ARN format -> []*arnFormat
 
-// formatOf is the resource type's parsed ARN format.
-func formatOf(rt *catalog.ResourceType) *arnFormat {
+// formatsOf is the resource type's parsed ARN formats: one, or the alternatives the catalog
+// lists ("arn:...:/apis/${ApiId}/stages, arn:...:/restapis/${RestApiId}/stages").
+func formatsOf(rt *catalog.ResourceType) []*arnFormat {
 	if f, ok := formats.Load(rt.ARN); ok {
-		return f.(*arnFormat)
+		return f.([]*arnFormat)
 	}
-	f := parseFormat(rt.ARN)
-	formats.Store(rt.ARN, f)
-	return f
+	var fs []*arnFormat
+	for _, alt := range strings.Split(rt.ARN, ",") {
+		if alt = strings.TrimSpace(alt); alt != "" {
+			fs = append(fs, parseFormat(alt))
+		}
+	}
+	formats.Store(rt.ARN, fs)
+	return fs
 }
 
 // parseFormat parses an ARN format. A variable matches what an ARN can hold there: no colon

@@ -25,6 +25,8 @@ type Call struct {
 	Tags    map[string]string
 	TagKeys []string
 
+	// Path is the request's URL path, unescaped (API Gateway's resources are paths).
+	Path string
 	// Header is the request's headers, for the condition keys named after a header that no
 	// input member carries (s3:x-amz-content-sha256).
 	Header http.Header
@@ -56,7 +58,7 @@ func Decode(m *opmodel.Models, svc *opmodel.Service, r *http.Request, body []byt
 	case "query", "ec2":
 		c, err = decodeForm(svc, r, body)
 	case "json":
-		if isForm(r) {
+		if svc.QueryCompatible && isForm(r) {
 			// SQS took the query protocol before JSON, and older SDKs still send it.
 			c, err = decodeForm(svc, r, body)
 		} else {
@@ -71,6 +73,7 @@ func Decode(m *opmodel.Models, svc *opmodel.Service, r *http.Request, body []byt
 		return nil, err
 	}
 	c.Region = credentialRegion(r)
+	c.Path = r.URL.Path
 	c.Header = r.Header
 	c.Presigned = r.Header.Get("Authorization") == "" && r.URL.Query().Get("X-Amz-Credential") != ""
 	c.Body = body

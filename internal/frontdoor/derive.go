@@ -1,7 +1,6 @@
 package frontdoor
 
 import (
-	"sort"
 	"strings"
 
 	"github.com/iamd-dev/iamd/internal/catalog"
@@ -40,21 +39,40 @@ func (d *deriver) fixed(v string) (string, bool) {
 
 func isFixed(v string) bool { return v == "Partition" || v == "Region" || v == "Account" }
 
-// arns are the ARNs of the resource type the need names, false when its format cannot be
-// filled: the ARNs the call gives for it (a TopicArn, a queue URL's), else the format filled
-// from the members named after its variables (a value may be the whole ARN: a FunctionName,
-// an SSM parameter's Name), with the call's partition, region and account.
-func (d *deriver) arns(rt *catalog.ResourceType) ([]string, bool) {
-	f := formatOf(rt)
+// given are the ARNs the call gives for resources of the type (a TopicArn, a queue URL's).
+func (d *deriver) given(rt *catalog.ResourceType) []string {
 	var out []string
-	for _, raw := range d.givenARNs(f) {
-		if values, ok := f.match(raw); ok {
-			out = append(out, f.render(values))
+	for _, f := range formatsOf(rt) {
+		for _, raw := range d.givenARNs(f) {
+			if values, ok := f.match(raw); ok {
+				out = append(out, f.render(values))
+			}
 		}
 	}
-	if len(out) > 0 {
-		return dedupe(out), true
+	return dedupe(out)
+}
+
+// named are the ARNs of the type filled from the members named after its format's variables
+// (a value may be the whole ARN: a FunctionName, an SSM parameter's Name), with the call's
+// partition, region and account; false when no format can be filled. byMember reports that
+// a member filled some variable (a format of none, such as API Gateway's /account, names no
+// resource of the call's by itself).
+func (d *deriver) named(rt *catalog.ResourceType) (arns []string, byMember, ok bool) {
+	for _, f := range formatsOf(rt) {
+		if out, ok := d.filled(f, rt); ok {
+			byMember = false
+			for _, v := range f.vars {
+				byMember = byMember || !isFixed(v)
+			}
+			return out, byMember, true
+		}
 	}
+	return nil, false, false
+}
+
+// filled is the format filled from the members named after its variables.
+func (d *deriver) filled(f *arnFormat, rt *catalog.ResourceType) ([]string, bool) {
+	var out []string
 	combos := []map[string]string{{}}
 	for _, v := range f.vars {
 		var choices []map[string]string // the values v may take, each with the variables a whole ARN sets
@@ -110,7 +128,10 @@ func (d *deriver) nameValue(f *arnFormat, v, value string) (map[string]string, b
 		return values, true
 	}
 	for _, rt := range d.svc.ResourceTypes {
-		if other := formatOf(rt); other.has(v) {
+		for _, other := range formatsOf(rt) {
+			if !other.has(v) {
+				continue
+			}
 			if values, ok := other.match(value); ok {
 				return map[string]string{v: values[v]}, true
 			}
@@ -119,18 +140,18 @@ func (d *deriver) nameValue(f *arnFormat, v, value string) (map[string]string, b
 	return nil, false
 }
 
-// givenARNs are the ARNs given for resources of the format's kind: the values of ARN
-// members (Arn, ResourceArn, TopicArn for ${TopicName}), and those the rule reads from other
-// parameters. None but the rule's for a service whose members are never ARNs.
+// givenARNs are the ARNs given for resources of the format's kind: the ARN values of the
+// members that name a resource by its ARN (Arn, ResourceArn, Resource as Lambda's tagging
+// calls name it, TopicArn for ${TopicName}), and those the rule reads from other parameters. None but the rule's for a service whose members are never ARNs.
 func (d *deriver) givenARNs(f *arnFormat) []string {
 	var out []string
 	if d.rule.arns != nil {
-		out = append(out, d.rule.arns(d.params, d.call.Region)...)
+		out = append(out, d.rule.arns(d.call, d.params)...)
 	}
 	if d.rule.literal {
 		return out
 	}
-	members := []string{"Arn", "ResourceArn", "ResourceArns", "ResourceARN", "ResourceArnList"}
+	members := []string{"Arn", "ResourceArn", "ResourceArns", "ResourceARN", "ResourceArnList", "Resource", "ResourceName"}
 	for _, v := range f.vars {
 		if !isFixed(v) {
 			stem := strings.TrimSuffix(strings.TrimSuffix(v, "Name"), "Id")
@@ -159,8 +180,8 @@ func (d *deriver) names(v string, rt *catalog.ResourceType) []string {
 
 // candidates are the members a variable may be filled from, in order: the rule's aliases,
 // the member of its name (TableName), its plural (a list: Names), its name without "Name"
-// (Bucket for BucketName), and Name or Id when the variable is the type's own
-// (ParameterName of parameter).
+// (Bucket for BucketName), Name or Id when the variable is the type's own (ParameterName of
+// parameter), the type's own Id or Name when the variable is a bare Id, Name or ResourceId.
 func (d *deriver) candidates(v string, rt *catalog.ResourceType) []string {
 	out := append([]string(nil), d.rule.aliases[v]...)
 	base := strings.TrimSuffix(v, "WithoutLeadingSlash")
@@ -169,11 +190,13 @@ func (d *deriver) candidates(v string, rt *catalog.ResourceType) []string {
 		out = append(out, stem, stem+"s")
 	}
 	own := camel(rt.Name)
-	switch base {
-	case own + "Name":
+	switch generic := strings.TrimPrefix(base, "Resource"); {
+	case base == own+"Name":
 		out = append(out, "Name", "Names")
-	case own + "Id":
+	case base == own+"Id":
 		out = append(out, "Id", "Ids")
+	case generic == "Id" || generic == "Name" || generic == "Identifier":
+		out = append(out, own+generic, own+generic+"s") // route53's hostedzone/${Id} is HostedZoneId
 	}
 	return out
 }
@@ -234,15 +257,5 @@ func dedupe(in []string) []string {
 			out = append(out, s)
 		}
 	}
-	return out
-}
-
-// sortedKeys is a map's keys, sorted.
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
 	return out
 }

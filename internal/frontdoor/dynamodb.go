@@ -24,7 +24,8 @@ var dynamodbTransactActions = map[string]string{
 
 // dynamodbNeeds are the actions on the tables of DynamoDB's transactions (each item's action:
 // TransactWriteItems' Put is dynamodb:PutItem) and PartiQL statements (SELECT is
-// dynamodb:PartiQLSelect, on the table the statement names).
+// dynamodb:PartiQLSelect, on the table the statement names). A statement that is not read
+// needs nothing; a call with none read is not authorized (no action is its name).
 func dynamodbNeeds(c *Call, first need) []need {
 	obj, _ := jsonObject(c.Body)
 	var needs []need
@@ -36,11 +37,9 @@ func dynamodbNeeds(c *Call, first need) []need {
 		needs = append(needs, need{action: action, params: params})
 	}
 	statement := func(s string) {
-		action, name := partiQL(s)
-		if action == "" {
-			action = "dynamodb:PartiQLSelect" // a statement not read: its table is not derived either
+		if action, name := partiQL(s); action != "" {
+			table(action, name)
 		}
-		table(action, name)
 	}
 	switch c.Operation.Name {
 	case "TransactGetItems", "TransactWriteItems":
@@ -68,7 +67,7 @@ func dynamodbNeeds(c *Call, first need) []need {
 		return []need{first}
 	}
 	if len(needs) == 0 {
-		table(first.action, "") // nothing read: the operation's own action, its table not derived
+		return []need{first} // nothing read: the operation's own name, which is no action (ErrUnmapped)
 	}
 	return needs
 }

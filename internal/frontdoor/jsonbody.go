@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"sort"
-	"strings"
 
 	"github.com/iamd-dev/iamd/internal/awserr"
 	"github.com/iamd-dev/iamd/internal/opmodel"
@@ -16,12 +15,13 @@ import (
 // input is the JSON body.
 func decodeJSON(m *opmodel.Models, svc *opmodel.Service, r *http.Request, body []byte) (*Call, *awserr.Error) {
 	target := r.Header.Get("X-Amz-Target")
-	prefix, name, _ := strings.Cut(target, ".")
 	var op *opmodel.Operation
 	for _, s := range candidates(m, svc) {
-		if s.Protocol == "json" && s.TargetPrefix == prefix {
-			svc, op = s, s.Operation(name)
-			break
+		if s.Protocol == "json" {
+			if op = s.OperationByTarget(target); op != nil {
+				svc = s
+				break
+			}
 		}
 	}
 	if op == nil {

@@ -55,9 +55,11 @@ func Authorize(c *Call, account string, cat *catalog.Catalog) (Plan, error) {
 	return p, nil
 }
 
-// requests are the action's requests: one per ARN of each resource type the call names
-// (required types always, on "*" when underived; optional ones when derived), or one on "*"
-// for an action of no resource type or none derived.
+// requests are the action's requests: one per ARN of each resource type the call names, and
+// one on "*" for each required type it does not (said in Underived), or for an action of no
+// resource type. The call names a type by an ARN it gives (then the optional types it gives
+// none for are not its), or by members that fill the type's ARN format. With no type named,
+// the request is on "*", its optional types underived.
 func (d *deriver) requests(act *catalog.Action, p *Plan) []authz.Request {
 	var out []authz.Request
 	on := func(resource string, ar *catalog.ActionResource) {
@@ -67,16 +69,23 @@ func (d *deriver) requests(act *catalog.Action, p *Plan) []authz.Request {
 		on("*", nil)
 		return out
 	}
+	given := make([][]string, len(act.Resources))
+	anyGiven := false
+	for i, ar := range act.Resources {
+		if ar.Type != nil {
+			given[i] = d.given(ar.Type)
+			anyGiven = anyGiven || len(given[i]) > 0
+		}
+	}
 	var optional []string
 	for i := range act.Resources {
 		ar := &act.Resources[i]
-		var arns []string
-		ok := false
-		if ar.Type != nil {
-			arns, ok = d.arns(ar.Type)
+		arns, byMember, ok := given[i], true, len(given[i]) > 0
+		if !ok && ar.Type != nil && (ar.Required || !anyGiven) {
+			arns, byMember, ok = d.named(ar.Type)
 		}
 		switch {
-		case ok:
+		case ok && (ar.Required || byMember):
 			for _, a := range arns {
 				on(a, ar)
 			}

@@ -19,7 +19,10 @@ func decodeREST(m *opmodel.Models, svc *opmodel.Service, r *http.Request, body [
 		}
 		path := r.URL.EscapedPath()
 		if rule := rulesOf(s); rule.path != nil {
-			path = rule.path(r)
+			var ours bool
+			if path, ours = rule.path(r); !ours {
+				continue
+			}
 		}
 		op, labels := s.MatchRESTRequest(r.Method, path, query, r.Header)
 		if op == nil {

@@ -19,12 +19,14 @@ type rule struct {
 	// literal: the service's members are names, never ARNs (an S3 key may spell an ARN).
 	literal bool
 	// path is the path a REST request is matched with (S3's virtual-hosted style puts the
-	// bucket in the host); nil is the request's.
-	path func(r *http.Request) string
+	// bucket in the host), false when the request is not the service's (S3 Control's, which
+	// signs as s3 too); nil is the request's.
+	path func(r *http.Request) (string, bool)
 	// decoded completes a decoded call (S3's x-amz-tagging, SQS's queue URL as the path).
 	decoded func(c *Call, r *http.Request)
-	// arns are ARNs the parameters name other than as an ARN member (SQS's QueueUrl).
-	arns func(params map[string][]string, region string) []string
+	// arns are ARNs a need's parameters name other than as an ARN member (SQS's QueueUrl),
+	// or the call itself (API Gateway's path).
+	arns func(c *Call, params map[string][]string) []string
 	// needs are the authorizations the call needs, from the one its operation's action
 	// names: another action where a parameter changes it (a versionId), more where AWS
 	// checks more (a copy's source, an ACL given with an object).

@@ -79,7 +79,6 @@ var s3VersionActions = map[string]string{
 	"s3:PutObjectTagging":    "s3:PutObjectVersionTagging",
 	"s3:DeleteObjectTagging": "s3:DeleteObjectVersionTagging",
 	"s3:GetObjectAttributes": "s3:GetObjectVersionAttributes",
-	"s3:GetObjectTorrent":    "s3:GetObjectVersionTorrent",
 }
 
 func init() {

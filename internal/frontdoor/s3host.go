@@ -9,17 +9,21 @@ import (
 
 // s3Path is the path an S3 request is matched with: its own (path-style,
 // http://HOST/bucket/key), or, virtual-hosted-style, the bucket its host names before it
-// (http://bucket.s3.amazonaws.com/key is /bucket/key).
-func s3Path(r *http.Request) string {
+// (http://bucket.s3.amazonaws.com/key is /bucket/key). A request to S3 Control (its host,
+// or the x-amz-account-id header every S3 Control call sends) is not S3's.
+func s3Path(r *http.Request) (string, bool) {
+	if r.Header.Get("x-amz-account-id") != "" || strings.Contains(strings.ToLower(r.Host), ".s3-control.") {
+		return "", false
+	}
 	path := r.URL.EscapedPath()
 	bucket := hostBucket(r.Host)
 	if bucket == "" {
-		return path
+		return path, true
 	}
 	if path == "" {
 		path = "/"
 	}
-	return "/" + url.PathEscape(bucket) + path
+	return "/" + url.PathEscape(bucket) + path, true
 }
 
 // hostBucket is the bucket a virtual-hosted-style host names, "" for a path-style host: the

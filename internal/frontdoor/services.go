@@ -6,13 +6,31 @@ import "strings"
 // members an ARN's variable is not named after, keys of the request itself.
 func init() {
 	rules["sns"] = &rule{actions: map[string]string{"PublishBatch": "Publish"}}
-	rules["lambda"] = &rule{actions: map[string]string{
-		"Invoke":                   "InvokeFunction",
-		"InvokeAsync":              "InvokeFunction",
-		"InvokeWithResponseStream": "InvokeFunction",
-		"GetLayerVersionByArn":     "GetLayerVersion",
-	}}
+	rules["lambda"] = &rule{
+		actions: map[string]string{
+			"Invoke":                   "InvokeFunction",
+			"InvokeAsync":              "InvokeFunction",
+			"InvokeWithResponseStream": "InvokeFunction",
+			"GetLayerVersionByArn":     "GetLayerVersion",
+		},
+		// A qualified function (an alias or a version) is named by Qualifier.
+		aliases: map[string][]string{"LayerVersion": {"VersionNumber"}, "Alias": {"Qualifier"}, "Version": {"Qualifier"}},
+	}
+	// GetParametersByPath is authorized on the path, a parameter's ARN.
+	rules["ssm"] = &rule{aliases: map[string][]string{"ParameterNameWithoutLeadingSlash": {"Path"}}}
 	rules["kms"] = &rule{needs: kmsNeeds}
+	rules["bedrock-runtime"] = &rule{
+		actions: map[string]string{"Converse": "InvokeModel", "ConverseStream": "InvokeModelWithResponseStream"},
+		aliases: map[string][]string{"ResourceId": {"modelId"}},
+	}
+	rules["cloudfront"] = &rule{needs: func(c *Call, first need) []need {
+		if c.Operation.Name != "CreateDistributionWithTags" {
+			return []need{first}
+		}
+		return []need{{"cloudfront:CreateDistribution", first.params}, {"cloudfront:TagResource", first.params}}
+	}}
+	apigateway := &rule{needs: apigatewayNeeds, arns: apigatewayARN}
+	rules["apigateway"], rules["apigatewayv2"] = apigateway, apigateway
 	rules["ec2"] = &rule{
 		aliases: map[string][]string{
 			"SecurityGroupId":    {"GroupId", "GroupIds"},
@@ -20,7 +38,8 @@ func init() {
 			"KeyPairName":        {"KeyName"},
 			"PlacementGroupName": {"GroupName"},
 		},
-		keys: regionKey("ec2:Region"),
+		needs: ec2Needs,
+		keys:  regionKey("ec2:Region"),
 	}
 }
 
@@ -44,4 +63,15 @@ func regionKey(name string) func(c *Call, key string) []string {
 		}
 		return nil
 	}
+}
+
+// apigatewayNeeds: API Gateway's management API authorizes the HTTP method (apigateway:GET,
+// apigateway:POST, ...) on the resource the path names.
+func apigatewayNeeds(c *Call, first need) []need {
+	return []need{{action: "apigateway:" + c.Operation.Method, params: first.params}}
+}
+
+// apigatewayARN is the resource of an API Gateway call: its path, arn:aws:apigateway:REGION::PATH.
+func apigatewayARN(c *Call, _ map[string][]string) []string {
+	return []string{"arn:aws:apigateway:" + c.Region + "::" + c.Path}
 }
