@@ -308,3 +308,18 @@ func TestUnknownOperationsAreNotForwarded(t *testing.T) {
 		t.Fatalf("the upstream received %+v", got)
 	}
 }
+
+// A virtual-hosted-style S3 request goes to the upstream path-style: its Host is the
+// upstream's, so its bucket moves into the path.
+func TestVirtualHostedS3GoesPathStyle(t *testing.T) {
+	f := newFixture(t, EnforceOn, recording, answers)
+	creds := f.user("alice", alicePolicy)
+	host := "allowed.s3.localhost:" + strings.Split(f.url, ":")[2]
+	resp, body := f.raw(creds, "s3", "GET", "/report.txt", "", map[string]string{"Host": host})
+	if o := f.next(); resp.StatusCode != 200 || body != "from the upstream" || o.Resource != "arn:aws:s3:::allowed/report.txt" {
+		t.Fatalf("%d %q, outcome %+v", resp.StatusCode, body, o)
+	}
+	if got := f.upstream.Received(); len(got) != 1 || got[0].URI != "/allowed/report.txt" || got[0].Host != f.upstream.URL.Host {
+		t.Fatalf("the upstream received %+v", got)
+	}
+}

@@ -148,7 +148,8 @@ func (f *fixture) next() Result {
 	}
 }
 
-// raw sends a request signed with the user's keys for the service, as a client would.
+// raw sends a request signed with the user's keys for the service, as a client would; a
+// "Host" header is the host the request names.
 func (f *fixture) raw(creds aws.Credentials, service, method, path, body string, header map[string]string) (*http.Response, string) {
 	f.t.Helper()
 	r, err := http.NewRequest(method, f.url+path, strings.NewReader(body))
@@ -156,6 +157,10 @@ func (f *fixture) raw(creds aws.Credentials, service, method, path, body string,
 		f.t.Fatal(err)
 	}
 	for k, v := range header {
+		if k == "Host" {
+			r.Host = v
+			continue
+		}
 		r.Header.Set(k, v)
 	}
 	keys := sigv4.Credentials{AccessKeyID: creds.AccessKeyID, SecretAccessKey: creds.SecretAccessKey}
