@@ -9,6 +9,7 @@
 package frontapi
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -216,14 +217,26 @@ func (e *Endpoint) authorize(r *http.Request, c *frontdoor.Call, caller *authz.C
 			continue
 		}
 		if denial == nil {
-			denial = p.denied(caller.Principal.ID, req, &d)
+			denial = p.denied(authz.DeniedMessage(caller.Principal.ID, req.Action, req.Resource, &d))
 			res.Action, res.Resource = req.Action, auditResource(req.Resource, plan.Underived)
 		}
 		if e.api.enforce == EnforceOn {
 			return res, denial
 		}
 		res.WouldDeny = true
-		e.logSoft(true, requestID, req.Action, req.Resource, d.Result.String(), deciding(&d))
+		// What decided: the Deny statements of an explicit deny; for an implicit one, that
+		// no statement of the layer that needed one allowed it.
+		var why []string
+		for _, m := range d.Deciding() {
+			why = append(why, statementName(m.Layer.String(), m.Policy.Name, m.Statement.Sid, m.Statement.Index))
+		}
+		if len(why) == 0 {
+			why = append(why, "no "+cmp.Or(d.DeniedBy.String(), "identity")+" policy statement allows it")
+		}
+		if len(d.MissingKeys) > 0 {
+			why = append(why, "missing condition keys "+strings.Join(d.MissingKeys, ", "))
+		}
+		e.logSoft(true, requestID, req.Action, req.Resource, d.Result.String(), strings.Join(why, "; "))
 	}
 	return res, denial
 }
@@ -237,33 +250,14 @@ func (e *Endpoint) logSoft(soft bool, requestID, action, resource, decision, why
 		"action", action, "resource", resource, "decision", decision, "why", why)
 }
 
-// deciding says what decided a denial: the Deny statements of an explicit deny, or, for an
-// implicit one, that no statement of the layer that needed one allowed it (and the condition
-// keys the statements looked for and the request lacked).
-func deciding(d *policy.Decision) string {
-	var parts []string
-	for _, m := range d.Deciding() {
-		name := "a " + m.Layer.String() + " policy"
-		if m.Policy != nil && m.Policy.Name != "" {
-			name = m.Policy.Name
-		}
-		stmt := fmt.Sprintf("statement %d", m.Statement.Index)
-		if m.Statement.Sid != "" {
-			stmt = "statement " + m.Statement.Sid
-		}
-		parts = append(parts, name+" "+stmt)
+// statementName names a statement of a decision for the log: its policy's name (or its
+// layer's kind) and its Sid (or its position).
+func statementName(layer, policyName, sid string, index int) string {
+	name := cmp.Or(policyName, "a "+layer+" policy")
+	if sid != "" {
+		return name + " statement " + sid
 	}
-	if len(parts) == 0 {
-		layer := d.DeniedBy.String()
-		if layer == "" {
-			layer = "identity"
-		}
-		parts = append(parts, "no "+layer+" policy statement allows it")
-	}
-	if len(d.MissingKeys) > 0 {
-		parts = append(parts, "missing condition keys "+strings.Join(d.MissingKeys, ", "))
-	}
-	return strings.Join(parts, "; ")
+	return fmt.Sprintf("%s statement %d", name, index)
 }
 
 // auditResource is the resource of the audit line: the ARN, and the resource types whose

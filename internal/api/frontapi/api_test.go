@@ -323,3 +323,30 @@ func TestVirtualHostedS3GoesPathStyle(t *testing.T) {
 		t.Fatalf("the upstream received %+v", got)
 	}
 }
+
+// A call iamd knows no IAM action for is refused, never forwarded unauthorized; soft mode
+// logs it and lets it through.
+func TestUnmappedCallsAreRefused(t *testing.T) {
+	for _, enforce := range []Enforce{EnforceOn, EnforceLog} {
+		t.Run(string(enforce), func(t *testing.T) {
+			f := newFixture(t, enforce, recording, answers)
+			creds := f.user("alice", alicePolicy)
+			resp, body := f.raw(creds, "dynamodb", "POST", "/", `{"Statement":"FROBNICATE t"}`,
+				map[string]string{"Content-Type": "application/x-amz-json-1.0", "X-Amz-Target": "DynamoDB_20120810.ExecuteStatement"})
+			o := f.next()
+			if enforce == EnforceLog {
+				if !o.WouldDeny || len(f.upstream.Received()) != 1 || !strings.Contains(f.log.String(), "decision=unmapped") {
+					t.Fatalf("soft mode: %d %s, outcome %+v, log %s", resp.StatusCode, body, o, f.log.String())
+				}
+				return
+			}
+			want := `{"__type":"AccessDeniedException","Message":"iamd knows no IAM action for the operation ExecuteStatement of dynamodb, so it cannot authorize the call."}`
+			if resp.StatusCode != 400 || body != want || o.Action != "dynamodb:ExecuteStatement" || o.Err == nil {
+				t.Fatalf("%d %s, outcome %+v", resp.StatusCode, body, o)
+			}
+			if got := f.upstream.Received(); len(got) != 0 {
+				t.Fatalf("the upstream received %+v", got)
+			}
+		})
+	}
+}

@@ -7,10 +7,8 @@ import (
 
 	"github.com/iamd-dev/iamd/internal/api/awsquery"
 	"github.com/iamd-dev/iamd/internal/api/ec2query"
-	"github.com/iamd-dev/iamd/internal/authz"
 	"github.com/iamd-dev/iamd/internal/awserr"
 	"github.com/iamd-dev/iamd/internal/opmodel"
-	"github.com/iamd-dev/iamd/internal/policy"
 )
 
 // protocol is how a service words and writes the errors the door sends for it: denials with
@@ -35,17 +33,16 @@ func (p protocol) deniedCode() string {
 const ec2Unauthorized = "You are not authorized to perform this operation."
 
 // denied is the service's answer to a request its caller may not make, worded as AWS words
-// it: the IAM message (who, what, on which resource, which kind of policy), EC2's opening
-// before it, and S3's "Access Denied".
-func (p protocol) denied(principalARN string, r authz.Request, d *policy.Decision) *awserr.Error {
+// it: the IAM message (authz.DeniedMessage: who, what, on which resource, which kind of
+// policy), EC2's opening before it, S3's "Access Denied".
+func (p protocol) denied(iamMessage string) *awserr.Error {
 	if p.isS3() {
 		return &awserr.Error{Code: "AccessDenied", Message: "Access Denied"}
 	}
-	msg := authz.DeniedMessage(principalARN, r.Action, r.Resource, d)
 	if p.svc.Protocol == "ec2" {
-		msg = ec2Unauthorized + " " + msg
+		iamMessage = ec2Unauthorized + " " + iamMessage
 	}
-	return &awserr.Error{Code: p.deniedCode(), Message: msg}
+	return &awserr.Error{Code: p.deniedCode(), Message: iamMessage}
 }
 
 // internal is the service's answer for a failure on iamd's side.
