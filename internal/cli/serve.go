@@ -25,7 +25,16 @@ func runServe(ctx context.Context, args []string, env Env) int {
 	auditPath := fs.String("audit", envOr("IAMD_AUDIT", "-"), "audit log of API calls as JSON lines: a file, - for standard output, or empty for none")
 	masterKey := fs.String("master-key", "", "base64 master key for secrets (default: IAMD_MASTER_KEY, else DATA/master.key)")
 	oidcCA := fs.String("oidc-ca", envOr("IAMD_OIDC_CA", ""), "PEM file of CA certificates trusted, besides the system's, for OpenID Connect issuers")
+	var front frontDoorFlags
+	fs.Var(&front.upstreams, "upstream", "URL or SERVICE=URL (repeatable, default IAMD_UPSTREAM): the emulator the calls of services iamd does not serve are authorized and forwarded to (SERVICE is the credential scope's, e.g. s3)")
+	fs.Var(&front.credentials, "upstream-credentials", "[SERVICE=]KEY:SECRET (repeatable, default IAMD_UPSTREAM_CREDENTIALS, else test:test): the keys forwarded calls are signed with")
+	front.enforce = fs.String("enforce", envOr("IAMD_ENFORCE", "on"), "on: refuse what policies deny; log: log and audit the denial, and forward the call anyway")
 	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	upstreams, enforce, err := front.config()
+	if err != nil {
+		fmt.Fprintln(env.Stderr, "iamd serve:", err)
 		return 2
 	}
 	if *masterKey == "" {
@@ -55,6 +64,7 @@ func runServe(ctx context.Context, args []string, env Env) int {
 		Addr: *addr, DataDir: *data, AccountID: *account, Region: *region, MasterKey: *masterKey,
 		RootAccessKeyID: os.Getenv("IAMD_ROOT_ACCESS_KEY_ID"), RootSecretAccessKey: os.Getenv("IAMD_ROOT_SECRET_ACCESS_KEY"),
 		Logger: logger, Audit: audit, Banner: env.Stderr, OIDCHTTPClient: oidcClient,
+		Upstreams: upstreams, Enforce: enforce,
 	})
 	if err != nil {
 		fmt.Fprintln(env.Stderr, "iamd serve:", err)
@@ -66,6 +76,9 @@ func runServe(ctx context.Context, args []string, env Env) int {
 		return 1
 	}
 	fmt.Fprintf(env.Stderr, "iamd listening on http://%s (data in %s)\n", srv.Addr(), *data)
+	if !upstreams.Empty() {
+		fmt.Fprintf(env.Stderr, "forwarding, authorized (--enforce %s), to %s\n", enforce, describeUpstreams(upstreams))
+	}
 	if err := srv.Serve(ctx); err != nil {
 		fmt.Fprintln(env.Stderr, "iamd serve:", err)
 		return 1

@@ -13,15 +13,15 @@ import (
 )
 
 // startServe runs `iamd serve` in-process on a free loopback port, with the aws CLI's
-// environment pointing at it, and stops it at the end of the test.
-func startServe(t *testing.T) string {
+// environment pointing at it, and stops it at the end of the test; args are more flags.
+func startServe(t *testing.T, args ...string) string {
 	t.Helper()
-	endpoint, _ := startServeAudited(t)
+	endpoint, _ := startServeAudited(t, args...)
 	return endpoint
 }
 
 // startServeAudited is startServe, also returning the audit log's path.
-func startServeAudited(t *testing.T) (endpoint, auditPath string) {
+func startServeAudited(t *testing.T, args ...string) (endpoint, auditPath string) {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -37,7 +37,7 @@ func startServeAudited(t *testing.T) (endpoint, auditPath string) {
 	done := make(chan int, 1)
 	go func() {
 		var out, errs strings.Builder
-		done <- Main(ctx, []string{"serve", "--addr", addr, "--data", dir, "--audit", auditPath}, Env{Stdout: &out, Stderr: &errs})
+		done <- Main(ctx, append([]string{"serve", "--addr", addr, "--data", dir, "--audit", auditPath}, args...), Env{Stdout: &out, Stderr: &errs})
 	}()
 	t.Cleanup(func() {
 		cancel()

@@ -17,13 +17,17 @@ type auditEvent struct {
 	Caller    string    `json:"caller,omitempty"`
 	Action    string    `json:"action,omitempty"`
 	Resource  string    `json:"resource,omitempty"`
-	Decision  string    `json:"decision"` // allowed | denied | failed
+	Decision  string    `json:"decision"` // allowed | denied | failed | would-be-denied
 	ErrorCode string    `json:"errorCode,omitempty"`
 	Source    string    `json:"sourceAddress"`
 	// Denial is why the policies denied a denied call, when they did (a call refused
 	// before its policies were read has none): for iamd policy explain.
 	Denial *denial.Reason `json:"denial,omitempty"`
 }
+
+// decisionWouldDeny is the decision of a call the front door's soft mode (--enforce log)
+// forwarded although its caller's policies deny it.
+const decisionWouldDeny = "would-be-denied"
 
 // auditLog writes events as JSON lines, one at a time.
 type auditLog struct {

@@ -9,7 +9,9 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/iamd-dev/iamd/internal/api/frontapi"
 	"github.com/iamd-dev/iamd/internal/netlimit"
+	"github.com/iamd-dev/iamd/internal/upstream"
 )
 
 // Config is what `iamd serve` is given.
@@ -36,6 +38,14 @@ type Config struct {
 	// Limits bound what callers can hold of the listeners (the API's and every instance
 	// metadata endpoint's); zero fields take the defaults.
 	Limits Limits
+
+	// Upstreams serve the services iamd does not serve itself: their calls are authorized
+	// and forwarded there (the front door). With none, such a service answers, in its own
+	// protocol, how to set one.
+	Upstreams upstream.Set
+	// Enforce is what the front door does with a denial: refuse it ("on", the default) or
+	// log it and forward the call ("log", soft mode).
+	Enforce frontapi.Enforce
 
 	// OIDCHTTPClient fetches OpenID Connect issuers' discovery documents and keys for
 	// AssumeRoleWithWebIdentity; nil for a client with the system's roots and a 10s timeout.

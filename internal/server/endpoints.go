@@ -1,14 +1,13 @@
 package server
 
 import (
-	"net/http"
-
-	"github.com/iamd-dev/iamd/internal/api/awsquery"
 	"github.com/iamd-dev/iamd/internal/api/route"
-	"github.com/iamd-dev/iamd/internal/awserr"
 )
 
-// endpoints are the services iamd serves, by credential-scope service name.
+// endpoints are the services iamd serves, by credential-scope service name. Every other
+// service is the front door's (s.front): authorized and forwarded to its upstream, or, with
+// none, answered in its own protocol how to set one. A service named here is never
+// forwarded.
 func (s *Server) endpoints() map[string]route.Endpoint {
 	return map[string]route.Endpoint{
 		"iam":            s.iamAPI,
@@ -19,8 +18,11 @@ func (s *Server) endpoints() map[string]route.Endpoint {
 	}
 }
 
-// writeQueryError writes the errors of a request for a service iamd does not serve, in
-// the Query protocol.
-func writeQueryError(w http.ResponseWriter, e *awserr.Error, requestID string) {
-	awsquery.WriteError(w, "", e, requestID)
+// endpoint is the endpoint of a credential scope's service: iamd's own, else the front
+// door's for it.
+func (s *Server) endpoint(service string) route.Endpoint {
+	if ep, ok := s.routes[service]; ok {
+		return ep
+	}
+	return s.front.For(service)
 }

@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"github.com/iamd-dev/iamd/internal/api/awsquery"
+	"github.com/iamd-dev/iamd/internal/api/frontapi"
+	"github.com/iamd-dev/iamd/internal/api/route"
 	"github.com/iamd-dev/iamd/internal/authz"
 	"github.com/iamd-dev/iamd/internal/authz/denial"
 	"github.com/iamd-dev/iamd/internal/awserr"
@@ -20,7 +22,8 @@ import (
 	"github.com/iamd-dev/iamd/internal/sts"
 )
 
-// maxBody bounds a request body: Query and JSON calls are small.
+// maxBody bounds a request body: Query and JSON calls are small. It bounds the calls the
+// front door forwards too (an S3 object put in one request is at most 1 MiB).
 const maxBody = 1 << 20
 
 // serveAWS is the one entry point of every AWS API: it authenticates the request, finds
@@ -52,16 +55,24 @@ func (s *Server) serveAWS(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ev.Caller = caller.Principal.ID
-	ep, ok := s.routes[service]
-	if !ok {
-		s.fail(w, &ev, "", awserr.New("UnknownService", "iamd does not serve the service %q.", service), requestID)
-		return
-	}
 	ctx, denials := denial.WithRecorder(r.Context())
-	out := ep.Serve(w, r.WithContext(ctx), body, caller, requestID)
+	r = r.WithContext(ctx)
+	var out route.Outcome
+	wouldDeny := false
+	switch ep := s.endpoint(service).(type) {
+	case *frontapi.Endpoint:
+		// The door says, besides the outcome, what soft mode let through.
+		res := ep.Pass(w, r, body, caller, requestID)
+		out, wouldDeny = res.Outcome, res.WouldDeny
+	default:
+		out = ep.Serve(w, r, body, caller, requestID)
+	}
 	ev.Action, ev.Resource = out.Action, out.Resource
 	ev.record(out.Err)
-	if ev.Decision == "denied" {
+	if wouldDeny {
+		ev.Decision = decisionWouldDeny
+	}
+	if ev.Decision == "denied" || wouldDeny {
 		ev.Denial = denials.Last()
 	}
 	if out.Cause != nil {
@@ -92,14 +103,10 @@ func (e *auditEvent) record(err *awserr.Error) {
 }
 
 // fail sends an error that ends a call before its service serves it, in the protocol of
-// the service named (the Query protocol's XML for unknown services).
+// the service named (the Query protocol's XML for a service no operation model knows).
 func (s *Server) fail(w http.ResponseWriter, ev *auditEvent, service string, err *awserr.Error, requestID string) {
 	ev.record(err)
-	if ep, ok := s.routes[service]; ok {
-		ep.WriteError(w, err, requestID)
-		return
-	}
-	writeQueryError(w, err, requestID)
+	s.endpoint(service).WriteError(w, err, requestID)
 }
 
 // authenticate verifies the request's signature and resolves who made it: the owner of a

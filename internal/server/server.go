@@ -14,17 +14,20 @@ import (
 
 	"github.com/iamd-dev/iamd/internal/api/adminapi"
 	"github.com/iamd-dev/iamd/internal/api/ec2api"
+	"github.com/iamd-dev/iamd/internal/api/frontapi"
 	"github.com/iamd-dev/iamd/internal/api/iamapi"
 	"github.com/iamd-dev/iamd/internal/api/route"
 	"github.com/iamd-dev/iamd/internal/api/smapi"
 	"github.com/iamd-dev/iamd/internal/api/stsapi"
 	"github.com/iamd-dev/iamd/internal/authmsg"
 	"github.com/iamd-dev/iamd/internal/authz"
+	"github.com/iamd-dev/iamd/internal/catalog"
 	"github.com/iamd-dev/iamd/internal/docstore"
 	"github.com/iamd-dev/iamd/internal/ec2"
 	"github.com/iamd-dev/iamd/internal/iam"
 	"github.com/iamd-dev/iamd/internal/imds"
 	"github.com/iamd-dev/iamd/internal/oidc"
+	"github.com/iamd-dev/iamd/internal/opmodel"
 	"github.com/iamd-dev/iamd/internal/secretbox"
 	"github.com/iamd-dev/iamd/internal/secrets"
 	"github.com/iamd-dev/iamd/internal/sigv4"
@@ -53,8 +56,10 @@ type Server struct {
 	adminAPI *adminapi.API
 	tasks    *tasks.Service
 	smAPI    *smapi.API
-	ec2      *ec2.Service
-	ec2API   *ec2api.API
+	// front serves every other service: authorized, then forwarded to its upstream.
+	front  *frontapi.API
+	ec2    *ec2.Service
+	ec2API *ec2api.API
 	// imds serves one instance metadata endpoint per running instance.
 	imds     *imds.Manager
 	routes   map[string]route.Endpoint // by credential-scope service
@@ -105,6 +110,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	s.imds = imds.NewManager(s.ec2, cfg.Now, cfg.Logger, cfg.Limits.Metadata)
 	s.ec2API = ec2api.New(s.ec2, s.authz, s.msgs, s.imds, cfg.Region)
 	s.adminAPI.WithInstances(s.ec2, s.authz, s.imds, cfg.Region)
+	s.front = frontapi.New(opmodel.Default(), catalog.Default(), s.authz, cfg.Upstreams, cfg.Enforce).LogTo(cfg.Logger)
 	s.verifier = &sigv4.Verifier{Now: cfg.Now}
 	s.routes = s.endpoints()
 	if err := s.bootstrap(ctx); err != nil {
