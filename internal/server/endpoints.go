@@ -7,12 +7,13 @@ import (
 // endpoints are the services iamd serves, by credential-scope service name. Every other
 // service is the front door's (s.front): authorized and forwarded to its upstream, or, with
 // none, answered in its own protocol how to set one. A service named here is never
-// forwarded.
+// forwarded, but EC2, which iamd serves in part: its instance lifecycle is iamd's, its other
+// operations the door's (ec2Split).
 func (s *Server) endpoints() map[string]route.Endpoint {
 	return map[string]route.Endpoint{
 		"iam":            s.iamAPI,
 		"sts":            s.stsAPI,
-		"ec2":            s.ec2API,
+		"ec2":            s.ec2Endpoint(),
 		"iamd":           s.adminAPI,
 		"secretsmanager": s.smAPI,
 	}

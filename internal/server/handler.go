@@ -60,7 +60,7 @@ func (s *Server) serveAWS(w http.ResponseWriter, r *http.Request) {
 	var out route.Outcome
 	wouldDeny := false
 	switch ep := s.endpoint(service).(type) {
-	case *frontapi.Endpoint:
+	case passer:
 		// The door says, besides the outcome, what soft mode let through.
 		res := ep.Pass(w, r, body, caller, requestID)
 		out, wouldDeny = res.Outcome, res.WouldDeny
@@ -78,6 +78,12 @@ func (s *Server) serveAWS(w http.ResponseWriter, r *http.Request) {
 	if out.Cause != nil {
 		s.logInternal(requestID, out.Action, out.Cause)
 	}
+}
+
+// passer is an endpoint the front door serves calls of (all of a service's, or some:
+// EC2's): Pass is Serve, with what soft mode let through.
+type passer interface {
+	Pass(w http.ResponseWriter, r *http.Request, body []byte, caller *authz.Caller, requestID string) frontapi.Result
 }
 
 // logInternal logs the cause of a failure on iamd's side, which the caller saw only as the

@@ -76,6 +76,13 @@ func (a *API) routes() map[string]route.Route[*call] {
 	return routes
 }
 
+// Serves reports whether the API serves the operation itself (iamd's instance lifecycle);
+// the others are not iamd's own.
+func (a *API) Serves(op string) bool {
+	_, ok := a.svc.Routes[op]
+	return ok
+}
+
 // unknownAction is EC2's answer for a call without an Action, or with one it does not serve.
 func unknownAction(op string) *awserr.Error {
 	if op == "" {

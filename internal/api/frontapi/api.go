@@ -17,6 +17,7 @@ import (
 	"strings"
 
 	"github.com/iamd-dev/iamd/internal/api/route"
+	"github.com/iamd-dev/iamd/internal/authmsg"
 	"github.com/iamd-dev/iamd/internal/authz"
 	"github.com/iamd-dev/iamd/internal/awserr"
 	"github.com/iamd-dev/iamd/internal/catalog"
@@ -60,6 +61,7 @@ type API struct {
 	enforce   Enforce
 	client    *upstream.Client
 	log       *slog.Logger
+	msgs      *authmsg.Codec // seals EC2's encoded authorization failures (WithMessages)
 }
 
 // New makes the door over the models, the catalog and the authorizer, forwarding to the
@@ -176,9 +178,7 @@ func (e *Endpoint) Pass(w http.ResponseWriter, r *http.Request, body []byte, cal
 
 // noUpstream is the answer for a service iamd neither serves nor has an upstream for.
 func noUpstream(service string) *awserr.Error {
-	return awserr.New("UnknownService",
-		"iamd does not serve the service %q itself and has no upstream for it: to have iamd authorize %s calls and forward them to an emulator that serves them (moto, LocalStack), start iamd with --upstream URL (for every such service) or --upstream %s=URL, or set IAMD_UPSTREAM.",
-		service, service, service)
+	return awserr.New("UnknownService", "iamd does not serve the service %q itself and has no upstream for it: %s", service, UpstreamHint(service))
 }
 
 // authorize decides every request of the call's plan for the caller. It returns the
@@ -217,7 +217,7 @@ func (e *Endpoint) authorize(r *http.Request, c *frontdoor.Call, caller *authz.C
 			continue
 		}
 		if denial == nil {
-			denial = p.denied(authz.DeniedMessage(caller.Principal.ID, req.Action, req.Resource, &d))
+			denial = e.denied(p, caller, req, &d)
 			res.Action, res.Resource = req.Action, auditResource(req.Resource, plan.Underived)
 		}
 		if e.api.enforce == EnforceOn {

@@ -29,18 +29,12 @@ func (p protocol) deniedCode() string {
 	return "AccessDenied"
 }
 
-// ec2Unauthorized opens every UnauthorizedOperation message.
-const ec2Unauthorized = "You are not authorized to perform this operation."
-
 // denied is the service's answer to a request its caller may not make, worded as AWS words
 // it: the IAM message (authz.DeniedMessage: who, what, on which resource, which kind of
-// policy), EC2's opening before it, S3's "Access Denied".
+// policy), S3's "Access Denied". EC2's is ec2api's (Endpoint.denied).
 func (p protocol) denied(iamMessage string) *awserr.Error {
 	if p.isS3() {
 		return &awserr.Error{Code: "AccessDenied", Message: "Access Denied"}
-	}
-	if p.svc.Protocol == "ec2" {
-		iamMessage = ec2Unauthorized + " " + iamMessage
 	}
 	return &awserr.Error{Code: p.deniedCode(), Message: iamMessage}
 }
