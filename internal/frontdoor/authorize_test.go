@@ -97,10 +97,11 @@ func TestResourcesFromTheCall(t *testing.T) {
 func TestUnderivedResourcesAreSaid(t *testing.T) {
 	const h = "http://localhost:4566"
 	cases := []flowCase{
-		{name: "a created resource's id is not known", signing: "ec2", method: "POST", url: h + "/",
-			body:    "Action=CreateVpc&CidrBlock=10.0.0.0%2F16&TagSpecification.1.ResourceType=vpc&TagSpecification.1.Tag.1.Key=Name&TagSpecification.1.Tag.1.Value=main",
-			headers: []string{form}, op: "CreateVpc", want: []string{"ec2:CreateVpc *"}, underived: []string{"ec2:vpc"},
-			keys: []string{"aws:RequestTag/Name=main", "aws:TagKeys=Name", "ec2:Region=us-west-2"}},
+		// A created resource's id is not known either, but EC2 authorizes it on TYPE/*
+		// (TestEC2CreatedResources).
+		{name: "a key pair named by its id, its ARN by its name", signing: "ec2", method: "POST", url: h + "/",
+			body: "Action=DeleteKeyPair&KeyPairId=key-0123", headers: []string{form}, op: "DeleteKeyPair",
+			want: []string{"ec2:DeleteKeyPair *"}, underived: []string{"ec2:key-pair"}, keys: []string{"ec2:Region=us-west-2"}},
 		{name: "a required type no member names", signing: "batch", method: "POST", url: h + "/v1/submitjob",
 			body: `{"jobName":"j","jobQueue":"q1","jobDefinition":"d1"}`, op: "SubmitJob",
 			want: []string{

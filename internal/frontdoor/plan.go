@@ -45,7 +45,13 @@ func Authorize(c *Call, account string, cat *catalog.Catalog) (Plan, error) {
 			return Plan{}, fmt.Errorf("%w: %s %s (the catalog has no action %s)", ErrUnmapped, c.Service.ID, c.Operation.Name, n.action)
 		}
 		d := newDeriver(c, r, act.Service, n, account)
-		for _, req := range d.requests(act, &p) {
+		var reqs []authz.Request
+		if len(n.underived) > 0 {
+			reqs = d.underivedRequest(act, n.underived, &p)
+		} else {
+			reqs = d.requests(act, &p)
+		}
+		for _, req := range reqs {
 			if k := req.Action + "\x00" + req.Resource; !seen[k] {
 				seen[k] = true
 				p.Requests = append(p.Requests, req)
@@ -103,6 +109,22 @@ func (d *deriver) requests(act *catalog.Action, p *Plan) []authz.Request {
 		on("*", nil)
 	}
 	return out
+}
+
+// underivedRequest is the action's request on "*" for resource types whose ARN the call
+// does not tell, with the condition keys of the first that the action lists; it says them in
+// Underived.
+func (d *deriver) underivedRequest(act *catalog.Action, types []string, p *Plan) []authz.Request {
+	var on *catalog.ActionResource
+	for _, name := range types {
+		p.underived(name)
+		for i := range act.Resources {
+			if ar := &act.Resources[i]; on == nil && act.Service.Prefix+":"+ar.Name == name {
+				on = ar
+			}
+		}
+	}
+	return []authz.Request{{Action: act.String(), Resource: "*", Context: d.context(act, on)}}
 }
 
 // underived adds a resource type to Underived once.

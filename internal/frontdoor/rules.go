@@ -41,6 +41,9 @@ type rule struct {
 type need struct {
 	action string // "prefix:Name"
 	params map[string][]string
+	// underived, when set, are the resource types ("ec2:key-pair") the need acts on whose
+	// ARN the call does not tell: the need is authorized on "*" alone, and the plan says them.
+	underived []string
 }
 
 // rules are the services' rules, by model id.

@@ -27,7 +27,7 @@ func init() {
 		if c.Operation.Name != "CreateDistributionWithTags" {
 			return []need{first}
 		}
-		return []need{{"cloudfront:CreateDistribution", first.params}, {"cloudfront:TagResource", first.params}}
+		return []need{{action: "cloudfront:CreateDistribution", params: first.params}, {action: "cloudfront:TagResource", params: first.params}}
 	}}
 	apigateway := &rule{needs: apigatewayNeeds, arns: apigatewayARN}
 	rules["apigateway"], rules["apigatewayv2"] = apigateway, apigateway
@@ -38,8 +38,9 @@ func init() {
 			"KeyPairName":        {"KeyName"},
 			"PlacementGroupName": {"GroupName"},
 		},
-		needs: ec2Needs,
-		keys:  regionKey("ec2:Region"),
+		decoded: ec2Decoded,
+		needs:   ec2Needs,
+		keys:    ec2Keys,
 	}
 }
 
