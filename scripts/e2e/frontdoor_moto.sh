@@ -6,21 +6,8 @@
 # (--enforce log) the denial is recorded and the call goes through. Skipped when moto is not
 # installed.
 set -euo pipefail
-if ! command -v moto_server >/dev/null; then
-  echo "SKIP frontdoor_moto.sh: moto_server is not installed (pip install 'moto[server]')"
-  exit 0
-fi
 source "$(dirname "$0")/lib.sh"
-
-MOTO_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-moto_server -H 127.0.0.1 -p "$MOTO_PORT" >"$E2E_TMP/moto.log" 2>&1 &
-MOTO_PID=$!
-trap 'kill "$MOTO_PID" 2>/dev/null || true; wait "$MOTO_PID" 2>/dev/null || true; cleanup' EXIT
-for _ in $(seq 1 100); do
-  if python3 -c "import socket; socket.create_connection(('127.0.0.1', $MOTO_PORT), timeout=1)" 2>/dev/null; then break; fi
-  sleep 0.1
-done
-MOTO="http://127.0.0.1:$MOTO_PORT"
+start_moto
 
 IAMD_ARGS="--upstream $MOTO" start_iamd
 
@@ -70,15 +57,6 @@ expect_eq "the message is in moto" \
 expect_error "carol may not create another queue" AccessDenied as_carol sqs create-queue --queue-name other
 
 # The audit log has the calls, allowed and denied, with their resources.
-audit_has() {
-  python3 - "$E2E_TMP/audit.log" "$@" <<'EOF'
-import json, sys
-path, action, resource, decision = sys.argv[1:]
-events = [json.loads(line) for line in open(path)]
-if not any(e.get("action") == action and e.get("resource") == resource and e.get("decision") == decision for e in events):
-    sys.exit("FAIL no audit line %s on %s %s" % (action, resource, decision))
-EOF
-}
 audit_has s3:PutObject arn:aws:s3:::team-data/reports/report.txt allowed
 audit_has s3:CreateBucket arn:aws:s3:::not-hers denied
 audit_has dynamodb:ListTables '*' denied
