@@ -104,10 +104,3 @@ func HolderOf(resource string) (Holder, bool) {
 	return h, true
 }
 
-// function is the unqualified ARN of a function holder, the ARN itself for another holder.
-func (h Holder) function() string {
-	if h.Kind != Function || h.Qualifier == "" {
-		return h.ARN
-	}
-	return strings.TrimSuffix(h.ARN, ":"+h.Qualifier)
-}
