@@ -103,4 +103,3 @@ func HolderOf(resource string) (Holder, bool) {
 	}
 	return h, true
 }
-
