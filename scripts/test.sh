@@ -34,9 +34,9 @@ done
 echo "== end-to-end scripts (stock aws CLI and boto3 against a real iamd)"
 command -v aws >/dev/null || { echo "the aws CLI is needed for the end-to-end scripts (pip install awscli boto3)"; exit 1; }
 python3 -c 'import boto3' || { echo "boto3 is needed for the end-to-end scripts (pip install boto3)"; exit 1; }
-# Every script in scripts/e2e except the shared lib.sh and *_lib.sh: one per seed or capability.
+# Every script in scripts/e2e except the shared lib.sh: one per seed or capability.
 for script in scripts/e2e/*.sh; do
-  case "$(basename "$script")" in lib.sh | *_lib.sh) continue ;; esac
+  case "$(basename "$script")" in lib.sh) continue ;; esac
   echo "-- $script"
   bash "$script"
 done

@@ -7,12 +7,7 @@
 # and never reaches moto. Without an upstream, EC2's InvalidAction says how to set one.
 # Skipped when moto is not installed.
 set -euo pipefail
-if ! command -v moto_server >/dev/null; then
-  echo "SKIP frontdoor_ec2_moto.sh: moto_server is not installed (pip install 'moto[server]')"
-  exit 0
-fi
 source "$(dirname "$0")/lib.sh"
-source "$(dirname "$0")/frontdoor_lib.sh"
 start_moto
 
 IAMD_ARGS="--upstream $MOTO" start_iamd

@@ -6,13 +6,7 @@
 # (--enforce log) the denial is recorded and the call goes through. Skipped when moto is not
 # installed.
 set -euo pipefail
-if ! command -v moto_server >/dev/null; then
-  echo "SKIP frontdoor_moto.sh: moto_server is not installed (pip install 'moto[server]')"
-  exit 0
-fi
 source "$(dirname "$0")/lib.sh"
-
-source "$(dirname "$0")/frontdoor_lib.sh"
 start_moto
 
 IAMD_ARGS="--upstream $MOTO" start_iamd

@@ -35,6 +35,39 @@ start_iamd() {
   echo "iamd did not start:"; cat "$E2E_TMP/iamd.log"; exit 1
 }
 
+# start_moto starts moto_server on a free loopback port, stopped on exit, and sets MOTO to
+# its URL; without moto installed, the script is skipped.
+start_moto() {
+  if ! command -v moto_server >/dev/null; then
+    echo "SKIP $(basename "$0"): moto_server is not installed (pip install 'moto[server]')"
+    exit 0
+  fi
+  local port
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  moto_server -H 127.0.0.1 -p "$port" >"$E2E_TMP/moto.log" 2>&1 &
+  MOTO_PID=$!
+  trap 'kill "$MOTO_PID" 2>/dev/null || true; wait "$MOTO_PID" 2>/dev/null || true; cleanup' EXIT
+  for _ in $(seq 1 100); do
+    if python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), timeout=1)" 2>/dev/null; then break; fi
+    sleep 0.1
+  done
+  MOTO="http://127.0.0.1:$port"
+}
+
+# as_moto runs a command with moto's keys, straight to moto: moto's own view.
+as_moto() { AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_ENDPOINT_URL=$MOTO "$@"; }
+
+# audit_has ACTION RESOURCE DECISION: the audit log has a line of the call so decided.
+audit_has() {
+  python3 - "$E2E_TMP/audit.log" "$@" <<'EOF'
+import json, sys
+path, action, resource, decision = sys.argv[1:]
+events = [json.loads(line) for line in open(path)]
+if not any(e.get("action") == action and e.get("resource") == resource and e.get("decision") == decision for e in events):
+    sys.exit("FAIL no audit line %s on %s %s" % (action, resource, decision))
+EOF
+}
+
 stop_iamd() {
   kill -TERM "$IAMD_PID"; wait "$IAMD_PID" || true; IAMD_PID=""
 }

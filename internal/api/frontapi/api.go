@@ -24,6 +24,7 @@ import (
 	"github.com/iamd-dev/iamd/internal/frontdoor"
 	"github.com/iamd-dev/iamd/internal/opmodel"
 	"github.com/iamd-dev/iamd/internal/policy"
+	"github.com/iamd-dev/iamd/internal/resourcepolicy"
 	"github.com/iamd-dev/iamd/internal/upstream"
 )
 
@@ -62,6 +63,8 @@ type API struct {
 	client    *upstream.Client
 	log       *slog.Logger
 	msgs      *authmsg.Codec // seals EC2's encoded authorization failures (WithMessages)
+	// policies are the policies resources hold in the upstreams, read and kept.
+	policies *resourcepolicy.Cache
 }
 
 // New makes the door over the models, the catalog and the authorizer, forwarding to the
@@ -70,11 +73,12 @@ func New(m *opmodel.Models, cat *catalog.Catalog, az *authz.Authorizer, upstream
 	if enforce == "" {
 		enforce = EnforceOn
 	}
-	return &API{
+	a := &API{
 		models: m, cat: cat, az: az, upstreams: upstreams, enforce: enforce,
 		client: upstream.NewClient(upstream.Limits{}, nil),
 		log:    slog.New(slog.DiscardHandler),
 	}
+	return a.UpstreamsOwnedBy("")
 }
 
 // LogTo sets the logger of soft-mode denials and of answers cut short; it returns a.
@@ -102,6 +106,9 @@ var _ route.Endpoint = (*Endpoint)(nil)
 type Result struct {
 	route.Outcome
 	WouldDeny bool
+	// changed are the resources whose policies the call may change: forgotten once it
+	// has passed.
+	changed []string
 }
 
 // Serve handles an authenticated call (route.Endpoint).
@@ -151,6 +158,7 @@ func (e *Endpoint) Pass(w http.ResponseWriter, r *http.Request, body []byte, cal
 	}
 	p := protocol{c.Service}
 	res, denial := e.authorize(r, c, caller, requestID)
+	defer e.api.policies.Forget(res.changed...)
 	switch {
 	case res.Cause != nil:
 		return fail(p, p.internal(), res)
@@ -206,6 +214,11 @@ func (e *Endpoint) authorize(r *http.Request, c *frontdoor.Call, caller *authz.C
 	}
 	first := plan.Requests[0]
 	res := Result{Outcome: route.Outcome{Action: first.Action, Resource: auditResource(first.Resource, plan.Underived)}}
+	// The policies the resources hold in the upstream count with the caller's.
+	if res.changed, err = e.api.policies.AttachCall(r.Context(), c.Service.ID, c.Operation.Name, plan.Requests, cmp.Or(c.Region, caller.Region)); err != nil {
+		res.Cause = err
+		return res, nil
+	}
 	var denial *awserr.Error
 	for _, req := range plan.Requests {
 		d, err := e.api.az.Decide(r.Context(), caller, req)

@@ -2,6 +2,7 @@ package frontapi
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"log/slog"
 	"net/http"
@@ -68,7 +69,7 @@ const (
 )
 
 // newFixture starts the door with the enforcement and the upstream, which answers with
-// answers.
+// answers and keeps its buckets for the default account.
 func newFixture(t *testing.T, enforce Enforce, kind upstreamKind, answers map[string]upstreamtest.Answer) *fixture {
 	t.Helper()
 	f := &fixture{Stack: testutil.New(t), t: t, callers: map[string]*authz.Caller{}, results: make(chan Result, 64)}
@@ -83,7 +84,7 @@ func newFixture(t *testing.T, enforce Enforce, kind upstreamKind, answers map[st
 		gone.Close()
 		set.Services = map[string]upstream.Target{"sqs": {URL: u, Credentials: upstreamKeys}}
 	}
-	api := New(opmodel.Default(), catalog.Default(), f.Authz, set, enforce).LogTo(slog.New(slog.NewTextHandler(&f.log, nil)))
+	api := New(opmodel.Default(), catalog.Default(), f.Authz, set, enforce).LogTo(slog.New(slog.NewTextHandler(&f.log, nil))).UpstreamsOwnedBy(testutil.Account)
 	door := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		key, service := scopeOf(r)
@@ -116,8 +117,19 @@ func scopeOf(r *http.Request) (key, service string) {
 // user makes a user with the identity policy and returns the keys the SDK signs with as it.
 func (f *fixture) user(name, document string) aws.Credentials {
 	f.t.Helper()
+	return f.userIn(testutil.Account, name, document)
+}
+
+// userIn is user in another account, which it makes.
+func (f *fixture) userIn(account, name, document string) aws.Credentials {
+	f.t.Helper()
+	if account != testutil.Account {
+		if _, _, err := f.IAM.EnsureAccount(context.Background(), account, account, nil); err != nil {
+			f.t.Fatal(err)
+		}
+	}
 	key := "AKID" + strings.ToUpper(name)
-	f.callers[key] = testutil.InRegion(f.User(f.t, name, document), region)
+	f.callers[key] = testutil.InRegion(f.UserIn(f.t, account, name, document), region)
 	return aws.Credentials{AccessKeyID: key, SecretAccessKey: "secret-of-" + name}
 }
 

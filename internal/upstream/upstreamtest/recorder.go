@@ -1,7 +1,9 @@
 // Package upstreamtest is an upstream for the front door's tests: a real HTTP server on
 // 127.0.0.1 that verifies each request's SigV4 signature with the upstream's keys (with
 // internal/sigv4's Verify, as an emulator that checks signatures would), records what
-// reached it, and answers as the test says. Only tests import it.
+// reached it, and answers as the test says; the door's own reads of resource policies it
+// answers from the policies the test says it holds. Moto starts moto_server instead. Only
+// tests import it.
 package upstreamtest
 
 import (
@@ -37,6 +39,11 @@ type Recorder struct {
 
 	mu  sync.Mutex
 	got []Request
+	// The door's own reads of resource policies, the policies held (by ARN), and whether
+	// reads fail.
+	reads      []Request
+	held       map[string]string
+	readsBreak bool
 }
 
 // New starts an upstream accepting requests signed with keys, closed when the test ends.
@@ -66,15 +73,21 @@ func (rec *Recorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusForbidden)
 		return
 	}
+	got := Request{Method: r.Method, URI: r.RequestURI, Host: r.Host, Header: r.Header.Clone(), Body: string(body), Signed: res}
+	if r.Header.Get("User-Agent") == PolicyReadAgent {
+		rec.answerPolicyRead(w, got)
+		return
+	}
 	rec.mu.Lock()
-	rec.got = append(rec.got, Request{Method: r.Method, URI: r.RequestURI, Host: r.Host, Header: r.Header.Clone(), Body: string(body), Signed: res})
+	rec.got = append(rec.got, got)
 	rec.mu.Unlock()
 	if rec.answer != nil {
 		rec.answer(w, r)
 	}
 }
 
-// Received is what reached the upstream so far, in order.
+// Received is what reached the upstream so far, in order: the calls forwarded (the door's
+// own reads of resource policies are PolicyReads).
 func (rec *Recorder) Received() []Request {
 	rec.mu.Lock()
 	defer rec.mu.Unlock()
