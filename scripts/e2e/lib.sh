@@ -6,9 +6,11 @@ E2E_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 E2E_TMP=$(mktemp -d)
 IAMD_BIN="$E2E_TMP/iamd"
 IAMD_PID=""
+MOTO_PID=""
 
 cleanup() {
   if [ -n "$IAMD_PID" ]; then kill "$IAMD_PID" 2>/dev/null || true; wait "$IAMD_PID" 2>/dev/null || true; fi
+  if [ -n "$MOTO_PID" ]; then kill "$MOTO_PID" 2>/dev/null || true; wait "$MOTO_PID" 2>/dev/null || true; fi
   rm -rf "$E2E_TMP"
 }
 trap cleanup EXIT
@@ -34,6 +36,23 @@ start_iamd() {
   done
   echo "iamd did not start:"; cat "$E2E_TMP/iamd.log"; exit 1
 }
+
+# start_moto starts moto_server on a free loopback port as the front door's upstream and sets
+# MOTO to its URL (stopped by cleanup). as_moto runs a command with moto's own keys straight
+# against moto, to see what reached it.
+start_moto() {
+  local port
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  moto_server -H 127.0.0.1 -p "$port" >"$E2E_TMP/moto.log" 2>&1 &
+  MOTO_PID=$!
+  MOTO="http://127.0.0.1:$port"
+  for _ in $(seq 1 100); do
+    if python3 -c "import urllib.request; urllib.request.urlopen('$MOTO/moto-api/', timeout=1)" 2>/dev/null; then return 0; fi
+    sleep 0.1
+  done
+  echo "moto did not start:"; cat "$E2E_TMP/moto.log"; exit 1
+}
+as_moto() { AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_ENDPOINT_URL=$MOTO "$@"; }
 
 stop_iamd() {
   kill -TERM "$IAMD_PID"; wait "$IAMD_PID" || true; IAMD_PID=""
