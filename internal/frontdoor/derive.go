@@ -89,6 +89,9 @@ func (d *deriver) filled(f *arnFormat, rt *catalog.ResourceType) ([]string, bool
 				choices = append(choices, choice)
 			}
 			if len(choices) == 0 {
+				if setByARN(combos, v) {
+					continue // a whole ARN given for an earlier variable set it (a stack's id)
+				}
 				return nil, false
 			}
 		}
@@ -111,6 +114,18 @@ func (d *deriver) filled(f *arnFormat, rt *catalog.ResourceType) ([]string, bool
 		out = append(out, f.render(values))
 	}
 	return dedupe(out), true
+}
+
+// setByARN reports whether every combination sets the variable: a member named after an
+// earlier variable held the whole ARN (DescribeStacks' StackName may be the stack's ARN, which
+// holds its id).
+func setByARN(combos []map[string]string, v string) bool {
+	for _, c := range combos {
+		if _, ok := c[v]; !ok {
+			return false
+		}
+	}
+	return true
 }
 
 // nameValue is what a member's value sets: the variable, or, for an ARN, every variable of
