@@ -204,11 +204,11 @@ func (d *deriver) candidates(v string, rt *catalog.ResourceType) []string {
 	if stem, ok := strings.CutSuffix(base, "Name"); ok && stem != "" {
 		out = append(out, stem, stem+"s")
 	}
-	own := camel(rt.Name)
+	own := camel(rt.Name) // in any case: S3's accesspoint is AccessPointName's
 	switch generic := strings.TrimPrefix(base, "Resource"); {
-	case base == own+"Name":
+	case strings.EqualFold(base, own+"Name"):
 		out = append(out, "Name", "Names")
-	case base == own+"Id":
+	case strings.EqualFold(base, own+"Id"):
 		out = append(out, "Id", "Ids")
 	case generic == "Id" || generic == "Name" || generic == "Identifier":
 		out = append(out, own+generic, own+generic+"s") // route53's hostedzone/${Id} is HostedZoneId
