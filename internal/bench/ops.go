@@ -99,6 +99,7 @@ func Ops(c *awsclient.Client) map[string]Op {
 		},
 	}
 	return map[string]Op{
+		"sqs-get-queue-url":   sqsGetQueueURL(c, "iamd-bench-"+suffix),
 		"get-secret-value":    getSecretValue,
 		"assume-role":         assumeRole,
 		"get-caller-identity": {Run: call("sts", "GetCallerIdentity")},
@@ -147,4 +148,41 @@ func roleArnOf(ctx context.Context, c *awsclient.Client, name string) (string, e
 	}
 	err = xml.Unmarshal(body, &r)
 	return r.Arn, err
+}
+
+// sqsGetQueueURL loads a service iamd does not serve, through the front door: SQS's
+// GetQueueUrl (Query protocol) of a queue made before and deleted after, authorized by iamd
+// and answered by the upstream (or by a canned upstream, called straight).
+func sqsGetQueueURL(c *awsclient.Client, queue string) Op {
+	sqs := func(ctx context.Context, action string, params ...string) ([]byte, error) {
+		v := url.Values{"Action": {action}, "Version": {"2012-11-05"}}
+		for i := 0; i+1 < len(params); i += 2 {
+			v.Set(params[i], params[i+1])
+		}
+		return c.Query(ctx, "sqs", v)
+	}
+	return Op{
+		Setup: func(ctx context.Context) error {
+			_, err := sqs(ctx, "CreateQueue", "QueueName", queue)
+			return err
+		},
+		Run: func(ctx context.Context, _, _ int) error {
+			_, err := sqs(ctx, "GetQueueUrl", "QueueName", queue)
+			return err
+		},
+		Teardown: func(ctx context.Context) error {
+			body, err := sqs(ctx, "GetQueueUrl", "QueueName", queue)
+			if err != nil {
+				return err
+			}
+			var r struct {
+				QueueURL string `xml:"GetQueueUrlResult>QueueUrl"`
+			}
+			if err := xml.Unmarshal(body, &r); err != nil {
+				return err
+			}
+			_, err = sqs(ctx, "DeleteQueue", "QueueUrl", r.QueueURL)
+			return err
+		},
+	}
 }

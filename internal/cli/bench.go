@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -17,8 +18,9 @@ func runBench(ctx context.Context, args []string, env Env) int {
 	fs.SetOutput(env.Stderr)
 	endpoint := fs.String("endpoint", "", "endpoint URL (default: as the aws CLI finds it, AWS_ENDPOINT_URL ...)")
 	op := fs.String("op", "get-caller-identity", "operation to load (create-delete-role counts a create and a delete as one request)")
+	door := fs.Bool("door", false, "measure the front door: "+doorOp+" straight to a canned upstream, then through an iamd of its own in front of it")
 	concurrency := fs.Int("concurrency", 4, "concurrent workers")
-	duration := fs.Duration("duration", 10*time.Second, "how long to run (at most 10m)")
+	duration := fs.Duration("duration", 10*time.Second, "how long to run (at most 10m; with --door, each of the two runs)")
 	maxRequests := fs.Int("requests", 0, "stop after this many requests (0: only the duration bounds the run)")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	if err := fs.Parse(args); err != nil {
@@ -27,6 +29,14 @@ func runBench(ctx context.Context, args []string, env Env) int {
 	if *duration <= 0 || *duration > 10*time.Minute || *concurrency < 1 || *concurrency > 1024 {
 		fmt.Fprintln(env.Stderr, "iamd bench: --duration must be in (0, 10m] and --concurrency in [1, 1024]")
 		return 2
+	}
+	opts := bench.Options{Concurrency: *concurrency, Duration: *duration, MaxRequests: *maxRequests}
+	if *door {
+		if *endpoint != "" || fs.Lookup("op").Value.String() != fs.Lookup("op").DefValue {
+			fmt.Fprintln(env.Stderr, "iamd bench: --door runs its own iamd and upstream, and "+doorOp+": leave out --endpoint and --op")
+			return 2
+		}
+		return runBenchDoor(ctx, opts, *asJSON, env)
 	}
 	cfg, err := awsclient.Resolve(*endpoint)
 	if err != nil {
@@ -40,30 +50,38 @@ func runBench(ctx context.Context, args []string, env Env) int {
 		fmt.Fprintf(env.Stderr, "iamd bench: unknown --op %q (one of %s)\n", *op, strings.Join(bench.OpNames(ops), ", "))
 		return 2
 	}
-	report, err := bench.Run(ctx, o, bench.Options{Concurrency: *concurrency, Duration: *duration, MaxRequests: *maxRequests})
+	report, err := bench.Run(ctx, o, opts)
 	if err != nil {
 		fmt.Fprintln(env.Stderr, "iamd bench:", err)
 		return 1
 	}
 	if *asJSON {
-		out := struct {
+		printJSON(env.Stdout, struct {
 			Op          string `json:"op"`
 			Endpoint    string `json:"endpoint"`
 			Concurrency int    `json:"concurrency"`
 			bench.Report
-		}{*op, cfg.Endpoint, *concurrency, report}
-		data, _ := json.MarshalIndent(out, "", "  ")
-		fmt.Fprintln(env.Stdout, string(data))
+		}{*op, cfg.Endpoint, *concurrency, report})
 	} else {
 		fmt.Fprintf(env.Stdout, "%s against %s, %d workers, %.1fs\n", *op, cfg.Endpoint, *concurrency, report.Seconds)
-		fmt.Fprintf(env.Stdout, "  requests  %d (%d errors)\n  rate      %.0f requests/s\n  latency   p50 %.2fms  p90 %.2fms  p99 %.2fms  max %.2fms\n",
-			report.Requests, report.Errors, report.RequestsPerSecond, report.P50Ms, report.P90Ms, report.P99Ms, report.MaxMs)
-		for msg, n := range report.ErrorSamples {
-			fmt.Fprintf(env.Stdout, "  error     %d× %s\n", n, msg)
-		}
+		printReport(env.Stdout, report)
 	}
 	if report.Errors > 0 {
 		return 1
 	}
 	return 0
+}
+
+// printReport writes a run's figures and its errors, indented.
+func printReport(w io.Writer, r bench.Report) {
+	fmt.Fprintf(w, "  requests  %d (%d errors)\n  rate      %.0f requests/s\n  latency   p50 %.2fms  p90 %.2fms  p99 %.2fms  max %.2fms\n",
+		r.Requests, r.Errors, r.RequestsPerSecond, r.P50Ms, r.P90Ms, r.P99Ms, r.MaxMs)
+	for msg, n := range r.ErrorSamples {
+		fmt.Fprintf(w, "  error     %d× %s\n", n, msg)
+	}
+}
+
+func printJSON(w io.Writer, v any) {
+	data, _ := json.MarshalIndent(v, "", "  ")
+	fmt.Fprintln(w, string(data))
 }

@@ -47,8 +47,9 @@ func (c *Call) Param(member string) string {
 }
 
 // Decode reads a request to svc (the service the credential scope names) whose body was read.
-// Where several services sign with svc's name, the request's target or path picks among
-// them (DynamoDB Streams signs as dynamodb, S3 Control as s3). An operation the models do
+// Where several services sign with svc's name, the request's target, path or Version picks
+// among them (DynamoDB Streams signs as dynamodb, S3 Control as s3, ELBv2 as
+// elasticloadbalancing). An operation the models do
 // not know is an *awserr.Error in the protocol's words: InvalidAction (query, ec2),
 // UnknownOperationException (json, rest-json), MethodNotAllowed (S3).
 func Decode(m *opmodel.Models, svc *opmodel.Service, r *http.Request, body []byte) (*Call, error) {
@@ -56,11 +57,11 @@ func Decode(m *opmodel.Models, svc *opmodel.Service, r *http.Request, body []byt
 	var err *awserr.Error
 	switch svc.Protocol {
 	case "query", "ec2":
-		c, err = decodeForm(svc, r, body)
+		c, err = decodeForm(m, svc, r, body)
 	case "json":
 		if svc.QueryCompatible && isForm(r) {
 			// SQS took the query protocol before JSON, and older SDKs still send it.
-			c, err = decodeForm(svc, r, body)
+			c, err = decodeForm(m, svc, r, body)
 		} else {
 			c, err = decodeJSON(m, svc, r, body)
 		}

@@ -89,6 +89,9 @@ func (d *deriver) filled(f *arnFormat, rt *catalog.ResourceType) ([]string, bool
 				choices = append(choices, choice)
 			}
 			if len(choices) == 0 {
+				if setByARN(combos, v) {
+					continue // a whole ARN given for an earlier variable set it (a stack's id)
+				}
 				return nil, false
 			}
 		}
@@ -111,6 +114,18 @@ func (d *deriver) filled(f *arnFormat, rt *catalog.ResourceType) ([]string, bool
 		out = append(out, f.render(values))
 	}
 	return dedupe(out), true
+}
+
+// setByARN reports whether every combination sets the variable: a member named after an
+// earlier variable held the whole ARN (DescribeStacks' StackName may be the stack's ARN, which
+// holds its id).
+func setByARN(combos []map[string]string, v string) bool {
+	for _, c := range combos {
+		if _, ok := c[v]; !ok {
+			return false
+		}
+	}
+	return true
 }
 
 // nameValue is what a member's value sets: the variable, or, for an ARN, every variable of
@@ -189,11 +204,11 @@ func (d *deriver) candidates(v string, rt *catalog.ResourceType) []string {
 	if stem, ok := strings.CutSuffix(base, "Name"); ok && stem != "" {
 		out = append(out, stem, stem+"s")
 	}
-	own := camel(rt.Name)
+	own := camel(rt.Name) // in any case: S3's accesspoint is AccessPointName's
 	switch generic := strings.TrimPrefix(base, "Resource"); {
-	case base == own+"Name":
+	case strings.EqualFold(base, own+"Name"):
 		out = append(out, "Name", "Names")
-	case base == own+"Id":
+	case strings.EqualFold(base, own+"Id"):
 		out = append(out, "Id", "Ids")
 	case generic == "Id" || generic == "Name" || generic == "Identifier":
 		out = append(out, own+generic, own+generic+"s") // route53's hostedzone/${Id} is HostedZoneId

@@ -13,7 +13,7 @@ import (
 
 // decodeForm reads a query or ec2 protocol request: the operation is the Action parameter,
 // the input the form's parameters (the body's, and the URL's query).
-func decodeForm(svc *opmodel.Service, r *http.Request, body []byte) (*Call, *awserr.Error) {
+func decodeForm(m *opmodel.Models, svc *opmodel.Service, r *http.Request, body []byte) (*Call, *awserr.Error) {
 	form := r.URL.Query()
 	if isForm(r) {
 		posted, err := url.ParseQuery(string(body))
@@ -25,11 +25,11 @@ func decodeForm(svc *opmodel.Service, r *http.Request, body []byte) (*Call, *aws
 		}
 	}
 	action := form.Get("Action")
-	op := svc.Operation(action)
+	s, op := formOperation(m, svc, action, form.Get("Version"))
 	if op == nil {
 		return nil, unknownAction(svc, action)
 	}
-	c := newCall(svc, op)
+	c := newCall(s, op)
 	for _, m := range op.Input {
 		w := m.WireName()
 		switch m.Type {
@@ -55,6 +55,28 @@ func decodeForm(svc *opmodel.Service, r *http.Request, body []byte) (*Call, *aws
 		}
 	}
 	return c, nil
+}
+
+// formOperation is the service and operation a form's Action names: of svc or of another
+// service of its protocol signing as it does (Classic Load Balancing and ELBv2 both sign as
+// elasticloadbalancing), the one whose API version the form's Version names first, else the
+// first that has the action; nil when none has it.
+func formOperation(m *opmodel.Models, svc *opmodel.Service, action, version string) (*opmodel.Service, *opmodel.Operation) {
+	var first *opmodel.Service
+	var firstOp *opmodel.Operation
+	for _, s := range candidates(m, svc) {
+		op := s.Operation(action)
+		if op == nil || s.Protocol != svc.Protocol {
+			continue
+		}
+		if s.APIVersion == version {
+			return s, op
+		}
+		if firstOp == nil {
+			first, firstOp = s, op
+		}
+	}
+	return first, firstOp
 }
 
 // unknownAction is the answer for an Action the service's model does not have.

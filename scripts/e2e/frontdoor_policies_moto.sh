@@ -10,7 +10,6 @@ source "$(dirname "$0")/lib.sh"
 start_moto
 IAMD_ARGS="--upstream $MOTO" start_iamd
 
-as_moto() { AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_ENDPOINT_URL=$MOTO "$@"; }
 # The aws CLI v1 sends SQS calls to queue.amazonaws.com unless --endpoint-url is given.
 sqs() { aws sqs --endpoint-url "$AWS_ENDPOINT_URL" "$@"; }
 keys() { python3 -c 'import json,sys; d=json.load(sys.stdin); d=d.get("AccessKey", d); print(d["AccessKeyId"], d["SecretAccessKey"])'; }

@@ -6,9 +6,11 @@ E2E_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 E2E_TMP=$(mktemp -d)
 IAMD_BIN="$E2E_TMP/iamd"
 IAMD_PID=""
+MOTO_PID=""
 
 cleanup() {
   if [ -n "$IAMD_PID" ]; then kill "$IAMD_PID" 2>/dev/null || true; wait "$IAMD_PID" 2>/dev/null || true; fi
+  if [ -n "$MOTO_PID" ]; then kill "$MOTO_PID" 2>/dev/null || true; wait "$MOTO_PID" 2>/dev/null || true; fi
   rm -rf "$E2E_TMP"
 }
 trap cleanup EXIT
@@ -35,8 +37,8 @@ start_iamd() {
   echo "iamd did not start:"; cat "$E2E_TMP/iamd.log"; exit 1
 }
 
-# start_moto starts moto_server on a free loopback port, stopped on exit, and sets MOTO to
-# its URL; without moto installed, the script is skipped.
+# start_moto starts moto_server on a free loopback port as the front door's upstream and sets
+# MOTO to its URL (stopped by cleanup); without moto installed, the script is skipped.
 start_moto() {
   if ! command -v moto_server >/dev/null; then
     echo "SKIP $(basename "$0"): moto_server is not installed (pip install 'moto[server]')"
@@ -46,12 +48,12 @@ start_moto() {
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
   moto_server -H 127.0.0.1 -p "$port" >"$E2E_TMP/moto.log" 2>&1 &
   MOTO_PID=$!
-  trap 'kill "$MOTO_PID" 2>/dev/null || true; wait "$MOTO_PID" 2>/dev/null || true; cleanup' EXIT
+  MOTO="http://127.0.0.1:$port"
   for _ in $(seq 1 100); do
-    if python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), timeout=1)" 2>/dev/null; then break; fi
+    if python3 -c "import urllib.request; urllib.request.urlopen('$MOTO/moto-api/', timeout=1)" 2>/dev/null; then return 0; fi
     sleep 0.1
   done
-  MOTO="http://127.0.0.1:$port"
+  echo "moto did not start:"; cat "$E2E_TMP/moto.log"; exit 1
 }
 
 # as_moto runs a command with moto's keys, straight to moto: moto's own view.
@@ -65,6 +67,7 @@ path, action, resource, decision = sys.argv[1:]
 events = [json.loads(line) for line in open(path)]
 if not any(e.get("action") == action and e.get("resource") == resource and e.get("decision") == decision for e in events):
     sys.exit("FAIL no audit line %s on %s %s" % (action, resource, decision))
+print("ok   audit: %s on %s %s" % (action, resource, decision))
 EOF
 }
 
