@@ -5,6 +5,7 @@
 package upstreamtest
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"net/http"
@@ -35,13 +36,16 @@ type Recorder struct {
 	keys   sigv4.Credentials
 	answer http.HandlerFunc
 
-	mu  sync.Mutex
-	got []Request
+	mu         sync.Mutex
+	got        []Request
+	incomplete []Request
 }
 
 // New starts an upstream accepting requests signed with keys, closed when the test ends.
-// A request whose signature does not verify fails the test and is answered 403; the others
-// are recorded, then answered by answer (200 with no body when nil).
+// A request whose signature does not verify fails the test and is answered 403; a request
+// whose body ends before it is complete (its sender aborted it) is kept apart (Incomplete)
+// and answered 400; the others are recorded, then answered by answer (200 with no body when
+// nil), which can read the body again.
 func New(t testing.TB, keys sigv4.Credentials, answer http.HandlerFunc) *Recorder {
 	t.Helper()
 	rec := &Recorder{t: t, keys: keys, answer: answer}
@@ -53,7 +57,15 @@ func New(t testing.TB, keys sigv4.Credentials, answer http.HandlerFunc) *Recorde
 
 // ServeHTTP verifies, records and answers a request.
 func (rec *Recorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	body, _ := io.ReadAll(r.Body)
+	body, err := io.ReadAll(r.Body)
+	got := Request{Method: r.Method, URI: r.RequestURI, Host: r.Host, Header: r.Header.Clone(), Body: string(body)}
+	if err != nil {
+		rec.mu.Lock()
+		rec.incomplete = append(rec.incomplete, got)
+		rec.mu.Unlock()
+		w.WriteHeader(http.StatusBadRequest)
+		return
+	}
 	v := sigv4.Verifier{Lookup: func(_ context.Context, id string) (string, error) {
 		if id != rec.keys.AccessKeyID {
 			return "", sigv4.ErrUnknownAccessKey
@@ -67,9 +79,11 @@ func (rec *Recorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rec.mu.Lock()
-	rec.got = append(rec.got, Request{Method: r.Method, URI: r.RequestURI, Host: r.Host, Header: r.Header.Clone(), Body: string(body), Signed: res})
+	got.Signed = res
+	rec.got = append(rec.got, got)
 	rec.mu.Unlock()
 	if rec.answer != nil {
+		r.Body = io.NopCloser(bytes.NewReader(body))
 		rec.answer(w, r)
 	}
 }
@@ -79,6 +93,14 @@ func (rec *Recorder) Received() []Request {
 	rec.mu.Lock()
 	defer rec.mu.Unlock()
 	return append([]Request(nil), rec.got...)
+}
+
+// Incomplete is the requests whose body ended before it was complete, their signatures not
+// verified, in order.
+func (rec *Recorder) Incomplete() []Request {
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	return append([]Request(nil), rec.incomplete...)
 }
 
 // Answer is a canned answer.
