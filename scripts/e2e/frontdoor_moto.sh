@@ -12,15 +12,7 @@ if ! command -v moto_server >/dev/null; then
 fi
 source "$(dirname "$0")/lib.sh"
 
-MOTO_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-moto_server -H 127.0.0.1 -p "$MOTO_PORT" >"$E2E_TMP/moto.log" 2>&1 &
-MOTO_PID=$!
-trap 'kill "$MOTO_PID" 2>/dev/null || true; wait "$MOTO_PID" 2>/dev/null || true; cleanup' EXIT
-for _ in $(seq 1 100); do
-  if python3 -c "import socket; socket.create_connection(('127.0.0.1', $MOTO_PORT), timeout=1)" 2>/dev/null; then break; fi
-  sleep 0.1
-done
-MOTO="http://127.0.0.1:$MOTO_PORT"
+start_moto
 
 IAMD_ARGS="--upstream $MOTO" start_iamd
 
