@@ -12,7 +12,8 @@ import (
 // Canned is an upstream that answers every request at once with one fixed answer, SQS's
 // GetQueueUrl in the Query protocol: the fast upstream that the front door's added latency is
 // measured against (`iamd bench --door`). It reads each request's body, as an upstream would,
-// and checks nothing else, signatures included.
+// and checks nothing else, signatures included. The door's own read of the queue's policy
+// (SQS's GetQueueAttributes in JSON) is answered with none.
 type Canned struct {
 	URL string // http://127.0.0.1:PORT
 	srv *http.Server
@@ -33,6 +34,11 @@ func StartCanned() (*Canned, error) {
 	length := strconv.Itoa(len(answer))
 	c.srv = &http.Server{ReadHeaderTimeout: 10 * time.Second, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.Copy(io.Discard, r.Body)
+		if r.Header.Get("X-Amz-Target") == "AmazonSQS.GetQueueAttributes" {
+			w.Header().Set("Content-Type", "application/x-amz-json-1.0")
+			_, _ = io.WriteString(w, `{"Attributes":{}}`)
+			return
+		}
 		w.Header().Set("Content-Type", "text/xml")
 		w.Header().Set("Content-Length", length)
 		_, _ = w.Write(answer)

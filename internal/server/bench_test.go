@@ -12,14 +12,18 @@ import (
 	"github.com/iamd-dev/iamd/internal/sigv4"
 )
 
-// The load generator signs its own requests: every op must run against a real server
-// without errors and leave nothing behind.
+// The load generator signs its own requests: every op of iamd's own services must run against
+// a real server without errors and leave nothing behind (the front door's op needs an
+// upstream: `iamd bench --door`'s test runs it).
 func TestBenchOpsAgainstServer(t *testing.T) {
 	ts := startServer(t, "")
 	client := awsclient.New(awsclient.Config{Endpoint: ts.endpoint, Region: "us-east-1",
 		Credentials: sigv4.Credentials{AccessKeyID: testRootKey, SecretAccessKey: testRootSecret}}, 2)
 	ops := bench.Ops(client)
 	for _, name := range bench.OpNames(ops) {
+		if name == "sqs-get-queue-url" {
+			continue
+		}
 		r, err := bench.Run(context.Background(), ops[name], bench.Options{Concurrency: 2, Duration: 5 * time.Second, MaxRequests: 40})
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)

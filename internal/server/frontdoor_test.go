@@ -50,15 +50,24 @@ type frontDoor struct {
 // noUpstream, iamd has none (the recorder then only tells that nothing reached it).
 func startFrontDoor(t *testing.T, enforce frontapi.Enforce, noUpstream bool) *frontDoor {
 	t.Helper()
-	fd := &frontDoor{upstream: upstreamtest.New(t, frontUpstreamKeys, upstreamtest.Canned(frontAnswers)), audit: &syncBuffer{}, log: &syncBuffer{}}
-	fd.testServer = startServerAt(t, "", time.Now, func(c *Config) {
-		if !noUpstream {
-			c.Upstreams = upstream.Set{Default: &upstream.Target{URL: fd.upstream.URL, Credentials: frontUpstreamKeys}}
+	return startFrontDoorWith(t, upstreamtest.Canned(frontAnswers), func(c *Config) {
+		if noUpstream {
+			c.Upstreams = upstream.Set{}
 		}
 		c.Enforce = enforce
+	})
+}
+
+// startFrontDoorWith starts iamd with a recorder answering with answer as every other
+// service's upstream, the configuration changed by opts.
+func startFrontDoorWith(t *testing.T, answer http.HandlerFunc, opts ...func(*Config)) *frontDoor {
+	t.Helper()
+	fd := &frontDoor{upstream: upstreamtest.New(t, frontUpstreamKeys, answer), audit: &syncBuffer{}, log: &syncBuffer{}}
+	fd.testServer = startServerAt(t, "", time.Now, append([]func(*Config){func(c *Config) {
+		c.Upstreams = upstream.Set{Default: &upstream.Target{URL: fd.upstream.URL, Credentials: frontUpstreamKeys}}
 		c.Audit = fd.audit
 		c.Logger = slog.New(slog.NewJSONHandler(fd.log, nil))
-	})
+	}}, opts...)...)
 	return fd
 }
 

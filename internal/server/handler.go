@@ -22,8 +22,11 @@ import (
 	"github.com/iamd-dev/iamd/internal/sts"
 )
 
-// maxBody bounds a request body: Query and JSON calls are small. It bounds the calls the
-// front door forwards too (an S3 object put in one request is at most 1 MiB).
+// maxBody bounds a request body that is read before it is verified: Query and JSON calls
+// are small, and so are the calls of every service the front door forwards but S3's. S3's
+// bodies are the door's (frontapi's PassStream): verified as they are read, objects of any
+// size streamed to the upstream one chunk at a time (sigv4.MaxChunkSize at most), the other
+// bodies read up to the same bound.
 const maxBody = 1 << 20
 
 // serveAWS is the one entry point of every AWS API: it authenticates the request, finds
@@ -34,21 +37,32 @@ func (s *Server) serveAWS(w http.ResponseWriter, r *http.Request) {
 	ev := auditEvent{Time: s.cfg.Now().UTC(), RequestID: requestID, Source: sourceAddr(r)}
 	defer func() { s.audit.write(ev) }()
 
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
-	switch {
-	case err != nil:
-		// A body that cannot be read (malformed chunked encoding, a body cut short) is a
-		// malformed request, not a large one: AWS's common error for problems at the HTTP level.
-		s.fail(w, &ev, scopeService(r), awserr.New("MalformedHttpRequestException",
-			"Problems with the request at the HTTP level: the request body could not be read."), requestID)
-		return
-	case len(body) > maxBody:
-		s.fail(w, &ev, scopeService(r), awserr.New("RequestEntityTooLarge", "The request body is too large."), requestID)
-		return
+	var body []byte
+	streamed := s.streamsBody(scopeService(r))
+	if streamed {
+		r.Body = s.progressBody(w, r.Body)
+	} else {
+		var err error
+		body, err = io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+		switch {
+		case err != nil:
+			// A body that cannot be read (malformed chunked encoding, a body cut short) is a
+			// malformed request, not a large one: AWS's common error for problems at the HTTP level.
+			s.fail(w, &ev, scopeService(r), awserr.New("MalformedHttpRequestException",
+				"Problems with the request at the HTTP level: the request body could not be read."), requestID)
+			return
+		case len(body) > maxBody:
+			s.fail(w, &ev, scopeService(r), awserr.New("RequestEntityTooLarge", "The request body is too large."), requestID)
+			return
+		}
 	}
+	var (
+		signed *sigv4.Result
+		err    error
+	)
 	caller, service := s.unsignedCaller(r, body)
 	if caller == nil {
-		caller, service, err = s.authenticate(r.Context(), r, body)
+		caller, service, signed, err = s.authenticate(r.Context(), r, body, streamed)
 	}
 	if err != nil {
 		s.fail(w, &ev, service, s.authError(err, requestID), requestID)
@@ -62,7 +76,12 @@ func (s *Server) serveAWS(w http.ResponseWriter, r *http.Request) {
 	switch ep := s.endpoint(service).(type) {
 	case passer:
 		// The door says, besides the outcome, what soft mode let through.
-		res := ep.Pass(w, r, body, caller, requestID)
+		var res frontapi.Result
+		if st, ok := ep.(streamPasser); ok && streamed {
+			res = st.PassStream(w, r, signed, caller, requestID)
+		} else {
+			res = ep.Pass(w, r, body, caller, requestID)
+		}
 		out, wouldDeny = res.Outcome, res.WouldDeny
 	default:
 		out = ep.Serve(w, r, body, caller, requestID)
@@ -84,6 +103,12 @@ func (s *Server) serveAWS(w http.ResponseWriter, r *http.Request) {
 // EC2's): Pass is Serve, with what soft mode let through.
 type passer interface {
 	Pass(w http.ResponseWriter, r *http.Request, body []byte, caller *authz.Caller, requestID string) frontapi.Result
+}
+
+// streamPasser is a passer that also serves calls whose body it reads as it forwards them
+// (S3's objects): their signature was verified from the headers alone (signed).
+type streamPasser interface {
+	PassStream(w http.ResponseWriter, r *http.Request, signed *sigv4.Result, caller *authz.Caller, requestID string) frontapi.Result
 }
 
 // logInternal logs the cause of a failure on iamd's side, which the caller saw only as the
@@ -116,8 +141,10 @@ func (s *Server) fail(w http.ResponseWriter, ev *auditEvent, service string, err
 }
 
 // authenticate verifies the request's signature and resolves who made it: the owner of a
-// long-term access key, or a role session whose token carries its own secret.
-func (s *Server) authenticate(ctx context.Context, r *http.Request, body []byte) (*authz.Caller, string, error) {
+// long-term access key, or a role session whose token carries its own secret. A streamed
+// body is not read: the signature is verified from the headers, and the result returned
+// reads the body.
+func (s *Server) authenticate(ctx context.Context, r *http.Request, body []byte, streamed bool) (*authz.Caller, string, *sigv4.Result, error) {
 	var (
 		owner   iam.Caller
 		session *sts.Session
@@ -145,27 +172,33 @@ func (s *Server) authenticate(ctx context.Context, r *http.Request, body []byte)
 		owner = c
 		return secret, err
 	}
-	res, err := v.Verify(ctx, r, body)
+	var res *sigv4.Result
+	var err error
+	if streamed {
+		res, err = v.VerifyHeaders(ctx, r)
+	} else {
+		res, err = v.Verify(ctx, r, body)
+	}
 	if err != nil {
-		return nil, scopeService(r), err
+		return nil, scopeService(r), nil, err
 	}
 	if session != nil {
 		if !s.cfg.Now().Before(session.Expires) {
-			return nil, res.Service, &sigv4.Error{Code: "ExpiredToken", Message: "The security token included in the request is expired", HTTPStatus: http.StatusForbidden}
+			return nil, res.Service, nil, &sigv4.Error{Code: "ExpiredToken", Message: "The security token included in the request is expired", HTTPStatus: http.StatusForbidden}
 		}
 		if session.Kind == sts.KindRole {
 			if err := s.iam.NoteRoleUse(ctx, session.Account, session.RoleName, session.RoleID, res.Region); err != nil {
 				s.log.Warn("recording a role's last use", "err", err)
 			}
 		}
-		return s.sessionCaller(r, res, session), res.Service, nil
+		return s.sessionCaller(r, res, session), res.Service, res, nil
 	}
 	if err := s.iam.NoteAccessKeyUse(ctx, res.AccessKeyID, res.Region, res.Service); err != nil {
 		s.log.Warn("recording an access key's last use", "err", err)
 	}
 	p, err := policy.ParsePrincipal(owner.ARN)
 	if err != nil {
-		return nil, res.Service, err
+		return nil, res.Service, nil, err
 	}
 	c := &authz.Caller{
 		Principal: p, Account: owner.Account, UserID: owner.UserID, UserName: owner.UserName, EntityID: owner.UserID,
@@ -177,7 +210,7 @@ func (s *Server) authenticate(ctx context.Context, r *http.Request, body []byte)
 			c.Tags[t.Key] = t.Value
 		}
 	}
-	return c, res.Service, nil
+	return c, res.Service, res, nil
 }
 
 // scopeRegion is the region a credential scope for the service must name: IAM's one global

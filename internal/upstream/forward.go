@@ -2,6 +2,7 @@ package upstream
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -64,8 +65,16 @@ func NewClient(l Limits, now func() time.Time) *Client {
 
 // Call is a caller's request, verified and authorized, as it goes to an upstream.
 type Call struct {
-	Request *http.Request // the caller's request (its body already read into Body)
-	Body    []byte
+	Request *http.Request // the caller's request
+	// Body is the request's body, read in advance; it is signed with its SHA-256.
+	Body []byte
+	// Verified, when set, is the verification of the caller's signature from its headers
+	// (sigv4.Verifier.VerifyHeaders), and Payload the body instead of Body: the caller's,
+	// read through Verified's PayloadReader (or what was read from it), streamed to the
+	// upstream as it is read. The upstream's request is signed with sigv4's SignForward (an
+	// aws-chunked body goes decoded) and, when Payload fails, aborted before it is complete.
+	Verified *sigv4.Result
+	Payload  io.Reader
 	// Region and Service are the caller's credential scope's: the upstream's signature
 	// keeps them.
 	Region, Service string
@@ -83,14 +92,24 @@ var ErrNotSent = errors.New("upstream: the call was not answered")
 
 // Forward sends the call to the target, signed with the target's keys, and writes the
 // upstream's answer to w as it arrives: status, headers (except hop-by-hop ones) and body.
-// An error wrapping ErrNotSent means nothing was written; any other error came while the
-// answer was being written, which is then cut short.
+// An error wrapping ErrNotSent means nothing was written; it wraps a *PayloadError when a
+// streamed payload failed (the upstream's answer, if any, is then dropped). Any other error
+// came while the answer was being written, which is then cut short.
 func (c *Client) Forward(w http.ResponseWriter, call Call, t Target) error {
-	out, err := c.request(call, t)
+	ctx, cancel := context.WithCancel(call.Request.Context())
+	defer cancel()
+	out, payload, err := c.request(ctx, call, t)
 	if err != nil {
 		return fmt.Errorf("%w: %w", ErrNotSent, err)
 	}
 	resp, err := c.transport.RoundTrip(out)
+	if failed := payload.failure(); failed != nil {
+		cancel()
+		if resp != nil {
+			resp.Body.Close()
+		}
+		return fmt.Errorf("%w: %w", ErrNotSent, &PayloadError{Err: failed})
+	}
 	if err != nil {
 		return fmt.Errorf("%w: %w", ErrNotSent, err)
 	}
@@ -131,8 +150,8 @@ func stream(w http.ResponseWriter, body io.Reader) error {
 }
 
 // request is the upstream's copy of the call, signed with the target's keys for the
-// target's host.
-func (c *Client) request(call Call, t Target) (*http.Request, error) {
+// target's host, and its streamed payload (nil for a body read in advance).
+func (c *Client) request(ctx context.Context, call Call, t Target) (*http.Request, *heldBody, error) {
 	in := call.Request
 	path := call.Path
 	if path == "" {
@@ -146,25 +165,46 @@ func (c *Client) request(call Call, t Target) (*http.Request, error) {
 	if query != "" {
 		target += "?" + query
 	}
-	out, err := http.NewRequestWithContext(in.Context(), in.Method, target, nil)
+	out, err := http.NewRequestWithContext(ctx, in.Method, target, nil)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
+	}
+	copyHeaders(out.Header, in.Header, callerAuth)
+	out.Host = t.URL.Host
+	if call.Verified != nil {
+		payload, err := c.signStreamed(out, call, t)
+		return out, payload, err
 	}
 	if len(call.Body) > 0 {
 		out.Body = io.NopCloser(bytes.NewReader(call.Body))
 		out.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(call.Body)), nil }
 	}
 	out.ContentLength = int64(len(call.Body))
-	copyHeaders(out.Header, in.Header, callerAuth)
 	if call.Presigned && sigv4.DefaultOptions(call.Service).S3Payload && out.Header.Get("X-Amz-Content-Sha256") == "" {
 		// A presigned S3 request's payload is unsigned: so it stays.
 		out.Header.Set("X-Amz-Content-Sha256", sigv4.UnsignedPayload)
 	}
-	out.Host = t.URL.Host
 	if err := sigv4.Sign(out, call.Body, t.Credentials, call.Region, call.Service, c.now()); err != nil {
+		return nil, nil, err
+	}
+	return out, nil, nil
+}
+
+// signStreamed signs out, whose body is the call's streamed payload, for the target. A
+// payload of no length is read (verified) here, and out has no body.
+func (c *Client) signStreamed(out *http.Request, call Call, t Target) (*heldBody, error) {
+	if err := (sigv4.Signer{}).SignForward(out, call.Verified, t.Credentials, c.now()); err != nil {
 		return nil, err
 	}
-	return out, nil
+	if out.ContentLength == 0 {
+		if _, err := io.Copy(io.Discard, call.Payload); err != nil {
+			return nil, &PayloadError{Err: err}
+		}
+		return nil, nil
+	}
+	payload := &heldBody{r: call.Payload}
+	out.Body = payload
+	return payload, nil
 }
 
 // callerAuth are the caller's authentication headers, which the upstream's signature
@@ -175,7 +215,7 @@ var callerAuth = map[string]bool{
 	"X-Amz-Date":           true,
 	"Host":                 true,
 	"Content-Length":       true,
-	"Expect":               true, // the body is sent whole
+	"Expect":               true, // the caller's 100-continue is iamd's to answer
 }
 
 // hopByHop are the headers of one connection (RFC 9110 7.6.1), never forwarded.

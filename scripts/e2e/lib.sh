@@ -6,11 +6,12 @@ E2E_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 E2E_TMP=$(mktemp -d)
 IAMD_BIN="$E2E_TMP/iamd"
 IAMD_PID=""
-MOTO_PID=""
+E2E_PIDS=() # other processes a script started (moto, a TLS relay), stopped at exit
 
 cleanup() {
-  if [ -n "$IAMD_PID" ]; then kill "$IAMD_PID" 2>/dev/null || true; wait "$IAMD_PID" 2>/dev/null || true; fi
-  if [ -n "$MOTO_PID" ]; then kill "$MOTO_PID" 2>/dev/null || true; wait "$MOTO_PID" 2>/dev/null || true; fi
+  for pid in "$IAMD_PID" "${E2E_PIDS[@]}"; do
+    if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
+  done
   rm -rf "$E2E_TMP"
 }
 trap cleanup EXIT
@@ -22,7 +23,13 @@ export AWS_SECRET_ACCESS_KEY=iamd-e2e-root-secret-0000000000000000000
 export AWS_DEFAULT_REGION=us-east-1 AWS_REGION=us-east-1
 export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_PAGER=""
 unset AWS_PROFILE AWS_SESSION_TOKEN
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+
+# free_port prints a free loopback port.
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+PORT=$(free_port)
 export AWS_ENDPOINT_URL="http://127.0.0.1:$PORT"
 DATA="$E2E_TMP/data"
 
@@ -37,6 +44,15 @@ start_iamd() {
   echo "iamd did not start:"; cat "$E2E_TMP/iamd.log"; exit 1
 }
 
+# wait_port PORT waits for something to listen on the loopback port.
+wait_port() {
+  for _ in $(seq 1 100); do
+    if python3 -c "import socket; socket.create_connection(('127.0.0.1', $1), timeout=1)" 2>/dev/null; then return 0; fi
+    sleep 0.1
+  done
+  echo "nothing listens on port $1"; exit 1
+}
+
 # start_moto starts moto_server on a free loopback port as the front door's upstream and sets
 # MOTO to its URL (stopped by cleanup); without moto installed, the script is skipped.
 start_moto() {
@@ -47,7 +63,7 @@ start_moto() {
   local port
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
   moto_server -H 127.0.0.1 -p "$port" >"$E2E_TMP/moto.log" 2>&1 &
-  MOTO_PID=$!
+  E2E_PIDS+=($!)
   MOTO="http://127.0.0.1:$port"
   for _ in $(seq 1 100); do
     if python3 -c "import urllib.request; urllib.request.urlopen('$MOTO/moto-api/', timeout=1)" 2>/dev/null; then return 0; fi

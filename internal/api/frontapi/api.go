@@ -25,6 +25,7 @@ import (
 	"github.com/iamd-dev/iamd/internal/opmodel"
 	"github.com/iamd-dev/iamd/internal/policy"
 	"github.com/iamd-dev/iamd/internal/resourcepolicy"
+	"github.com/iamd-dev/iamd/internal/sigv4"
 	"github.com/iamd-dev/iamd/internal/upstream"
 )
 
@@ -133,8 +134,25 @@ func (e *Endpoint) protocol() protocol {
 	return protocol{e.svc}
 }
 
-// Pass decodes, authorizes and forwards one authenticated call, or answers why not.
+// Pass decodes, authorizes and forwards one authenticated call whose body was read, or
+// answers why not.
 func (e *Endpoint) Pass(w http.ResponseWriter, r *http.Request, body []byte, caller *authz.Caller, requestID string) Result {
+	return e.pass(w, r, &callBody{bytes: body}, caller, requestID)
+}
+
+// PassStream is Pass for a call whose body was not read: signed is its signature's
+// verification from the headers (sigv4.Verifier.VerifyHeaders), whose PayloadReader reads
+// r.Body. An object upload (an operation whose body is a blob: PutObject, UploadPart) is
+// streamed to the upstream as it is read and verified, holding one chunk at most; any other
+// body is read first, up to maxReadBody, for the rules that authorize from it. A body that
+// fails (a chunk signature, a checksum, a length) is answered with S3's error, and the
+// upstream's request, if it had started, is aborted.
+func (e *Endpoint) PassStream(w http.ResponseWriter, r *http.Request, signed *sigv4.Result, caller *authz.Caller, requestID string) Result {
+	return e.pass(w, r, &callBody{signed: signed}, caller, requestID)
+}
+
+// pass decodes, authorizes and forwards one call, or answers why not.
+func (e *Endpoint) pass(w http.ResponseWriter, r *http.Request, body *callBody, caller *authz.Caller, requestID string) Result {
 	fail := func(p protocol, err *awserr.Error, res Result) Result {
 		p.write(w, err, requestID)
 		res.Err = err
@@ -147,14 +165,21 @@ func (e *Endpoint) Pass(w http.ResponseWriter, r *http.Request, body []byte, cal
 	if !ok {
 		return fail(e.protocol(), noUpstream(e.name), Result{})
 	}
-	c, err := frontdoor.Decode(e.api.models, e.svc, r, body)
-	if err != nil {
-		if ae, ok := awserr.As(err); ok {
-			return fail(e.protocol(), ae, Result{})
-		}
-		res := fail(e.protocol(), e.protocol().internal(), Result{})
-		res.Cause = err
+	c, res, ok := e.decode(w, r, body.bytes, requestID)
+	if !ok {
 		return res
+	}
+	if body.signed != nil {
+		read := !streamsBody(c.Operation)
+		if err := body.open(r, read); err != nil {
+			return e.payloadFailed(w, protocol{c.Service}, err, res, requestID)
+		}
+		if read {
+			// The rules may read the body (DeleteObjects' keys, tags): decoded again with it.
+			if c, res, ok = e.decode(w, r, body.bytes, requestID); !ok {
+				return res
+			}
+		}
 	}
 	p := protocol{c.Service}
 	res, denial := e.authorize(r, c, caller, requestID)
@@ -165,15 +190,21 @@ func (e *Endpoint) Pass(w http.ResponseWriter, r *http.Request, body []byte, cal
 	case denial != nil && e.api.enforce == EnforceOn:
 		return fail(p, denial, res)
 	}
-	call := upstream.Call{Request: r, Body: body, Region: c.Region, Service: e.name, Presigned: c.Presigned}
+	call := upstream.Call{Request: r, Body: body.bytes, Region: c.Region, Service: e.name, Presigned: c.Presigned}
+	if body.signed != nil {
+		call.Verified, call.Payload = body.signed, body.stream
+	}
 	if call.Region == "" {
 		call.Region = caller.Region
 	}
 	if c.Service.ID == "s3" {
 		call.Path = frontdoor.S3PathStyle(r)
 	}
-	err = e.api.client.Forward(w, call, target)
+	err := e.api.client.Forward(w, call, target)
+	var payloadErr *upstream.PayloadError
 	switch {
+	case errors.As(err, &payloadErr):
+		return e.payloadFailed(w, p, payloadErr.Err, res, requestID)
 	case errors.Is(err, upstream.ErrNotSent):
 		res = fail(p, awserr.New("ServiceUnavailable", "The upstream that serves %s did not answer.", e.name), res)
 		res.Cause = err
@@ -182,6 +213,25 @@ func (e *Endpoint) Pass(w http.ResponseWriter, r *http.Request, body []byte, cal
 		e.api.log.Warn("the upstream's answer was cut short", "request_id", requestID, "action", res.Action, "err", err)
 	}
 	return res
+}
+
+// decode decodes the call; when it cannot, it answers why and returns false.
+func (e *Endpoint) decode(w http.ResponseWriter, r *http.Request, body []byte, requestID string) (*frontdoor.Call, Result, bool) {
+	c, err := frontdoor.Decode(e.api.models, e.svc, r, body)
+	if err == nil {
+		return c, Result{}, true
+	}
+	p := e.protocol()
+	ae, ok := awserr.As(err)
+	if !ok {
+		ae = p.internal()
+	}
+	p.write(w, ae, requestID)
+	res := Result{Outcome: route.Outcome{Err: ae}}
+	if !ok {
+		res.Cause = err
+	}
+	return nil, res, false
 }
 
 // noUpstream is the answer for a service iamd neither serves nor has an upstream for.

@@ -48,13 +48,15 @@ func (l *logBuffer) String() string {
 
 // fixture is the door over the real stack, served over HTTP on 127.0.0.1 in front of a
 // recording upstream. Its HTTP server stands for iamd's: it takes the caller from the access
-// key id of the request's signature (the server verifies it) and records each Result.
+// key id of the request's signature (the server verifies it) and records each Result. As
+// iamd's, it streams S3's bodies (PassStream), their signature verified from the headers.
 type fixture struct {
 	*testutil.Stack
 	t        *testing.T
 	upstream *upstreamtest.Recorder
 	url      string
 	callers  map[string]*authz.Caller
+	secrets  map[string]string // by access key id
 	log      logBuffer
 	results  chan Result // in the order the door served the calls
 }
@@ -72,7 +74,7 @@ const (
 // answers and keeps its buckets for the default account.
 func newFixture(t *testing.T, enforce Enforce, kind upstreamKind, answers map[string]upstreamtest.Answer) *fixture {
 	t.Helper()
-	f := &fixture{Stack: testutil.New(t), t: t, callers: map[string]*authz.Caller{}, results: make(chan Result, 64)}
+	f := &fixture{Stack: testutil.New(t), t: t, callers: map[string]*authz.Caller{}, secrets: map[string]string{}, results: make(chan Result, 64)}
 	f.upstream = upstreamtest.New(t, upstreamKeys, upstreamtest.Canned(answers))
 	var set Upstreams
 	switch kind {
@@ -85,8 +87,8 @@ func newFixture(t *testing.T, enforce Enforce, kind upstreamKind, answers map[st
 		set.Services = map[string]upstream.Target{"sqs": {URL: u, Credentials: upstreamKeys}}
 	}
 	api := New(opmodel.Default(), catalog.Default(), f.Authz, set, enforce).LogTo(slog.New(slog.NewTextHandler(&f.log, nil))).UpstreamsOwnedBy(testutil.Account)
+	verifier := &sigv4.Verifier{Lookup: func(_ context.Context, key string) (string, error) { return f.secrets[key], nil }}
 	door := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(r.Body)
 		key, service := scopeOf(r)
 		caller := f.callers[key]
 		if caller == nil {
@@ -94,6 +96,17 @@ func newFixture(t *testing.T, enforce Enforce, kind upstreamKind, answers map[st
 			w.WriteHeader(http.StatusForbidden)
 			return
 		}
+		if service == "s3" {
+			signed, err := verifier.VerifyHeaders(r.Context(), r)
+			if err != nil {
+				t.Errorf("the caller's signature: %v", err)
+				w.WriteHeader(http.StatusForbidden)
+				return
+			}
+			f.results <- api.For(service).PassStream(w, r, signed, caller, "req-1")
+			return
+		}
+		body, _ := io.ReadAll(r.Body)
 		f.results <- api.For(service).Pass(w, r, body, caller, "req-1")
 	}))
 	t.Cleanup(door.Close)
@@ -130,7 +143,8 @@ func (f *fixture) userIn(account, name, document string) aws.Credentials {
 	}
 	key := "AKID" + strings.ToUpper(name)
 	f.callers[key] = testutil.InRegion(f.UserIn(f.t, account, name, document), region)
-	return aws.Credentials{AccessKeyID: key, SecretAccessKey: "secret-of-" + name}
+	f.secrets[key] = "secret-of-" + name
+	return aws.Credentials{AccessKeyID: key, SecretAccessKey: f.secrets[key]}
 }
 
 // config is an SDK configuration calling the door as the user.
@@ -179,6 +193,12 @@ func (f *fixture) raw(creds aws.Credentials, service, method, path, body string,
 	if err := sigv4.Sign(r, []byte(body), keys, region, service, time.Now()); err != nil {
 		f.t.Fatal(err)
 	}
+	return f.do(r)
+}
+
+// do sends a request and returns the answer and its body.
+func (f *fixture) do(r *http.Request) (*http.Response, string) {
+	f.t.Helper()
 	resp, err := http.DefaultClient.Do(r)
 	if err != nil {
 		f.t.Fatal(err)

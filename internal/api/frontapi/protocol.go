@@ -9,6 +9,7 @@ import (
 	"github.com/iamd-dev/iamd/internal/api/ec2query"
 	"github.com/iamd-dev/iamd/internal/awserr"
 	"github.com/iamd-dev/iamd/internal/opmodel"
+	"github.com/iamd-dev/iamd/internal/sigv4"
 )
 
 // protocol is how a service words and writes the errors the door sends for it: denials with
@@ -137,21 +138,36 @@ var s3Statuses = awserr.Statuses{
 	"InternalError":    500,
 }
 
-// writeS3 writes S3's <Error><Code/><Message/><RequestId/><HostId/></Error>, the request id
-// also in x-amz-request-id.
+// writeS3 writes S3's error document for e, with the status S3 sends its code with.
 func writeS3(w http.ResponseWriter, e *awserr.Error, requestID string) {
+	writeS3Document(w, s3Statuses.Status(e), e.Code, e.Message, nil, requestID)
+}
+
+// writeS3Document writes S3's <Error><Code/><Message/>...<RequestId/><HostId/></Error> with
+// the status, the elements S3 adds for some codes after Message, and the request id also in
+// x-amz-request-id.
+func writeS3Document(w http.ResponseWriter, status int, code, message string, fields []sigv4.ErrorField, requestID string) {
+	type element struct {
+		XMLName xml.Name
+		Value   string `xml:",chardata"`
+	}
+	added := make([]element, len(fields))
+	for i, f := range fields {
+		added[i] = element{XMLName: xml.Name{Local: f.Name}, Value: f.Value}
+	}
 	out, _ := xml.Marshal(struct {
 		XMLName   xml.Name `xml:"Error"`
 		Code      string   `xml:"Code"`
 		Message   string   `xml:"Message"`
-		RequestID string   `xml:"RequestId"`
-		HostID    string   `xml:"HostId"`
-	}{Code: e.Code, Message: e.Message, RequestID: requestID})
+		Added     []element
+		RequestID string `xml:"RequestId"`
+		HostID    string `xml:"HostId"`
+	}{Code: code, Message: message, Added: added, RequestID: requestID})
 	h := w.Header()
 	h.Set("Content-Type", "application/xml")
 	if requestID != "" {
 		h.Set("X-Amz-Request-Id", requestID)
 	}
-	w.WriteHeader(s3Statuses.Status(e))
+	w.WriteHeader(status)
 	_, _ = w.Write(append([]byte(xml.Header), out...))
 }

@@ -7,6 +7,7 @@
 package upstreamtest
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"net/http"
@@ -37,8 +38,9 @@ type Recorder struct {
 	keys   sigv4.Credentials
 	answer http.HandlerFunc
 
-	mu  sync.Mutex
-	got []Request
+	mu         sync.Mutex
+	got        []Request
+	incomplete []Request
 	// The door's own reads of resource policies, the policies held (by ARN), and whether
 	// reads fail.
 	reads      []Request
@@ -47,8 +49,10 @@ type Recorder struct {
 }
 
 // New starts an upstream accepting requests signed with keys, closed when the test ends.
-// A request whose signature does not verify fails the test and is answered 403; the others
-// are recorded, then answered by answer (200 with no body when nil).
+// A request whose signature does not verify fails the test and is answered 403; a request
+// whose body ends before it is complete (its sender aborted it) is kept apart (Incomplete)
+// and answered 400; the others are recorded, then answered by answer (200 with no body when
+// nil), which can read the body again.
 func New(t testing.TB, keys sigv4.Credentials, answer http.HandlerFunc) *Recorder {
 	t.Helper()
 	rec := &Recorder{t: t, keys: keys, answer: answer}
@@ -60,7 +64,15 @@ func New(t testing.TB, keys sigv4.Credentials, answer http.HandlerFunc) *Recorde
 
 // ServeHTTP verifies, records and answers a request.
 func (rec *Recorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	body, _ := io.ReadAll(r.Body)
+	body, err := io.ReadAll(r.Body)
+	got := Request{Method: r.Method, URI: r.RequestURI, Host: r.Host, Header: r.Header.Clone(), Body: string(body)}
+	if err != nil {
+		rec.mu.Lock()
+		rec.incomplete = append(rec.incomplete, got)
+		rec.mu.Unlock()
+		w.WriteHeader(http.StatusBadRequest)
+		return
+	}
 	v := sigv4.Verifier{Lookup: func(_ context.Context, id string) (string, error) {
 		if id != rec.keys.AccessKeyID {
 			return "", sigv4.ErrUnknownAccessKey
@@ -73,7 +85,7 @@ func (rec *Recorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusForbidden)
 		return
 	}
-	got := Request{Method: r.Method, URI: r.RequestURI, Host: r.Host, Header: r.Header.Clone(), Body: string(body), Signed: res}
+	got.Signed = res
 	if r.Header.Get("User-Agent") == PolicyReadAgent {
 		rec.answerPolicyRead(w, got)
 		return
@@ -82,6 +94,7 @@ func (rec *Recorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rec.got = append(rec.got, got)
 	rec.mu.Unlock()
 	if rec.answer != nil {
+		r.Body = io.NopCloser(bytes.NewReader(body))
 		rec.answer(w, r)
 	}
 }
@@ -92,6 +105,14 @@ func (rec *Recorder) Received() []Request {
 	rec.mu.Lock()
 	defer rec.mu.Unlock()
 	return append([]Request(nil), rec.got...)
+}
+
+// Incomplete is the requests whose body ended before it was complete, their signatures not
+// verified, in order.
+func (rec *Recorder) Incomplete() []Request {
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	return append([]Request(nil), rec.incomplete...)
 }
 
 // Answer is a canned answer.
