@@ -32,6 +32,11 @@ var rules = []rule{
 	{pkg: "internal/authz", forbidden: []string{"net/http", "database/sql", module + "internal/api", module + "internal/server", module + "internal/store"}},
 	{pkg: "internal/simulate", forbidden: []string{"net/http", "database/sql", module + "internal/api", module + "internal/server", module + "internal/store"}},
 	{pkg: "internal/tasks", forbidden: []string{"net/http", "database/sql", module + "internal/api", module + "internal/server", module + "internal/store"}},
+	// The front door's domain: a request to the authorizations AWS makes for it (it reads
+	// requests, it serves none), the forwarding to upstreams, and policies from what passed.
+	{pkg: "internal/frontdoor", forbidden: []string{"database/sql", module + "internal/api", module + "internal/server", module + "internal/store", module + "internal/upstream"}},
+	{pkg: "internal/upstream", forbidden: []string{"database/sql", module + "internal/api", module + "internal/server", module + "internal/store", module + "internal/authz"}},
+	{pkg: "internal/policygen", forbidden: []string{"net/http", "database/sql", module + "internal/api", module + "internal/server", module + "internal/store"}},
 	// Resource policies held by upstreams: read through an interface (internal/upstream's), parsed and kept.
 	{pkg: "internal/resourcepolicy", forbidden: []string{"net/http", "database/sql", module + "internal/api", module + "internal/server", module + "internal/store", module + "internal/upstream"}},
 	{pkg: "internal/catalog", stdlib: true, allowed: []string{"internal/npmpack"}, forbidden: []string{"net/http", "database/sql"}},
