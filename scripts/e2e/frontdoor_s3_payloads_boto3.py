@@ -12,15 +12,10 @@ import boto3
 import botocore.config
 import botocore.exceptions
 from boto3.s3.transfer import TransferConfig
+from checks import expect
 
 key, secret, http_endpoint, https_endpoint, ca_bundle, moto, bucket = sys.argv[1:]
 MiB = 1 << 20
-
-
-def expect(label, got, want):
-    if got != want:
-        sys.exit(f"FAIL {label}: got {got!r}, want {want!r}")
-    print(f"ok   {label} (boto3)")
 
 
 def client(endpoint, s3_config={}, **config):

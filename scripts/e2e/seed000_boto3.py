@@ -5,22 +5,7 @@ import sys
 import urllib.parse
 
 import boto3
-import botocore.exceptions
-
-
-def expect(label, got, want):
-    if got != want:
-        sys.exit(f"FAIL {label}: got {got!r}, want {want!r}")
-    print(f"ok   {label} (boto3)")
-
-
-def expect_error(label, code, fn):
-    try:
-        fn()
-    except botocore.exceptions.ClientError as e:
-        expect(label, e.response["Error"]["Code"], code)
-        return e
-    sys.exit(f"FAIL {label}: succeeded, want {code}")
+from checks import expect, expect_error
 
 
 iam = boto3.client("iam")

@@ -4,25 +4,10 @@ to S3, Batch, SSM and DynamoDB go through iamd to moto, authorized by Tower-Role
 import sys
 
 import boto3
-import botocore.exceptions
+from checks import expect, expect_error
 
 instance_id = sys.argv[1]
 bucket = "my-tower-bucket-02"
-
-
-def expect(label, got, want):
-    if got != want:
-        sys.exit(f"FAIL {label}: got {got!r}, want {want!r}")
-    print(f"ok   {label} (boto3)")
-
-
-def expect_error(label, code, fn):
-    try:
-        fn()
-    except botocore.exceptions.ClientError as e:
-        expect(label, e.response["Error"]["Code"], code)
-        return
-    sys.exit(f"FAIL {label}: succeeded, want {code}")
 
 
 expect("credentials come from instance metadata", boto3.Session().get_credentials().method, "iam-role")

@@ -3,24 +3,9 @@ so boto3's default credential chain finds the Tower role through instance metada
 import sys
 
 import boto3
-import botocore.exceptions
+from checks import expect, expect_error
 
 instance_id = sys.argv[1]
-
-
-def expect(label, got, want):
-    if got != want:
-        sys.exit(f"FAIL {label}: got {got!r}, want {want!r}")
-    print(f"ok   {label} (boto3)")
-
-
-def expect_error(label, code, fn):
-    try:
-        fn()
-    except botocore.exceptions.ClientError as e:
-        expect(label, e.response["Error"]["Code"], code)
-        return
-    sys.exit(f"FAIL {label}: succeeded, want {code}")
 
 
 session = boto3.Session()

@@ -5,16 +5,11 @@ import sys
 
 import boto3
 import botocore.exceptions
+from checks import expect
 
 key, secret, token = sys.argv[1:4]
 execution = boto3.Session(aws_access_key_id=key, aws_secret_access_key=secret, aws_session_token=token).client("secretsmanager")
 admin = boto3.client("secretsmanager")
-
-
-def expect(label, got, want):
-    if got != want:
-        sys.exit(f"FAIL {label}: got {got!r}, want {want!r}")
-    print(f"ok   {label} (boto3)")
 
 
 def error_of(fn, **kw):

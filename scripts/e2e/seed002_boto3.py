@@ -4,16 +4,11 @@ import sys
 
 import boto3
 import botocore.exceptions
+from checks import expect
 
 key, secret, token = sys.argv[1:4]
 instance = boto3.Session(aws_access_key_id=key, aws_secret_access_key=secret, aws_session_token=token)
 sts = instance.client("sts")
-
-
-def expect(label, got, want):
-    if got != want:
-        sys.exit(f"FAIL {label}: got {got!r}, want {want!r}")
-    print(f"ok   {label} (boto3)")
 
 
 role_a = "arn:aws:iam::111111111111:role/SeqeraPlatformRole-AccountA"
