@@ -20,9 +20,8 @@ import (
 // MissingAction, InvalidAction). Whichever serves a call, it has one outcome.
 type ec2Split struct {
 	own      *ec2api.API
-	door     *frontapi.Endpoint
-	model    *opmodel.Service // EC2's operation model
-	upstream bool             // an upstream serves EC2
+	front    *frontapi.API
+	upstream bool // an upstream serves EC2
 }
 
 var _ route.Endpoint = (*ec2Split)(nil)
@@ -30,7 +29,8 @@ var _ route.Endpoint = (*ec2Split)(nil)
 // ec2Endpoint is the server's EC2 endpoint: ec2api's, and the door's for the rest.
 func (s *Server) ec2Endpoint() *ec2Split {
 	_, upstream := s.cfg.Upstreams.For("ec2")
-	return &ec2Split{own: s.ec2API, door: s.front.For("ec2"), model: opmodel.Default().BySigningName("ec2"), upstream: upstream}
+	// The operation models are read at the first call that needs them, not at start-up.
+	return &ec2Split{own: s.ec2API, front: s.front, upstream: upstream}
 }
 
 // Serve handles an authenticated EC2 call whose body was read (route.Endpoint).
@@ -43,10 +43,10 @@ func (e *ec2Split) Serve(w http.ResponseWriter, r *http.Request, body []byte, ca
 func (e *ec2Split) Pass(w http.ResponseWriter, r *http.Request, body []byte, caller *authz.Caller, requestID string) frontapi.Result {
 	op, _, derr := ec2query.Codec{}.Decode(r, body)
 	switch {
-	case derr != nil || e.own.Serves(op) || e.model.Operation(op) == nil:
+	case derr != nil || e.own.Serves(op) || opmodel.Default().BySigningName("ec2").Operation(op) == nil:
 		return frontapi.Result{Outcome: e.own.Serve(w, r, body, caller, requestID)}
 	case e.upstream:
-		return e.door.Pass(w, r, body, caller, requestID)
+		return e.front.For("ec2").Pass(w, r, body, caller, requestID)
 	}
 	err := noEC2Upstream(op)
 	e.own.WriteError(w, err, requestID)
