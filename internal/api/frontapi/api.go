@@ -197,7 +197,7 @@ func (e *Endpoint) pass(w http.ResponseWriter, r *http.Request, body *callBody, 
 	if call.Region == "" {
 		call.Region = caller.Region
 	}
-	if c.Service.ID == "s3" {
+	if p.isS3() {
 		call.Path = frontdoor.S3PathStyle(r)
 	}
 	err := e.api.client.Forward(w, call, target)
