@@ -168,6 +168,9 @@ func (s *Service) UpdateUser(ctx context.Context, account, name, newName, newPat
 				return err
 			}
 		}
+		if err := renameLoginProfile(tx, account, oldName, newName); err != nil {
+			return err
+		}
 		return renameKeyOwner(tx, account, oldName, newName)
 	})
 	if err != nil {
@@ -176,7 +179,8 @@ func (s *Service) UpdateUser(ctx context.Context, account, name, newName, newPat
 	return &u, nil
 }
 
-// DeleteUser deletes a user that has no access keys, policies or group memberships.
+// DeleteUser deletes a user that has no login profile, access keys, policies or group
+// memberships.
 func (s *Service) DeleteUser(ctx context.Context, account, name string) error {
 	return s.update(ctx, func(tx docstore.Tx) error {
 		var u User
@@ -187,7 +191,13 @@ func (s *Service) DeleteUser(ctx context.Context, account, name string) error {
 		if err != nil {
 			return err
 		}
+		password, err := hasLoginProfile(tx, account, u.Name)
+		if err != nil {
+			return err
+		}
 		switch {
+		case password:
+			return awserr.DeleteConflict("Cannot delete entity, must delete login profile first.")
 		case keys > 0:
 			return awserr.DeleteConflict("Cannot delete entity, must delete access keys first.")
 		case len(u.InlinePolicies) > 0:
