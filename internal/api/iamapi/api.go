@@ -55,6 +55,9 @@ func (a *API) WriteError(w http.ResponseWriter, e *awserr.Error, requestID strin
 
 // authorize decides a route's action for the call.
 func (a *API) authorize(c *call, r authz.Request) error {
+	if selfServiceActions[r.Action] {
+		return c.authorizeSelfService(r)
+	}
 	return a.authz.Authorize(c.ctx, c.caller, r)
 }
 
