@@ -115,3 +115,33 @@ func TestPasswordHash(t *testing.T) {
 		t.Error("a hash with zero memory was read")
 	}
 }
+
+// A password change decided on a profile that changed before its write (the slow hashing
+// runs outside the write transaction) is refused as EntityTemporarilyUnmodifiable, and
+// changes nothing.
+func TestConcurrentPasswordChangeIsRefused(t *testing.T) {
+	s, _ := openUserTestService(t)
+	ctx := context.Background()
+	if _, err := s.CreateUser(ctx, CreateUserInput{Account: ugAccount, Name: "dee"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CreateLoginProfile(ctx, CreateLoginProfileInput{Account: ugAccount, UserName: "dee", Password: "First-Pass-1", PasswordGiven: true}); err != nil {
+		t.Fatal(err)
+	}
+	stale, err := s.readPasswordState(ctx, ugAccount, "dee")
+	if err != nil {
+		t.Fatal(err)
+	}
+	second := "Second-Pass-2"
+	if err := s.UpdateLoginProfile(ctx, UpdateLoginProfileInput{Account: ugAccount, UserName: "dee", Password: &second}); err != nil {
+		t.Fatal(err)
+	}
+	err = s.changeLoginProfile(ctx, ugAccount, &stale, func(d *loginProfileDoc) { d.PasswordResetRequired = true })
+	ugWantCode(t, err, "EntityTemporarilyUnmodifiable", "Login Profile for User dee cannot be modified while login profile is being modified.")
+	if p, _ := s.GetLoginProfile(ctx, ugAccount, "dee"); p.PasswordResetRequired {
+		t.Fatal("the stale change was written")
+	}
+	if err := s.ChangePassword(ctx, ugAccount, "dee", second, "Third-Pass-3"); err != nil {
+		t.Fatalf("the second password: %v", err)
+	}
+}
