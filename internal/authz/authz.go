@@ -175,6 +175,11 @@ func (a *Authorizer) Decide(ctx context.Context, c *Caller, r Request) (policy.D
 
 // decide is Decide; orphaned reports a caller whose user or role is gone.
 func (a *Authorizer) decide(ctx context.Context, c *Caller, r Request) (d policy.Decision, orphaned bool, err error) {
+	return a.decideWith(ctx, c, r, nil)
+}
+
+// decideWith is decide with one more identity policy of the caller's, when extra is not nil.
+func (a *Authorizer) decideWith(ctx context.Context, c *Caller, r Request, extra *policy.Policy) (d policy.Decision, orphaned bool, err error) {
 	entry, err := a.policies(ctx, c)
 	if err != nil {
 		return policy.Decision{}, false, err
@@ -187,6 +192,11 @@ func (a *Authorizer) decide(ctx context.Context, c *Caller, r Request) (d policy
 	set := entry.set
 	ctx2 := r.Context.Clone()
 	c.globalKeys(&ctx2)
+	if extra != nil {
+		withExtra := *set
+		withExtra.Identity = append(append([]*policy.Policy(nil), set.Identity...), extra)
+		set = &withExtra
+	}
 	if r.ResourcePolicy != nil {
 		withResource := *set
 		withResource.Resource = r.ResourcePolicy
