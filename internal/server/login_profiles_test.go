@@ -225,7 +225,7 @@ func TestLoginProfileDenied(t *testing.T) {
 	den := userWithKey(t, ts, "den", "")
 	if _, err := root.PutUserPolicy(ctx, &awsiam.PutUserPolicyInput{UserName: aws.String("den"), PolicyName: aws.String("p"), PolicyDocument: aws.String(policyJSON(
 		statement("Allow", "iam:*", "*"),
-		statement("Deny", "iam:*LoginProfile,iam:*AccountPasswordPolicy", "arn:aws:iam::123456789012:user/team/dave", "*")))}); err != nil {
+		statement("Deny", "iam:*LoginProfile,iam:*AccountPasswordPolicy", "arn:aws:iam::123456789012:user/team/*", "*")))}); err != nil {
 		t.Fatal(err)
 	}
 	c := ts.iam(den)
@@ -233,7 +233,12 @@ func TestLoginProfileDenied(t *testing.T) {
 		return "User: arn:aws:iam::123456789012:user/den is not authorized to perform: iam:" + action + " on resource: " + resource + " with an explicit deny in an identity-based policy"
 	}
 	const daveARN = "arn:aws:iam::123456789012:user/team/dave"
-	_, err := c.UpdateLoginProfile(ctx, &awsiam.UpdateLoginProfileInput{UserName: aws.String("dave"), Password: aws.String(lpPassword2), PasswordResetRequired: aws.Bool(true)})
+	userWithKey(t, ts, "ed", "/team/")
+	_, err := c.CreateLoginProfile(ctx, &awsiam.CreateLoginProfileInput{UserName: aws.String("ed"), Password: aws.String(lpPassword)})
+	wantDenied(t, err, denied("CreateLoginProfile", "arn:aws:iam::123456789012:user/team/ed"))
+	_, err = getProfile(t, root, "ed")
+	wantAPIError(t, err, "NoSuchEntity", 404, "Login Profile for User ed cannot be found.")
+	_, err = c.UpdateLoginProfile(ctx, &awsiam.UpdateLoginProfileInput{UserName: aws.String("dave"), Password: aws.String(lpPassword2), PasswordResetRequired: aws.Bool(true)})
 	wantDenied(t, err, denied("UpdateLoginProfile", daveARN))
 	_, err = c.DeleteLoginProfile(ctx, &awsiam.DeleteLoginProfileInput{UserName: aws.String("dave")})
 	wantDenied(t, err, denied("DeleteLoginProfile", daveARN))
