@@ -2,7 +2,9 @@ package server
 
 import (
 	"context"
+	"errors"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +13,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsiam "github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"github.com/iamd-dev/iamd/internal/awsclient"
+	"github.com/iamd-dev/iamd/internal/sigv4"
 )
 
 func TestHealthNeedsNoCredentials(t *testing.T) {
@@ -83,12 +88,14 @@ func TestRootCredentialsFileAndNoPlaintextSecret(t *testing.T) {
 }
 
 // An IAM operation iamd does not implement answers with AWS's error shape, never a crash or
-// an empty 200.
+// an empty 200. (A name no operation has: every operation of the IAM API is on its way.)
 func TestUnimplementedOperation(t *testing.T) {
 	ts := startServer(t, "")
-	_, err := ts.iam(ts.root).CreateLoginProfile(context.Background(), &awsiam.CreateLoginProfileInput{UserName: aws.String("bob"), Password: aws.String("x")})
-	ae := apiError(t, err, "InvalidAction")
-	if httpStatus(err) != http.StatusBadRequest || !strings.Contains(ae.ErrorMessage(), "CreateLoginProfile") {
-		t.Fatalf("unimplemented operation: %v (status %d)", err, httpStatus(err))
+	client := awsclient.New(awsclient.Config{Endpoint: ts.endpoint, Region: "us-east-1", Credentials: sigv4.Credentials{
+		AccessKeyID: ts.root.AccessKeyID, SecretAccessKey: ts.root.SecretAccessKey}}, 1)
+	_, err := client.Query(context.Background(), "iam", url.Values{"Action": {"CreateNothingAtAll"}, "Version": {"2010-05-08"}})
+	var e *awsclient.Error
+	if !errors.As(err, &e) || e.Code != "InvalidAction" || e.Status != http.StatusBadRequest || !strings.Contains(e.Message, "CreateNothingAtAll") {
+		t.Fatalf("unimplemented operation: %v", err)
 	}
 }
