@@ -176,7 +176,8 @@ func (s *Service) UpdateUser(ctx context.Context, account, name, newName, newPat
 	return &u, nil
 }
 
-// DeleteUser deletes a user that has no access keys, policies or group memberships.
+// DeleteUser deletes a user that has no access keys, signing certificates, SSH public keys,
+// service-specific credentials, policies or group memberships.
 func (s *Service) DeleteUser(ctx context.Context, account, name string) error {
 	return s.update(ctx, func(tx docstore.Tx) error {
 		var u User
@@ -186,6 +187,13 @@ func (s *Service) DeleteUser(ctx context.Context, account, name string) error {
 		keys, err := tx.Count(colUserAccessKey, account, userKeyPrefix(u.Name))
 		if err != nil {
 			return err
+		}
+		if keys == 0 {
+			// Signing certificates, SSH public keys and service-specific credentials
+			// (user_credentials_conflict.go) block the deletion too.
+			if err := credentialsConflict(tx, account, &u); err != nil {
+				return err
+			}
 		}
 		switch {
 		case keys > 0:

@@ -28,6 +28,10 @@ func routes() map[string]route {
 		managedPolicyRoutes(),
 		instanceProfileRoutes(),
 		oidcProviderRoutes(),
+		serverCertificateRoutes(),
+		signingCertificateRoutes(),
+		sshPublicKeyRoutes(),
+		serviceCredentialRoutes(),
 		accountRoutes(),
 		simulationRoutes(),
 	} {

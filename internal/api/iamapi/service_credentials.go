@@ -1,0 +1,142 @@
+package iamapi
+
+import (
+	"github.com/iamd-dev/iamd/internal/awserr"
+	"github.com/iamd-dev/iamd/internal/iam"
+)
+
+func serviceCredentialRoutes() map[string]route {
+	return map[string]route{
+		"CreateServiceSpecificCredential": on(OnUser, (*call).createServiceCredential),
+		"ListServiceSpecificCredentials":  on(OnUser, (*call).listServiceCredentials),
+		"ResetServiceSpecificCredential":  on(OnUser, (*call).resetServiceCredential),
+		"UpdateServiceSpecificCredential": on(OnUser, (*call).updateServiceCredential),
+		"DeleteServiceSpecificCredential": on(OnUser, (*call).deleteServiceCredential),
+	}
+}
+
+type xmlServiceCredential struct {
+	CreateDate                  string `xml:"CreateDate"`
+	ExpirationDate              string `xml:"ExpirationDate,omitempty"`
+	ServiceName                 string `xml:"ServiceName"`
+	ServiceUserName             string `xml:"ServiceUserName,omitempty"`
+	ServicePassword             string `xml:"ServicePassword,omitempty"`
+	ServiceCredentialAlias      string `xml:"ServiceCredentialAlias,omitempty"`
+	ServiceCredentialSecret     string `xml:"ServiceCredentialSecret,omitempty"`
+	ServiceSpecificCredentialID string `xml:"ServiceSpecificCredentialId"`
+	UserName                    string `xml:"UserName"`
+	Status                      string `xml:"Status"`
+}
+
+// serviceCredentialXML renders a credential; password and secret are "" but right after
+// Create and Reset.
+func (c *call) serviceCredentialXML(sc *iam.ServiceCredential, password, secret string) xmlServiceCredential {
+	x := xmlServiceCredential{
+		CreateDate: isoTime(sc.CreateDate), ServiceName: sc.ServiceName, ServiceUserName: sc.ServiceUserName,
+		ServicePassword: password, ServiceCredentialAlias: sc.Alias, ServiceCredentialSecret: secret,
+		ServiceSpecificCredentialID: sc.ID, UserName: sc.UserName, Status: sc.StatusAt(c.api.iam.Now()),
+	}
+	if sc.ExpirationDate != nil {
+		x.ExpirationDate = isoTime(*sc.ExpirationDate)
+	}
+	return x
+}
+
+type serviceCredentialResult struct {
+	ServiceSpecificCredential xmlServiceCredential `xml:"ServiceSpecificCredential"`
+}
+
+func (c *call) createServiceCredential() (any, error) {
+	days, err := c.intParam("CredentialAgeDays", "credentialAgeDays")
+	if err != nil {
+		return nil, err
+	}
+	if c.q.Has("CredentialAgeDays") && days < 1 {
+		return nil, awserr.ValidationError("1 validation error detected: Value '%s' at 'credentialAgeDays' failed to satisfy constraint: Member must have value greater than or equal to 1", c.q.Get("CredentialAgeDays"))
+	}
+	if c.q.Get("ServiceName") == "" {
+		return nil, awserr.ValidationError("1 validation error detected: Value null at 'serviceName' failed to satisfy constraint: Member must not be null")
+	}
+	sc, err := c.api.iam.CreateServiceCredential(c.ctx, iam.CreateServiceCredentialInput{
+		Account: c.account, UserName: c.q.Get("UserName"), ServiceName: c.q.Get("ServiceName"), CredentialAgeDays: days,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return serviceCredentialResult{c.serviceCredentialXML(&sc.ServiceCredential, sc.Password, sc.Secret)}, nil
+}
+
+type listServiceCredentialsResult struct {
+	ServiceSpecificCredentials []xmlServiceCredential `xml:"ServiceSpecificCredentials>member"`
+	IsTruncated                bool                   `xml:"IsTruncated"`
+	Marker                     string                 `xml:"Marker,omitempty"`
+}
+
+func (c *call) listServiceCredentials() (any, error) {
+	allUsers := false
+	switch v := c.q.Get("AllUsers"); v {
+	case "", "false":
+	case "true":
+		allUsers = true
+	default:
+		return nil, awserr.ValidationError("1 validation error detected: Value '%s' at 'allUsers' failed to satisfy constraint: Member must be a boolean", v)
+	}
+	if allUsers && c.q.Has("UserName") {
+		return nil, awserr.InvalidInput("AllUsers and UserName cannot be specified together.")
+	}
+	name := ""
+	if !allUsers {
+		var err error
+		if name, err = c.subjectUser(); err != nil {
+			return nil, err
+		}
+	}
+	p, err := c.page()
+	if err != nil {
+		return nil, err
+	}
+	out := listServiceCredentialsResult{ServiceSpecificCredentials: []xmlServiceCredential{}}
+	if name == "" && !allUsers {
+		// The root user has no service-specific credentials.
+		return out, nil
+	}
+	page, err := c.api.iam.ListServiceCredentials(c.ctx, iam.ListServiceCredentialsInput{
+		Account: c.account, UserName: name, ServiceName: c.q.Get("ServiceName"), AllUsers: allUsers, Page: p,
+	})
+	if err != nil {
+		return nil, err
+	}
+	out.IsTruncated, out.Marker = page.IsTruncated, page.Marker
+	for i := range page.Items {
+		out.ServiceSpecificCredentials = append(out.ServiceSpecificCredentials, c.serviceCredentialXML(&page.Items[i], "", ""))
+	}
+	return out, nil
+}
+
+func (c *call) resetServiceCredential() (any, error) {
+	name, err := c.subjectUser()
+	if err != nil {
+		return nil, err
+	}
+	sc, err := c.api.iam.ResetServiceCredential(c.ctx, c.account, name, c.q.Get("ServiceSpecificCredentialId"))
+	if err != nil {
+		return nil, err
+	}
+	return serviceCredentialResult{c.serviceCredentialXML(&sc.ServiceCredential, sc.Password, sc.Secret)}, nil
+}
+
+func (c *call) updateServiceCredential() (any, error) {
+	name, err := c.subjectUser()
+	if err != nil {
+		return nil, err
+	}
+	return nil, c.api.iam.UpdateServiceCredential(c.ctx, c.account, name, c.q.Get("ServiceSpecificCredentialId"), c.q.Get("Status"))
+}
+
+func (c *call) deleteServiceCredential() (any, error) {
+	name, err := c.subjectUser()
+	if err != nil {
+		return nil, err
+	}
+	return nil, c.api.iam.DeleteServiceCredential(c.ctx, c.account, name, c.q.Get("ServiceSpecificCredentialId"))
+}

@@ -1,0 +1,276 @@
+package iam
+
+import (
+	"context"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
+	"errors"
+	"regexp"
+	"strings"
+	"time"
+
+	"golang.org/x/crypto/ssh"
+
+	"github.com/iamd-dev/iamd/internal/awserr"
+	"github.com/iamd-dev/iamd/internal/docstore"
+)
+
+// colSSHPublicKey holds users' SSH public keys (for CodeCommit), keyed by owner
+// (credentialOwner) and key id.
+const colSSHPublicKey = "iam.ssh-public-key"
+
+// SSH public key limits (IAM API Reference, UploadSSHPublicKey; IAM User Guide, "IAM and
+// AWS STS quotas").
+const (
+	maxSSHPublicKeysPerUser = 5 // SSHPublicKeysPerUser
+	minSSHPublicKeyBits     = 2048
+	maxSSHPublicKeyBody     = 16384
+	prefixSSHPublicKey      = "APKA"
+)
+
+// SSHPublicKey is an SSH public key of a user.
+type SSHPublicKey struct {
+	ID          string    `json:"id"` // APKA...
+	Account     string    `json:"account"`
+	Owner       string    `json:"owner"`    // the user's id
+	UserName    string    `json:"userName"` // at upload; answers use the user's current name
+	Fingerprint string    `json:"fingerprint"`
+	SSHBody     string    `json:"sshBody"` // OpenSSH (ssh-rsa) encoding
+	PEMBody     string    `json:"pemBody"` // PEM (PKIX) encoding
+	Status      string    `json:"status"`  // Active | Inactive
+	UploadDate  time.Time `json:"uploadDate"`
+}
+
+var sshPublicKeyIDPattern = regexp.MustCompile(`^\w+$`)
+
+func checkSSHPublicKeyID(id string) error {
+	switch {
+	case len(id) < 20:
+		return constraint(id, "sSHPublicKeyId", "Member must have length greater than or equal to 20")
+	case len(id) > 128:
+		return constraint(id, "sSHPublicKeyId", "Member must have length less than or equal to 128")
+	case !sshPublicKeyIDPattern.MatchString(id):
+		return constraint(id, "sSHPublicKeyId", `Member must satisfy regular expression pattern: [\w]+`)
+	}
+	return nil
+}
+
+func noSuchSSHPublicKey(id string) error {
+	return awserr.NoSuchEntity("The Public Key with id %s cannot be found.", id)
+}
+
+func errUnrecognizedPublicKey() error {
+	return awserr.New("UnrecognizedPublicKeyEncoding", "The public key encoding format is unsupported or unrecognized. The public key must be encoded in ssh-rsa format or PEM format.")
+}
+
+// parseSSHPublicKey reads an RSA public key in OpenSSH (ssh-rsa) or PEM (PKIX or PKCS #1)
+// format, as UploadSSHPublicKey accepts, returning both encodings and the MD5 fingerprint
+// of the key as AWS shows it (hex pairs joined by colons).
+func parseSSHPublicKey(body string) (sshBody, pemBody, fingerprint string, err error) {
+	var pub *rsa.PublicKey
+	trimmed := strings.TrimSpace(body)
+	if strings.HasPrefix(trimmed, "-----BEGIN") {
+		block, rest := pem.Decode([]byte(trimmed))
+		if block == nil || strings.TrimSpace(string(rest)) != "" {
+			return "", "", "", errUnrecognizedPublicKey()
+		}
+		switch block.Type {
+		case "PUBLIC KEY":
+			k, perr := x509.ParsePKIXPublicKey(block.Bytes)
+			rk, ok := k.(*rsa.PublicKey)
+			if perr != nil || !ok {
+				return "", "", "", errUnrecognizedPublicKey()
+			}
+			pub = rk
+		case "RSA PUBLIC KEY":
+			k, perr := x509.ParsePKCS1PublicKey(block.Bytes)
+			if perr != nil {
+				return "", "", "", errUnrecognizedPublicKey()
+			}
+			pub = k
+		default:
+			return "", "", "", errUnrecognizedPublicKey()
+		}
+	} else {
+		k, _, _, rest, perr := ssh.ParseAuthorizedKey([]byte(trimmed))
+		if perr != nil || strings.TrimSpace(string(rest)) != "" || k.Type() != ssh.KeyAlgoRSA {
+			return "", "", "", errUnrecognizedPublicKey()
+		}
+		ck, ok := k.(ssh.CryptoPublicKey)
+		if !ok {
+			return "", "", "", errUnrecognizedPublicKey()
+		}
+		if pub, ok = ck.CryptoPublicKey().(*rsa.PublicKey); !ok {
+			return "", "", "", errUnrecognizedPublicKey()
+		}
+	}
+	if pub.N.BitLen() < minSSHPublicKeyBits {
+		return "", "", "", awserr.New("InvalidPublicKey", "The public key is invalid: the minimum bit-length of the public key is 2048 bits.")
+	}
+	sk, err := ssh.NewPublicKey(pub)
+	if err != nil {
+		return "", "", "", errUnrecognizedPublicKey()
+	}
+	der, err := x509.MarshalPKIXPublicKey(pub)
+	if err != nil {
+		return "", "", "", errUnrecognizedPublicKey()
+	}
+	sshBody = strings.TrimSpace(string(ssh.MarshalAuthorizedKey(sk)))
+	pemBody = string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))
+	return sshBody, pemBody, ssh.FingerprintLegacyMD5(sk), nil
+}
+
+// UploadSSHPublicKey adds an Active SSH public key to a user.
+func (s *Service) UploadSSHPublicKey(ctx context.Context, account, userName, body string) (*SSHPublicKey, error) {
+	if err := checkName(userName, "userName", userKind.maxName); err != nil {
+		return nil, err
+	}
+	switch {
+	case body == "":
+		return nil, constraint(body, "sSHPublicKeyBody", "Member must have length greater than or equal to 1")
+	case len(body) > maxSSHPublicKeyBody:
+		return nil, constraint(body, "sSHPublicKeyBody", "Member must have length less than or equal to 16384")
+	case !certificateBodyPattern.MatchString(body):
+		return nil, constraint(body, "sSHPublicKeyBody", `Member must satisfy regular expression pattern: [\u0009\u000A\u000D\u0020-\u00FF]+`)
+	}
+	sshBody, pemBody, fingerprint, err := parseSSHPublicKey(body)
+	if err != nil {
+		return nil, err
+	}
+	var out SSHPublicKey
+	err = s.update(ctx, func(tx docstore.Tx) error {
+		o, err := ownerOf(tx, account, userName)
+		if err != nil {
+			return err
+		}
+		have, err := listOwned(tx, colSSHPublicKey, account, o, sshKeyBefore)
+		if err != nil {
+			return err
+		}
+		for _, k := range have {
+			if k.Fingerprint == fingerprint {
+				return awserr.New("DuplicateSSHPublicKey", "The SSH public key is already associated with the specified IAM user.")
+			}
+		}
+		if len(have) >= maxSSHPublicKeysPerUser {
+			return awserr.LimitExceeded("Cannot exceed quota for SSHPublicKeysPerUser: %d", maxSSHPublicKeysPerUser)
+		}
+		out = SSHPublicKey{
+			ID: prefixSSHPublicKey + RandomString(IDAlphabet, 16), Account: account, Owner: o.key, UserName: o.name,
+			Fingerprint: fingerprint, SSHBody: sshBody, PEMBody: pemBody, Status: "Active", UploadDate: s.clock(),
+		}
+		return tx.Insert(ownedKey(colSSHPublicKey, account, o, out.ID), &out)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+func sshKeyBefore(a, b *SSHPublicKey) bool {
+	if !a.UploadDate.Equal(b.UploadDate) {
+		return a.UploadDate.Before(b.UploadDate)
+	}
+	return a.ID < b.ID
+}
+
+// GetSSHPublicKey returns a user's SSH public key.
+func (s *Service) GetSSHPublicKey(ctx context.Context, account, userName, id string) (*SSHPublicKey, error) {
+	if err := checkName(userName, "userName", userKind.maxName); err != nil {
+		return nil, err
+	}
+	if err := checkSSHPublicKeyID(id); err != nil {
+		return nil, err
+	}
+	var k SSHPublicKey
+	err := s.view(ctx, func(tx docstore.Tx) error {
+		o, err := ownerOf(tx, account, userName)
+		if err != nil {
+			return err
+		}
+		return getOwnedSSHKey(tx, account, o, id, &k)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &k, nil
+}
+
+func getOwnedSSHKey(tx docstore.Tx, account string, o credentialOwner, id string, k *SSHPublicKey) error {
+	err := tx.Get(ownedKey(colSSHPublicKey, account, o, id), k)
+	if errors.Is(err, docstore.ErrNotFound) || (err == nil && k.ID != id) {
+		return noSuchSSHPublicKey(id)
+	}
+	k.UserName = o.name
+	return err
+}
+
+// ListSSHPublicKeys lists a user's SSH public keys in upload order.
+func (s *Service) ListSSHPublicKeys(ctx context.Context, account, userName string, p Page) (PageOf[SSHPublicKey], error) {
+	if err := p.check(); err != nil {
+		return PageOf[SSHPublicKey]{}, err
+	}
+	var keys []SSHPublicKey
+	err := s.view(ctx, func(tx docstore.Tx) error {
+		o, err := ownerOf(tx, account, userName)
+		if err != nil {
+			return err
+		}
+		keys, err = listOwned(tx, colSSHPublicKey, account, o, sshKeyBefore)
+		for i := range keys {
+			keys[i].UserName = o.name
+		}
+		return err
+	})
+	if err != nil {
+		return PageOf[SSHPublicKey]{}, err
+	}
+	return paginate(keys, func(k SSHPublicKey) string { return k.UploadDate.Format(time.RFC3339) + k.ID }, p)
+}
+
+// UpdateSSHPublicKey makes a user's SSH public key Active or Inactive.
+func (s *Service) UpdateSSHPublicKey(ctx context.Context, account, userName, id, status string) error {
+	if err := checkName(userName, "userName", userKind.maxName); err != nil {
+		return err
+	}
+	if err := checkSSHPublicKeyID(id); err != nil {
+		return err
+	}
+	if err := checkCredentialStatus(status); err != nil {
+		return err
+	}
+	return s.update(ctx, func(tx docstore.Tx) error {
+		o, err := ownerOf(tx, account, userName)
+		if err != nil {
+			return err
+		}
+		var k SSHPublicKey
+		if err := getOwnedSSHKey(tx, account, o, id, &k); err != nil {
+			return err
+		}
+		k.Status = status
+		return tx.Put(ownedKey(colSSHPublicKey, account, o, id), &k)
+	})
+}
+
+// DeleteSSHPublicKey deletes a user's SSH public key.
+func (s *Service) DeleteSSHPublicKey(ctx context.Context, account, userName, id string) error {
+	if err := checkName(userName, "userName", userKind.maxName); err != nil {
+		return err
+	}
+	if err := checkSSHPublicKeyID(id); err != nil {
+		return err
+	}
+	return s.update(ctx, func(tx docstore.Tx) error {
+		o, err := ownerOf(tx, account, userName)
+		if err != nil {
+			return err
+		}
+		var k SSHPublicKey
+		if err := getOwnedSSHKey(tx, account, o, id, &k); err != nil {
+			return err
+		}
+		return tx.Delete(ownedKey(colSSHPublicKey, account, o, id))
+	})
+}
