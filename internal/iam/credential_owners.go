@@ -2,6 +2,7 @@ package iam
 
 import (
 	"encoding/json"
+	"fmt"
 	"sort"
 	"strings"
 
@@ -57,4 +58,16 @@ func listOwned[T any](tx docstore.Tx, collection, account string, o credentialOw
 // countOwned counts an owner's credentials in a collection.
 func countOwned(tx docstore.Tx, collection, account string, o credentialOwner) (int, error) {
 	return tx.Count(collection, account, o.key+"/")
+}
+
+// seqID is the sort id of an owner's credential by its sequence number, for paginate.
+func seqID(seq int) string { return fmt.Sprintf("%010d", seq) }
+
+// nextSeq is the sequence number of an owner's next credential: one past the last of have.
+func nextSeq[T any](have []T, seq func(*T) int) int {
+	n := 0
+	for i := range have {
+		n = max(n, seq(&have[i]))
+	}
+	return n + 1
 }

@@ -50,6 +50,7 @@ type ServiceCredential struct {
 	Status          string     `json:"status"` // Active | Inactive (Expired is derived)
 	CreateDate      time.Time  `json:"createDate"`
 	ExpirationDate  *time.Time `json:"expirationDate,omitempty"`
+	Seq             int        `json:"seq"` // the user's credentials in order of creation
 }
 
 // IsAPIKey reports whether the credential is an API key (alias and secret) rather than a
@@ -148,6 +149,7 @@ func (s *Service) CreateServiceCredential(ctx context.Context, in CreateServiceC
 		c := ServiceCredential{
 			ID: newID(prefixServiceCredential), Account: in.Account, Owner: o.key, UserName: o.name,
 			ServiceName: in.ServiceName, Status: "Active", CreateDate: s.clock(),
+			Seq: nextSeq(have, func(c *ServiceCredential) int { return c.Seq }),
 		}
 		// The generated user name: the user's name and the account, as in
 		// jane-at-123456789012, and jane+1-at-123456789012 for a second credential.
@@ -180,10 +182,13 @@ func (s *Service) CreateServiceCredential(ctx context.Context, in CreateServiceC
 }
 
 func serviceCredentialBefore(a, b *ServiceCredential) bool {
-	if !a.CreateDate.Equal(b.CreateDate) {
-		return a.CreateDate.Before(b.CreateDate)
-	}
-	return a.ID < b.ID
+	return serviceCredentialSortID(*a) < serviceCredentialSortID(*b)
+}
+
+// serviceCredentialSortID orders credentials by creation: date, then the owner's sequence,
+// then id (for several users' credentials of the same second).
+func serviceCredentialSortID(c ServiceCredential) string {
+	return c.CreateDate.UTC().Format(time.RFC3339) + seqID(c.Seq) + c.ID
 }
 
 // ListServiceCredentialsInput is ListServiceSpecificCredentials' parameters.
@@ -238,7 +243,7 @@ func (s *Service) ListServiceCredentials(ctx context.Context, in ListServiceCred
 	}
 	// Every user's together, in creation order; the id breaks ties.
 	sortServiceCredentials(creds)
-	return paginate(creds, func(c ServiceCredential) string { return c.CreateDate.Format(time.RFC3339) + c.ID }, in.Page)
+	return paginate(creds, serviceCredentialSortID, in.Page)
 }
 
 func sortServiceCredentials(creds []ServiceCredential) {

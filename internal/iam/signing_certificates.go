@@ -36,6 +36,7 @@ type SigningCertificate struct {
 	Body       string    `json:"body"`               // as uploaded (PEM)
 	Status     string    `json:"status"`             // Active | Inactive
 	UploadDate time.Time `json:"uploadDate"`
+	Seq        int       `json:"seq"` // the owner's uploads in order
 }
 
 // SigningCertificateStatus is what the credential report shows of one signing certificate:
@@ -146,14 +147,18 @@ func (s *Service) UploadSigningCertificate(ctx context.Context, account, userNam
 		if dup {
 			return awserr.New("DuplicateCertificate", "The same certificate is already associated with an IAM user in the account.")
 		}
-		n, err := countOwned(tx, colSigningCertificate, account, o)
+		have, err := s.signingCertificatesOf(tx, account, o)
 		if err != nil {
 			return err
 		}
-		if n >= maxSigningCertificatesPerUser {
+		if len(have) >= maxSigningCertificatesPerUser {
 			return awserr.LimitExceeded("Cannot exceed quota for SigningCertificatesPerUser: %d", maxSigningCertificatesPerUser)
 		}
-		out = SigningCertificate{ID: id, Account: account, Owner: o.key, UserName: o.name, Body: body, Status: "Active", UploadDate: s.clock()}
+		seq := 1
+		if len(have) > 0 {
+			seq = have[len(have)-1].Seq + 1
+		}
+		out = SigningCertificate{ID: id, Account: account, Owner: o.key, UserName: o.name, Body: body, Status: "Active", UploadDate: s.clock(), Seq: seq}
 		return tx.Insert(ownedKey(colSigningCertificate, account, o, id), &out)
 	})
 	if err != nil {
@@ -180,16 +185,11 @@ func (s *Service) ListSigningCertificates(ctx context.Context, account, userName
 	if err != nil {
 		return PageOf[SigningCertificate]{}, err
 	}
-	return paginate(certs, func(c SigningCertificate) string { return c.UploadDate.Format(time.RFC3339) + c.ID }, p)
+	return paginate(certs, func(c SigningCertificate) string { return seqID(c.Seq) }, p)
 }
 
 func (s *Service) signingCertificatesOf(tx docstore.Tx, account string, o credentialOwner) ([]SigningCertificate, error) {
-	certs, err := listOwned(tx, colSigningCertificate, account, o, func(a, b *SigningCertificate) bool {
-		if !a.UploadDate.Equal(b.UploadDate) {
-			return a.UploadDate.Before(b.UploadDate)
-		}
-		return a.ID < b.ID
-	})
+	certs, err := listOwned(tx, colSigningCertificate, account, o, func(a, b *SigningCertificate) bool { return a.Seq < b.Seq })
 	for i := range certs {
 		certs[i].UserName = o.name
 	}

@@ -40,6 +40,7 @@ type SSHPublicKey struct {
 	PEMBody     string    `json:"pemBody"` // PEM (PKIX) encoding
 	Status      string    `json:"status"`  // Active | Inactive
 	UploadDate  time.Time `json:"uploadDate"`
+	Seq         int       `json:"seq"` // the user's uploads in order
 }
 
 var sshPublicKeyIDPattern = regexp.MustCompile(`^\w+$`)
@@ -159,6 +160,7 @@ func (s *Service) UploadSSHPublicKey(ctx context.Context, account, userName, bod
 		out = SSHPublicKey{
 			ID: prefixSSHPublicKey + RandomString(IDAlphabet, 16), Account: account, Owner: o.key, UserName: o.name,
 			Fingerprint: fingerprint, SSHBody: sshBody, PEMBody: pemBody, Status: "Active", UploadDate: s.clock(),
+			Seq: nextSeq(have, func(k *SSHPublicKey) int { return k.Seq }),
 		}
 		return tx.Insert(ownedKey(colSSHPublicKey, account, o, out.ID), &out)
 	})
@@ -168,12 +170,7 @@ func (s *Service) UploadSSHPublicKey(ctx context.Context, account, userName, bod
 	return &out, nil
 }
 
-func sshKeyBefore(a, b *SSHPublicKey) bool {
-	if !a.UploadDate.Equal(b.UploadDate) {
-		return a.UploadDate.Before(b.UploadDate)
-	}
-	return a.ID < b.ID
-}
+func sshKeyBefore(a, b *SSHPublicKey) bool { return a.Seq < b.Seq }
 
 // GetSSHPublicKey returns a user's SSH public key.
 func (s *Service) GetSSHPublicKey(ctx context.Context, account, userName, id string) (*SSHPublicKey, error) {
@@ -226,7 +223,7 @@ func (s *Service) ListSSHPublicKeys(ctx context.Context, account, userName strin
 	if err != nil {
 		return PageOf[SSHPublicKey]{}, err
 	}
-	return paginate(keys, func(k SSHPublicKey) string { return k.UploadDate.Format(time.RFC3339) + k.ID }, p)
+	return paginate(keys, func(k SSHPublicKey) string { return seqID(k.Seq) }, p)
 }
 
 // UpdateSSHPublicKey makes a user's SSH public key Active or Inactive.
