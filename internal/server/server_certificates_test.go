@@ -105,6 +105,9 @@ func TestServerCertificateLifecycle(t *testing.T) {
 	if got := strings.Join(scNames(t, c, ""), ","); got != "api,www" {
 		t.Fatalf("list %s", got)
 	}
+	if n := summaryValue(t, c, "ServerCertificates"); n != 2 {
+		t.Fatalf("GetAccountSummary counts %d server certificates", n)
+	}
 	if got := strings.Join(scNames(t, c, "/cloudfront/"), ","); got != "www" {
 		t.Fatalf("list under /cloudfront/: %s", got)
 	}
@@ -317,4 +320,18 @@ func TestServerCertificateDenied(t *testing.T) {
 	if err != nil || got.ServerCertificate.Tags != nil || strings.Join(scNames(t, root, ""), ",") != "www" {
 		t.Fatalf("after the refused calls: %+v %v", got, err)
 	}
+}
+
+// summaryValue is one entry of GetAccountSummary's SummaryMap.
+func summaryValue(t *testing.T, c *awsiam.Client, key string) int32 {
+	t.Helper()
+	out, err := c.GetAccountSummary(context.Background(), &awsiam.GetAccountSummaryInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, ok := out.SummaryMap[key]
+	if !ok {
+		t.Fatalf("no %s in the summary", key)
+	}
+	return v
 }

@@ -175,6 +175,9 @@ func TestSigningCertificatesOfTheCaller(t *testing.T) {
 		t.Fatalf("dana's certificates %v", got)
 	}
 	// The root user's own certificates.
+	if n := summaryValue(t, root, "AccountSigningCertificatesPresent"); n != 0 {
+		t.Fatalf("AccountSigningCertificatesPresent %d with a user's certificate only", n)
+	}
 	rootCert := selfSigned(t, "root", 1)
 	rup, err := root.UploadSigningCertificate(ctx, &awsiam.UploadSigningCertificateInput{CertificateBody: aws.String(rootCert.certPEM)})
 	if err != nil || rup.Certificate.UserName != nil {
@@ -182,6 +185,9 @@ func TestSigningCertificatesOfTheCaller(t *testing.T) {
 	}
 	if got := signingCertIDs(t, root, ""); len(got) != 1 || !strings.HasPrefix(got[0], aws.ToString(rup.Certificate.CertificateId)) {
 		t.Fatalf("root's certificates %v", got)
+	}
+	if n := summaryValue(t, root, "AccountSigningCertificatesPresent"); n != 1 {
+		t.Fatalf("AccountSigningCertificatesPresent %d with a root certificate", n)
 	}
 
 	// Denied on another user: AccessDenied on that user's ARN, and nothing changes.
