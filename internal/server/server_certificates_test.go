@@ -316,8 +316,22 @@ func TestServerCertificateDenied(t *testing.T) {
 			t.Errorf("%s: %v, want %q", action, err, want)
 		}
 	}
+	// Moving a certificate into the denied path is refused on the new ARN.
+	if _, err := uploadSC(ctx, root, "free", "/open/", leaf, ""); err != nil {
+		t.Fatal(err)
+	}
+	_, err := ops.UpdateServerCertificate(ctx, &awsiam.UpdateServerCertificateInput{ServerCertificateName: aws.String("free"), NewPath: aws.String("/edge/")})
+	if ae := apiError(t, err, "AccessDenied"); !strings.Contains(ae.ErrorMessage(), "iam:UpdateServerCertificate on resource: "+scARNPrefix+"/edge/free") {
+		t.Fatalf("move into the denied path: %v", err)
+	}
+	if _, err := ops.UpdateServerCertificate(ctx, &awsiam.UpdateServerCertificateInput{ServerCertificateName: aws.String("free"), NewServerCertificateName: aws.String("free2")}); err != nil {
+		t.Fatalf("a rename within the allowed path: %v", err)
+	}
+	if _, err := ops.UpdateServerCertificate(ctx, &awsiam.UpdateServerCertificateInput{ServerCertificateName: aws.String("free2"), NewServerCertificateName: aws.String("free")}); err != nil {
+		t.Fatal(err)
+	}
 	got, err := root.GetServerCertificate(ctx, &awsiam.GetServerCertificateInput{ServerCertificateName: aws.String("www")})
-	if err != nil || got.ServerCertificate.Tags != nil || strings.Join(scNames(t, root, ""), ",") != "www" {
+	if err != nil || got.ServerCertificate.Tags != nil || strings.Join(scNames(t, root, ""), ",") != "free,www" {
 		t.Fatalf("after the refused calls: %+v %v", got, err)
 	}
 }

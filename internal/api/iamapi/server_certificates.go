@@ -1,6 +1,9 @@
 package iamapi
 
-import "github.com/iamd-dev/iamd/internal/iam"
+import (
+	"github.com/iamd-dev/iamd/internal/authz"
+	"github.com/iamd-dev/iamd/internal/iam"
+)
 
 func serverCertificateRoutes() map[string]route {
 	return map[string]route{
@@ -97,8 +100,23 @@ func (c *call) listServerCertificates() (any, error) {
 }
 
 func (c *call) updateServerCertificate() (any, error) {
-	return nil, c.api.iam.UpdateServerCertificate(c.ctx, c.account, c.q.Get("ServerCertificateName"),
-		c.q.Get("NewServerCertificateName"), c.q.Get("NewPath"))
+	name, newName, newPath := c.q.Get("ServerCertificateName"), c.q.Get("NewServerCertificateName"), c.q.Get("NewPath")
+	// Renaming or moving a certificate needs the permission on the new ARN too.
+	if sc, err := c.api.iam.ServerCertificate(c.ctx, c.account, name); err == nil && (newName != "" || newPath != "") {
+		target := *sc
+		if newName != "" {
+			target.Name = newName
+		}
+		if newPath != "" {
+			target.Path = newPath
+		}
+		if target.ARN() != sc.ARN() {
+			if err := c.api.authz.Authorize(c.ctx, c.caller, authz.Request{Action: "iam:UpdateServerCertificate", Resource: target.ARN()}); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return nil, c.api.iam.UpdateServerCertificate(c.ctx, c.account, name, newName, newPath)
 }
 
 func (c *call) deleteServerCertificate() (any, error) {
