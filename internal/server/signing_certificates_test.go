@@ -95,11 +95,11 @@ func TestSigningCertificateLifecycle(t *testing.T) {
 
 	// Errors.
 	for _, tt := range []struct {
-		name                string
-		call                func() error
-		code                string
-		status              int
-		msg                 string
+		name   string
+		call   func() error
+		code   string
+		status int
+		msg    string
 	}{
 		{"update unknown id", func() error {
 			_, err := c.UpdateSigningCertificate(ctx, &awsiam.UpdateSigningCertificateInput{UserName: aws.String("robert"), CertificateId: aws.String(strings.Repeat("A", 32)), Status: types.StatusTypeActive})
