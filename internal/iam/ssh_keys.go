@@ -65,61 +65,75 @@ func errUnrecognizedPublicKey() error {
 	return awserr.New("UnrecognizedPublicKeyEncoding", "The public key encoding format is unsupported or unrecognized. The public key must be encoded in ssh-rsa format or PEM format.")
 }
 
+// errInvalidPublicKey is AWS's answer for a key in a recognized encoding that does not hold
+// a usable key: malformed, or shorter than 2048 bits.
+func errInvalidPublicKey() error {
+	return awserr.New("InvalidPublicKey", "The public key is invalid: it is malformed or shorter than the minimum bit-length of 2048 bits.")
+}
+
 // parseSSHPublicKey reads an RSA public key in OpenSSH (ssh-rsa) or PEM (PKIX or PKCS #1)
 // format, as UploadSSHPublicKey accepts, returning both encodings and the MD5 fingerprint
-// of the key as AWS shows it (hex pairs joined by colons).
+// of the key as AWS shows it (hex pairs joined by colons). Another encoding or kind of key
+// is UnrecognizedPublicKeyEncoding; a malformed or short RSA key is InvalidPublicKey.
 func parseSSHPublicKey(body string) (sshBody, pemBody, fingerprint string, err error) {
-	var pub *rsa.PublicKey
-	trimmed := strings.TrimSpace(body)
-	if strings.HasPrefix(trimmed, "-----BEGIN") {
-		block, rest := pem.Decode([]byte(trimmed))
-		if block == nil || strings.TrimSpace(string(rest)) != "" {
-			return "", "", "", errUnrecognizedPublicKey()
-		}
-		switch block.Type {
-		case "PUBLIC KEY":
-			k, perr := x509.ParsePKIXPublicKey(block.Bytes)
-			rk, ok := k.(*rsa.PublicKey)
-			if perr != nil || !ok {
-				return "", "", "", errUnrecognizedPublicKey()
-			}
-			pub = rk
-		case "RSA PUBLIC KEY":
-			k, perr := x509.ParsePKCS1PublicKey(block.Bytes)
-			if perr != nil {
-				return "", "", "", errUnrecognizedPublicKey()
-			}
-			pub = k
-		default:
-			return "", "", "", errUnrecognizedPublicKey()
-		}
-	} else {
-		k, _, _, rest, perr := ssh.ParseAuthorizedKey([]byte(trimmed))
-		if perr != nil || strings.TrimSpace(string(rest)) != "" || k.Type() != ssh.KeyAlgoRSA {
-			return "", "", "", errUnrecognizedPublicKey()
-		}
-		ck, ok := k.(ssh.CryptoPublicKey)
-		if !ok {
-			return "", "", "", errUnrecognizedPublicKey()
-		}
-		if pub, ok = ck.CryptoPublicKey().(*rsa.PublicKey); !ok {
-			return "", "", "", errUnrecognizedPublicKey()
-		}
+	pub, err := readRSAPublicKey(strings.TrimSpace(body))
+	if err != nil {
+		return "", "", "", err
 	}
 	if pub.N.BitLen() < minSSHPublicKeyBits {
-		return "", "", "", awserr.New("InvalidPublicKey", "The public key is invalid: the minimum bit-length of the public key is 2048 bits.")
+		return "", "", "", errInvalidPublicKey()
 	}
 	sk, err := ssh.NewPublicKey(pub)
 	if err != nil {
-		return "", "", "", errUnrecognizedPublicKey()
+		return "", "", "", errInvalidPublicKey()
 	}
 	der, err := x509.MarshalPKIXPublicKey(pub)
 	if err != nil {
-		return "", "", "", errUnrecognizedPublicKey()
+		return "", "", "", errInvalidPublicKey()
 	}
 	sshBody = strings.TrimSpace(string(ssh.MarshalAuthorizedKey(sk)))
 	pemBody = string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))
 	return sshBody, pemBody, ssh.FingerprintLegacyMD5(sk), nil
+}
+
+// readRSAPublicKey reads the RSA key of an ssh-rsa line or a PEM public key block.
+func readRSAPublicKey(body string) (*rsa.PublicKey, error) {
+	if strings.HasPrefix(body, "-----BEGIN") {
+		block, rest := pem.Decode([]byte(body))
+		if block == nil || strings.TrimSpace(string(rest)) != "" {
+			return nil, errUnrecognizedPublicKey()
+		}
+		switch block.Type {
+		case "PUBLIC KEY":
+			k, err := x509.ParsePKIXPublicKey(block.Bytes)
+			if err != nil {
+				return nil, errInvalidPublicKey()
+			}
+			if rk, ok := k.(*rsa.PublicKey); ok {
+				return rk, nil
+			}
+		case "RSA PUBLIC KEY":
+			k, err := x509.ParsePKCS1PublicKey(block.Bytes)
+			if err != nil {
+				return nil, errInvalidPublicKey()
+			}
+			return k, nil
+		}
+		return nil, errUnrecognizedPublicKey()
+	}
+	if !strings.HasPrefix(body, ssh.KeyAlgoRSA+" ") {
+		return nil, errUnrecognizedPublicKey()
+	}
+	k, _, _, rest, err := ssh.ParseAuthorizedKey([]byte(body))
+	if err != nil || strings.TrimSpace(string(rest)) != "" || k.Type() != ssh.KeyAlgoRSA {
+		return nil, errInvalidPublicKey()
+	}
+	if ck, ok := k.(ssh.CryptoPublicKey); ok {
+		if rk, ok := ck.CryptoPublicKey().(*rsa.PublicKey); ok {
+			return rk, nil
+		}
+	}
+	return nil, errInvalidPublicKey()
 }
 
 // UploadSSHPublicKey adds an Active SSH public key to a user.

@@ -132,9 +132,12 @@ func TestSSHPublicKeyLifecycle(t *testing.T) {
 	for _, tt := range []struct {
 		name, body, code, msg string
 	}{
-		{"short RSA key", smallBody, "InvalidPublicKey", "The public key is invalid: the minimum bit-length of the public key is 2048 bits."},
-		{"not a key", "ssh-rsa not-base64", "UnrecognizedPublicKeyEncoding", "The public key encoding format is unsupported or unrecognized. The public key must be encoded in ssh-rsa format or PEM format."},
+		{"short RSA key", smallBody, "InvalidPublicKey", "The public key is invalid: it is malformed or shorter than the minimum bit-length of 2048 bits."},
+		{"malformed ssh-rsa", "ssh-rsa not-base64", "InvalidPublicKey", "The public key is invalid: it is malformed or shorter than the minimum bit-length of 2048 bits."},
+		{"malformed PEM key", "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n", "InvalidPublicKey", "The public key is invalid: it is malformed or shorter than the minimum bit-length of 2048 bits."},
+		{"not a key", "hello", "UnrecognizedPublicKeyEncoding", "The public key encoding format is unsupported or unrecognized. The public key must be encoded in ssh-rsa format or PEM format."},
 		{"ed25519", edBody, "UnrecognizedPublicKeyEncoding", "The public key encoding format is unsupported or unrecognized. The public key must be encoded in ssh-rsa format or PEM format."},
+		{"an EC key in PEM", pkixPEM(t, &ecKey(t).PublicKey), "UnrecognizedPublicKeyEncoding", "The public key encoding format is unsupported or unrecognized. The public key must be encoded in ssh-rsa format or PEM format."},
 		{"a certificate", selfSigned(t, "x", 0).certPEM, "UnrecognizedPublicKeyEncoding", "The public key encoding format is unsupported or unrecognized. The public key must be encoded in ssh-rsa format or PEM format."},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
