@@ -24,16 +24,35 @@ const (
 	maxServiceCredentialsPerService = 2 // per user and service
 	maxCredentialAgeDays            = 36600
 	prefixServiceCredential         = "ACCA"
+	aliasSuffixAlphabet             = "abcdefghijklmnopqrstuvwxyz0123456789"
 )
 
-// serviceCredentialKinds are the services that take service-specific credentials, and
+// serviceCredentialKinds are the services that take service-specific credentials (IAM User
+// Guide, "Service-specific credentials for IAM users" and "API keys for AWS services"), and
 // whether each takes an API key (an alias and a secret, optionally expiring) rather than a
 // user name and password.
 var serviceCredentialKinds = map[string]bool{
-	"codecommit.amazonaws.com": false,
-	"cassandra.amazonaws.com":  false,
-	"bedrock.amazonaws.com":    true,
-	"logs.amazonaws.com":       true,
+	"codecommit.amazonaws.com":             false,
+	"cassandra.amazonaws.com":              false,
+	"bedrock.amazonaws.com":                true,
+	"aws-external-anthropic.amazonaws.com": true,
+	"cloudwatch.amazonaws.com":             true,
+	"logs.amazonaws.com":                   true,
+}
+
+// apiKeyPrefixes begin each service's API key secrets (the Bedrock API key's ABSK; the
+// others as their keys are seen).
+var apiKeyPrefixes = map[string]string{
+	"bedrock.amazonaws.com":                "ABSK",
+	"aws-external-anthropic.amazonaws.com": "AEAA",
+	"cloudwatch.amazonaws.com":             "APIAACWM",
+	"logs.amazonaws.com":                   "ACWL",
+}
+
+// apiKeySecret is a new API key: the service's prefix and, in base64, the public alias and a
+// random secret joined by a colon, as a bearer token carries both.
+func apiKeySecret(service, alias string) string {
+	return apiKeyPrefixes[service] + base64.StdEncoding.EncodeToString([]byte(alias+":"+serviceSecret()))
 }
 
 // ServiceCredential is a user's service-specific credential. Its password (or API key
@@ -152,15 +171,16 @@ func (s *Service) CreateServiceCredential(ctx context.Context, in CreateServiceC
 			Seq: nextSeq(have, func(c *ServiceCredential) int { return c.Seq }),
 		}
 		// The generated user name: the user's name and the account, as in
-		// jane-at-123456789012, and jane+1-at-123456789012 for a second credential.
+		// jane-at-123456789012, and jane+1-at-123456789012 for a second credential. An API
+		// key's alias adds a suffix of its own.
 		name := o.name + "-at-" + in.Account
 		if taken[name] {
 			name = o.name + "+1-at-" + in.Account
 		}
 		out = NewServiceCredential{}
 		if apiKey {
-			c.Alias = name
-			out.Secret = serviceSecret()
+			c.Alias = o.name + "-at-" + in.Account + "-" + RandomString(aliasSuffixAlphabet, 8)
+			out.Secret = apiKeySecret(in.ServiceName, c.Alias)
 			if in.CredentialAgeDays > 0 {
 				exp := c.CreateDate.AddDate(0, 0, in.CredentialAgeDays)
 				c.ExpirationDate = &exp
@@ -289,7 +309,7 @@ func (s *Service) ResetServiceCredential(ctx context.Context, account, userName,
 	c, err := s.changeServiceCredential(ctx, account, userName, id, func(c *ServiceCredential) error {
 		out = NewServiceCredential{}
 		if c.IsAPIKey() {
-			out.Secret = serviceSecret()
+			out.Secret = apiKeySecret(c.ServiceName, c.Alias)
 		} else {
 			out.Password = serviceSecret()
 		}
@@ -323,6 +343,23 @@ func (s *Service) UpdateServiceCredential(ctx context.Context, account, userName
 func (s *Service) DeleteServiceCredential(ctx context.Context, account, userName, id string) error {
 	_, err := s.changeServiceCredential(ctx, account, userName, id, nil)
 	return err
+}
+
+// ServiceCredentialService is the service of a user's credential, "" when the user has no
+// such credential: the iam:ServiceSpecificCredentialServiceName of calls on it.
+func (s *Service) ServiceCredentialService(ctx context.Context, account, userName, id string) string {
+	var c ServiceCredential
+	err := s.view(ctx, func(tx docstore.Tx) error {
+		o, err := ownerOf(tx, account, userName)
+		if err != nil {
+			return err
+		}
+		return tx.Get(ownedKey(colServiceCredential, account, o, id), &c)
+	})
+	if err != nil || c.ID != id {
+		return ""
+	}
+	return c.ServiceName
 }
 
 // Now is the service's clock at AWS's precision, for answers that derive a state from it

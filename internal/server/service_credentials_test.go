@@ -2,6 +2,8 @@ package server
 
 import (
 	"context"
+	"encoding/base64"
+	"regexp"
 	"os"
 	"path/filepath"
 	"strings"
@@ -75,9 +77,16 @@ func TestServiceSpecificCredentialLifecycle(t *testing.T) {
 		t.Fatal(err)
 	}
 	b := bed.ServiceSpecificCredential
-	if aws.ToString(b.ServiceCredentialAlias) == "" || aws.ToString(b.ServiceCredentialSecret) == "" || b.ServicePassword != nil ||
+	alias := aws.ToString(b.ServiceCredentialAlias)
+	if !regexp.MustCompile(`^raj-at-123456789012-[a-z0-9]{8}$`).MatchString(alias) || b.ServicePassword != nil || b.ServiceUserName != nil ||
 		!aws.ToTime(b.ExpirationDate).Equal(aws.ToTime(b.CreateDate).AddDate(0, 0, 30)) {
 		t.Fatalf("bedrock %+v", b)
+	}
+	// The Bedrock API key: ABSK and, in base64, the alias and a secret.
+	apiKey := aws.ToString(b.ServiceCredentialSecret)
+	token, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(apiKey, "ABSK"))
+	if !strings.HasPrefix(apiKey, "ABSK") || err != nil || !strings.HasPrefix(string(token), alias+":") || len(token) < len(alias)+33 {
+		t.Fatalf("bedrock API key %q", apiKey)
 	}
 
 	// Lists: a user's, one service's, everyone's; never a password.
@@ -243,5 +252,52 @@ func TestServiceSpecificCredentialsOfTheCaller(t *testing.T) {
 	}
 	if got := sscList(t, root, &awsiam.ListServiceSpecificCredentialsInput{UserName: aws.String("op")}); len(got) != 1 || got[0] != "op/codecommit.amazonaws.com/op-at-123456789012/Active" {
 		t.Fatalf("op's after the refused calls: %v", got)
+	}
+}
+
+// TestServiceSpecificCredentialConditionKeys: CreateServiceSpecificCredential is decided
+// with iam:ServiceSpecificCredentialServiceName and iam:ServiceSpecificCredentialAgeDays as
+// requested, the calls on a stored credential with its service.
+func TestServiceSpecificCredentialConditionKeys(t *testing.T) {
+	ts := startServer(t, "")
+	ctx := context.Background()
+	root := ts.iam(ts.root)
+	creds := userWithKey(t, ts, "ci", "")
+	if _, err := root.PutUserPolicy(ctx, &awsiam.PutUserPolicyInput{UserName: aws.String("ci"), PolicyName: aws.String("p"), PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[
+		{"Effect":"Allow","Action":"iam:CreateServiceSpecificCredential","Resource":"*","Condition":{"StringEquals":{"iam:ServiceSpecificCredentialServiceName":["codecommit.amazonaws.com","bedrock.amazonaws.com"]},"NumericLessThanEqualsIfExists":{"iam:ServiceSpecificCredentialAgeDays":"90"}}},
+		{"Effect":"Allow","Action":["iam:DeleteServiceSpecificCredential","iam:UpdateServiceSpecificCredential","iam:ResetServiceSpecificCredential"],"Resource":"*"},
+		{"Effect":"Deny","Action":["iam:DeleteServiceSpecificCredential","iam:UpdateServiceSpecificCredential","iam:ResetServiceSpecificCredential"],"Resource":"*","Condition":{"StringEquals":{"iam:ServiceSpecificCredentialServiceName":"bedrock.amazonaws.com"}}}]}`)}); err != nil {
+		t.Fatal(err)
+	}
+	ci := ts.iam(creds)
+	git, err := createSSC(ctx, ci, "ci", "codecommit.amazonaws.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = createSSC(ctx, ci, "ci", "cassandra.amazonaws.com")
+	apiError(t, err, "AccessDenied")
+	_, err = ci.CreateServiceSpecificCredential(ctx, &awsiam.CreateServiceSpecificCredentialInput{UserName: aws.String("ci"), ServiceName: aws.String("bedrock.amazonaws.com"), CredentialAgeDays: aws.Int32(365)})
+	apiError(t, err, "AccessDenied")
+	bed, err := ci.CreateServiceSpecificCredential(ctx, &awsiam.CreateServiceSpecificCredentialInput{UserName: aws.String("ci"), ServiceName: aws.String("bedrock.amazonaws.com"), CredentialAgeDays: aws.Int32(30)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The stored credential's service decides: the Bedrock key may not be touched.
+	_, err = ci.DeleteServiceSpecificCredential(ctx, &awsiam.DeleteServiceSpecificCredentialInput{UserName: aws.String("ci"), ServiceSpecificCredentialId: bed.ServiceSpecificCredential.ServiceSpecificCredentialId})
+	apiError(t, err, "AccessDenied")
+	_, err = ci.ResetServiceSpecificCredential(ctx, &awsiam.ResetServiceSpecificCredentialInput{ServiceSpecificCredentialId: bed.ServiceSpecificCredential.ServiceSpecificCredentialId})
+	apiError(t, err, "AccessDenied")
+	if _, err := ci.UpdateServiceSpecificCredential(ctx, &awsiam.UpdateServiceSpecificCredentialInput{ServiceSpecificCredentialId: git.ServiceSpecificCredentialId, Status: types.StatusTypeInactive}); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(sscList(t, root, &awsiam.ListServiceSpecificCredentialsInput{UserName: aws.String("ci")}), ","); !strings.HasPrefix(got, "ci/codecommit.amazonaws.com/ci-at-123456789012/Inactive,ci/bedrock.amazonaws.com/ci-at-123456789012-") || !strings.HasSuffix(got, "/Active") {
+		t.Fatalf("after the calls: %s", got)
+	}
+	// The other API key services.
+	for _, service := range []string{"aws-external-anthropic.amazonaws.com", "cloudwatch.amazonaws.com", "logs.amazonaws.com"} {
+		out, err := root.CreateServiceSpecificCredential(ctx, &awsiam.CreateServiceSpecificCredentialInput{UserName: aws.String("ci"), ServiceName: aws.String(service)})
+		if err != nil || out.ServiceSpecificCredential.ServiceCredentialSecret == nil || out.ServiceSpecificCredential.ExpirationDate != nil {
+			t.Fatalf("%s: %+v %v", service, out, err)
+		}
 	}
 }

@@ -3,15 +3,49 @@ package iamapi
 import (
 	"github.com/iamd-dev/iamd/internal/awserr"
 	"github.com/iamd-dev/iamd/internal/iam"
+	"github.com/iamd-dev/iamd/internal/policy"
 )
 
 func serviceCredentialRoutes() map[string]route {
 	return map[string]route{
-		"CreateServiceSpecificCredential": on(OnUser, (*call).createServiceCredential),
+		"CreateServiceSpecificCredential": withConditions(on(OnUser, (*call).createServiceCredential), (*call).newServiceCredentialKeys),
 		"ListServiceSpecificCredentials":  on(OnUser, (*call).listServiceCredentials),
-		"ResetServiceSpecificCredential":  on(OnUser, (*call).resetServiceCredential),
-		"UpdateServiceSpecificCredential": on(OnUser, (*call).updateServiceCredential),
-		"DeleteServiceSpecificCredential": on(OnUser, (*call).deleteServiceCredential),
+		"ResetServiceSpecificCredential":  withConditions(on(OnUser, (*call).resetServiceCredential), (*call).serviceCredentialKeys),
+		"UpdateServiceSpecificCredential": withConditions(on(OnUser, (*call).updateServiceCredential), (*call).serviceCredentialKeys),
+		"DeleteServiceSpecificCredential": withConditions(on(OnUser, (*call).deleteServiceCredential), (*call).serviceCredentialKeys),
+	}
+}
+
+// withConditions adds an action's own condition keys to the request's.
+func withConditions(r route, keys func(c *call, ctx *policy.Context)) route {
+	r.Conditions = func(c *call) policy.Context {
+		ctx := c.conditionKeys()
+		keys(c, &ctx)
+		return ctx
+	}
+	return r
+}
+
+// newServiceCredentialKeys are CreateServiceSpecificCredential's condition keys: the service
+// and the credential's age in days, as requested.
+func (c *call) newServiceCredentialKeys(ctx *policy.Context) {
+	if name := c.q.Get("ServiceName"); name != "" {
+		ctx.Set("iam:ServiceSpecificCredentialServiceName", name)
+	}
+	if c.q.Has("CredentialAgeDays") {
+		ctx.Set("iam:ServiceSpecificCredentialAgeDays", c.q.Get("CredentialAgeDays"))
+	}
+}
+
+// serviceCredentialKeys are the condition keys of a call on a stored credential: its
+// service.
+func (c *call) serviceCredentialKeys(ctx *policy.Context) {
+	name, err := c.subjectUser()
+	if err != nil {
+		return
+	}
+	if service := c.api.iam.ServiceCredentialService(c.ctx, c.account, name, c.q.Get("ServiceSpecificCredentialId")); service != "" {
+		ctx.Set("iam:ServiceSpecificCredentialServiceName", service)
 	}
 }
 
