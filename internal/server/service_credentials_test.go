@@ -3,9 +3,9 @@ package server
 import (
 	"context"
 	"encoding/base64"
-	"regexp"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
