@@ -3,16 +3,21 @@ package server
 import (
 	"context"
 	"encoding/base64"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsiam "github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/iam/types"
+
+	"github.com/iamd-dev/iamd/internal/awsclient"
+	"github.com/iamd-dev/iamd/internal/sigv4"
 )
 
 func createSSC(ctx context.Context, c *awsiam.Client, user, service string) (*types.ServiceSpecificCredential, error) {
@@ -299,5 +304,52 @@ func TestServiceSpecificCredentialConditionKeys(t *testing.T) {
 		if err != nil || out.ServiceSpecificCredential.ServiceCredentialSecret == nil || out.ServiceSpecificCredential.ExpirationDate != nil {
 			t.Fatalf("%s: %+v %v", service, out, err)
 		}
+	}
+}
+
+// TestServiceSpecificCredentialExpires: an API key created with CredentialAgeDays lists as
+// Expired once its expiration date has passed.
+func TestServiceSpecificCredentialExpires(t *testing.T) {
+	var mu sync.Mutex
+	now := time.Now()
+	clock := func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		return now
+	}
+	ts := startServerAt(t, "", clock)
+	ctx := context.Background()
+	c := ts.iam(ts.root)
+	if _, err := c.CreateUser(ctx, &awsiam.CreateUserInput{UserName: aws.String("bot")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.CreateServiceSpecificCredential(ctx, &awsiam.CreateServiceSpecificCredentialInput{UserName: aws.String("bot"), ServiceName: aws.String("logs.amazonaws.com"), CredentialAgeDays: aws.Int32(1)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := createSSC(ctx, c, "bot", "codecommit.amazonaws.com"); err != nil {
+		t.Fatal(err)
+	}
+	status := func() string {
+		var s []string
+		for _, e := range sscList(t, c, &awsiam.ListServiceSpecificCredentialsInput{UserName: aws.String("bot")}) {
+			s = append(s, e[strings.LastIndexByte(e, '/')+1:])
+		}
+		return strings.Join(s, ",")
+	}
+	if got := status(); got != "Active,Active" {
+		t.Fatalf("at creation %s", got)
+	}
+	mu.Lock()
+	now = now.Add(25 * time.Hour)
+	mu.Unlock()
+	// A client signing with the server's clock, a day on.
+	client := awsclient.New(awsclient.Config{Endpoint: ts.endpoint, Region: "us-east-1", Credentials: sigv4.Credentials{AccessKeyID: testRootKey, SecretAccessKey: testRootSecret}}, 1)
+	client.Now = clock
+	body, err := client.Query(ctx, "iam", url.Values{"Action": {"ListServiceSpecificCredentials"}, "Version": {"2010-05-08"}, "UserName": {"bot"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := regexp.MustCompile(`<Status>(\w+)</Status>`).FindAllStringSubmatch(string(body), -1); len(got) != 2 || got[0][1] != "Expired" || got[1][1] != "Active" {
+		t.Fatalf("a day later %s", body)
 	}
 }
