@@ -44,6 +44,9 @@ type uploadServerCertificateResult struct {
 }
 
 func (c *call) uploadServerCertificate() (any, error) {
+	if err := c.require("ServerCertificateName", "serverCertificateName", "CertificateBody", "certificateBody", "PrivateKey", "privateKey"); err != nil {
+		return nil, err
+	}
 	sc, err := c.api.iam.UploadServerCertificate(c.ctx, iam.UploadServerCertificateInput{
 		Account: c.account, Name: c.q.Get("ServerCertificateName"), Path: c.q.Get("Path"),
 		Body: c.q.Get("CertificateBody"), PrivateKey: c.q.Get("PrivateKey"), Chain: c.q.Get("CertificateChain"),
@@ -67,6 +70,9 @@ type getServerCertificateResult struct {
 }
 
 func (c *call) getServerCertificate() (any, error) {
+	if err := c.require("ServerCertificateName", "serverCertificateName"); err != nil {
+		return nil, err
+	}
 	sc, err := c.api.iam.ServerCertificate(c.ctx, c.account, c.q.Get("ServerCertificateName"))
 	if err != nil {
 		return nil, err
@@ -100,6 +106,9 @@ func (c *call) listServerCertificates() (any, error) {
 }
 
 func (c *call) updateServerCertificate() (any, error) {
+	if err := c.require("ServerCertificateName", "serverCertificateName"); err != nil {
+		return nil, err
+	}
 	name, newName, newPath := c.q.Get("ServerCertificateName"), c.q.Get("NewServerCertificateName"), c.q.Get("NewPath")
 	// Renaming or moving a certificate needs the permission on the new ARN too.
 	if sc, err := c.api.iam.ServerCertificate(c.ctx, c.account, name); err == nil && (newName != "" || newPath != "") {
@@ -120,18 +129,30 @@ func (c *call) updateServerCertificate() (any, error) {
 }
 
 func (c *call) deleteServerCertificate() (any, error) {
+	if err := c.require("ServerCertificateName", "serverCertificateName"); err != nil {
+		return nil, err
+	}
 	return nil, c.api.iam.DeleteServerCertificate(c.ctx, c.account, c.q.Get("ServerCertificateName"))
 }
 
 func (c *call) tagServerCertificate() (any, error) {
+	if err := c.require("ServerCertificateName", "serverCertificateName"); err != nil {
+		return nil, err
+	}
 	return nil, c.api.iam.TagServerCertificate(c.ctx, c.account, c.q.Get("ServerCertificateName"), c.tags())
 }
 
 func (c *call) untagServerCertificate() (any, error) {
+	if err := c.require("ServerCertificateName", "serverCertificateName"); err != nil {
+		return nil, err
+	}
 	return nil, c.api.iam.UntagServerCertificate(c.ctx, c.account, c.q.Get("ServerCertificateName"), c.q.List("TagKeys"))
 }
 
 func (c *call) listServerCertificateTags() (any, error) {
+	if err := c.require("ServerCertificateName", "serverCertificateName"); err != nil {
+		return nil, err
+	}
 	return c.tagPage(func(p iam.Page) (iam.PageOf[iam.Tag], error) {
 		return c.api.iam.ListServerCertificateTags(c.ctx, c.account, c.q.Get("ServerCertificateName"), p)
 	})

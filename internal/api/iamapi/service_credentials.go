@@ -81,15 +81,15 @@ type serviceCredentialResult struct {
 }
 
 func (c *call) createServiceCredential() (any, error) {
+	if err := c.require("UserName", "userName", "ServiceName", "serviceName"); err != nil {
+		return nil, err
+	}
 	days, err := c.intParam("CredentialAgeDays", "credentialAgeDays")
 	if err != nil {
 		return nil, err
 	}
 	if c.q.Has("CredentialAgeDays") && days < 1 {
 		return nil, awserr.ValidationError("1 validation error detected: Value '%s' at 'credentialAgeDays' failed to satisfy constraint: Member must have value greater than or equal to 1", c.q.Get("CredentialAgeDays"))
-	}
-	if c.q.Get("ServiceName") == "" {
-		return nil, awserr.ValidationError("1 validation error detected: Value null at 'serviceName' failed to satisfy constraint: Member must not be null")
 	}
 	sc, err := c.api.iam.CreateServiceCredential(c.ctx, iam.CreateServiceCredentialInput{
 		Account: c.account, UserName: c.q.Get("UserName"), ServiceName: c.q.Get("ServiceName"), CredentialAgeDays: days,
@@ -148,6 +148,9 @@ func (c *call) listServiceCredentials() (any, error) {
 }
 
 func (c *call) resetServiceCredential() (any, error) {
+	if err := c.require("ServiceSpecificCredentialId", "serviceSpecificCredentialId"); err != nil {
+		return nil, err
+	}
 	name, err := c.subjectUser()
 	if err != nil {
 		return nil, err
@@ -160,6 +163,9 @@ func (c *call) resetServiceCredential() (any, error) {
 }
 
 func (c *call) updateServiceCredential() (any, error) {
+	if err := c.require("ServiceSpecificCredentialId", "serviceSpecificCredentialId", "Status", "status"); err != nil {
+		return nil, err
+	}
 	name, err := c.subjectUser()
 	if err != nil {
 		return nil, err
@@ -168,6 +174,9 @@ func (c *call) updateServiceCredential() (any, error) {
 }
 
 func (c *call) deleteServiceCredential() (any, error) {
+	if err := c.require("ServiceSpecificCredentialId", "serviceSpecificCredentialId"); err != nil {
+		return nil, err
+	}
 	name, err := c.subjectUser()
 	if err != nil {
 		return nil, err

@@ -28,6 +28,9 @@ type uploadSigningCertificateResult struct {
 }
 
 func (c *call) uploadSigningCertificate() (any, error) {
+	if err := c.require("CertificateBody", "certificateBody"); err != nil {
+		return nil, err
+	}
 	name, err := c.subjectUser()
 	if err != nil {
 		return nil, err
@@ -66,6 +69,9 @@ func (c *call) listSigningCertificates() (any, error) {
 }
 
 func (c *call) updateSigningCertificate() (any, error) {
+	if err := c.require("CertificateId", "certificateId", "Status", "status"); err != nil {
+		return nil, err
+	}
 	name, err := c.subjectUser()
 	if err != nil {
 		return nil, err
@@ -74,6 +80,9 @@ func (c *call) updateSigningCertificate() (any, error) {
 }
 
 func (c *call) deleteSigningCertificate() (any, error) {
+	if err := c.require("CertificateId", "certificateId"); err != nil {
+		return nil, err
+	}
 	name, err := c.subjectUser()
 	if err != nil {
 		return nil, err

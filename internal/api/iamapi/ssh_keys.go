@@ -33,6 +33,9 @@ type sshPublicKeyResult struct {
 }
 
 func (c *call) uploadSSHPublicKey() (any, error) {
+	if err := c.require("UserName", "userName", "SSHPublicKeyBody", "sSHPublicKeyBody"); err != nil {
+		return nil, err
+	}
 	k, err := c.api.iam.UploadSSHPublicKey(c.ctx, c.account, c.q.Get("UserName"), c.q.Get("SSHPublicKeyBody"))
 	if err != nil {
 		return nil, err
@@ -41,6 +44,9 @@ func (c *call) uploadSSHPublicKey() (any, error) {
 }
 
 func (c *call) getSSHPublicKey() (any, error) {
+	if err := c.require("UserName", "userName", "SSHPublicKeyId", "sSHPublicKeyId", "Encoding", "encoding"); err != nil {
+		return nil, err
+	}
 	encoding := c.q.Get("Encoding")
 	if encoding != "SSH" && encoding != "PEM" {
 		return nil, awserr.ValidationError("1 validation error detected: Value '%s' at 'encoding' failed to satisfy constraint: Member must satisfy enum value set: [SSH, PEM]", encoding)
@@ -94,9 +100,15 @@ func (c *call) listSSHPublicKeys() (any, error) {
 }
 
 func (c *call) updateSSHPublicKey() (any, error) {
+	if err := c.require("UserName", "userName", "SSHPublicKeyId", "sSHPublicKeyId", "Status", "status"); err != nil {
+		return nil, err
+	}
 	return nil, c.api.iam.UpdateSSHPublicKey(c.ctx, c.account, c.q.Get("UserName"), c.q.Get("SSHPublicKeyId"), c.q.Get("Status"))
 }
 
 func (c *call) deleteSSHPublicKey() (any, error) {
+	if err := c.require("UserName", "userName", "SSHPublicKeyId", "sSHPublicKeyId"); err != nil {
+		return nil, err
+	}
 	return nil, c.api.iam.DeleteSSHPublicKey(c.ctx, c.account, c.q.Get("UserName"), c.q.Get("SSHPublicKeyId"))
 }
