@@ -226,6 +226,9 @@ func (s *Service) ListServiceCredentials(ctx context.Context, in ListServiceCred
 	if err := in.Page.check(); err != nil {
 		return PageOf[ServiceCredential]{}, err
 	}
+	if _, known := serviceCredentialKinds[in.ServiceName]; in.ServiceName != "" && !known {
+		return PageOf[ServiceCredential]{}, errServiceNotSupported(in.ServiceName)
+	}
 	var creds []ServiceCredential
 	err := s.view(ctx, func(tx docstore.Tx) error {
 		var owners []credentialOwner

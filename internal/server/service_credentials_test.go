@@ -151,6 +151,10 @@ func TestServiceSpecificCredentialLifecycle(t *testing.T) {
 			_, err := c.CreateServiceSpecificCredential(ctx, &awsiam.CreateServiceSpecificCredentialInput{UserName: aws.String("raj"), ServiceName: aws.String("bedrock.amazonaws.com"), CredentialAgeDays: aws.Int32(36601)})
 			return err
 		}, "ValidationError", 400, "1 validation error detected: Value '36601' at 'credentialAgeDays' failed to satisfy constraint: Member must have value between 1 and 36600"},
+		{"list an unsupported service", func() error {
+			_, err := c.ListServiceSpecificCredentials(ctx, &awsiam.ListServiceSpecificCredentialsInput{UserName: aws.String("jane"), ServiceName: aws.String("ec2.amazonaws.com")})
+			return err
+		}, "NotSupportedService", 404, "No such service ec2.amazonaws.com is supported for Service-Specific Credentials"},
 		{"no such user", func() error { _, err := createSSC(ctx, c, "nobody", "codecommit.amazonaws.com"); return err },
 			"NoSuchEntity", 404, "The user with name nobody cannot be found."},
 		{"reset unknown id", func() error {
