@@ -66,7 +66,7 @@ type ServiceCredential struct {
 	ServiceUserName string     `json:"serviceUserName,omitempty"` // user name and password services
 	Alias           string     `json:"alias,omitempty"`           // API key services
 	SealedSecret    []byte     `json:"sealedSecret"`
-	Status          string     `json:"status"` // Active | Inactive (Expired is derived)
+	Status          string     `json:"status"` // Active | Inactive as stored; Expired in answers past ExpirationDate
 	CreateDate      time.Time  `json:"createDate"`
 	ExpirationDate  *time.Time `json:"expirationDate,omitempty"`
 	Seq             int        `json:"seq"` // the user's credentials in order of creation
@@ -76,8 +76,9 @@ type ServiceCredential struct {
 // user name and password.
 func (c *ServiceCredential) IsAPIKey() bool { return serviceCredentialKinds[c.ServiceName] }
 
-// StatusAt is the credential's status at a time: Expired once past its expiration date.
-func (c *ServiceCredential) StatusAt(now time.Time) string {
+// statusAt is the credential's status at a time: Expired once past its expiration date.
+// Stored credentials keep Active or Inactive; answers show this.
+func (c *ServiceCredential) statusAt(now time.Time) string {
 	if c.ExpirationDate != nil && !now.Before(*c.ExpirationDate) {
 		return "Expired"
 	}
@@ -255,6 +256,7 @@ func (s *Service) ListServiceCredentials(ctx context.Context, in ListServiceCred
 			for _, c := range have {
 				if in.ServiceName == "" || c.ServiceName == in.ServiceName {
 					c.UserName = o.name
+					c.Status = c.statusAt(s.now())
 					creds = append(creds, c)
 				}
 			}
@@ -302,6 +304,7 @@ func (s *Service) changeServiceCredential(ctx context.Context, account, userName
 	if err != nil {
 		return nil, err
 	}
+	c.Status = c.statusAt(s.now())
 	return &c, nil
 }
 
@@ -365,6 +368,3 @@ func (s *Service) ServiceCredentialService(ctx context.Context, account, userNam
 	return c.ServiceName
 }
 
-// Now is the service's clock at AWS's precision, for answers that derive a state from it
-// (an expired credential).
-func (s *Service) Now() time.Time { return s.clock() }

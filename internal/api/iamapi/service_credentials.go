@@ -64,11 +64,11 @@ type xmlServiceCredential struct {
 
 // serviceCredentialXML renders a credential; password and secret are "" but right after
 // Create and Reset.
-func (c *call) serviceCredentialXML(sc *iam.ServiceCredential, password, secret string) xmlServiceCredential {
+func serviceCredentialXML(sc *iam.ServiceCredential, password, secret string) xmlServiceCredential {
 	x := xmlServiceCredential{
 		CreateDate: isoTime(sc.CreateDate), ServiceName: sc.ServiceName, ServiceUserName: sc.ServiceUserName,
 		ServicePassword: password, ServiceCredentialAlias: sc.Alias, ServiceCredentialSecret: secret,
-		ServiceSpecificCredentialID: sc.ID, UserName: sc.UserName, Status: sc.StatusAt(c.api.iam.Now()),
+		ServiceSpecificCredentialID: sc.ID, UserName: sc.UserName, Status: sc.Status,
 	}
 	if sc.ExpirationDate != nil {
 		x.ExpirationDate = isoTime(*sc.ExpirationDate)
@@ -97,7 +97,7 @@ func (c *call) createServiceCredential() (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return serviceCredentialResult{c.serviceCredentialXML(&sc.ServiceCredential, sc.Password, sc.Secret)}, nil
+	return serviceCredentialResult{serviceCredentialXML(&sc.ServiceCredential, sc.Password, sc.Secret)}, nil
 }
 
 type listServiceCredentialsResult struct {
@@ -142,7 +142,7 @@ func (c *call) listServiceCredentials() (any, error) {
 	}
 	out.IsTruncated, out.Marker = page.IsTruncated, page.Marker
 	for i := range page.Items {
-		out.ServiceSpecificCredentials = append(out.ServiceSpecificCredentials, c.serviceCredentialXML(&page.Items[i], "", ""))
+		out.ServiceSpecificCredentials = append(out.ServiceSpecificCredentials, serviceCredentialXML(&page.Items[i], "", ""))
 	}
 	return out, nil
 }
@@ -159,7 +159,7 @@ func (c *call) resetServiceCredential() (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return serviceCredentialResult{c.serviceCredentialXML(&sc.ServiceCredential, sc.Password, sc.Secret)}, nil
+	return serviceCredentialResult{serviceCredentialXML(&sc.ServiceCredential, sc.Password, sc.Secret)}, nil
 }
 
 func (c *call) updateServiceCredential() (any, error) {
