@@ -154,11 +154,10 @@ func (s *Service) UploadSigningCertificate(ctx context.Context, account, userNam
 		if len(have) >= maxSigningCertificatesPerUser {
 			return awserr.LimitExceeded("Cannot exceed quota for SigningCertificatesPerUser: %d", maxSigningCertificatesPerUser)
 		}
-		seq := 1
-		if len(have) > 0 {
-			seq = have[len(have)-1].Seq + 1
+		out = SigningCertificate{
+			ID: id, Account: account, Owner: o.key, UserName: o.name, Body: body, Status: "Active", UploadDate: s.clock(),
+			Seq: nextSeq(have, func(c *SigningCertificate) int { return c.Seq }),
 		}
-		out = SigningCertificate{ID: id, Account: account, Owner: o.key, UserName: o.name, Body: body, Status: "Active", UploadDate: s.clock(), Seq: seq}
 		return tx.Insert(ownedKey(colSigningCertificate, account, o, id), &out)
 	})
 	if err != nil {
