@@ -367,4 +367,3 @@ func (s *Service) ServiceCredentialService(ctx context.Context, account, userNam
 	}
 	return c.ServiceName
 }
-
