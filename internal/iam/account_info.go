@@ -168,15 +168,23 @@ func (s *Service) GetAccountSummary(ctx context.Context, account string) ([]Summ
 		if err != nil {
 			return err
 		}
+		rootCerts, err := countOwned(tx, colSigningCertificate, account, credentialOwner{key: rootOwner})
+		if err != nil {
+			return err
+		}
+		serverCerts, err := tx.Count(colServerCertificate, account, "")
+		if err != nil {
+			return err
+		}
 		out = append(out,
 			SummaryEntry{"PolicyVersionsInUse", inUse},
 			SummaryEntry{"AccountAccessKeysPresent", summaryFlag(rootKeys)},
 			SummaryEntry{"AccountMFAEnabled", 0},
-			SummaryEntry{"AccountSigningCertificatesPresent", 0},
+			SummaryEntry{"AccountSigningCertificatesPresent", summaryFlag(rootCerts > 0)},
 			SummaryEntry{"MFADevices", 0},
 			SummaryEntry{"MFADevicesInUse", 0},
 			SummaryEntry{"Providers", 0},
-			SummaryEntry{"ServerCertificates", 0},
+			SummaryEntry{"ServerCertificates", serverCerts},
 			SummaryEntry{"GlobalEndpointTokenVersion", 1},
 		)
 		out = append(out, summaryQuotas...)

@@ -179,8 +179,8 @@ func (s *Service) UpdateUser(ctx context.Context, account, name, newName, newPat
 	return &u, nil
 }
 
-// DeleteUser deletes a user that has no login profile, access keys, policies or group
-// memberships.
+// DeleteUser deletes a user that has no login profile, access keys, signing certificates,
+// SSH public keys, service-specific credentials, policies or group memberships.
 func (s *Service) DeleteUser(ctx context.Context, account, name string) error {
 	return s.update(ctx, func(tx docstore.Tx) error {
 		var u User
@@ -194,6 +194,13 @@ func (s *Service) DeleteUser(ctx context.Context, account, name string) error {
 		password, err := hasLoginProfile(tx, account, u.Name)
 		if err != nil {
 			return err
+		}
+		if keys == 0 && !password {
+			// Signing certificates, SSH public keys and service-specific credentials
+			// (user_credentials_conflict.go) block the deletion too.
+			if err := credentialsConflict(tx, account, &u); err != nil {
+				return err
+			}
 		}
 		switch {
 		case password:

@@ -44,7 +44,7 @@ type arnEntity struct {
 // once it exists); "source-*" are PolicySourceArn values.
 func arnEntities(keyID string) map[string]arnEntity {
 	ghost := func(kind string) string { return "arn:aws:iam::" + arnAcct + ":" + kind + "/ghost" }
-	return map[string]arnEntity{
+	out := map[string]arnEntity{
 		"role":  {"RoleName", "pr1", arnRole, "arn:aws:iam::" + arnAcct + ":role/pr1", "ghost", ghost("role")},
 		"user":  {"UserName", "pu1", arnUser, "arn:aws:iam::" + arnAcct + ":user/pu1", "ghost", ghost("user")},
 		"group": {"GroupName", "pg1", arnGroup, "arn:aws:iam::" + arnAcct + ":group/pg1", "ghost", ghost("group")},
@@ -60,6 +60,20 @@ func arnEntities(keyID string) map[string]arnEntity {
 		"source-user":  {"PolicySourceArn", arnUser, arnUser, "arn:aws:iam::" + arnAcct + ":user/pu1", ghost("user"), ghost("user")},
 		"source-group": {"PolicySourceArn", arnGroup, arnGroup, "arn:aws:iam::" + arnAcct + ":group/pg1", ghost("group"), ghost("group")},
 	}
+	for name, e := range arnExtraEntities {
+		out[name] = e.arnEntity
+	}
+	return out
+}
+
+// arnExtraEntities are entities other test files add (in an init()), each with the setup
+// that creates it in the fixture's server; their real ARNs join den's Deny and their
+// path-less ARNs pathless's Allow.
+var arnExtraEntities = map[string]arnExtraEntity{}
+
+type arnExtraEntity struct {
+	arnEntity
+	setup func(t *testing.T, ts *testServer)
 }
 
 // arnCase is how the test calls one action: on an existing entity (entity, with params
@@ -282,8 +296,13 @@ func newARNFixture(t *testing.T) *arnFixture {
 	f := &arnFixture{ts: ts, keyID: aws.ToString(key.AccessKey.AccessKeyId)}
 	f.entities = arnEntities(f.keyID)
 
+	names := []string{"role", "user", "group", "policy", "profile", "oidc"}
+	for name, e := range arnExtraEntities {
+		e.setup(t, ts)
+		names = append(names, name)
+	}
 	var real, pathless []string
-	for _, name := range []string{"role", "user", "group", "policy", "profile", "oidc"} {
+	for _, name := range names {
 		e := f.entities[name]
 		real = append(real, e.real)
 		if e.pathless != "" {

@@ -56,6 +56,8 @@ var Statuses = awserr.Statuses{
 	"LimitExceeded":                 409,
 	"ConcurrentModification":        409,
 	"EntityTemporarilyUnmodifiable": 409,
+	"DuplicateCertificate":          409,
+	"NotSupportedService":           404,
 	"AccessDenied":                  403,
 	"RegionDisabledException":       403,
 	"ServiceFailure":                500,

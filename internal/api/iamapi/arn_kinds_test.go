@@ -16,7 +16,8 @@ func TestResourceKindsMatchTheServiceAuthorizationReference(t *testing.T) {
 	types := map[iamapi.ResourceKind]string{
 		iamapi.OnRole: "role", iamapi.OnUser: "user", iamapi.OnAccessKeyOwner: "user", iamapi.OnGroup: "group",
 		iamapi.OnPolicy: "policy", iamapi.OnInstanceProfile: "instance-profile", iamapi.OnOIDCProvider: "oidc-provider",
-		iamapi.OnPolicySource: "group role user", iamapi.OnCaller: "user", iamapi.OnPathPrefix: "", iamapi.OnAny: "",
+		iamapi.OnServerCertificate: "server-certificate", iamapi.OnCaller: "user",
+		iamapi.OnPolicySource: "group role user", iamapi.OnPathPrefix: "", iamapi.OnAny: "",
 	}
 	cat := catalog.Default()
 	for action, kind := range iamapi.Actions() {

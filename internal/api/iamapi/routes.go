@@ -29,6 +29,10 @@ func routes() map[string]route {
 		instanceProfileRoutes(),
 		oidcProviderRoutes(),
 		loginProfileRoutes(),
+		serverCertificateRoutes(),
+		signingCertificateRoutes(),
+		sshPublicKeyRoutes(),
+		serviceCredentialRoutes(),
 		accountRoutes(),
 		simulationRoutes(),
 	} {
