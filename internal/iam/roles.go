@@ -122,6 +122,9 @@ func (s *Service) DeleteRole(ctx context.Context, account, name string) error {
 		if err := getRole(tx, account, name, &r); err != nil {
 			return err
 		}
+		if err := protectedRole(&r); err != nil {
+			return err
+		}
 		switch {
 		case len(r.InstanceProfiles) > 0:
 			return awserr.DeleteConflict("Cannot delete entity, must remove roles from instance profile first.")
@@ -173,6 +176,13 @@ func (s *Service) UpdateRole(ctx context.Context, account, name string, descript
 		}
 	}
 	r, err := s.changeRole(ctx, account, name, func(_ docstore.Tx, r *Role) error {
+		if maxSessionDuration != 0 {
+			// A service-linked role's description is the account's to change; the rest
+			// is the service's.
+			if err := protectedRole(r); err != nil {
+				return err
+			}
+		}
 		if description != nil {
 			r.Description = *description
 		}
@@ -194,6 +204,9 @@ func (s *Service) UpdateAssumeRolePolicy(ctx context.Context, account, name, doc
 		return err
 	}
 	_, err := s.changeRole(ctx, account, name, func(tx docstore.Tx, r *Role) error {
+		if err := protectedRole(r); err != nil {
+			return err
+		}
 		bindings, err := bindPrincipals(tx, document)
 		if err != nil {
 			return err
