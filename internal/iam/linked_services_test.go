@@ -27,10 +27,10 @@ func TestLinkedServicesNameEmbeddedPolicies(t *testing.T) {
 func TestDeletionTaskRoleARN(t *testing.T) {
 	for id, want := range map[string]string{
 		"task/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS/00000000-0000-4000-8000-000000000000": "arn:aws:iam::1:role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS",
-		"task/aws-service-role/AWSServiceRoleForECS/u": "",
-		"task/service-role/x.amazonaws.com/R/u":        "",
-		"task/aws-service-role/x.amazonaws.com//u":     "",
-		"nonsense":                                     "",
+		"task/aws-service-role/AWSServiceRoleForECS/u":                                                      "",
+		"task/service-role/x.amazonaws.com/R/u":                                                             "",
+		"task/aws-service-role/x.amazonaws.com//u":                                                          "",
+		"nonsense": "",
 	} {
 		got, err := DeletionTaskRoleARN("1", id)
 		if got != want || (want == "") != (err != nil) {
