@@ -44,7 +44,7 @@ type arnEntity struct {
 // once it exists); "source-*" are PolicySourceArn values.
 func arnEntities(keyID string) map[string]arnEntity {
 	ghost := func(kind string) string { return "arn:aws:iam::" + arnAcct + ":" + kind + "/ghost" }
-	return map[string]arnEntity{
+	m := map[string]arnEntity{
 		"role":  {"RoleName", "pr1", arnRole, "arn:aws:iam::" + arnAcct + ":role/pr1", "ghost", ghost("role")},
 		"user":  {"UserName", "pu1", arnUser, "arn:aws:iam::" + arnAcct + ":user/pu1", "ghost", ghost("user")},
 		"group": {"GroupName", "pg1", arnGroup, "arn:aws:iam::" + arnAcct + ":group/pg1", "ghost", ghost("group")},
@@ -60,7 +60,14 @@ func arnEntities(keyID string) map[string]arnEntity {
 		"source-user":  {"PolicySourceArn", arnUser, arnUser, "arn:aws:iam::" + arnAcct + ":user/pu1", ghost("user"), ghost("user")},
 		"source-group": {"PolicySourceArn", arnGroup, arnGroup, "arn:aws:iam::" + arnAcct + ":group/pg1", ghost("group"), ghost("group")},
 	}
+	for name, e := range moreARNEntities {
+		m[name] = e
+	}
+	return m
 }
+
+// moreARNEntities are entities other test files add (in an init) for their actions.
+var moreARNEntities = map[string]arnEntity{}
 
 // arnCase is how the test calls one action: on an existing entity (entity, with params
 // besides the entity's own), or on none (entity "", with resource the ARN the action is

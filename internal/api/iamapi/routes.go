@@ -29,6 +29,7 @@ func routes() map[string]route {
 		instanceProfileRoutes(),
 		oidcProviderRoutes(),
 		serviceLinkedRoleRoutes(),
+		lastAccessedRoutes(),
 		accountRoutes(),
 		simulationRoutes(),
 	} {
