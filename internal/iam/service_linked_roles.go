@@ -128,10 +128,9 @@ func (s *Service) DeleteServiceLinkedRole(ctx context.Context, account, roleName
 			return err
 		}
 		if r.LinkedService == "" {
-			return awserr.InvalidInput("Role %s is not a service-linked role.", r.Name)
-		}
-		if len(r.InstanceProfiles) > 0 {
-			return awserr.DeleteConflict("Cannot delete entity, must remove roles from instance profile first.")
+			// NoSuchEntity: of the errors AWS documents for the action, the one that says
+			// there is no such service-linked role (an account's role is not one).
+			return awserr.NoSuchEntity("The service-linked role with name %s cannot be found.", r.Name)
 		}
 		for _, arn := range r.AttachedPolicies {
 			var p ManagedPolicy
@@ -196,8 +195,9 @@ func (s *Service) ServiceLinkedRoleDeletionStatus(ctx context.Context, account, 
 }
 
 // protectedRole is the one check of what the account may not change of a service-linked
-// role: every change but its description and tags goes through the service. AWS answers
-// UnmodifiableEntity.
+// role: every change but its description and tags goes through the service (its policies,
+// trust policy, boundary, session duration, instance profiles, deletion but through
+// DeleteServiceLinkedRole). AWS answers UnmodifiableEntity.
 func protectedRole(doc entityDoc) error {
 	r, ok := doc.(*Role)
 	if !ok || r.LinkedService == "" {

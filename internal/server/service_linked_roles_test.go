@@ -117,6 +117,9 @@ func TestServiceLinkedRoleLifecycle(t *testing.T) {
 	if _, err := c.UpdateRole(ctx, &awsiam.UpdateRoleInput{RoleName: aws.String(asgSLR), Description: aws.String("scaling 2")}); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := c.CreateInstanceProfile(ctx, &awsiam.CreateInstanceProfileInput{InstanceProfileName: aws.String("scaler")}); err != nil {
+		t.Fatal(err)
+	}
 	protected := "Cannot perform the operation on the protected role 'AWSServiceRoleForAutoScaling' - this role is only modifiable by AWS"
 	name := aws.String(asgSLR)
 	doc := aws.String(arnDoc)
@@ -153,6 +156,10 @@ func TestServiceLinkedRoleLifecycle(t *testing.T) {
 			_, err := c.UpdateRole(ctx, &awsiam.UpdateRoleInput{RoleName: name, MaxSessionDuration: aws.Int32(7200)})
 			return err
 		},
+		"AddRoleToInstanceProfile": func() error {
+			_, err := c.AddRoleToInstanceProfile(ctx, &awsiam.AddRoleToInstanceProfileInput{RoleName: name, InstanceProfileName: aws.String("scaler")})
+			return err
+		},
 		"DeleteRole": func() error {
 			_, err := c.DeleteRole(ctx, &awsiam.DeleteRoleInput{RoleName: name})
 			return err
@@ -178,13 +185,20 @@ func TestServiceLinkedRoleLifecycle(t *testing.T) {
 	if names, _ := c.ListRolePolicies(ctx, &awsiam.ListRolePoliciesInput{RoleName: name}); len(names.PolicyNames) != 0 {
 		t.Fatalf("inline policies %v", names.PolicyNames)
 	}
+	if p, _ := c.GetInstanceProfile(ctx, &awsiam.GetInstanceProfileInput{InstanceProfileName: aws.String("scaler")}); len(p.InstanceProfile.Roles) != 0 {
+		t.Fatalf("the profile took the role: %+v", p.InstanceProfile.Roles)
+	}
+	// Tags are the account's.
+	if _, err := c.TagRole(ctx, &awsiam.TagRoleInput{RoleName: name, Tags: []types.Tag{{Key: aws.String("team"), Value: aws.String("hpc")}}}); err != nil {
+		t.Fatal(err)
+	}
 
 	// DeleteServiceLinkedRole takes only service-linked roles.
 	if _, err := c.CreateRole(ctx, &awsiam.CreateRoleInput{RoleName: aws.String("plain"), AssumeRolePolicyDocument: aws.String(towerTrust)}); err != nil {
 		t.Fatal(err)
 	}
 	_, err = c.DeleteServiceLinkedRole(ctx, &awsiam.DeleteServiceLinkedRoleInput{RoleName: aws.String("plain")})
-	apiError(t, err, "InvalidInput")
+	wantAWSError(t, err, "NoSuchEntity", 404, "The service-linked role with name plain cannot be found.")
 	if _, err := c.GetRole(ctx, &awsiam.GetRoleInput{RoleName: aws.String("plain")}); err != nil {
 		t.Fatalf("the refused deletion deleted: %v", err)
 	}
