@@ -90,6 +90,14 @@ func (s *Service) NoteServiceAccess(ctx context.Context, account, entityID, acti
 	return err
 }
 
+// forgetAccess deletes what a deleted user or role last accessed.
+func forgetAccess(tx docstore.Tx, account, entityID string) error {
+	if err := tx.Delete(key(colAccess, account, entityID)); err != nil && !errors.Is(err, docstore.ErrNotFound) {
+		return err
+	}
+	return nil
+}
+
 // entityAccesses reads what each of the entities last accessed, by unique id.
 func entityAccesses(tx docstore.Tx, account string, entities []accessEntity) (map[string]*entityAccess, error) {
 	out := map[string]*entityAccess{}

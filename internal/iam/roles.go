@@ -138,6 +138,9 @@ func (s *Service) DeleteRole(ctx context.Context, account, name string) error {
 				return err
 			}
 		}
+		if err := forgetAccess(tx, account, r.ID); err != nil {
+			return err
+		}
 		return tx.Delete(key(colRole, account, name))
 	})
 }

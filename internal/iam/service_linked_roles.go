@@ -151,6 +151,9 @@ func (s *Service) DeleteServiceLinkedRole(ctx context.Context, account, roleName
 		if err := tx.Insert(key(colDeletionTask, account, task.ID), &task); err != nil {
 			return err
 		}
+		if err := forgetAccess(tx, account, r.ID); err != nil {
+			return err
+		}
 		return tx.Delete(key(colRole, account, r.Name))
 	})
 	if err != nil {
