@@ -41,6 +41,9 @@ func (s *Service) CreateRole(ctx context.Context, in CreateRoleInput) (*Role, er
 	if err != nil {
 		return nil, err
 	}
+	if strings.HasPrefix(path, serviceRolePath) {
+		return nil, awserr.InvalidInput("Path prefix '%s' can only be used for AWS Service linked Roles", serviceRolePath)
+	}
 	if err := checkTrustPolicy(in.AssumeRolePolicy); err != nil {
 		return nil, err
 	}

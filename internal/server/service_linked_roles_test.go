@@ -193,6 +193,14 @@ func TestServiceLinkedRoleLifecycle(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// The account's own roles stay out of the services' path.
+	_, err = c.CreateRole(ctx, &awsiam.CreateRoleInput{RoleName: aws.String("AWSServiceRoleForBatch"), Path: aws.String("/aws-service-role/batch.amazonaws.com/"),
+		AssumeRolePolicyDocument: aws.String(towerTrust)})
+	wantAWSError(t, err, "InvalidInput", 400, "Path prefix '/aws-service-role/' can only be used for AWS Service linked Roles")
+	if _, err := c.GetRole(ctx, &awsiam.GetRoleInput{RoleName: aws.String("AWSServiceRoleForBatch")}); err == nil {
+		t.Fatal("the refused CreateRole made a role")
+	}
+
 	// DeleteServiceLinkedRole takes only service-linked roles.
 	if _, err := c.CreateRole(ctx, &awsiam.CreateRoleInput{RoleName: aws.String("plain"), AssumeRolePolicyDocument: aws.String(towerTrust)}); err != nil {
 		t.Fatal(err)
