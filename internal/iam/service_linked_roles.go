@@ -63,11 +63,11 @@ func ServiceLinkedRoleARN(account, serviceName, suffix string) string {
 
 // CreateServiceLinkedRole creates the service's role, with its managed policy attached.
 func (s *Service) CreateServiceLinkedRole(ctx context.Context, in CreateServiceLinkedRoleInput) (*Role, error) {
-	if err := checkSLRName(in.ServiceName, "aWSServiceName", 128); err != nil {
+	if err := checkName(in.ServiceName, "aWSServiceName", 128); err != nil {
 		return nil, err
 	}
 	if in.CustomSuffix != "" {
-		if err := checkSLRName(in.CustomSuffix, "customSuffix", 64); err != nil {
+		if err := checkName(in.CustomSuffix, "customSuffix", 64); err != nil {
 			return nil, err
 		}
 	}
@@ -207,10 +207,6 @@ func protectedRole(doc entityDoc) error {
 		return nil
 	}
 	return awserr.New("UnmodifiableEntity", "Cannot perform the operation on the protected role '%s' - this role is only modifiable by AWS", r.Name)
-}
-
-func checkSLRName(value, member string, maxLen int) error {
-	return checkName(value, member, maxLen)
 }
 
 func checkDeletionTaskID(id string) error {
