@@ -163,6 +163,11 @@ func (a *Authorizer) AuthorizeNaming(ctx context.Context, c *Caller, r Request, 
 // denial.Recorder, when it carries one (for the audit log).
 func (a *Authorizer) Decide(ctx context.Context, c *Caller, r Request) (policy.Decision, error) {
 	d, orphaned, err := a.decide(ctx, c, r)
+	if err == nil && !orphaned {
+		// Service last-accessed data counts every attempt, allowed or not, as AWS's does.
+		// It is bookkeeping: a failure to write it does not fail the request.
+		_ = a.iam.NoteServiceAccess(ctx, c.Account, c.EntityID, r.Action, c.Region)
+	}
 	if err == nil && d.Result != policy.Allowed {
 		if rec := denial.RecorderFrom(ctx); rec != nil {
 			reason := denial.Of(&d, r.Action, r.Resource)

@@ -79,6 +79,9 @@ func (s *Service) AttachPolicy(ctx context.Context, account string, h PolicyHold
 		if err != nil {
 			return err
 		}
+		if err := protectedRole(d); err != nil {
+			return err
+		}
 		var p ManagedPolicy
 		if err := findManagedPolicy(tx, account, policyARN, &p); err != nil {
 			if errors.Is(err, docstore.ErrNotFound) {
@@ -115,6 +118,9 @@ func (s *Service) DetachPolicy(ctx context.Context, account string, h PolicyHold
 	return s.update(ctx, func(tx docstore.Tx) error {
 		d, err := loadHolder(tx, account, h, name)
 		if err != nil {
+			return err
+		}
+		if err := protectedRole(d); err != nil {
 			return err
 		}
 		attached := d.attachedPolicies()
@@ -317,6 +323,9 @@ func (s *Service) PutRolePermissionsBoundary(ctx context.Context, account, roleN
 		return awserr.NoSuchEntity("Scope ARN: %s does not exist or is not attachable.", policyARN)
 	}
 	_, err := s.changeRole(ctx, account, roleName, func(tx docstore.Tx, r *Role) error {
+		if err := protectedRole(r); err != nil {
+			return err
+		}
 		if r.PermissionsBoundary == policyARN {
 			return nil
 		}
@@ -337,6 +346,9 @@ func (s *Service) PutRolePermissionsBoundary(ctx context.Context, account, roleN
 // DeleteRolePermissionsBoundary removes a role's permissions boundary.
 func (s *Service) DeleteRolePermissionsBoundary(ctx context.Context, account, roleName string) error {
 	_, err := s.changeRole(ctx, account, roleName, func(tx docstore.Tx, r *Role) error {
+		if err := protectedRole(r); err != nil {
+			return err
+		}
 		if r.PermissionsBoundary == "" {
 			return awserr.NoSuchEntity("The role with name %s does not have a permissions boundary.", r.Name)
 		}

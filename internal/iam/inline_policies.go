@@ -34,6 +34,9 @@ func (s *Service) putInlinePolicy(ctx context.Context, doc entityDoc, account, e
 		return err
 	}
 	return s.changeEntity(ctx, account, entityName, doc, func(docstore.Tx) error {
+		if err := protectedRole(doc); err != nil {
+			return err
+		}
 		policies := doc.inlinePolicies()
 		next := putInline(*policies, policyName, document)
 		if inlineSize(next) > k.maxInlinePolicySize {
@@ -66,6 +69,9 @@ func (s *Service) deleteInlinePolicy(ctx context.Context, doc entityDoc, account
 		return err
 	}
 	return s.changeEntity(ctx, account, entityName, doc, func(docstore.Tx) error {
+		if err := protectedRole(doc); err != nil {
+			return err
+		}
 		policies := *doc.inlinePolicies()
 		name, ok := inlineName(policies, policyName)
 		if !ok {

@@ -229,6 +229,9 @@ func (s *Service) AddRoleToInstanceProfile(ctx context.Context, account, profile
 		if err := getRole(tx, account, roleName, &r); err != nil {
 			return err
 		}
+		if err := protectedRole(&r); err != nil {
+			return err
+		}
 		if len(p.Roles) >= maxRolesPerInstanceProfile {
 			return awserr.LimitExceeded("Cannot exceed quota for InstanceSessionsPerInstanceProfile: %d", maxRolesPerInstanceProfile)
 		}
@@ -257,6 +260,11 @@ func (s *Service) RemoveRoleFromInstanceProfile(ctx context.Context, account, pr
 		}
 		if !ipNamesContain(p.Roles, roleName) {
 			return awserr.NoSuchEntity("The role with name %s cannot be found.", roleName)
+		}
+		if roleErr == nil {
+			if err := protectedRole(&r); err != nil {
+				return err
+			}
 		}
 		p.Roles = ipNamesWithout(p.Roles, roleName)
 		if roleErr != nil {

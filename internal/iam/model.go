@@ -59,6 +59,9 @@ type Role struct {
 	AttachedPolicies    []string          `json:"attachedPolicies,omitempty"`
 	InstanceProfiles    []string          `json:"instanceProfiles,omitempty"` // profile names
 	LastUsed            *RoleLastUsed     `json:"lastUsed,omitempty"`
+	// LinkedService is the service principal of a service-linked role ("" for the
+	// account's own roles): such a role is the service's to change (protectedRole).
+	LinkedService string `json:"linkedService,omitempty"`
 }
 
 // RoleLastUsed is when and where a role was last assumed.

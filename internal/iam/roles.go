@@ -41,6 +41,9 @@ func (s *Service) CreateRole(ctx context.Context, in CreateRoleInput) (*Role, er
 	if err != nil {
 		return nil, err
 	}
+	if strings.HasPrefix(path, serviceRolePath) {
+		return nil, awserr.InvalidInput("Path prefix '%s' can only be used for AWS Service linked Roles", serviceRolePath)
+	}
 	if err := checkTrustPolicy(in.AssumeRolePolicy); err != nil {
 		return nil, err
 	}
@@ -122,6 +125,9 @@ func (s *Service) DeleteRole(ctx context.Context, account, name string) error {
 		if err := getRole(tx, account, name, &r); err != nil {
 			return err
 		}
+		if err := protectedRole(&r); err != nil {
+			return err
+		}
 		switch {
 		case len(r.InstanceProfiles) > 0:
 			return awserr.DeleteConflict("Cannot delete entity, must remove roles from instance profile first.")
@@ -134,6 +140,9 @@ func (s *Service) DeleteRole(ctx context.Context, account, name string) error {
 			if err := s.useAsBoundary(tx, account, r.PermissionsBoundary, -1); err != nil && !isNoSuchEntity(err) {
 				return err
 			}
+		}
+		if err := forgetAccess(tx, account, r.ID); err != nil {
+			return err
 		}
 		return tx.Delete(key(colRole, account, name))
 	})
@@ -173,6 +182,13 @@ func (s *Service) UpdateRole(ctx context.Context, account, name string, descript
 		}
 	}
 	r, err := s.changeRole(ctx, account, name, func(_ docstore.Tx, r *Role) error {
+		if maxSessionDuration != 0 {
+			// A service-linked role's description is the account's to change; the rest
+			// is the service's.
+			if err := protectedRole(r); err != nil {
+				return err
+			}
+		}
 		if description != nil {
 			r.Description = *description
 		}
@@ -194,6 +210,9 @@ func (s *Service) UpdateAssumeRolePolicy(ctx context.Context, account, name, doc
 		return err
 	}
 	_, err := s.changeRole(ctx, account, name, func(tx docstore.Tx, r *Role) error {
+		if err := protectedRole(r); err != nil {
+			return err
+		}
 		bindings, err := bindPrincipals(tx, document)
 		if err != nil {
 			return err

@@ -33,6 +33,7 @@ type Service struct {
 	generation atomic.Uint64
 	keyUses    useThrottle  // of access keys, by id
 	roleUses   useThrottle  // of roles, by account and name
+	accessUses useThrottle  // of services and actions, by account, entity id and action (last_accessed.go)
 	bindings   bindingCache // what bound policy principals resolve to (principal_bindings.go)
 }
 

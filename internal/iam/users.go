@@ -219,6 +219,9 @@ func (s *Service) DeleteUser(ctx context.Context, account, name string) error {
 				return err
 			}
 		}
+		if err := forgetAccess(tx, account, u.ID); err != nil {
+			return err
+		}
 		return tx.Delete(key(colUser, account, u.Name))
 	})
 }

@@ -63,6 +63,9 @@ func arnEntities(keyID string) map[string]arnEntity {
 	for name, e := range arnExtraEntities {
 		out[name] = e.arnEntity
 	}
+	for name, e := range moreARNEntities {
+		out[name] = e
+	}
 	return out
 }
 
@@ -75,6 +78,10 @@ type arnExtraEntity struct {
 	arnEntity
 	setup func(t *testing.T, ts *testServer)
 }
+
+// moreARNEntities are entities other test files add (in an init) that the fixture makes
+// without a setup of their own (named by an ARN the test computes).
+var moreARNEntities = map[string]arnEntity{}
 
 // arnCase is how the test calls one action: on an existing entity (entity, with params
 // besides the entity's own), or on none (entity "", with resource the ARN the action is

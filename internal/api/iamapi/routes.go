@@ -33,6 +33,8 @@ func routes() map[string]route {
 		signingCertificateRoutes(),
 		sshPublicKeyRoutes(),
 		serviceCredentialRoutes(),
+		serviceLinkedRoleRoutes(),
+		lastAccessedRoutes(),
 		accountRoutes(),
 		simulationRoutes(),
 	} {
