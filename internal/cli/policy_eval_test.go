@@ -86,7 +86,7 @@ func TestPolicyEvalMalformedPolicy(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.stdout), &out); err != nil {
 		t.Fatal(err)
 	}
-	for _, s := range []string{"identityPolicies[0]", "MalformedPolicyDocument", "Missing required field Effect", "line 3, column 21"} {
+	for _, s := range []string{"identityPolicies[0]", "MalformedPolicyDocument", "Syntax errors in policy. (a statement needs Effect)", "line 3, column 21"} {
 		if !strings.Contains(out.Error, s) {
 			t.Errorf("error %q lacks %q", out.Error, s)
 		}

@@ -99,7 +99,7 @@ func TestPolicyTestFailing(t *testing.T) {
 		"want implicitDeny (denied by boundary), got implicitDeny (denied by identity)",
 		`want a statement with Sid "ListEverything" to apply, got allowed by Allow Sid "ReadReports"`,
 		// Malformed policies: AWS's message, at the position in the user's own file.
-		file + ":46:15: MalformedPolicyDocument: Missing required field Effect [identityPolicies[0]]",
+		file + ":46:15: MalformedPolicyDocument: Syntax errors in policy. (a statement needs Effect) [identityPolicies[0]]",
 		"testdata/policytest/policies/trailing-comma.json:8:9: MalformedPolicyDocument: Syntax errors in policy.",
 		"a request without an action: error: request has no action",
 	} {

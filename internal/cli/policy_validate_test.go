@@ -29,7 +29,7 @@ func TestPolicyValidate(t *testing.T) {
 			name:  "trailing comma as in seed 002",
 			args:  []string{"--type", "trust", dir + "seed-002-trust-trailing-comma.json"},
 			code:  1,
-			lines: []string{dir + "seed-002-trust-trailing-comma.json: 10:9: MalformedPolicyDocument: Syntax errors in policy."},
+			lines: []string{dir + "seed-002-trust-trailing-comma.json: 10:9: MalformedPolicyDocument: This policy contains invalid Json"},
 		},
 		{
 			name:  "invalid principal as in seed 002",
@@ -41,7 +41,7 @@ func TestPolicyValidate(t *testing.T) {
 			name:  "missing Effect",
 			args:  []string{dir + "missing-effect.json"},
 			code:  1,
-			lines: []string{"missing-effect.json: 4:9: MalformedPolicyDocument: Missing required field Effect"},
+			lines: []string{"missing-effect.json: 4:9: MalformedPolicyDocument: Syntax errors in policy. (a statement needs Effect)"},
 		},
 		{
 			name:  "Sid must be alphanumeric",

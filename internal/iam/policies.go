@@ -14,7 +14,6 @@ import (
 	"github.com/iamd-dev/iamd/internal/awserr"
 	"github.com/iamd-dev/iamd/internal/docstore"
 	"github.com/iamd-dev/iamd/internal/managedpolicies"
-	"github.com/iamd-dev/iamd/internal/policy"
 )
 
 // Managed policy quotas (IAM User Guide, "IAM and AWS STS quotas").
@@ -405,10 +404,10 @@ func noSuchVersion(policyARN, versionID string) error {
 	return awserr.NoSuchEntity("Policy %s version %s does not exist or is not attachable.", policyARN, versionID)
 }
 
-// checkManagedPolicyDocument validates a managed policy's document: an identity policy
-// within the PolicySize quota.
+// checkManagedPolicyDocument validates a managed policy's document: an identity policy of
+// Version 2012-10-17 within the PolicySize quota.
 func checkManagedPolicyDocument(doc string) error {
-	if err := checkPolicy(doc, policy.Identity); err != nil {
+	if err := checkManagedPolicy(doc); err != nil {
 		return err
 	}
 	if policySize(doc) > maxManagedPolicySize {

@@ -112,16 +112,27 @@ func checkPolicy(doc string, kind policy.Kind) error {
 	if err := CheckPolicyDocumentText(doc, "policyDocument"); err != nil {
 		return err
 	}
-	return parsePolicy(doc, kind)
+	_, err := policy.Parse([]byte(doc), kind)
+	return malformedPolicy(err)
 }
 
-// parsePolicy parses a document for its kind, with AWS's MalformedPolicyDocument.
-func parsePolicy(doc string, kind policy.Kind) error {
-	if _, err := policy.Parse([]byte(doc), kind); err != nil {
-		if pe, ok := err.(*policy.Error); ok {
-			return awserr.MalformedPolicyDocument(pe.Message)
-		}
-		return awserr.MalformedPolicyDocument("Syntax errors in policy.")
+// checkManagedPolicy is checkPolicy for a customer managed policy's document, which IAM also
+// requires to be of Version 2012-10-17.
+func checkManagedPolicy(doc string) error {
+	if err := CheckPolicyDocumentText(doc, "policyDocument"); err != nil {
+		return err
 	}
-	return nil
+	_, err := policy.ParseManaged([]byte(doc))
+	return malformedPolicy(err)
+}
+
+// malformedPolicy is a parse failure as AWS's MalformedPolicyDocument (nil stays nil).
+func malformedPolicy(err error) error {
+	if err == nil {
+		return nil
+	}
+	if pe, ok := err.(*policy.Error); ok {
+		return awserr.MalformedPolicyDocument(pe.Message)
+	}
+	return awserr.MalformedPolicyDocument("Syntax errors in policy.")
 }

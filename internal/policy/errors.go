@@ -20,6 +20,15 @@ const (
 	msgMissingStatement     = "Missing required field Statement"
 	msgLegacyParsing        = "The policy failed legacy parsing"
 	msgResourceFormatFormat = "Resource %s must be in ARN format or \"*\"."
+	msgInvalidJSON          = "This policy contains invalid Json"
+	msgVersionRequired      = "Policy document must be version 2012-10-17 or greater."
+	msgOneColon             = "Actions/Condition can contain only one colon."
+	msgVendorInvalidFormat  = "Vendor %s is not valid"
+	msgPartitionFormat      = "Partition \"%s\" is not valid for resource \"%s\"."
+	msgResourceVendor       = "Resource vendor must be fully qualified and cannot contain regexes."
+	msgIAMRegionFormat      = "IAM resource %s cannot contain region information."
+	msgRegionFormat         = "Resource %s can not contain region information."
+	msgIAMPath              = "IAM resource path must either be \"*\" or start with user/, federated-user/, role/, group/, instance-profile/, mfa/, server-certificate/, policy/, sms-mfa/, saml-provider/, oidc-provider/, report/, access-report/."
 )
 
 // Error is a malformed policy document: Code and Message are exactly what AWS returns;

@@ -10,14 +10,27 @@ import (
 // Parse reads a policy document of the given kind, validates it as AWS does and compiles it
 // for evaluation. A document AWS would refuse returns an *Error with AWS's
 // MalformedPolicyDocument message and, where it can, the position of the fault.
-func Parse(data []byte, kind Kind) (*Policy, error) {
+func Parse(data []byte, kind Kind) (*Policy, error) { return parse(data, kind, false) }
+
+// ParseManaged reads the document of a customer managed policy (CreatePolicy,
+// CreatePolicyVersion): an identity policy that IAM requires to be of Version 2012-10-17.
+func ParseManaged(data []byte) (*Policy, error) { return parse(data, Identity, true) }
+
+// parse checks a document in the order IAM reports its faults: the grammar of the whole
+// document, the Version a managed policy needs, the statement ids, the "legacy" checks
+// (iam_checks.go), then each statement's rules.
+func parse(data []byte, kind Kind, managed bool) (*Policy, error) {
+	invalidJSON := msgSyntax
+	if kind == Trust {
+		invalidJSON = msgInvalidJSON
+	}
 	root, err := parseJSON(data)
 	if err != nil {
 		var se *syntaxError
 		if errors.As(err, &se) {
-			return nil, malformed(se.pos, msgSyntax, "%s", se.detail)
+			return nil, malformed(se.pos, invalidJSON, "%s", se.detail)
 		}
-		return nil, malformed(Pos{}, msgSyntax, "%v", err)
+		return nil, malformed(Pos{}, invalidJSON, "%v", err)
 	}
 	if root.kind != nodeObject {
 		return nil, malformed(root.pos, msgSyntax, "a policy must be a JSON object, not %s", root.kind)
@@ -43,6 +56,9 @@ func Parse(data []byte, kind Kind) (*Policy, error) {
 		}
 	}
 	if statements == nil {
+		if kind.iamParsed() {
+			return nil, malformed(root.pos, msgSyntax, "a policy needs a Statement")
+		}
 		return nil, malformed(root.pos, msgMissingStatement, "")
 	}
 	var items []*node
@@ -54,53 +70,80 @@ func Parse(data []byte, kind Kind) (*Policy, error) {
 	default:
 		return nil, malformed(statements.pos, msgSyntax, "Statement must be an object or an array of objects")
 	}
+	if len(items) == 0 && kind.iamParsed() {
+		return nil, malformed(statements.pos, msgSyntax, "Statement is empty")
+	}
 	variables := p.Version == Version2012
-	sids := map[string]bool{}
+	effects := make([]string, len(items)) // as written, for the legacy check
 	for i, n := range items {
-		st, err := parseStatement(n, kind, variables)
+		st, effect, err := parseStatement(n, kind)
 		if err != nil {
 			return nil, err
 		}
 		st.Index = i
-		if st.Sid != "" {
-			if sids[st.Sid] && kind != Resource {
-				return nil, malformed(n.pos, msgDuplicateSid, "Sid %q is used twice", st.Sid)
-			}
-			sids[st.Sid] = true
-		}
+		effects[i] = effect
 		p.Statements = append(p.Statements, st)
+	}
+	if managed && p.Version != Version2012 {
+		return nil, malformed(root.pos, msgVersionRequired, "a managed policy needs \"Version\": %q", Version2012)
+	}
+	sids := map[string]bool{}
+	for _, st := range p.Statements {
+		if st.Sid == "" {
+			continue
+		}
+		if sids[st.Sid] && kind != Resource {
+			return nil, malformed(st.sidPos, msgDuplicateSid, "Sid %q is used twice", st.Sid)
+		}
+		if sidMustBeAlphanumeric(kind) && !isAlphanumeric(st.Sid) {
+			return nil, malformed(st.sidPos, msgSidAlphanumeric, "Sid %q", st.Sid)
+		}
+		sids[st.Sid] = true
+	}
+	if kind.iamParsed() {
+		if err := legacyCheck(p.Statements, effects, kind); err != nil {
+			return nil, err
+		}
+	}
+	for _, st := range p.Statements {
+		if err := st.validate(kind, st.Pos); err != nil {
+			return nil, err
+		}
+		st.compile(variables)
 	}
 	p.index = buildActionIndex(p.Statements)
 	return p, nil
 }
 
-func parseStatement(n *node, kind Kind, variables bool) (*Statement, error) {
+// parseStatement reads one statement's grammar: its elements and their types, an Effect
+// that is Allow or Deny in any case (returned as written; the legacy check wants its exact
+// case), and the pairs a statement may not hold both of.
+func parseStatement(n *node, kind Kind) (*Statement, string, error) {
 	if n.kind != nodeObject {
-		return nil, malformed(n.pos, msgSyntax, "a statement must be an object, not %s", n.kind)
+		return nil, "", malformed(n.pos, msgSyntax, "a statement must be an object, not %s", n.kind)
 	}
 	if len(n.fields) == 0 {
-		return nil, malformed(n.pos, msgSyntax, "empty statement")
+		return nil, "", malformed(n.pos, msgSyntax, "empty statement")
 	}
 	st := &Statement{Pos: n.pos, End: n.end}
-	hasEffect := false
+	effect, hasEffect := "", false
 	for _, f := range n.fields {
 		v := f.value
 		var err error
 		switch f.key {
 		case "Sid":
 			if v.kind != nodeString {
-				return nil, malformed(v.pos, msgSyntax, "Sid must be a string")
+				return nil, "", malformed(v.pos, msgSyntax, "Sid must be a string")
 			}
-			st.Sid = v.text
-			if sidMustBeAlphanumeric(kind) && !isAlphanumeric(st.Sid) {
-				return nil, malformed(v.pos, msgSidAlphanumeric, "Sid %q", st.Sid)
-			}
+			st.Sid, st.sidPos = v.text, v.pos
 		case "Effect":
-			if v.kind != nodeString || (v.text != "Allow" && v.text != "Deny") {
-				return nil, malformed(v.pos, msgSyntax, "Effect must be \"Allow\" or \"Deny\"")
+			exact := v.kind == nodeString && (v.text == "Allow" || v.text == "Deny")
+			anyCase := v.kind == nodeString && (strings.EqualFold(v.text, "Allow") || strings.EqualFold(v.text, "Deny"))
+			if !exact && !(anyCase && kind.iamParsed()) {
+				return nil, "", malformed(v.pos, msgSyntax, "Effect must be \"Allow\" or \"Deny\"")
 			}
-			hasEffect = true
-			if v.text == "Deny" {
+			effect, hasEffect = v.text, true
+			if strings.EqualFold(v.text, "Deny") {
 				st.Effect = Deny
 			}
 		case "Action":
@@ -116,70 +159,31 @@ func parseStatement(n *node, kind Kind, variables bool) (*Statement, error) {
 		case "NotPrincipal":
 			st.NotPrincipal, err = parsePrincipals(v, "NotPrincipal")
 		case "Condition":
-			st.Conditions, err = parseConditions(v)
+			st.Conditions, err = parseConditions(v, kind)
 		default:
-			return nil, malformed(f.keyPos, msgSyntax, "unknown statement element %q", f.key)
+			return nil, "", malformed(f.keyPos, msgSyntax, "unknown statement element %q", f.key)
 		}
 		if err != nil {
-			return nil, err
+			return nil, "", err
 		}
 	}
-	if !hasEffect {
-		return nil, malformed(n.pos, msgMissingEffect, "")
-	}
-	if err := st.validate(kind, n.pos); err != nil {
-		return nil, err
-	}
-	st.compile(variables)
-	return st, nil
-}
-
-// validate applies the rules of the statement's policy kind and of each element.
-func (st *Statement) validate(kind Kind, pos Pos) error {
-	hasPrincipal := st.Principal != nil || st.NotPrincipal != nil
 	switch {
+	case !hasEffect && kind.iamParsed():
+		return nil, "", malformed(n.pos, msgSyntax, "a statement needs Effect")
+	case !hasEffect:
+		return nil, "", malformed(n.pos, msgMissingEffect, "")
 	case st.Principal != nil && st.NotPrincipal != nil:
-		return malformed(pos, msgSyntax, "a statement cannot have both Principal and NotPrincipal")
+		return nil, "", malformed(n.pos, msgSyntax, "a statement cannot have both Principal and NotPrincipal")
 	case st.Action != nil && st.NotAction != nil:
-		return malformed(pos, msgSyntax, "a statement cannot have both Action and NotAction")
+		return nil, "", malformed(n.pos, msgSyntax, "a statement cannot have both Action and NotAction")
 	case st.Resource != nil && st.NotResource != nil:
-		return malformed(pos, msgSyntax, "a statement cannot have both Resource and NotResource")
-	case kind.hasPrincipal() && !hasPrincipal:
-		return malformed(pos, msgMissingPrincipal, "%s policy names the principals it applies to", withArticle(kind))
-	case !kind.hasPrincipal() && hasPrincipal:
-		return malformed(pos, msgNoPrincipalAllowed, "%s policy applies to the identity it is attached to", withArticle(kind))
-	case kind == Trust && (st.Resource != nil || st.NotResource != nil):
-		return malformed(pos, msgProhibitedResource, "a trust policy's resource is the role itself")
-	case st.NotPrincipal != nil && (kind == Trust || kind == RCP):
-		return malformed(pos, msgSyntax, "NotPrincipal is not supported in a %s policy", kind)
-	case len(st.Action) == 0 && len(st.NotAction) == 0:
-		return malformed(pos, msgMissingActions, "")
-	case kind != Trust && len(st.Resource) == 0 && len(st.NotResource) == 0:
-		return malformed(pos, msgMissingResources, "")
+		return nil, "", malformed(n.pos, msgSyntax, "a statement cannot have both Resource and NotResource")
 	}
-	for _, a := range concat(st.Action, st.NotAction) {
-		if !validAction(a) {
-			return malformed(pos, msgVendorPrefix, "action %q", a)
-		}
-	}
-	for _, r := range concat(st.Resource, st.NotResource) {
-		if !validResource(r) {
-			return malformed(pos, fmt.Sprintf(msgResourceFormatFormat, r), "")
-		}
-	}
-	for _, p := range []*Principals{st.Principal, st.NotPrincipal} {
-		if err := p.validate(pos); err != nil {
-			return err
-		}
-	}
-	for _, c := range st.Conditions {
-		if !strings.Contains(c.Key, ":") {
-			return malformed(c.Pos, msgVendorPrefix, "condition key %q", c.Key)
-		}
-	}
-	return nil
+	return st, effect, nil
 }
 
+// validate applies the rules of the statement's policy kind and of each element, in the
+// order IAM reports them: the principal rules, actions present, each resource in ARN form,
 func (st *Statement) compile(variables bool) {
 	if st.NotAction != nil {
 		st.actions = compileActions(st.NotAction, true)
@@ -199,7 +203,61 @@ func (st *Statement) compile(variables bool) {
 	}
 }
 
-// stringList reads an element that is a string or an array of strings.
+// each action's form, resources present, then each resource's parts.
+func (st *Statement) validate(kind Kind, pos Pos) error {
+	hasPrincipal := st.Principal != nil || st.NotPrincipal != nil
+	switch {
+	case kind.hasPrincipal() && !hasPrincipal:
+		return malformed(pos, msgMissingPrincipal, "%s policy names the principals it applies to", withArticle(kind))
+	case !kind.hasPrincipal() && hasPrincipal:
+		return malformed(pos, msgNoPrincipalAllowed, "%s policy applies to the identity it is attached to", withArticle(kind))
+	case kind == Trust && (st.Resource != nil || st.NotResource != nil):
+		return malformed(pos, msgProhibitedResource, "a trust policy's resource is the role itself")
+	case st.NotPrincipal != nil && (kind == Trust || kind == RCP):
+		return malformed(pos, msgSyntax, "NotPrincipal is not supported in a %s policy", kind)
+	case len(st.Action) == 0 && len(st.NotAction) == 0:
+		return malformed(pos, msgMissingActions, "")
+	}
+	resources := concat(st.Resource, st.NotResource)
+	for _, r := range resources {
+		if !resourceInARNForm(r) || (!kind.iamParsed() && !validResource(r)) {
+			return malformed(pos, fmt.Sprintf(msgResourceFormatFormat, r), "")
+		}
+	}
+	for _, a := range concat(st.Action, st.NotAction) {
+		if kind.iamParsed() {
+			if err := checkAction(pos, a); err != nil {
+				return err
+			}
+		} else if !validAction(a) {
+			return malformed(pos, msgVendorPrefix, "action %q", a)
+		}
+	}
+	if kind != Trust && len(resources) == 0 {
+		return malformed(pos, msgMissingResources, "")
+	}
+	if kind.checksResources() {
+		for _, r := range resources {
+			if err := checkResource(pos, r); err != nil {
+				return err
+			}
+		}
+	}
+	for _, p := range []*Principals{st.Principal, st.NotPrincipal} {
+		if err := p.validate(pos); err != nil {
+			return err
+		}
+	}
+	if !kind.iamParsed() {
+		for _, c := range st.Conditions {
+			if !strings.Contains(c.Key, ":") {
+				return malformed(c.Pos, msgVendorPrefix, "condition key %q", c.Key)
+			}
+		}
+	}
+	return nil
+}
+
 func stringList(n *node, name string) ([]string, error) {
 	switch n.kind {
 	case nodeString:
@@ -280,13 +338,18 @@ func (p *Principals) validate(pos Pos) error {
 	return nil
 }
 
-func parseConditions(n *node) ([]*Condition, error) {
+// parseConditions reads a Condition block. IAM accepts an operator it does not know when
+// its block is empty (it then tests nothing).
+func parseConditions(n *node, kind Kind) ([]*Condition, error) {
 	if n.kind != nodeObject {
 		return nil, malformed(n.pos, msgSyntax, "Condition must be an object")
 	}
 	var out []*Condition
 	for _, op := range n.fields {
 		spec, set, ifExists, ok := parseOperator(op.key)
+		if !ok && kind.iamParsed() && op.value.kind == nodeObject && len(op.value.fields) == 0 {
+			continue
+		}
 		if !ok {
 			return nil, malformed(op.keyPos, msgSyntax, "unknown condition operator %q", op.key)
 		}

@@ -51,6 +51,7 @@ type Statement struct {
 	NotResource  []string
 	Conditions   []*Condition
 
+	sidPos    Pos // where the Sid's value is
 	actions   actionMatcher
 	resources []resourcePattern
 	who       principalMatcher

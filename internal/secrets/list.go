@@ -158,7 +158,7 @@ func matches(sec *Secret, key, v string) bool {
 	case "name":
 		return strings.HasPrefix(sec.Name, v)
 	case "description":
-		return anyWordPrefix(words(sec.Description), words(v)) || strings.HasPrefix(strings.ToLower(sec.Description), strings.ToLower(v))
+		return wordsMatch(sec.Description, v)
 	case "tag-key":
 		return slices.ContainsFunc(sec.Tags, func(t Tag) bool { return strings.HasPrefix(t.Key, v) })
 	case "tag-value":
@@ -172,28 +172,31 @@ func matches(sec *Secret, key, v string) bool {
 	case "owning-service":
 		return false // iamd's secrets are owned by no service
 	case "all":
-		var attrs []string
-		attrs = append(attrs, words(sec.Name)...)
-		attrs = append(attrs, words(sec.Description)...)
+		attrs := []string{sec.Name, sec.Description}
 		for _, t := range sec.Tags {
-			attrs = append(attrs, words(t.Key)...)
-			attrs = append(attrs, words(t.Value)...)
+			attrs = append(attrs, t.Key, t.Value)
 		}
-		return anyWordPrefix(attrs, words(v))
+		return slices.ContainsFunc(attrs, func(a string) bool { return wordsMatch(a, v) })
 	}
 	return false
 }
 
-// anyWordPrefix reports whether some attribute word starts with some search word.
-func anyWordPrefix(attrs, search []string) bool {
+// wordsMatch is how the description and all filters match one attribute: the value and the
+// attribute are broken into words, and every word of the value must begin a word of the
+// attribute, in any case ("prod db" matches "prod/db-main", not "prod/api"). A value with no
+// words matches nothing.
+func wordsMatch(attr, value string) bool {
+	search := words(value)
+	if len(search) == 0 {
+		return false
+	}
+	have := words(attr)
 	for _, w := range search {
-		for _, a := range attrs {
-			if strings.HasPrefix(a, w) {
-				return true
-			}
+		if !slices.ContainsFunc(have, func(a string) bool { return strings.HasPrefix(a, w) }) {
+			return false
 		}
 	}
-	return false
+	return true
 }
 
 // words splits text as Secrets Manager's search does: at punctuation and spaces, between

@@ -203,6 +203,14 @@ func TestManagedPolicyValidationChangesNothing(t *testing.T) {
 			"ValidationError", 400, `1 validation error detected: Value 'bad name' at 'policyName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\w+=,.@-]+`},
 		{"bad path", awsiam.CreatePolicyInput{PolicyName: aws.String("p4"), Path: aws.String("/no/trailing"), PolicyDocument: aws.String(batchPolicy)},
 			"ValidationError", 400, ""},
+		{"no Version", awsiam.CreatePolicyInput{PolicyName: aws.String("p5"), PolicyDocument: aws.String(`{"Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`)},
+			"MalformedPolicyDocument", 400, "Policy document must be version 2012-10-17 or greater."},
+		{"Effect in lower case", awsiam.CreatePolicyInput{PolicyName: aws.String("p6"), PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"allow","Action":"es:ESHttp*","Resource":"*"}]}`)},
+			"MalformedPolicyDocument", 400, "The policy failed legacy parsing"},
+		{"IAM resource with a region", awsiam.CreatePolicyInput{PolicyName: aws.String("p7"), PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:GetRole","Resource":"arn:aws:iam:us-east-1:123456789012:role/x"}]}`)},
+			"MalformedPolicyDocument", 400, "IAM resource arn:aws:iam:us-east-1:123456789012:role/x cannot contain region information."},
+		{"two colons", awsiam.CreatePolicyInput{PolicyName: aws.String("p8"), PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:Get:Object","Resource":"*"}]}`)},
+			"MalformedPolicyDocument", 400, "Actions/Condition can contain only one colon."},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -231,6 +239,15 @@ func TestManagedPolicyValidationChangesNothing(t *testing.T) {
 	versions, err := c.ListPolicyVersions(ctx, &awsiam.ListPolicyVersionsInput{PolicyArn: p.Arn})
 	if err != nil || len(versions.Versions) != 1 || aws.ToString(getPolicy(t, c, aws.ToString(p.Arn)).DefaultVersionId) != "v1" {
 		t.Fatalf("versions after refused ones: %+v %v", versions, err)
+	}
+
+	// An inline policy may still be of Version 2008-10-17 or have none, as IAM allows.
+	if _, err := c.CreateUser(ctx, &awsiam.CreateUserInput{UserName: aws.String("inline")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.PutUserPolicy(ctx, &awsiam.PutUserPolicyInput{UserName: aws.String("inline"), PolicyName: aws.String("old"),
+		PolicyDocument: aws.String(`{"Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`)}); err != nil {
+		t.Fatalf("inline policy without Version: %v", err)
 	}
 
 	_, err = c.ListPolicies(ctx, &awsiam.ListPoliciesInput{Scope: "Mine"})

@@ -93,7 +93,7 @@ func TestRoleValidation(t *testing.T) {
 			AssumeRolePolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole","Resource":"*"}]}`)},
 			"MalformedPolicyDocument", "Has prohibited field Resource"},
 		{"not JSON", awsiam.CreateRoleInput{RoleName: aws.String("r3"), AssumeRolePolicyDocument: aws.String(`{"Version":`)},
-			"MalformedPolicyDocument", "Syntax errors in policy."},
+			"MalformedPolicyDocument", "This policy contains invalid Json"},
 		{"bad name", awsiam.CreateRoleInput{RoleName: aws.String("bad name"), AssumeRolePolicyDocument: aws.String(towerTrust)},
 			"ValidationError", `1 validation error detected: Value 'bad name' at 'roleName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\w+=,.@-]+`},
 		{"session too long", awsiam.CreateRoleInput{RoleName: aws.String("r4"), AssumeRolePolicyDocument: aws.String(towerTrust), MaxSessionDuration: aws.Int32(50000)},

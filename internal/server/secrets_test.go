@@ -219,6 +219,9 @@ func TestListSecretsFiltersAndPages(t *testing.T) {
 	createSecret(t, c, "prod/db", "1", smtypes.Tag{Key: aws.String("team"), Value: aws.String("data")})
 	createSecret(t, c, "prod/api", "2", smtypes.Tag{Key: aws.String("team"), Value: aws.String("web")})
 	createSecret(t, c, "dev/db", "3")
+	if _, err := c.UpdateSecret(ctx, &sm.UpdateSecretInput{SecretId: aws.String("prod/api"), Description: aws.String("Rotated nightly by the web team")}); err != nil {
+		t.Fatal(err)
+	}
 	filter := func(key smtypes.FilterNameStringType, values ...string) []string {
 		out, err := c.ListSecrets(ctx, &sm.ListSecretsInput{Filters: []smtypes.Filter{{Key: key, Values: values}}, SortOrder: smtypes.SortOrderTypeAsc})
 		if err != nil {
@@ -240,6 +243,18 @@ func TestListSecretsFiltersAndPages(t *testing.T) {
 		{smtypes.FilterNameStringTypeTagKey, []string{"team"}, []string{"prod/db", "prod/api"}},
 		{smtypes.FilterNameStringTypeTagValue, []string{"we"}, []string{"prod/api"}},
 		{smtypes.FilterNameStringTypeAll, []string{"DB"}, []string{"prod/db", "dev/db"}},
+		// Every word of an all value begins a word of one attribute, in any case.
+		{smtypes.FilterNameStringTypeAll, []string{"prod db"}, []string{"prod/db"}},
+		{smtypes.FilterNameStringTypeAll, []string{"Prod Web"}, nil},
+		{smtypes.FilterNameStringTypeAll, []string{"nightly"}, []string{"prod/api"}},
+		{smtypes.FilterNameStringTypeAll, []string{"/"}, nil},
+		// Several values: any of them; a "!" value: the secrets it does not match.
+		{smtypes.FilterNameStringTypeName, []string{"dev/", "prod/d"}, []string{"prod/db", "dev/db"}},
+		{smtypes.FilterNameStringTypeAll, []string{"!db"}, []string{"prod/api"}},
+		{smtypes.FilterNameStringTypeTagValue, []string{"!data"}, []string{"prod/api", "dev/db"}},
+		// description: words of the description, not only its beginning.
+		{smtypes.FilterNameStringTypeDescription, []string{"web TEAM"}, []string{"prod/api"}},
+		{smtypes.FilterNameStringTypeDescription, []string{"eam"}, nil},
 	} {
 		if got := filter(tc.key, tc.values...); !slices.Equal(got, tc.want) {
 			t.Errorf("%s %v: %v, want %v", tc.key, tc.values, got, tc.want)
