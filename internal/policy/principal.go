@@ -51,7 +51,7 @@ func ParsePrincipal(s string) (Principal, error) {
 			return Principal{Kind: Federated, ID: s}, nil
 		}
 		if arn.IsAccountID(s) {
-			root := "arn:aws:iam::" + s + ":root"
+			root := arn.IAM(arn.AWS, s, "root")
 			return Principal{Kind: Account, ID: root, Account: s, rootARN: root}, nil
 		}
 		return Principal{}, fmt.Errorf("principal %q is not an ARN, a service principal or \"*\"", s)
@@ -100,6 +100,15 @@ func (p *Principal) IsIAM() bool {
 		return true
 	}
 	return false
+}
+
+// Partition returns the AWS partition of the principal's ARN (aws, aws-cn, ...): aws for
+// a principal that has none (a service, "*").
+func (p *Principal) Partition() string {
+	if part := arn.PartitionOfARN(p.ID); part != "" {
+		return part
+	}
+	return arn.AWS
 }
 
 // ARN returns the ARN that aws:PrincipalArn reports: for a session, its role's.

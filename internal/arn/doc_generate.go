@@ -1,0 +1,3 @@
+package arn
+
+//go:generate go run ./gen -out partitions_gen.go
