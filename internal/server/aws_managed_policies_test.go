@@ -7,10 +7,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/iamd-dev/iamd/internal/arn"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsiam "github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/iam/types"
+	"github.com/iamd-dev/iamd/internal/arn"
 
 	"github.com/iamd-dev/iamd/internal/authz"
 	"github.com/iamd-dev/iamd/internal/managedpolicies"

@@ -10,10 +10,10 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/iamd-dev/iamd/internal/arn"
 	"github.com/iamd-dev/iamd/internal/api/awsquery"
 	"github.com/iamd-dev/iamd/internal/api/frontapi"
 	"github.com/iamd-dev/iamd/internal/api/route"
+	"github.com/iamd-dev/iamd/internal/arn"
 	"github.com/iamd-dev/iamd/internal/authz"
 	"github.com/iamd-dev/iamd/internal/authz/denial"
 	"github.com/iamd-dev/iamd/internal/awserr"
