@@ -92,11 +92,17 @@ func IAMRegion(partition string) string {
 	return "us-east-1"
 }
 
-// ServicePrincipal is the name an AWS service goes by in the partition's policies: its
-// short name ("ec2") and the partition's DNS suffix where that is not amazonaws.com
-// (ec2.amazonaws.com, ec2.amazonaws.com.cn). The ISO partitions keep amazonaws.com.
+// chinaDotCN are the services whose principal in aws-cn ends in amazonaws.com.cn; the others
+// (ecs-tasks, lambda, ...) keep amazonaws.com there too. AWS publishes no list: this is what
+// the IAM console of the China regions and the AWS CDK's region-info (fixed for EC2 in
+// aws-cdk#24709) use.
+var chinaDotCN = map[string]bool{"ec2": true, "s3": true}
+
+// ServicePrincipal is the name an AWS service goes by in the partition's policies:
+// ec2.amazonaws.com, and ec2.amazonaws.com.cn in aws-cn for the services that take the
+// partition's domain there (chinaDotCN).
 func ServicePrincipal(service, partition string) string {
-	if partition == "aws-cn" {
+	if partition == "aws-cn" && chinaDotCN[service] {
 		return service + ".amazonaws.com.cn"
 	}
 	return service + ".amazonaws.com"

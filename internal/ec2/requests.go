@@ -52,7 +52,7 @@ func (p *Profile) withPassRole(reqs []authz.Request, resource string) []authz.Re
 	if p == nil || p.RoleARN == "" {
 		return reqs
 	}
-	return append(reqs, authz.PassRole(p.RoleARN, ServicePrincipal, resource))
+	return append(reqs, authz.PassRole(p.RoleARN, ServicePrincipalIn(arn.PartitionOfARN(p.RoleARN)), resource))
 }
 
 // InstancesARN is the ARN RunInstances is authorized on for the instances it launches (their

@@ -45,7 +45,7 @@ func ParsePrincipal(s string) (Principal, error) {
 	}
 	if !strings.HasPrefix(s, "arn:") {
 		if strings.Contains(s, ".") && !strings.ContainsAny(s, "/: ") {
-			if strings.HasSuffix(s, ".amazonaws.com") && s != "cognito-identity.amazonaws.com" {
+			if (strings.HasSuffix(s, ".amazonaws.com") || strings.HasSuffix(s, ".amazonaws.com.cn")) && s != "cognito-identity.amazonaws.com" {
 				return Principal{Kind: Service, ID: s}, nil
 			}
 			return Principal{Kind: Federated, ID: s}, nil
