@@ -90,22 +90,29 @@ func TestPartitionMachinesAndTasks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ec2:RunInstances","Resource":"*"},` +
-		`{"Effect":"Deny","Action":"ec2:RunInstances","Resource":"` + p + `ec2:` + region + `:` + acct + `:instance/*"}]}`
-	if _, err := c.PutUserPolicy(ctx, &awsiam.PutUserPolicyInput{UserName: user.User.UserName, PolicyName: aws.String("p"), PolicyDocument: aws.String(doc)}); err != nil {
-		t.Fatal(err)
+	denyOn := func(partition string) {
+		t.Helper()
+		doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ec2:RunInstances","Resource":"*"},` +
+			`{"Effect":"Deny","Action":"ec2:RunInstances","Resource":"arn:` + partition + `:ec2:` + region + `:` + acct + `:instance/*"}]}`
+		if _, err := c.PutUserPolicy(ctx, &awsiam.PutUserPolicyInput{UserName: user.User.UserName, PolicyName: aws.String("p"), PolicyDocument: aws.String(doc)}); err != nil {
+			t.Fatal(err)
+		}
 	}
+	denyOn("aws")
 	key, err := c.CreateAccessKey(ctx, &awsiam.CreateAccessKeyInput{UserName: user.User.UserName})
 	if err != nil {
 		t.Fatal(err)
 	}
 	opsCfg := ts.config(aws.Credentials{AccessKeyID: aws.ToString(key.AccessKey.AccessKeyId), SecretAccessKey: aws.ToString(key.AccessKey.SecretAccessKey)})
 	opsCfg.Region = region
-	_, err = awsec2.NewFromConfig(opsCfg).RunInstances(ctx, &awsec2.RunInstancesInput{ImageId: aws.String("ami-0abcdef1234567890"), InstanceType: ec2types.InstanceTypeT3Micro,
-		MinCount: aws.Int32(1), MaxCount: aws.Int32(1)})
-	if ae := apiError(t, err, "UnauthorizedOperation"); ae == nil {
-		t.Fatal("denied launch")
+	ops := awsec2.NewFromConfig(opsCfg)
+	plain := &awsec2.RunInstancesInput{ImageId: aws.String("ami-0abcdef1234567890"), InstanceType: ec2types.InstanceTypeT3Micro, MinCount: aws.Int32(1), MaxCount: aws.Int32(1)}
+	if _, err := ops.RunInstances(ctx, plain); err != nil {
+		t.Fatalf("a Deny on the aws partition's instances refused a launch in aws-cn: %v", err)
 	}
+	denyOn("aws-cn")
+	_, err = ops.RunInstances(ctx, plain)
+	apiError(t, err, "UnauthorizedOperation")
 
 	// Tasks: the task ARN and the task role's session are the partition's.
 	body, err := ts.adminCallIn(region, ts.root, url.Values{"Action": {"RunTask"}, "TaskRoleArn": {p + "iam::" + acct + ":role/app-task"}})
