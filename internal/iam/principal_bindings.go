@@ -112,6 +112,12 @@ func bindPrincipals(tx docstore.Tx, doc string) (map[string]string, error) {
 			if _, done := b[it.value]; done {
 				continue
 			}
+			if other, err := ofAnotherPartition(tx, it.value); err != nil || other {
+				if err == nil {
+					err = invalidPrincipal(it.value)
+				}
+				return nil, err
+			}
 			ref, ok := parseEntityARN(it.value)
 			if !ok {
 				continue
@@ -130,6 +136,24 @@ func bindPrincipals(tx docstore.Tx, doc string) (map[string]string, error) {
 		}
 	}
 	return b, nil
+}
+
+// ofAnotherPartition reports whether a principal's ARN names an account this server holds in
+// another partition than the account's own: no such principal exists (IAM refuses principals
+// of another partition, which roles and resource policies cannot delegate to).
+func ofAnotherPartition(tx docstore.Tx, principal string) (bool, error) {
+	a, err := arn.Parse(principal)
+	if err != nil || !arn.IsAccountID(a.Account) {
+		return false, nil
+	}
+	var acct Account
+	switch err := tx.Get(docstore.Key{Collection: colAccount, ID: a.Account}, &acct); {
+	case errors.Is(err, docstore.ErrNotFound):
+		return false, nil
+	case err != nil:
+		return false, err
+	}
+	return arn.OrDefault(acct.Partition) != a.Partition, nil
 }
 
 // BindPrincipals binds the users and roles a resource-based policy names (see

@@ -78,6 +78,12 @@ func TestPartitionARNs(t *testing.T) {
 			other := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + acct + `:user/ada"},"Action":"sts:AssumeRole"}]}`
 			_, err = c.CreateRole(ctx, &awsiam.CreateRoleInput{RoleName: aws.String("Other"), AssumeRolePolicyDocument: aws.String(other)})
 			apiError(t, err, "MalformedPolicyDocument")
+			otherRoot := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + acct + `:root"},"Action":"sts:AssumeRole"}]}`
+			_, err = c.CreateRole(ctx, &awsiam.CreateRoleInput{RoleName: aws.String("Other"), AssumeRolePolicyDocument: aws.String(otherRoot)})
+			apiError(t, err, "MalformedPolicyDocument")
+			if _, err := c.GetRole(ctx, &awsiam.GetRoleInput{RoleName: aws.String("Other")}); err == nil {
+				t.Fatal("a refused CreateRole made the role")
+			}
 
 			// AWS managed policies are the partition's.
 			readOnly := p + "iam::aws:policy/ReadOnlyAccess"
