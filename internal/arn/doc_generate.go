@@ -1,3 +1,0 @@
-package arn
-
-//go:generate go run ./gen -out partitions_gen.go
