@@ -12,11 +12,11 @@ type PrincipalKind uint8
 
 const (
 	Anonymous     PrincipalKind = iota // an unsigned request
-	Account                            // the account's root user: arn:aws:iam::ACCOUNT:root
+	Account                            // the account's root user: arn:PARTITION:iam::ACCOUNT:root
 	User                               // an IAM user
 	Role                               // an IAM role itself
-	AssumedRole                        // a role session: arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION
-	FederatedUser                      // arn:aws:sts::ACCOUNT:federated-user/NAME
+	AssumedRole                        // a role session: arn:PARTITION:sts::ACCOUNT:assumed-role/ROLE/SESSION
+	FederatedUser                      // arn:PARTITION:sts::ACCOUNT:federated-user/NAME
 	Service                            // an AWS service principal such as ec2.amazonaws.com
 	Federated                          // a web identity or SAML provider (the Federated principal)
 )
@@ -85,9 +85,9 @@ func ParsePrincipal(s string) (Principal, error) {
 	if !arn.IsAccountID(p.Account) && p.Kind != Federated {
 		return Principal{}, fmt.Errorf("principal %q has no 12-digit account id", s)
 	}
-	p.rootARN = "arn:" + a.Partition + ":iam::" + p.Account + ":root"
+	p.rootARN = arn.IAM(a.Partition, p.Account, "root")
 	if p.Kind == AssumedRole {
-		p.roleARN = "arn:" + a.Partition + ":iam::" + p.Account + ":role/" + p.Name
+		p.roleARN = arn.IAM(a.Partition, p.Account, "role/"+p.Name)
 	}
 	return p, nil
 }
