@@ -40,7 +40,7 @@ var rules = []rule{
 	// Resource policies held by upstreams: read through an interface (internal/upstream's), parsed and kept.
 	{pkg: "internal/resourcepolicy", forbidden: []string{"net/http", "database/sql", module + "internal/api", module + "internal/server", module + "internal/store", module + "internal/upstream"}},
 	{pkg: "internal/catalog", stdlib: true, allowed: []string{"internal/npmpack"}, forbidden: []string{"net/http", "database/sql"}},
-	{pkg: "internal/managedpolicies", stdlib: true, allowed: []string{"internal/npmpack"}, forbidden: []string{"net/http", "database/sql"}},
+	{pkg: "internal/managedpolicies", stdlib: true, allowed: []string{"internal/npmpack", "internal/arn"}, forbidden: []string{"net/http", "database/sql"}},
 	{pkg: "internal/lint", stdlib: true, allowed: []string{"internal/catalog", "internal/policy", "internal/arn"}, forbidden: []string{"net/http", "database/sql", "os"}},
 	{pkg: "internal/ec2", forbidden: []string{"net/http", "database/sql", module + "internal/api", module + "internal/server", module + "internal/store", module + "internal/imds"}},
 	{pkg: "internal/imds", forbidden: []string{"database/sql", module + "internal/api", module + "internal/server", module + "internal/store"}},

@@ -1,5 +1,8 @@
 // Package arn parses and formats Amazon Resource Names:
-// arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE. It is stdlib only.
+// arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE, and knows AWS's partitions: which region is
+// in which (aws, aws-cn, aws-us-gov, aws-iso, ...), from the data AWS's SDKs carry
+// (partitions_gen.go, `go generate ./internal/arn`). Code builds ARNs here (IAM, STS,
+// InRegion, New) in the partition of the account or region at hand. It is stdlib only.
 package arn
 
 import (

@@ -13,13 +13,14 @@ import (
 
 func runAccount(ctx context.Context, args []string, env Env) int {
 	if len(args) == 0 || args[0] != "create" {
-		fmt.Fprintln(env.Stderr, "usage: iamd account create --id ACCOUNT_ID [--name NAME] [--endpoint URL]")
+		fmt.Fprintln(env.Stderr, "usage: iamd account create --id ACCOUNT_ID [--name NAME] [--partition PARTITION] [--endpoint URL]")
 		return 2
 	}
 	fs := flag.NewFlagSet("iamd account create", flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
 	id := fs.String("id", "", "the new account's 12-digit id")
 	name := fs.String("name", "", "the new account's name")
+	partition := fs.String("partition", "", "the new account's AWS partition (aws, aws-cn, aws-us-gov, ...; default: the creating account's)")
 	endpoint := fs.String("endpoint", "", "endpoint URL (default: as the aws CLI finds it, AWS_ENDPOINT_URL ...)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return 2
@@ -33,9 +34,11 @@ func runAccount(ctx context.Context, args []string, env Env) int {
 		fmt.Fprintln(env.Stderr, "iamd account create:", err)
 		return 2
 	}
-	body, err := awsclient.New(cfg, 1).Query(ctx, "iamd", url.Values{
-		"Action": {"CreateAccount"}, "AccountId": {*id}, "AccountName": {*name},
-	})
+	params := url.Values{"Action": {"CreateAccount"}, "AccountId": {*id}, "AccountName": {*name}}
+	if *partition != "" {
+		params.Set("Partition", *partition)
+	}
+	body, err := awsclient.New(cfg, 1).Query(ctx, "iamd", params)
 	if err != nil {
 		fmt.Fprintln(env.Stderr, "iamd account create:", err)
 		return 1

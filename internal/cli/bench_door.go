@@ -12,6 +12,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/iamd-dev/iamd/internal/arn"
 	"github.com/iamd-dev/iamd/internal/awsclient"
 	"github.com/iamd-dev/iamd/internal/bench"
 	"github.com/iamd-dev/iamd/internal/server"
@@ -26,9 +27,9 @@ const doorOp = "sqs-get-queue-url"
 // doorBenchPolicy is the policy of the user the door is measured as: the calls of doorOp,
 // on the bench's queues (iamd-bench*, the canned upstream's iamd-bench among them), so that
 // each call is decided by the policy engine as a real one is.
-const doorBenchPolicy = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow",` +
-	`"Action":["sqs:CreateQueue","sqs:GetQueueUrl","sqs:DeleteQueue"],"Resource":"arn:aws:sqs:us-east-1:` +
-	server.DefaultAccountID + `:iamd-bench*"}]}`
+var doorBenchPolicy = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow",` +
+	`"Action":["sqs:CreateQueue","sqs:GetQueueUrl","sqs:DeleteQueue"],"Resource":"` +
+	arn.InRegion("sqs", "us-east-1", server.DefaultAccountID, "iamd-bench*") + `"}]}`
 
 // runBenchDoor measures the front door's added latency: doorOp straight to a canned upstream
 // (an answer at once, whatever the request), then the same through an iamd of its own, in a

@@ -21,7 +21,7 @@ func runServe(ctx context.Context, args []string, env Env) int {
 	addr := fs.String("addr", envOr("IAMD_ADDR", DefaultAddr), "address to listen on (host:port)")
 	data := fs.String("data", envOr("IAMD_DATA", defaultDataDir()), "data directory: database, master key, root credentials")
 	account := fs.String("account-id", envOr("IAMD_ACCOUNT_ID", server.DefaultAccountID), "id of the default account, created at the first start")
-	region := fs.String("region", envOr("IAMD_REGION", "us-east-1"), "the region iamd serves")
+	region := fs.String("region", envOr("IAMD_REGION", "us-east-1"), "the region iamd serves; its partition (cn-north-1: aws-cn, us-gov-west-1: aws-us-gov) is the default account's")
 	auditPath := fs.String("audit", envOr("IAMD_AUDIT", "-"), "audit log of API calls as JSON lines: a file, - for standard output, or empty for none")
 	masterKey := fs.String("master-key", "", "base64 master key for secrets (default: IAMD_MASTER_KEY, else DATA/master.key)")
 	oidcCA := fs.String("oidc-ca", envOr("IAMD_OIDC_CA", ""), "PEM file of CA certificates trusted, besides the system's, for OpenID Connect issuers")

@@ -5,14 +5,19 @@ import (
 	"errors"
 	"time"
 
+	"github.com/iamd-dev/iamd/internal/arn"
 	"github.com/iamd-dev/iamd/internal/authz"
 	"github.com/iamd-dev/iamd/internal/awserr"
 	"github.com/iamd-dev/iamd/internal/policy"
 	"github.com/iamd-dev/iamd/internal/sts"
 )
 
-// ServicePrincipal is the principal a machine's role sessions are issued to.
+// ServicePrincipal is the principal a machine's role sessions are issued to (in the aws
+// partition; ServicePrincipalIn for others).
 const ServicePrincipal = "ec2.amazonaws.com"
+
+// ServicePrincipalIn is EC2's principal in the partition: ec2.amazonaws.com.cn in aws-cn.
+func ServicePrincipalIn(partition string) string { return arn.ServicePrincipal("ec2", partition) }
 
 // ErrNoRole is returned by RoleCredentials for an instance without a profile, or whose
 // profile has no role.
@@ -53,7 +58,7 @@ func (s *Service) RoleOf(ctx context.Context, inst *Instance) (*Profile, error) 
 // ec2.amazonaws.com, with the instance id as the session name, as EC2 does for instance
 // profiles; the role's trust policy must allow the service.
 func (s *Service) RoleCredentials(ctx context.Context, inst *Instance, p *Profile) (*RoleCredentials, error) {
-	principal, err := policy.ParsePrincipal(ServicePrincipal)
+	principal, err := policy.ParsePrincipal(ServicePrincipalIn(arn.PartitionOf(inst.Region)))
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,10 @@
 package ec2
 
-import "time"
+import (
+	"time"
+
+	"github.com/iamd-dev/iamd/internal/arn"
+)
 
 // Instance states with the codes AWS reports (EC2 API reference, InstanceState).
 const (
@@ -90,9 +94,10 @@ type Instance struct {
 // ARN is the instance's ARN.
 func (i *Instance) ARN() string { return InstanceARN(i.Region, i.Account, i.ID) }
 
-// InstanceARN is arn:aws:ec2:REGION:ACCOUNT:instance/ID (ID may be *).
+// InstanceARN is arn:PARTITION:ec2:REGION:ACCOUNT:instance/ID (ID may be *), in the region's
+// partition.
 func InstanceARN(region, account, id string) string {
-	return "arn:aws:ec2:" + region + ":" + account + ":instance/" + id
+	return arn.InRegion("ec2", region, account, "instance/"+id)
 }
 
 // PrivateDNSName is the instance's private host name as EC2 names it in us-east-1 and

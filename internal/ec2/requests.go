@@ -3,6 +3,7 @@ package ec2
 import (
 	"strconv"
 
+	"github.com/iamd-dev/iamd/internal/arn"
 	"github.com/iamd-dev/iamd/internal/authz"
 )
 
@@ -51,7 +52,7 @@ func (p *Profile) withPassRole(reqs []authz.Request, resource string) []authz.Re
 	if p == nil || p.RoleARN == "" {
 		return reqs
 	}
-	return append(reqs, authz.PassRole(p.RoleARN, ServicePrincipal, resource))
+	return append(reqs, authz.PassRole(p.RoleARN, ServicePrincipalIn(arn.PartitionOfARN(p.RoleARN)), resource))
 }
 
 // InstancesARN is the ARN RunInstances is authorized on for the instances it launches (their
@@ -95,11 +96,11 @@ func (p *RunPlan) Requests() []authz.Request {
 	regional := func(kind string) authz.Request {
 		var ctx authz.Context
 		ctx.Set("ec2:Region", region)
-		return authz.Request{Action: "ec2:RunInstances", Resource: "arn:aws:ec2:" + region + ":" + account + ":" + kind + "/*", Context: ctx}
+		return authz.Request{Action: "ec2:RunInstances", Resource: arn.InRegion("ec2", region, account, kind+"/*"), Context: ctx}
 	}
 	reqs := []authz.Request{
 		{Action: "ec2:RunInstances", Resource: instances, Context: inst},
-		{Action: "ec2:RunInstances", Resource: "arn:aws:ec2:" + region + "::image/" + p.in.ImageID, Context: image, ResourceAccount: account},
+		{Action: "ec2:RunInstances", Resource: arn.InRegion("ec2", region, "", "image/"+p.in.ImageID), Context: image, ResourceAccount: account},
 		regional("network-interface"), regional("security-group"), regional("subnet"), regional("volume"),
 	}
 	if len(p.Tags) > 0 {

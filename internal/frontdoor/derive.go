@@ -3,6 +3,7 @@ package frontdoor
 import (
 	"strings"
 
+	"github.com/iamd-dev/iamd/internal/arn"
 	"github.com/iamd-dev/iamd/internal/catalog"
 )
 
@@ -28,7 +29,7 @@ func newDeriver(c *Call, r *rule, svc *catalog.Service, n need, account string) 
 func (d *deriver) fixed(v string) (string, bool) {
 	switch v {
 	case "Partition":
-		return "aws", true
+		return arn.PartitionOf(d.call.Region), true
 	case "Region":
 		return d.call.Region, d.call.Region != ""
 	case "Account":

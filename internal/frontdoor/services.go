@@ -1,6 +1,10 @@
 package frontdoor
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/iamd-dev/iamd/internal/arn"
+)
 
 // The rules of services that need only a few: actions that are not their operation's name,
 // members an ARN's variable is not named after, keys of the request itself.
@@ -72,7 +76,8 @@ func apigatewayNeeds(c *Call, first need) []need {
 	return []need{{action: "apigateway:" + c.Operation.Method, params: first.params}}
 }
 
-// apigatewayARN is the resource of an API Gateway call: its path, arn:aws:apigateway:REGION::PATH.
+// apigatewayARN is the resource of an API Gateway call: its path,
+// arn:PARTITION:apigateway:REGION::PATH in the region's partition.
 func apigatewayARN(c *Call, _ map[string][]string) []string {
-	return []string{"arn:aws:apigateway:" + c.Region + "::" + c.Path}
+	return []string{arn.InRegion("apigateway", c.Region, "", c.Path)}
 }

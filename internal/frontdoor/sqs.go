@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/iamd-dev/iamd/internal/arn"
 )
 
 func init() {
@@ -20,13 +22,13 @@ func init() {
 
 // queueARNs are the ARNs of the queues QueueUrl names: https://sqs.REGION.amazonaws.com/
 // ACCOUNT/NAME (LocalStack's and moto's http://localhost:4566/000000000000/NAME too) is
-// arn:aws:sqs:REGION:ACCOUNT:NAME, in the URL's account; the region is the host's when it
+// arn:PARTITION:sqs:REGION:ACCOUNT:NAME, in the URL's account; the region is the host's when it
 // names one, else the call's. GetQueueUrl names another account's queue by
 // QueueOwnerAWSAccountId.
 func queueARNs(c *Call, params map[string][]string) []string {
 	var out []string
 	if owner, name := params["QueueOwnerAWSAccountId"], params["QueueName"]; len(owner) > 0 && len(name) > 0 && isAccountID(owner[0]) {
-		out = append(out, "arn:aws:sqs:"+c.Region+":"+owner[0]+":"+name[0])
+		out = append(out, arn.InRegion("sqs", c.Region, owner[0], name[0]))
 	}
 	for _, raw := range params["QueueUrl"] {
 		u, err := url.Parse(raw)
@@ -41,7 +43,7 @@ func queueARNs(c *Call, params map[string][]string) []string {
 		if hr := queueHostRegion(u.Hostname()); hr != "" {
 			r = hr
 		}
-		out = append(out, "arn:aws:sqs:"+r+":"+account+":"+name)
+		out = append(out, arn.InRegion("sqs", r, account, name))
 	}
 	return out
 }

@@ -71,7 +71,11 @@ func (s *Service) loadAccessTarget(tx docstore.Tx, account, arn string, policies
 	if policies && strings.Contains(arn, ":policy/") {
 		return s.policyTarget(tx, account, arn)
 	}
-	kind, path, name, ok := splitEntityARN(account, arn)
+	partition, err := partitionOf(tx, account)
+	if err != nil {
+		return nil, err
+	}
+	kind, path, name, ok := splitEntityARN(partition, account, arn)
 	if !ok {
 		return nil, awserr.InvalidInput("Invalid ARN: %s.", arn)
 	}

@@ -61,7 +61,7 @@ func TestAuthorizationDetailsAndSummaryReadAllEntities(t *testing.T) {
 	s := openInfoTestService(t)
 	ctx := context.Background()
 	now := s.clock()
-	policyARN := PolicyARN(infoAccount, "/ops/", "Launch")
+	policyARN := PolicyARN("", infoAccount, "/ops/", "Launch")
 	putDocs(t, s, map[docstore.Key]any{
 		key(colUser, infoAccount, "alice"): &User{Account: infoAccount, Name: "alice", ID: "AIDAALICE", Path: "/", CreateDate: now,
 			InlinePolicies: map[string]string{"inline": `{"Version":"2012-10-17","Statement":[]}`}, AttachedPolicies: []string{policyARN}, Groups: []string{"admins"}},

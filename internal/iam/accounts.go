@@ -5,6 +5,7 @@ import (
 	"errors"
 	"regexp"
 
+	"github.com/iamd-dev/iamd/internal/arn"
 	"github.com/iamd-dev/iamd/internal/awserr"
 	"github.com/iamd-dev/iamd/internal/docstore"
 )
@@ -22,6 +23,12 @@ var accountIDPattern = regexp.MustCompile(`^[0-9]{12}$`)
 // new one. created reports whether anything was made; the returned key is the new root key
 // (nil when the account existed).
 func (s *Service) EnsureAccount(ctx context.Context, id, name string, creds *Credentials) (key *Credentials, created bool, err error) {
+	return s.EnsureAccountIn(ctx, arn.AWS, id, name, creds)
+}
+
+// EnsureAccountIn is EnsureAccount for an account of the partition (aws, aws-cn, ...). An
+// account that exists keeps the partition it was created in.
+func (s *Service) EnsureAccountIn(ctx context.Context, partition, id, name string, creds *Credentials) (key *Credentials, created bool, err error) {
 	err = s.update(ctx, func(tx docstore.Tx) error {
 		var a Account
 		err := tx.Get(docstore.Key{Collection: colAccount, ID: id}, &a)
@@ -31,31 +38,42 @@ func (s *Service) EnsureAccount(ctx context.Context, id, name string, creds *Cre
 		if !errors.Is(err, docstore.ErrNotFound) {
 			return err
 		}
-		key, err = s.createAccount(tx, id, name, creds)
+		key, err = s.createAccount(tx, partition, id, name, creds)
 		created = err == nil
 		return err
 	})
 	return key, created, err
 }
 
-// CreateAccount creates a new account and returns its root access key.
+// CreateAccount creates a new account of the aws partition and returns its root access key.
 func (s *Service) CreateAccount(ctx context.Context, id, name string) (*Credentials, error) {
+	return s.CreateAccountIn(ctx, arn.AWS, id, name)
+}
+
+// CreateAccountIn creates a new account of the partition and returns its root access key.
+func (s *Service) CreateAccountIn(ctx context.Context, partition, id, name string) (*Credentials, error) {
 	var key *Credentials
 	err := s.update(ctx, func(tx docstore.Tx) (err error) {
-		key, err = s.createAccount(tx, id, name, nil)
+		key, err = s.createAccount(tx, partition, id, name, nil)
 		return err
 	})
 	return key, err
 }
 
-func (s *Service) createAccount(tx docstore.Tx, id, name string, creds *Credentials) (*Credentials, error) {
+func (s *Service) createAccount(tx docstore.Tx, partition, id, name string, creds *Credentials) (*Credentials, error) {
 	if !accountIDPattern.MatchString(id) {
 		return nil, awserr.ValidationError("Account id %q must be 12 digits.", id)
+	}
+	if !arn.IsPartition(partition) {
+		return nil, awserr.ValidationError("Partition %q is not an AWS partition.", partition)
 	}
 	if name == "" {
 		name = id
 	}
 	a := Account{ID: id, Name: name, CreateDate: s.clock()}
+	if partition != arn.AWS {
+		a.Partition = partition
+	}
 	if err := tx.Insert(docstore.Key{Collection: colAccount, ID: id}, &a); err != nil {
 		if errors.Is(err, docstore.ErrConflict) {
 			return nil, awserr.EntityAlreadyExists("Account %s already exists.", id)
@@ -135,10 +153,12 @@ func (s *Service) LookupAccessKey(ctx context.Context, id string) (secret string
 			return err
 		}
 		secret = string(plain)
-		caller = Caller{Account: k.Account, UserName: k.UserName, ARN: RootARN(k.Account), UserID: k.Account}
 		if k.UserName == "" {
-			return nil
+			partition, err := partitionOf(tx, k.Account)
+			caller = Caller{Account: k.Account, ARN: RootARN(partition, k.Account), UserID: k.Account}
+			return err
 		}
+		caller = Caller{Account: k.Account, UserName: k.UserName}
 		var u User
 		if err := tx.Get(key(colUser, k.Account, k.UserName), &u); err != nil {
 			if errors.Is(err, docstore.ErrNotFound) {

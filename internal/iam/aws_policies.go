@@ -35,7 +35,14 @@ func awsManagedPolicy(tx docstore.Tx, account, policyARN string, p *ManagedPolic
 	if !ok {
 		return docstore.ErrNotFound
 	}
-	*p = fromAWSManaged(mp, true)
+	partition, err := partitionOf(tx, account)
+	if err != nil {
+		return err
+	}
+	*p = fromAWSManaged(mp, partition, true)
+	if p.ARN() != policyARN {
+		return docstore.ErrNotFound // another partition's copy: not one the account can use
+	}
 	var use awsPolicyUse
 	switch err := tx.Get(key(colAWSPolicyUse, account, policyARN), &use); {
 	case err == nil:
@@ -46,15 +53,15 @@ func awsManagedPolicy(tx docstore.Tx, account, policyARN string, p *ManagedPolic
 	return nil
 }
 
-// fromAWSManaged presents an AWS managed policy as a managed policy with its default
-// version (with its document when withDocument is set).
-func fromAWSManaged(mp *managedpolicies.Policy, withDocument bool) ManagedPolicy {
+// fromAWSManaged presents an AWS managed policy as the partition's managed policy with its
+// default version (with its document when withDocument is set).
+func fromAWSManaged(mp *managedpolicies.Policy, partition string, withDocument bool) ManagedPolicy {
 	v := PolicyVersion{ID: mp.DefaultVersion, CreateDate: mp.UpdateDate}
 	if withDocument {
-		v.Document = mp.Document()
+		v.Document = mp.DocumentIn(partition)
 	}
 	return ManagedPolicy{
-		Account: awsAccount, Name: mp.Name, ID: mp.ID, Path: mp.Path,
+		Account: awsAccount, Partition: stored(partition), Name: mp.Name, ID: mp.ID, Path: mp.Path,
 		CreateDate: mp.CreateDate, UpdateDate: mp.UpdateDate, DefaultVersion: mp.DefaultVersion,
 		Versions: []PolicyVersion{v},
 	}

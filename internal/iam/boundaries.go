@@ -3,6 +3,7 @@ package iam
 import (
 	"errors"
 
+	"github.com/iamd-dev/iamd/internal/arn"
 	"github.com/iamd-dev/iamd/internal/awserr"
 	"github.com/iamd-dev/iamd/internal/docstore"
 	"github.com/iamd-dev/iamd/internal/managedpolicies"
@@ -27,14 +28,18 @@ func (s *Service) useAsBoundary(tx docstore.Tx, account, policyARN string, delta
 }
 
 // policyNameFromARN returns the name of a customer managed policy of the account from its
-// ARN (arn:aws:iam::ACCOUNT:policy/PATH/NAME).
-func policyNameFromARN(account, arn string) (string, bool) {
-	prefix := "arn:aws:iam::" + account + ":policy/"
-	if len(arn) <= len(prefix) || arn[:len(prefix)] != prefix {
+// ARN (arn:PARTITION:iam::ACCOUNT:policy/PATH/NAME). The partition is not checked here: the
+// policy found is, by its stored ARN.
+func policyNameFromARN(account, policyARN string) (string, bool) {
+	prefix := arn.IAM(partitionOfARN(policyARN), account, "policy/")
+	if len(policyARN) <= len(prefix) || policyARN[:len(prefix)] != prefix {
 		return "", false
 	}
-	return lastPathSegment(arn[len(prefix):]), true
+	return lastPathSegment(policyARN[len(prefix):]), true
 }
+
+// partitionOfARN is the partition an ARN names, aws when it names none.
+func partitionOfARN(s string) string { return arn.OrDefault(arn.PartitionOfARN(s)) }
 
 func lastPathSegment(s string) string {
 	for i := len(s) - 1; i >= 0; i-- {

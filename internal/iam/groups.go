@@ -41,6 +41,11 @@ func (s *Service) CreateGroup(ctx context.Context, account, name, path string) (
 		if n >= maxGroupsPerAccount {
 			return awserr.LimitExceeded("Cannot exceed quota for GroupsPerAccount: %d", maxGroupsPerAccount)
 		}
+		partition, err := partitionOf(tx, account)
+		if err != nil {
+			return err
+		}
+		g.Partition = stored(partition)
 		err = tx.Insert(key(colGroup, account, name), g)
 		if errors.Is(err, docstore.ErrConflict) {
 			return awserr.EntityAlreadyExists("Group with name %s already exists.", name)

@@ -56,6 +56,11 @@ func (s *Service) CreateInstanceProfile(ctx context.Context, in CreateInstancePr
 		if n >= maxInstanceProfilesPerAccount {
 			return awserr.LimitExceeded("Cannot exceed quota for InstanceProfilesPerAccount: %d", maxInstanceProfilesPerAccount)
 		}
+		partition, err := partitionOf(tx, in.Account)
+		if err != nil {
+			return err
+		}
+		p.Partition = stored(partition)
 		err = tx.Insert(key(colInstanceProfile, in.Account, in.Name), p)
 		if errors.Is(err, docstore.ErrConflict) {
 			return awserr.EntityAlreadyExists("Instance Profile %s already exists.", in.Name)

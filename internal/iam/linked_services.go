@@ -1,5 +1,7 @@
 package iam
 
+import "github.com/iamd-dev/iamd/internal/managedpolicies"
+
 // linkedService is what IAM knows of one AWS service that has a service-linked role: the
 // service principal CreateServiceLinkedRole takes as AWSServiceName, the role's name, the
 // AWS managed policy (path /aws-service-role/) the service attaches to it, and whether the
@@ -52,8 +54,8 @@ var linkedServices = map[string]linkedService{
 }
 
 // policyARN is the ARN of the managed policy the service attaches to its role.
-func (l linkedService) policyARN() string {
-	return "arn:aws:iam::aws:policy/aws-service-role/" + l.policy
+func (l linkedService) policyARN(partition string) string {
+	return managedpolicies.ARNPrefix(partition) + "aws-service-role/" + l.policy
 }
 
 // path is the path of the service's roles: /aws-service-role/PRINCIPAL/.

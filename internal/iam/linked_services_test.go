@@ -14,9 +14,9 @@ func TestLinkedServicesNameEmbeddedPolicies(t *testing.T) {
 		if l.principal != principal || !strings.HasSuffix(principal, ".amazonaws.com") {
 			t.Errorf("%s: principal %q", principal, l.principal)
 		}
-		p, ok := managedpolicies.Lookup(l.policyARN())
+		p, ok := managedpolicies.Lookup(l.policyARN("aws"))
 		if !ok || p.Path != serviceRolePath {
-			t.Errorf("%s: %s is not an embedded /aws-service-role/ policy", principal, l.policyARN())
+			t.Errorf("%s: %s is not an embedded /aws-service-role/ policy", principal, l.policyARN("aws"))
 		}
 		if err := roleKind.checkName(l.roleName); err != nil || !strings.HasPrefix(l.roleName, "AWSServiceRoleFor") {
 			t.Errorf("%s: role name %q: %v", principal, l.roleName, err)
@@ -32,7 +32,7 @@ func TestDeletionTaskRoleARN(t *testing.T) {
 		"task/aws-service-role/x.amazonaws.com//u":                                                          "",
 		"nonsense": "",
 	} {
-		got, err := DeletionTaskRoleARN("1", id)
+		got, err := DeletionTaskRoleARN("aws", "1", id)
 		if got != want || (want == "") != (err != nil) {
 			t.Errorf("%s: %q %v, want %q", id, got, err, want)
 		}

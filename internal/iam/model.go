@@ -14,11 +14,16 @@ type Account struct {
 	Name       string    `json:"name"`
 	Alias      string    `json:"alias,omitempty"`
 	CreateDate time.Time `json:"createDate"`
+	// Partition is the AWS partition the account belongs to (aws, aws-cn, aws-us-gov, ...):
+	// every ARN of its entities and sessions names it. "" (an account stored before
+	// partitions were kept) is aws.
+	Partition string `json:"partition,omitempty"`
 }
 
 // User is an IAM user.
 type User struct {
 	Account             string            `json:"account"`
+	Partition           string            `json:"partition,omitempty"` // the account's partition when created; "" is aws
 	Name                string            `json:"name"`
 	ID                  string            `json:"id"` // AIDA...
 	Path                string            `json:"path"`
@@ -33,6 +38,7 @@ type User struct {
 // Group is an IAM group.
 type Group struct {
 	Account          string            `json:"account"`
+	Partition        string            `json:"partition,omitempty"` // the account's partition when created; "" is aws
 	Name             string            `json:"name"`
 	ID               string            `json:"id"` // AGPA...
 	Path             string            `json:"path"`
@@ -45,6 +51,7 @@ type Group struct {
 // Role is an IAM role.
 type Role struct {
 	Account             string            `json:"account"`
+	Partition           string            `json:"partition,omitempty"` // the account's partition when created; "" is aws
 	Name                string            `json:"name"`
 	ID                  string            `json:"id"` // AROA...
 	Path                string            `json:"path"`
@@ -73,6 +80,7 @@ type RoleLastUsed struct {
 // ManagedPolicy is a customer managed policy with its versions.
 type ManagedPolicy struct {
 	Account          string          `json:"account"`
+	Partition        string          `json:"partition,omitempty"` // the account's partition when created; "" is aws
 	Name             string          `json:"name"`
 	ID               string          `json:"id"` // ANPA...
 	Path             string          `json:"path"`
@@ -97,6 +105,7 @@ type PolicyVersion struct {
 // InstanceProfile is an instance profile and the role it carries (at most one).
 type InstanceProfile struct {
 	Account    string    `json:"account"`
+	Partition  string    `json:"partition,omitempty"` // the account's partition when created; "" is aws
 	Name       string    `json:"name"`
 	ID         string    `json:"id"` // AIPA...
 	Path       string    `json:"path"`

@@ -30,7 +30,8 @@ const (
 // OIDCProvider is an IAM OpenID Connect identity provider.
 type OIDCProvider struct {
 	Account     string    `json:"account"`
-	URL         string    `json:"url"` // without https://: host[/path], as created
+	Partition   string    `json:"partition,omitempty"` // the account's partition when created; "" is aws
+	URL         string    `json:"url"`                 // without https://: host[/path], as created
 	ClientIDs   []string  `json:"clientIds,omitempty"`
 	Thumbprints []string  `json:"thumbprints,omitempty"` // lower-case hex
 	CreateDate  time.Time `json:"createDate"`
@@ -38,12 +39,12 @@ type OIDCProvider struct {
 }
 
 // OIDCProviderARN is the ARN of an OpenID Connect provider from its URL without the scheme.
-func OIDCProviderARN(account, urlWithoutScheme string) string {
-	return "arn:aws:iam::" + account + ":oidc-provider/" + urlWithoutScheme
+func OIDCProviderARN(partition, account, urlWithoutScheme string) string {
+	return arn.IAM(partition, account, "oidc-provider/"+urlWithoutScheme)
 }
 
 // ARN returns the provider's ARN.
-func (p *OIDCProvider) ARN() string { return OIDCProviderARN(p.Account, p.URL) }
+func (p *OIDCProvider) ARN() string { return OIDCProviderARN(p.Partition, p.Account, p.URL) }
 
 // Issuer is the provider's URL as tokens name it in their iss claim.
 func (p *OIDCProvider) Issuer() string { return "https://" + p.URL }
@@ -89,7 +90,12 @@ func (s *Service) CreateOIDCProvider(ctx context.Context, in CreateOIDCProviderI
 		CreateDate: s.clock(), Tags: in.Tags,
 	}
 	err = s.update(ctx, func(tx docstore.Tx) error {
-		err := tx.Insert(key(colOIDCProvider, in.Account, host), p)
+		partition, err := partitionOf(tx, in.Account)
+		if err != nil {
+			return err
+		}
+		p.Partition = stored(partition)
+		err = tx.Insert(key(colOIDCProvider, in.Account, host), p)
 		if errors.Is(err, docstore.ErrConflict) {
 			return awserr.EntityAlreadyExists("Provider with url %s already exists.", in.URL)
 		}
@@ -128,7 +134,7 @@ func getOIDCProvider(tx docstore.Tx, account, providerARN string, p *OIDCProvide
 		return err
 	}
 	err = tx.Get(key(colOIDCProvider, account, id), p)
-	if errors.Is(err, docstore.ErrNotFound) {
+	if errors.Is(err, docstore.ErrNotFound) || err == nil && arn.OrDefault(p.Partition) != partitionOfARN(providerARN) {
 		return noSuchOIDCProvider(providerARN)
 	}
 	return err

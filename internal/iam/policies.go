@@ -64,7 +64,12 @@ func (s *Service) CreatePolicy(ctx context.Context, in CreatePolicyInput) (*Mana
 		Tags:     in.Tags,
 	}
 	err = s.update(ctx, func(tx docstore.Tx) error {
-		err := tx.Insert(key(colPolicy, in.Account, in.Name), p)
+		partition, err := partitionOf(tx, in.Account)
+		if err != nil {
+			return err
+		}
+		p.Partition = stored(partition)
+		err = tx.Insert(key(colPolicy, in.Account, in.Name), p)
 		if errors.Is(err, docstore.ErrConflict) {
 			return awserr.EntityAlreadyExists("A policy called %s already exists. Duplicate names are not allowed.", in.Name)
 		}
@@ -226,9 +231,13 @@ func (s *Service) ListPolicies(ctx context.Context, in ListPoliciesInput) (PageO
 		if err != nil {
 			return err
 		}
+		partition, err := partitionOf(tx, in.Account)
+		if err != nil {
+			return err
+		}
 		for _, mp := range managedpolicies.Default().Policies {
-			p := fromAWSManaged(mp, false)
-			u := uses[mp.ARN]
+			p := fromAWSManaged(mp, partition, false)
+			u := uses[p.ARN()]
 			p.AttachmentCount, p.BoundaryUseCount = u.AttachmentCount, u.BoundaryUseCount
 			if keep(&p) {
 				out = append(out, p)

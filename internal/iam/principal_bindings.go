@@ -65,21 +65,18 @@ type entity struct{ id, arn, path string }
 
 // byName finds the user or role of ref's account and name ("" id when there is none).
 func (ref entityRef) byName(tx docstore.Tx) (entity, error) {
-	if ref.partition != "aws" {
-		return entity{}, nil
-	}
 	var (
 		e   entity
 		err error
 	)
 	if ref.kind == "user" {
 		var u User
-		if err = tx.Get(key(colUser, ref.account, ref.name), &u); err == nil {
+		if err = tx.Get(key(colUser, ref.account, ref.name), &u); err == nil && arn.OrDefault(u.Partition) == ref.partition {
 			e = entity{u.ID, u.ARN(), u.Path}
 		}
 	} else {
 		var r Role
-		if err = tx.Get(key(colRole, ref.account, ref.name), &r); err == nil {
+		if err = tx.Get(key(colRole, ref.account, ref.name), &r); err == nil && arn.OrDefault(r.Partition) == ref.partition {
 			e = entity{r.ID, r.ARN(), r.Path}
 		}
 	}
@@ -115,6 +112,12 @@ func bindPrincipals(tx docstore.Tx, doc string) (map[string]string, error) {
 			if _, done := b[it.value]; done {
 				continue
 			}
+			if other, err := ofAnotherPartition(tx, it.value); err != nil || other {
+				if err == nil {
+					err = invalidPrincipal(it.value)
+				}
+				return nil, err
+			}
 			ref, ok := parseEntityARN(it.value)
 			if !ok {
 				continue
@@ -133,6 +136,24 @@ func bindPrincipals(tx docstore.Tx, doc string) (map[string]string, error) {
 		}
 	}
 	return b, nil
+}
+
+// ofAnotherPartition reports whether a principal's ARN names an account this server holds in
+// another partition than the account's own: no such principal exists (IAM refuses principals
+// of another partition, which roles and resource policies cannot delegate to).
+func ofAnotherPartition(tx docstore.Tx, principal string) (bool, error) {
+	a, err := arn.Parse(principal)
+	if err != nil || !arn.IsAccountID(a.Account) {
+		return false, nil
+	}
+	var acct Account
+	switch err := tx.Get(docstore.Key{Collection: colAccount, ID: a.Account}, &acct); {
+	case errors.Is(err, docstore.ErrNotFound):
+		return false, nil
+	case err != nil:
+		return false, err
+	}
+	return arn.OrDefault(acct.Partition) != a.Partition, nil
 }
 
 // BindPrincipals binds the users and roles a resource-based policy names (see
@@ -157,21 +178,22 @@ func boundEntity(tx docstore.Tx, bound, id string) (entity, error) {
 	if err != nil || e.id == id {
 		return e, err
 	}
-	if ref.kind != "user" || ref.partition != "aws" {
+	if ref.kind != "user" {
 		return entity{}, nil
 	}
 	found := entity{}
 	err = tx.List(colUser, ref.account, "", "", func(_ string, raw []byte) error {
 		var u struct {
-			ID   string `json:"id"`
-			Path string `json:"path"`
-			Name string `json:"name"`
+			ID        string `json:"id"`
+			Partition string `json:"partition"`
+			Path      string `json:"path"`
+			Name      string `json:"name"`
 		}
 		if err := json.Unmarshal(raw, &u); err != nil {
 			return err
 		}
-		if u.ID == id {
-			found = entity{u.ID, UserARN(ref.account, u.Path, u.Name), u.Path}
+		if u.ID == id && arn.OrDefault(u.Partition) == ref.partition {
+			found = entity{u.ID, UserARN(u.Partition, ref.account, u.Path, u.Name), u.Path}
 		}
 		return nil
 	})

@@ -114,7 +114,7 @@ func (s *Service) boundary(tx docstore.Tx, account, arn string, out *PrincipalPo
 // longer exists).
 func (s *Service) defaultDocument(tx docstore.Tx, account, arn string) (string, error) {
 	if mp, ok := managedpolicies.Lookup(arn); ok {
-		return mp.Document(), nil
+		return mp.DocumentIn(partitionOfARN(arn)), nil
 	}
 	name, ok := policyNameFromARN(account, arn)
 	if !ok {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 
+	"github.com/iamd-dev/iamd/internal/arn"
 	"github.com/iamd-dev/iamd/internal/awserr"
 	"github.com/iamd-dev/iamd/internal/docstore"
 )
@@ -40,9 +41,10 @@ func (k EntityKind) collection() string {
 
 // entityName is what every entity document stores of its ARN.
 type entityName struct {
-	Account string `json:"account"`
-	Name    string `json:"name"`
-	Path    string `json:"path"`
+	Account   string `json:"account"`
+	Partition string `json:"partition"`
+	Name      string `json:"name"`
+	Path      string `json:"path"`
 }
 
 // ResourceARN is the ARN of the entity of the kind with the name: its stored ARN when it
@@ -54,21 +56,29 @@ func (s *Service) ResourceARN(ctx context.Context, account string, kind EntityKi
 	case err != nil:
 		return "", err
 	case ok:
-		return entityARN(e.Account, string(kind), e.Path, e.Name), nil
+		return entityARN(e.Partition, e.Account, string(kind), e.Path, e.Name), nil
 	}
-	return entityARN(account, string(kind), "/", name), nil
+	return entityARN(e.Partition, account, string(kind), "/", name), nil
 }
 
-// storedName reads the account, name and path of an entity (ok false when there is none).
+// storedName reads the account, name and path of an entity (ok false when there is none);
+// its Partition is the entity's, or the account's when there is none.
 func (s *Service) storedName(ctx context.Context, account string, kind EntityKind, name string) (entityName, bool, error) {
 	var e entityName
-	if name == "" {
-		return e, false, nil
-	}
-	err := s.view(ctx, func(tx docstore.Tx) error { return tx.Get(key(kind.collection(), account, name), &e) })
+	err := s.view(ctx, func(tx docstore.Tx) error {
+		if name != "" {
+			if err := tx.Get(key(kind.collection(), account, name), &e); err == nil && e.Name != "" {
+				return nil
+			} else if err != nil && !errors.Is(err, docstore.ErrNotFound) {
+				return err
+			}
+		}
+		e = entityName{}
+		p, err := partitionOf(tx, account)
+		e.Partition = p
+		return err
+	})
 	switch {
-	case errors.Is(err, docstore.ErrNotFound):
-		return e, false, nil
 	case err != nil:
 		return e, false, err
 	case e.Name == "":
@@ -77,6 +87,7 @@ func (s *Service) storedName(ctx context.Context, account string, kind EntityKin
 	if e.Account == "" {
 		e.Account = account
 	}
+	e.Partition = arn.OrDefault(e.Partition)
 	if e.Path == "" {
 		e.Path = "/"
 	}
@@ -107,7 +118,7 @@ func (s *Service) PolicyResourceARN(ctx context.Context, account, policyARN stri
 // that name under that path (names compare without regard to case, as IAM resolves them),
 // or the ARN as given.
 func (s *Service) PrincipalResourceARN(ctx context.Context, account, entity string) (string, error) {
-	kind, path, name, ok := splitEntityARN(account, entity)
+	kind, path, name, ok := splitEntityARN(arn.PartitionOfARN(entity), account, entity)
 	if !ok {
 		return entity, nil
 	}
@@ -118,5 +129,8 @@ func (s *Service) PrincipalResourceARN(ctx context.Context, account, entity stri
 	case !found || e.Path != path:
 		return entity, nil
 	}
-	return entityARN(e.Account, kind, e.Path, e.Name), nil
+	if e.Partition != arn.PartitionOfARN(entity) {
+		return entity, nil // another partition's ARN names nothing of the account
+	}
+	return entityARN(e.Partition, e.Account, kind, e.Path, e.Name), nil
 }

@@ -77,6 +77,11 @@ func (s *Service) CreateRole(ctx context.Context, in CreateRoleInput) (*Role, er
 			}
 			r.PermissionsBoundary = in.PermissionsBoundary
 		}
+		partition, err := partitionOf(tx, in.Account)
+		if err != nil {
+			return err
+		}
+		r.Partition = stored(partition)
 		err = tx.Insert(key(colRole, in.Account, in.Name), r)
 		if errors.Is(err, docstore.ErrConflict) {
 			return awserr.EntityAlreadyExists("Role with name %s already exists.", in.Name)

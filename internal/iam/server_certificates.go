@@ -35,6 +35,7 @@ const (
 // balancers and CloudFront. The private key is sealed and never returned.
 type ServerCertificate struct {
 	Account    string    `json:"account"`
+	Partition  string    `json:"partition,omitempty"` // the account's partition when uploaded; "" is aws
 	Name       string    `json:"name"`
 	ID         string    `json:"id"` // ASCA...
 	Path       string    `json:"path"`
@@ -47,12 +48,14 @@ type ServerCertificate struct {
 }
 
 // ServerCertificateARN is the ARN of a server certificate: its path and name.
-func ServerCertificateARN(account, path, name string) string {
-	return "arn:aws:iam::" + account + ":server-certificate" + path + name
+func ServerCertificateARN(partition, account, path, name string) string {
+	return entityARN(partition, account, "server-certificate", path, name)
 }
 
 // ARN returns the certificate's ARN.
-func (c *ServerCertificate) ARN() string { return ServerCertificateARN(c.Account, c.Path, c.Name) }
+func (c *ServerCertificate) ARN() string {
+	return ServerCertificateARN(c.Partition, c.Account, c.Path, c.Name)
+}
 
 // UploadServerCertificateInput is UploadServerCertificate's parameters.
 type UploadServerCertificateInput struct {
@@ -133,6 +136,11 @@ func (s *Service) UploadServerCertificate(ctx context.Context, in UploadServerCe
 		if n >= maxServerCertificatesPerAccount {
 			return awserr.LimitExceeded("Cannot exceed quota for ServerCertificatesPerAccount: %d", maxServerCertificatesPerAccount)
 		}
+		partition, err := partitionOf(tx, in.Account)
+		if err != nil {
+			return err
+		}
+		c.Partition = stored(partition)
 		err = tx.Insert(key(colServerCertificate, in.Account, in.Name), c)
 		if errors.Is(err, docstore.ErrConflict) {
 			return serverCertificateExists(in.Name)
@@ -260,12 +268,18 @@ func getServerCertificate(tx docstore.Tx, account, name string, c *ServerCertifi
 // authorized on: the stored certificate's, or the name's under "/" when there is none.
 func (s *Service) ServerCertificateResourceARN(ctx context.Context, account, name string) (string, error) {
 	var c ServerCertificate
-	err := s.view(ctx, func(tx docstore.Tx) error { return getServerCertificate(tx, account, name, &c) })
+	var partition string
+	err := s.view(ctx, func(tx docstore.Tx) (err error) {
+		if partition, err = partitionOf(tx, account); err != nil {
+			return err
+		}
+		return getServerCertificate(tx, account, name, &c)
+	})
 	switch {
 	case err == nil:
 		return c.ARN(), nil
 	case isNoSuchEntity(err):
-		return ServerCertificateARN(account, "/", name), nil
+		return ServerCertificateARN(partition, account, "/", name), nil
 	}
 	return "", err
 }

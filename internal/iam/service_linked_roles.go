@@ -7,6 +7,7 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/iamd-dev/iamd/internal/arn"
 	"github.com/iamd-dev/iamd/internal/awserr"
 	"github.com/iamd-dev/iamd/internal/docstore"
 )
@@ -49,16 +50,16 @@ type CreateServiceLinkedRoleInput struct {
 // ServiceLinkedRoleARN is the ARN the role CreateServiceLinkedRole would make has, or ""
 // when the input names no service iamd knows or is malformed (the call is then authorized
 // on the role path of the service as given).
-func ServiceLinkedRoleARN(account, serviceName, suffix string) string {
+func ServiceLinkedRoleARN(partition, account, serviceName, suffix string) string {
 	l, ok := linkedServices[serviceName]
 	if !ok {
-		return RoleARN(account, serviceRolePath+serviceName+"/", "")
+		return RoleARN(partition, account, serviceRolePath+serviceName+"/", "")
 	}
 	name := l.roleName
 	if suffix != "" {
 		name += "_" + suffix
 	}
-	return RoleARN(account, l.path(), name)
+	return RoleARN(partition, account, l.path(), name)
 }
 
 // CreateServiceLinkedRole creates the service's role, with its managed policy attached.
@@ -90,16 +91,22 @@ func (s *Service) CreateServiceLinkedRole(ctx context.Context, in CreateServiceL
 	}
 	r := &Role{
 		Account: in.Account, Name: name, ID: newID(prefixRole), Path: l.path(), CreateDate: s.clock(),
-		AssumeRolePolicy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"` + l.principal + `"},"Action":"sts:AssumeRole"}]}`,
-		Description:      in.Description, MaxSessionDuration: defaultSessionDuration,
-		AttachedPolicies: []string{l.policyARN()}, LinkedService: l.principal,
+		Description: in.Description, MaxSessionDuration: defaultSessionDuration, LinkedService: l.principal,
 	}
 	err := s.update(ctx, func(tx docstore.Tx) error {
+		partition, err := partitionOf(tx, in.Account)
+		if err != nil {
+			return err
+		}
+		r.Partition = stored(partition)
+		r.AssumeRolePolicy = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"` +
+			arn.ServicePrincipal(strings.TrimSuffix(l.principal, ".amazonaws.com"), partition) + `"},"Action":"sts:AssumeRole"}]}`
+		r.AttachedPolicies = []string{l.policyARN(partition)}
 		var p ManagedPolicy
-		if err := awsManagedPolicy(tx, in.Account, l.policyARN(), &p); err != nil {
+		if err := awsManagedPolicy(tx, in.Account, l.policyARN(partition), &p); err != nil {
 			return err // the embedded policies lack it: a test keeps that from shipping
 		}
-		err := tx.Insert(key(colRole, in.Account, name), r)
+		err = tx.Insert(key(colRole, in.Account, name), r)
 		if errors.Is(err, docstore.ErrConflict) {
 			return awserr.InvalidInput("Service role name %s has been taken in this account, please try a different suffix.", name)
 		}
@@ -165,7 +172,7 @@ func (s *Service) DeleteServiceLinkedRole(ctx context.Context, account, roleName
 // DeletionTaskRoleARN is the ARN of the role a deletion task id names
 // (task/aws-service-role/PRINCIPAL/ROLE/UUID), which GetServiceLinkedRoleDeletionStatus is
 // authorized on, or the id's validation error.
-func DeletionTaskRoleARN(account, taskID string) (string, error) {
+func DeletionTaskRoleARN(partition, account, taskID string) (string, error) {
 	if err := checkDeletionTaskID(taskID); err != nil {
 		return "", err
 	}
@@ -175,12 +182,12 @@ func DeletionTaskRoleARN(account, taskID string) (string, error) {
 	if !strings.HasPrefix(rest, serviceRolePath) || i < 0 || j <= len(serviceRolePath)-1 || j+1 >= i {
 		return "", invalidDeletionTask(taskID)
 	}
-	return RoleARN(account, rest[:j+1], rest[j+1:i]), nil
+	return RoleARN(partition, account, rest[:j+1], rest[j+1:i]), nil
 }
 
 // ServiceLinkedRoleDeletionStatus returns a deletion task of the account.
 func (s *Service) ServiceLinkedRoleDeletionStatus(ctx context.Context, account, taskID string) (*DeletionTask, error) {
-	if _, err := DeletionTaskRoleARN(account, taskID); err != nil {
+	if _, err := DeletionTaskRoleARN(arn.AWS, account, taskID); err != nil {
 		return nil, err
 	}
 	var task DeletionTask

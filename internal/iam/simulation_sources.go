@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/iamd-dev/iamd/internal/arn"
 	"github.com/iamd-dev/iamd/internal/awserr"
 	"github.com/iamd-dev/iamd/internal/docstore"
 )
@@ -32,13 +33,17 @@ type SimulationSource struct {
 // account. An ARN of another kind, or of another account, is InvalidInput; a principal
 // that does not exist (or exists under another path) is NoSuchEntity.
 func (s *Service) SimulationPolicies(ctx context.Context, account, sourceARN string) (*SimulationSource, error) {
-	kind, path, name, ok := splitEntityARN(account, sourceARN)
+	partition, err := s.Partition(ctx, account)
+	if err != nil {
+		return nil, err
+	}
+	kind, path, name, ok := splitEntityARN(partition, account, sourceARN)
 	if !ok {
 		return nil, awserr.InvalidInput("Invalid ARN: %s. The ARN must name a user, group or role of the account.", sourceARN)
 	}
 	out := &SimulationSource{Kind: kind, Name: name, ARN: sourceARN}
 	notFound := awserr.NoSuchEntity("The %s with name %s cannot be found.", kind, name)
-	err := s.view(ctx, func(tx docstore.Tx) error {
+	err = s.view(ctx, func(tx docstore.Tx) error {
 		switch kind {
 		case "user":
 			var u User
@@ -118,10 +123,10 @@ func (s *Service) boundarySource(tx docstore.Tx, account, arn string, out *Simul
 	return nil
 }
 
-// splitEntityARN reads arn:aws:iam::ACCOUNT:KIND/PATH/NAME for a user, group or role of the
-// account.
-func splitEntityARN(account, s string) (kind, path, name string, ok bool) {
-	prefix := "arn:aws:iam::" + account + ":"
+// splitEntityARN reads arn:PARTITION:iam::ACCOUNT:KIND/PATH/NAME for a user, group or role of
+// the account in the partition.
+func splitEntityARN(partition, account, s string) (kind, path, name string, ok bool) {
+	prefix := arn.IAM(partition, account, "")
 	if !strings.HasPrefix(s, prefix) {
 		return "", "", "", false
 	}

@@ -55,6 +55,11 @@ func (s *Service) CreateUser(ctx context.Context, in CreateUserInput) (*User, er
 			}
 			u.PermissionsBoundary = in.PermissionsBoundary
 		}
+		partition, err := partitionOf(tx, in.Account)
+		if err != nil {
+			return err
+		}
+		u.Partition = stored(partition)
 		err = tx.Insert(key(colUser, in.Account, in.Name), u)
 		if errors.Is(err, docstore.ErrConflict) {
 			return awserr.EntityAlreadyExists("User with name %s already exists.", in.Name)

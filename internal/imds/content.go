@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/iamd-dev/iamd/internal/arn"
 	"github.com/iamd-dev/iamd/internal/ec2"
 )
 
@@ -91,8 +92,8 @@ func instanceLeaves(inst *ec2.Instance) map[string]leaf {
 		"meta-data/profile":                     text("default-hvm"),
 		"meta-data/reservation-id":              text(inst.ReservationID),
 		"meta-data/security-groups":             text("default"),
-		"meta-data/services/domain":             text("amazonaws.com"),
-		"meta-data/services/partition":          text("aws"),
+		"meta-data/services/domain":             text(arn.DNSSuffix(arn.PartitionOf(inst.Region))),
+		"meta-data/services/partition":          text(arn.PartitionOf(inst.Region)),
 		"dynamic/instance-identity/document":    text(identityDocument(inst)),
 	}
 	if inst.Metadata.InstanceMetadataTags == "enabled" {

@@ -12,13 +12,31 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/iamd-dev/iamd/internal/arn"
 )
 
 //go:embed policies.txt.gz
 var compressed []byte
 
-// ARNPrefix starts the ARN of every AWS managed policy.
-const ARNPrefix = "arn:aws:iam::aws:policy/"
+// namespace is what follows the partition in the ARN of every AWS managed policy
+// (arn:PARTITION:iam::aws:policy/PATH/NAME). The data holds the aws partition's ARNs; each
+// partition has the same policies under its own ARNs.
+const namespace = ":iam::aws:policy/"
+
+// ARNPrefix starts the ARN of every AWS managed policy of the partition.
+func ARNPrefix(partition string) string { return "arn:" + arn.OrDefault(partition) + namespace }
+
+// split returns the partition of an AWS managed policy's ARN and the ARN in the aws
+// partition, as the data keys it; ok is false for any other ARN.
+func split(policyARN string) (partition, inAWS string, ok bool) {
+	partition = arn.PartitionOfARN(policyARN)
+	rest, found := strings.CutPrefix(policyARN, "arn:"+partition+namespace)
+	if !found || !arn.IsPartition(partition) {
+		return "", "", false
+	}
+	return partition, ARNPrefix(arn.AWS) + rest, true
+}
 
 // Policy is an AWS managed policy with its default version.
 type Policy struct {
@@ -43,6 +61,22 @@ func (p *Policy) Document() string {
 	return b.String()
 }
 
+// DocumentIn returns the document as the partition's copy of the policy has it: the ARNs it
+// names are the partition's (AWS publishes each partition's managed policies with its own
+// ARNs: "arn:aws-cn:s3:::*").
+func (p *Policy) DocumentIn(partition string) string {
+	doc := p.Document()
+	if partition == "" || partition == arn.AWS {
+		return doc
+	}
+	return strings.ReplaceAll(doc, `"arn:`+arn.AWS+":", `"arn:`+partition+":")
+}
+
+// ARNIn returns the policy's ARN in the partition.
+func (p *Policy) ARNIn(partition string) string {
+	return ARNPrefix(partition) + strings.TrimPrefix(p.ARN, ARNPrefix(arn.AWS))
+}
+
 // Set is every AWS managed policy.
 type Set struct {
 	Source, Version string
@@ -65,17 +99,22 @@ func Default() *Set {
 	return loaded
 }
 
-// Lookup returns the AWS managed policy with the ARN (exactly as AWS spells it).
-func Lookup(arn string) (*Policy, bool) {
-	if !IsAWSManaged(arn) {
+// Lookup returns the AWS managed policy with the ARN (exactly as AWS spells it, in any
+// partition: arn:aws-cn:iam::aws:policy/ReadOnlyAccess is ReadOnlyAccess too).
+func Lookup(policyARN string) (*Policy, bool) {
+	_, key, ok := split(policyARN)
+	if !ok {
 		return nil, false
 	}
-	p, ok := Default().byARN[arn]
+	p, ok := Default().byARN[key]
 	return p, ok
 }
 
-// IsAWSManaged reports whether an ARN is in AWS's managed-policy namespace.
-func IsAWSManaged(arn string) bool { return strings.HasPrefix(arn, ARNPrefix) }
+// IsAWSManaged reports whether an ARN is in AWS's managed-policy namespace of a partition.
+func IsAWSManaged(policyARN string) bool {
+	_, _, ok := split(policyARN)
+	return ok
+}
 
 // Load reads policies in the format ./gen writes.
 func Load(gz []byte) (*Set, error) {
@@ -104,7 +143,7 @@ func Load(gz []byte) (*Set, error) {
 			s.Source, s.Version = f[1], f[2]
 			continue
 		}
-		if len(f) != 5 || !IsAWSManaged(f[0]) {
+		if len(f) != 5 || !strings.HasPrefix(f[0], ARNPrefix(arn.AWS)) {
 			return nil, fmt.Errorf("line %d: malformed policy record", n)
 		}
 		created, err1 := time.Parse(time.RFC3339, f[2])
@@ -112,7 +151,7 @@ func Load(gz []byte) (*Set, error) {
 		if err1 != nil || err2 != nil {
 			return nil, fmt.Errorf("line %d: malformed dates", n)
 		}
-		rest := strings.TrimPrefix(f[0], "arn:aws:iam::aws:policy")
+		rest := "/" + strings.TrimPrefix(f[0], ARNPrefix(arn.AWS))
 		j := strings.LastIndexByte(rest, '/')
 		p := &Policy{
 			ARN: f[0], Name: rest[j+1:], Path: rest[:j+1], ID: policyID(f[0]), DefaultVersion: f[1],

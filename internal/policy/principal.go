@@ -12,11 +12,11 @@ type PrincipalKind uint8
 
 const (
 	Anonymous     PrincipalKind = iota // an unsigned request
-	Account                            // the account's root user: arn:aws:iam::ACCOUNT:root
+	Account                            // the account's root user: arn:PARTITION:iam::ACCOUNT:root
 	User                               // an IAM user
 	Role                               // an IAM role itself
-	AssumedRole                        // a role session: arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION
-	FederatedUser                      // arn:aws:sts::ACCOUNT:federated-user/NAME
+	AssumedRole                        // a role session: arn:PARTITION:sts::ACCOUNT:assumed-role/ROLE/SESSION
+	FederatedUser                      // arn:PARTITION:sts::ACCOUNT:federated-user/NAME
 	Service                            // an AWS service principal such as ec2.amazonaws.com
 	Federated                          // a web identity or SAML provider (the Federated principal)
 )
@@ -45,13 +45,13 @@ func ParsePrincipal(s string) (Principal, error) {
 	}
 	if !strings.HasPrefix(s, "arn:") {
 		if strings.Contains(s, ".") && !strings.ContainsAny(s, "/: ") {
-			if strings.HasSuffix(s, ".amazonaws.com") && s != "cognito-identity.amazonaws.com" {
+			if (strings.HasSuffix(s, ".amazonaws.com") || strings.HasSuffix(s, ".amazonaws.com.cn")) && s != "cognito-identity.amazonaws.com" {
 				return Principal{Kind: Service, ID: s}, nil
 			}
 			return Principal{Kind: Federated, ID: s}, nil
 		}
 		if arn.IsAccountID(s) {
-			root := "arn:aws:iam::" + s + ":root"
+			root := arn.IAM(arn.AWS, s, "root")
 			return Principal{Kind: Account, ID: root, Account: s, rootARN: root}, nil
 		}
 		return Principal{}, fmt.Errorf("principal %q is not an ARN, a service principal or \"*\"", s)
@@ -85,9 +85,9 @@ func ParsePrincipal(s string) (Principal, error) {
 	if !arn.IsAccountID(p.Account) && p.Kind != Federated {
 		return Principal{}, fmt.Errorf("principal %q has no 12-digit account id", s)
 	}
-	p.rootARN = "arn:" + a.Partition + ":iam::" + p.Account + ":root"
+	p.rootARN = arn.IAM(a.Partition, p.Account, "root")
 	if p.Kind == AssumedRole {
-		p.roleARN = "arn:" + a.Partition + ":iam::" + p.Account + ":role/" + p.Name
+		p.roleARN = arn.IAM(a.Partition, p.Account, "role/"+p.Name)
 	}
 	return p, nil
 }
@@ -100,6 +100,15 @@ func (p *Principal) IsIAM() bool {
 		return true
 	}
 	return false
+}
+
+// Partition returns the AWS partition of the principal's ARN (aws, aws-cn, ...): aws for
+// a principal that has none (a service, "*").
+func (p *Principal) Partition() string {
+	if part := arn.PartitionOfARN(p.ID); part != "" {
+		return part
+	}
+	return arn.AWS
 }
 
 // ARN returns the ARN that aws:PrincipalArn reports: for a session, its role's.

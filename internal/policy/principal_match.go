@@ -20,17 +20,33 @@ const (
 	grantDirect        // the caller itself, or everyone
 )
 
-type roleRef struct{ account, name string }
+// roleRef is a role a Principal element names by its ARN, in that ARN's partition.
+type roleRef struct{ partition, account, name string }
+
+// accountRef is an account a Principal element names: by its id alone (partition "", the
+// policy's own partition: account ids are unique across partitions) or by its root user's
+// ARN, in that ARN's partition.
+type accountRef struct{ partition, account string }
+
+// names reports whether the reference is the principal's account.
+func (a accountRef) names(p *Principal) bool {
+	return a.account == p.Account && (a.partition == "" || a.partition == p.Partition())
+}
+
+// names reports whether the reference is the principal's role (or a session's).
+func (r roleRef) names(p *Principal) bool {
+	return r.account == p.Account && r.name == p.Name && r.partition == p.Partition()
+}
 
 // principalMatcher is a compiled Principal or NotPrincipal element.
 type principalMatcher struct {
 	present  bool
 	negated  bool
 	wildcard bool
-	accounts []string  // account ids named by id or root ARN
-	arns     []string  // user, session and federated-user ARNs
-	roles    []roleRef // roles, which also match their sessions
-	others   []string  // Service, Federated and CanonicalUser values
+	accounts []accountRef // accounts named by id or root ARN
+	arns     []string     // user, session and federated-user ARNs
+	roles    []roleRef    // roles, which also match their sessions
+	others   []string     // Service, Federated and CanonicalUser values
 }
 
 func compilePrincipals(p *Principals, negated bool) principalMatcher {
@@ -40,16 +56,16 @@ func compilePrincipals(p *Principals, negated bool) principalMatcher {
 		case v == "*":
 			m.wildcard = true
 		case arn.IsAccountID(v):
-			m.accounts = append(m.accounts, v)
+			m.accounts = append(m.accounts, accountRef{account: v})
 		default:
 			a, err := arn.Parse(v)
 			switch {
 			case err != nil:
 				m.arns = append(m.arns, v)
 			case a.Service == "iam" && a.Resource == "root":
-				m.accounts = append(m.accounts, a.Account)
+				m.accounts = append(m.accounts, accountRef{a.Partition, a.Account})
 			case a.Service == "iam" && strings.HasPrefix(a.Resource, "role/"):
-				m.roles = append(m.roles, roleRef{account: a.Account, name: lastSegment(a.Resource)})
+				m.roles = append(m.roles, roleRef{partition: a.Partition, account: a.Account, name: lastSegment(a.Resource)})
 			default:
 				m.arns = append(m.arns, v)
 			}
@@ -117,13 +133,13 @@ func (m *principalMatcher) grantFor(p *Principal) grant {
 	}
 	if p.Kind == Role || p.Kind == AssumedRole {
 		for _, r := range m.roles {
-			if r.account == p.Account && r.name == p.Name {
+			if r.names(p) {
 				return grantRole
 			}
 		}
 	}
 	for _, a := range m.accounts {
-		if a == p.Account {
+		if a.names(p) {
 			if p.Kind == Account {
 				return grantDirect
 			}
@@ -141,14 +157,14 @@ func (m *principalMatcher) lists(p *Principal) bool {
 	switch p.Kind {
 	case Account:
 		for _, a := range m.accounts {
-			if a == p.Account {
+			if a.names(p) {
 				return true
 			}
 		}
 		return false
 	case Role:
 		for _, r := range m.roles {
-			if r.account == p.Account && r.name == p.Name {
+			if r.names(p) {
 				return true
 			}
 		}

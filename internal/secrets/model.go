@@ -1,6 +1,10 @@
 package secrets
 
-import "time"
+import (
+	"time"
+
+	"github.com/iamd-dev/iamd/internal/arn"
+)
 
 // Tag is a secret's tag.
 type Tag struct {
@@ -45,7 +49,7 @@ type Secret struct {
 func (s *Secret) ARN() string { return secretARN(s.Region, s.Account, s.Name, s.Suffix) }
 
 func secretARN(region, account, name, suffix string) string {
-	return "arn:aws:secretsmanager:" + region + ":" + account + ":secret:" + name + "-" + suffix
+	return arn.InRegion("secretsmanager", region, account, "secret:"+name+"-"+suffix)
 }
 
 // IsReplica reports whether the secret is another region's replica.

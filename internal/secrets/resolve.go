@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/iamd-dev/iamd/internal/arn"
 	"github.com/iamd-dev/iamd/internal/docstore"
 )
 
@@ -32,7 +33,7 @@ func (r Ref) parse() (parsed, bool) {
 	if len(parts) != 7 || parts[2] != "secretsmanager" || parts[5] != "secret" || parts[6] == "" {
 		return parsed{}, false
 	}
-	return parsed{account: parts[4], region: parts[3], namePart: parts[6], isARN: true}, parts[3] == r.Region
+	return parsed{account: parts[4], region: parts[3], namePart: parts[6], isARN: true}, parts[3] == r.Region && parts[1] == arn.PartitionOf(r.Region)
 }
 
 // guessARN is the ARN authorized for a secret that does not exist: the ARN given, or the
@@ -41,7 +42,7 @@ func (r Ref) guessARN() (string, string) {
 	if p, _ := r.parse(); p.isARN {
 		return r.SecretID, p.account
 	}
-	return "arn:aws:secretsmanager:" + r.Region + ":" + r.Account + ":secret:" + r.SecretID, r.Account
+	return arn.InRegion("secretsmanager", r.Region, r.Account, "secret:"+r.SecretID), r.Account
 }
 
 // expired reports whether a secret scheduled for deletion is past its deletion date: it is

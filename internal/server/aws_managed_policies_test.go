@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsiam "github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/iam/types"
+	"github.com/iamd-dev/iamd/internal/arn"
 
 	"github.com/iamd-dev/iamd/internal/authz"
 	"github.com/iamd-dev/iamd/internal/managedpolicies"
@@ -79,7 +80,7 @@ func TestAWSManagedPoliciesListed(t *testing.T) {
 		t.Fatalf("Scope AWS listed %d policies, want %d", len(all), len(managedpolicies.Default().Policies))
 	}
 	for i, p := range all {
-		if !strings.HasPrefix(aws.ToString(p.Arn), managedpolicies.ARNPrefix) {
+		if !strings.HasPrefix(aws.ToString(p.Arn), managedpolicies.ARNPrefix(arn.AWS)) {
 			t.Fatalf("Scope AWS lists %s", aws.ToString(p.Arn))
 		}
 		if i > 0 && strings.ToLower(aws.ToString(all[i-1].PolicyName)) > strings.ToLower(aws.ToString(p.PolicyName)) {

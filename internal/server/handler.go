@@ -13,6 +13,7 @@ import (
 	"github.com/iamd-dev/iamd/internal/api/awsquery"
 	"github.com/iamd-dev/iamd/internal/api/frontapi"
 	"github.com/iamd-dev/iamd/internal/api/route"
+	"github.com/iamd-dev/iamd/internal/arn"
 	"github.com/iamd-dev/iamd/internal/authz"
 	"github.com/iamd-dev/iamd/internal/authz/denial"
 	"github.com/iamd-dev/iamd/internal/awserr"
@@ -182,6 +183,13 @@ func (s *Server) authenticate(ctx context.Context, r *http.Request, body []byte,
 	if err != nil {
 		return nil, scopeService(r), nil, err
 	}
+	partition := arn.PartitionOfARN(owner.ARN)
+	if session != nil {
+		partition = session.Partition
+	}
+	if err := checkPartition(res, partition); err != nil {
+		return nil, res.Service, nil, err
+	}
 	if session != nil {
 		if !s.cfg.Now().Before(session.Expires) {
 			return nil, res.Service, nil, &sigv4.Error{Code: "ExpiredToken", Message: "The security token included in the request is expired", HTTPStatus: http.StatusForbidden}
@@ -214,15 +222,27 @@ func (s *Server) authenticate(ctx context.Context, r *http.Request, body []byte,
 }
 
 // scopeRegion is the region a credential scope for the service must name: IAM's one global
-// endpoint takes only us-east-1 (AWS answers SignatureDoesNotMatch "Credential should be
-// scoped to a valid region, not '...'." otherwise), so aws:RequestedRegion of an IAM call
-// is us-east-1. STS, Secrets Manager, EC2 and iamd's own API are regional: one iamd
-// endpoint stands for every region's, and the scope's region is the call's.
-func scopeRegion(service string) string {
+// endpoint of each partition takes only that partition's signing region (us-east-1 in aws,
+// cn-north-1 in aws-cn, us-gov-west-1 in aws-us-gov; AWS answers SignatureDoesNotMatch
+// "Credential should be scoped to a valid region, not '...'." otherwise), so
+// aws:RequestedRegion of an IAM call is that region. STS, Secrets Manager, EC2 and iamd's own
+// API are regional: one iamd endpoint stands for every region's, and the scope's region is
+// the call's (in the caller's partition: checkPartition).
+func scopeRegion(service, region string) string {
 	if service == "iam" {
-		return "us-east-1"
+		return arn.IAMRegion(arn.PartitionOf(region))
 	}
 	return ""
+}
+
+// checkPartition refuses a request signed for a region of another partition than the
+// caller's account: each partition is its own AWS, whose endpoints know none of another
+// partition's keys or tokens, so AWS answers as for a credential it does not hold.
+func checkPartition(res *sigv4.Result, callerPartition string) error {
+	if arn.PartitionOf(res.Region) == arn.OrDefault(callerPartition) {
+		return nil
+	}
+	return &sigv4.Error{Code: "InvalidClientTokenId", Message: "The security token included in the request is invalid.", HTTPStatus: http.StatusForbidden}
 }
 
 // unsignedActions are the calls AWS takes without a signature: their parameters carry the

@@ -19,6 +19,7 @@ import (
 	"github.com/iamd-dev/iamd/internal/api/route"
 	"github.com/iamd-dev/iamd/internal/api/smapi"
 	"github.com/iamd-dev/iamd/internal/api/stsapi"
+	"github.com/iamd-dev/iamd/internal/arn"
 	"github.com/iamd-dev/iamd/internal/authmsg"
 	"github.com/iamd-dev/iamd/internal/authz"
 	"github.com/iamd-dev/iamd/internal/catalog"
@@ -145,9 +146,21 @@ func (s *Server) bootstrap(ctx context.Context) error {
 		}
 		chosen = &iam.Credentials{AccessKeyID: s.cfg.RootAccessKeyID, SecretAccessKey: s.cfg.RootSecretAccessKey}
 	}
-	key, created, err := s.iam.EnsureAccount(ctx, s.cfg.AccountID, "default", chosen)
-	if err != nil || !created {
+	// The default account is of the partition of the region iamd serves (cn-north-1: aws-cn).
+	want := arn.PartitionOf(s.cfg.Region)
+	key, created, err := s.iam.EnsureAccountIn(ctx, want, s.cfg.AccountID, "default", chosen)
+	if err != nil {
 		return err
+	}
+	if !created {
+		have, err := s.iam.Partition(ctx, s.cfg.AccountID)
+		if err != nil {
+			return err
+		}
+		if have != want {
+			return fmt.Errorf("the default account %s is of the %s partition, the region %s of %s: serve a region of %s", s.cfg.AccountID, have, s.cfg.Region, want, have)
+		}
+		return nil
 	}
 	path := filepath.Join(s.cfg.DataDir, rootCredentialsFile)
 	data, _ := json.MarshalIndent(struct {

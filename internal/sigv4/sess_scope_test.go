@@ -35,7 +35,7 @@ func sessSigned(t *testing.T, region, service string) *http.Request {
 }
 
 func TestSessRegionForService(t *testing.T) {
-	global := func(service string) string {
+	global := func(service, _ string) string {
 		if service == "iam" {
 			return "us-east-1"
 		}

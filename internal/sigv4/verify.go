@@ -38,10 +38,11 @@ type Verifier struct {
 	// credential scope may name.
 	Region  string
 	Service string
-	// RegionFor, when set and not "" for the scope's service, is the only
-	// region a scope of that service may name: "us-east-1" for a global
-	// endpoint such as IAM's. It overrides Region for that service.
-	RegionFor func(service string) string
+	// RegionFor, when set and not "" for the scope's service and region, is
+	// the only region a scope of that service may name: "us-east-1" for a
+	// global endpoint such as IAM's ("cn-north-1" for a scope of the aws-cn
+	// partition's). It overrides Region for that service.
+	RegionFor func(service, scopeRegion string) string
 	// Options returns the canonicalisation rules for the scope's service;
 	// nil means DefaultOptions.
 	Options func(service string) Options
@@ -274,7 +275,7 @@ func (v *Verifier) checkScope(req *signedRequest) *Error {
 	var msgs []string
 	region := v.Region
 	if v.RegionFor != nil {
-		if r := v.RegionFor(a.Service); r != "" {
+		if r := v.RegionFor(a.Service, a.Region); r != "" {
 			region = r
 		}
 	}

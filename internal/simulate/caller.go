@@ -13,7 +13,7 @@ import (
 // required to simulate a resource policy (its Principal element needs a caller to match).
 // Without one the caller only needs to be an IAM principal of the account, as identity
 // policies apply to whoever holds them: the role simulated, or a user of the account.
-func callerOf(account, callerARN string, src *iam.SimulationSource, withResourcePolicy bool) (policy.Principal, error) {
+func callerOf(account, partition, callerARN string, src *iam.SimulationSource, withResourcePolicy bool) (policy.Principal, error) {
 	if callerARN != "" {
 		p, err := policy.ParsePrincipal(callerARN)
 		if err != nil || p.Kind != policy.User {
@@ -27,7 +27,7 @@ func callerOf(account, callerARN string, src *iam.SimulationSource, withResource
 	if src != nil && src.Kind == "role" {
 		return policy.Principal{Kind: policy.Role, ID: src.ARN, Account: account, Name: src.Name}, nil
 	}
-	return policy.Principal{Kind: policy.User, ID: "arn:aws:iam::" + account + ":user/", Account: account}, nil
+	return policy.Principal{Kind: policy.User, ID: arn.IAM(partition, account, "user/"), Account: account}, nil
 }
 
 // ownerOf reads ResourceOwner, the account owning resources whose ARN names none: an
@@ -39,10 +39,10 @@ func ownerOf(owner string, caller policy.Principal) (string, error) {
 	case arn.IsAccountID(owner):
 		return owner, nil
 	}
-	if id, ok := strings.CutPrefix(owner, "arn:aws:iam::"); ok {
+	if id, ok := strings.CutPrefix(owner, "arn:"+caller.Partition()+":iam::"); ok {
 		if id, ok = strings.CutSuffix(id, ":root"); ok && arn.IsAccountID(id) {
 			return id, nil
 		}
 	}
-	return "", awserr.InvalidInput("Invalid ResourceOwner: %s. Give an account ID or arn:aws:iam::ACCOUNT-ID:root.", owner)
+	return "", awserr.InvalidInput("Invalid ResourceOwner: %s. Give an account ID or arn:%s:iam::ACCOUNT-ID:root.", owner, caller.Partition())
 }

@@ -5,6 +5,7 @@ package simulate
 // was not sent (a parameter sent empty is validated as such).
 type Input struct {
 	Account                            string // the account of the call
+	Partition                          string // the account's partition ("" is aws)
 	PolicyInputList                    []string
 	PermissionsBoundaryPolicyInputList []string
 	ResourcePolicy                     *string

@@ -66,7 +66,7 @@ func simulateWith(in Input, identity []source, boundary *source, callerARN strin
 	if sim.context, sim.supplied, err = contextOf(in.ContextEntries); err != nil {
 		return nil, err
 	}
-	if sim.caller, err = callerOf(in.Account, callerARN, src, resource != nil); err != nil {
+	if sim.caller, err = callerOf(in.Account, in.Partition, callerARN, src, resource != nil); err != nil {
 		return nil, err
 	}
 	if sim.owner, err = ownerOf(valueOf(in.ResourceOwner), sim.caller); err != nil {

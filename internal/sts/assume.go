@@ -164,7 +164,7 @@ func (s *Service) issueRoleSession(ctx context.Context, caller *authz.Caller, ro
 	now := s.now().UTC().Truncate(time.Second)
 	sess := &Session{
 		AccessKeyID: sessionKeyID(role.Account), SecretAccessKey: iam.NewSecretAccessKey(),
-		Account: role.Account, RoleName: role.Name, RoleID: role.ID, RolePath: role.Path, SessionName: in.SessionName,
+		Account: role.Account, Partition: role.Partition, RoleName: role.Name, RoleID: role.ID, RolePath: role.Path, SessionName: in.SessionName,
 		SourceIdentity: in.SourceIdentity, Tags: sessionTags(caller, in), TransitiveKeys: transitiveKeys(caller, in),
 		Policies: policies, IssuedAt: now, Expires: now.Add(time.Duration(duration) * time.Second), Chained: chained,
 		FederatedProvider: in.federatedProvider,

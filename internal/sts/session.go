@@ -6,6 +6,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/iamd-dev/iamd/internal/arn"
 	"github.com/iamd-dev/iamd/internal/secretbox"
 )
 
@@ -25,8 +26,9 @@ type Session struct {
 	FederatedName   string            `json:"fn,omitempty"`
 	AccessKeyID     string            `json:"k"`
 	SecretAccessKey string            `json:"s"`
-	Account         string            `json:"a"`  // the role's account
-	RoleName        string            `json:"rn"` // as stored
+	Account         string            `json:"a"`            // the role's account
+	Partition       string            `json:"pt,omitempty"` // the account's partition; "" is aws
+	RoleName        string            `json:"rn"`           // as stored
 	RoleID          string            `json:"ri"`
 	RolePath        string            `json:"rp"`
 	SessionName     string            `json:"sn"`
@@ -48,14 +50,19 @@ func (s *Session) ARN() string {
 	case KindUser:
 		return s.UserARN
 	case KindFederatedUser:
-		return "arn:aws:sts::" + s.Account + ":federated-user/" + s.FederatedName
+		return FederatedUserARN(s.Partition, s.Account, s.FederatedName)
 	}
-	return "arn:aws:sts::" + s.Account + ":assumed-role/" + s.RoleName + "/" + s.SessionName
+	return arn.STS(s.Partition, s.Account, "assumed-role/"+s.RoleName+"/"+s.SessionName)
+}
+
+// FederatedUserARN is the ARN of a federated user of the account in the partition.
+func FederatedUserARN(partition, account, name string) string {
+	return arn.STS(partition, account, "federated-user/"+name)
 }
 
 // RoleARN is the ARN of the session's role.
 func (s *Session) RoleARN() string {
-	return "arn:aws:iam::" + s.Account + ":role" + s.RolePath + s.RoleName
+	return arn.IAM(s.Partition, s.Account, "role"+s.RolePath+s.RoleName)
 }
 
 // UserID is aws:userid of the session: the role's id and the session name for a role

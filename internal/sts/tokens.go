@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/iamd-dev/iamd/internal/arn"
 	"github.com/iamd-dev/iamd/internal/authz"
 	"github.com/iamd-dev/iamd/internal/awserr"
 	"github.com/iamd-dev/iamd/internal/iam"
@@ -34,7 +35,7 @@ func (s *Service) GetSessionToken(ctx context.Context, caller *authz.Caller, dur
 		return nil, err
 	}
 	duration = min(duration, max)
-	sess := s.newSession(caller.Account, duration)
+	sess := s.newSession(caller, duration)
 	sess.Kind, sess.UserName, sess.UserARN, sess.UserIDValue = KindUser, caller.UserName, caller.Principal.ID, caller.UserID
 	return s.credentials(sess)
 }
@@ -82,19 +83,19 @@ func (s *Service) GetFederationToken(ctx context.Context, caller *authz.Caller, 
 	}
 	duration = min(duration, max)
 	d, err := s.authz.Decide(ctx, caller, authz.Request{Action: "sts:GetFederationToken",
-		Resource: "arn:aws:sts::" + caller.Account + ":federated-user/" + in.Name})
+		Resource: FederatedUserARN(caller.Principal.Partition(), caller.Account, in.Name)})
 	if err != nil {
 		return nil, err
 	}
 	if d.Result != policy.Allowed {
 		return nil, awserr.AccessDenied(authz.DeniedMessage(caller.Principal.ID, "sts:GetFederationToken",
-			"arn:aws:sts::"+caller.Account+":federated-user/"+in.Name, &d))
+			FederatedUserARN(caller.Principal.Partition(), caller.Account, in.Name), &d))
 	}
 	policies, err := s.sessionPolicies(ctx, caller.Account, AssumeRoleInput{Policy: in.Policy, PolicyARNs: in.PolicyARNs})
 	if err != nil {
 		return nil, err
 	}
-	sess := s.newSession(caller.Account, duration)
+	sess := s.newSession(caller, duration)
 	sess.Kind, sess.UserName, sess.UserARN, sess.FederatedName, sess.Policies = KindFederatedUser, caller.UserName, caller.Principal.ID, in.Name, policies
 	sess.UserIDValue = caller.UserID // binds the session to the user's unique id
 	creds, err := s.credentials(sess)
@@ -108,11 +109,16 @@ func (s *Service) GetFederationToken(ctx context.Context, caller *authz.Caller, 
 	return out, nil
 }
 
-func (s *Service) newSession(account string, duration int) *Session {
+// newSession starts a session of the caller's account, in its partition.
+func (s *Service) newSession(caller *authz.Caller, duration int) *Session {
 	now := s.now().UTC().Truncate(time.Second)
+	partition := caller.Principal.Partition()
+	if partition == arn.AWS {
+		partition = ""
+	}
 	return &Session{
-		AccessKeyID: sessionKeyID(account), SecretAccessKey: iam.NewSecretAccessKey(),
-		Account: account, IssuedAt: now, Expires: now.Add(time.Duration(duration) * time.Second),
+		AccessKeyID: sessionKeyID(caller.Account), SecretAccessKey: iam.NewSecretAccessKey(),
+		Account: caller.Account, Partition: partition, IssuedAt: now, Expires: now.Add(time.Duration(duration) * time.Second),
 	}
 }
 

@@ -69,7 +69,7 @@ func (s *Service) AssumeRoleWithWebIdentity(ctx context.Context, caller *authz.C
 	if !ok || providerURL == "" {
 		return nil, awserr.New("InvalidIdentityToken", "No OpenIDConnect provider found in your account for %s", iss)
 	}
-	provider, err := s.iam.OIDCProvider(ctx, role.Account, iam.OIDCProviderARN(role.Account, providerURL))
+	provider, err := s.iam.OIDCProvider(ctx, role.Account, iam.OIDCProviderARN(role.Partition, role.Account, providerURL))
 	if err != nil {
 		if e, ok := awserr.As(err); ok && e.Code == "NoSuchEntity" {
 			return nil, awserr.New("InvalidIdentityToken", "No OpenIDConnect provider found in your account for %s", iss)

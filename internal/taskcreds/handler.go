@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/iamd-dev/iamd/internal/arn"
 	"github.com/iamd-dev/iamd/internal/tasks"
 )
 
@@ -91,7 +92,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rec.Decision = "allowed"
-	rec.Caller = "arn:aws:sts::" + creds.Account + ":assumed-role/" + creds.RoleARN[strings.LastIndexByte(creds.RoleARN, '/')+1:] + "/" + id
+	rec.Caller = arn.STS(arn.PartitionOfARN(creds.RoleARN), creds.Account, "assumed-role/"+creds.RoleARN[strings.LastIndexByte(creds.RoleARN, '/')+1:]+"/"+id)
 	writeJSON(w, http.StatusOK, answer(creds))
 }
 

@@ -253,7 +253,7 @@ func (s *Service) load(ctx context.Context, id string) (*entry, error) {
 
 // TaskARN is the ARN of a task in iamd's one cluster.
 func TaskARN(region, account, id string) string {
-	return "arn:aws:ecs:" + region + ":" + account + ":task/" + cluster + "/" + id
+	return arn.InRegion("ecs", region, account, "task/"+cluster+"/"+id)
 }
 
 func isRoleARN(s string) bool {

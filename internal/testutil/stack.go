@@ -69,7 +69,7 @@ func New(t testing.TB) *Stack {
 // Root is the root user of an account, as its access key's caller.
 func Root(t testing.TB, account string) *authz.Caller {
 	t.Helper()
-	return Caller(t, iam.RootARN(account), account, account, "")
+	return Caller(t, iam.RootARN("", account), account, account, "")
 }
 
 // User creates a user in the default account, with the inline policy "inline" when document

@@ -84,7 +84,11 @@ func (a *API) createAccount(c call) (any, error) {
 		return nil, awserr.AccessDenied("User: " + c.Caller.Principal.ID + " is not authorized to perform: iamd:CreateAccount: only the root user of account " + a.defaultAccount + " may create accounts")
 	}
 	id := c.In.Get("AccountId")
-	key, err := a.iam.CreateAccount(c.Ctx, id, c.In.Get("AccountName"))
+	partition, err := accountPartition(c)
+	if err != nil {
+		return nil, err
+	}
+	key, err := a.iam.CreateAccountIn(c.Ctx, partition, id, c.In.Get("AccountName"))
 	if err != nil {
 		return nil, err
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/iamd-dev/iamd/internal/api/awsquery"
 	apiroute "github.com/iamd-dev/iamd/internal/api/route"
+	"github.com/iamd-dev/iamd/internal/arn"
 	"github.com/iamd-dev/iamd/internal/authz"
 	"github.com/iamd-dev/iamd/internal/awserr"
 	"github.com/iamd-dev/iamd/internal/iam"
@@ -21,6 +22,9 @@ type call struct {
 	account string // the caller's account: IAM calls act on it
 	api     *API
 }
+
+// partition is the partition of the caller's account, which every ARN the call names is in.
+func (c *call) partition() string { return c.caller.Principal.Partition() }
 
 // wrap makes the API's call from the contract's.
 func (a *API) wrap(c *apiroute.Call[*awsquery.Request]) *call {
@@ -57,13 +61,13 @@ func (c *call) conditionKeys() policy.Context {
 }
 
 // listARN is what AWS authorizes a List call on: the ARN prefix of the kind and the
-// request's PathPrefix ("arn:aws:iam::ACCOUNT:user/" for all users).
+// request's PathPrefix ("arn:PARTITION:iam::ACCOUNT:user/" for all users).
 func (c *call) listARN(kind string) string {
 	prefix := c.q.Get("PathPrefix")
 	if prefix == "" {
 		prefix = "/"
 	}
-	return "arn:aws:iam::" + c.account + ":" + kind + prefix
+	return arn.IAM(c.partition(), c.account, kind+prefix)
 }
 
 // page reads Marker and MaxItems.

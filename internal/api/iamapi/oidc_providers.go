@@ -24,7 +24,7 @@ func oidcProviderRoutes() map[string]route {
 // newOIDCProviderARN is the ARN the provider CreateOpenIDConnectProvider asks for will have:
 // its URL without the scheme.
 func (c *call) newOIDCProviderARN() string {
-	return iam.OIDCProviderARN(c.account, strings.TrimPrefix(c.q.Get("Url"), "https://"))
+	return iam.OIDCProviderARN(c.partition(), c.account, strings.TrimPrefix(c.q.Get("Url"), "https://"))
 }
 
 type createOIDCProviderResult struct {

@@ -1,6 +1,7 @@
 package iamapi
 
 import (
+	"github.com/iamd-dev/iamd/internal/arn"
 	"github.com/iamd-dev/iamd/internal/awserr"
 	"github.com/iamd-dev/iamd/internal/iam"
 )
@@ -108,7 +109,7 @@ func (c *call) newARN(kind, nameParam string) string {
 	if path == "" {
 		path = "/"
 	}
-	return "arn:aws:iam::" + c.account + ":" + kind + path + c.q.Get(nameParam)
+	return arn.IAM(c.partition(), c.account, kind+path+c.q.Get(nameParam))
 }
 
 // The ARNs of the entities Create calls make.
@@ -140,7 +141,7 @@ func (c *call) accessKeyOwnerARN() (string, error) {
 	case err != nil:
 		return "", err
 	case k.UserName == "":
-		return iam.RootARN(c.account), nil
+		return iam.RootARN(c.partition(), c.account), nil
 	}
 	return c.api.iam.ResourceARN(c.ctx, c.account, iam.KindUser, k.UserName)
 }

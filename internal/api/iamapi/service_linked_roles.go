@@ -22,7 +22,7 @@ func serviceLinkedRoleRoutes() map[string]route {
 // newServiceLinkedRoleARN is the ARN of the role CreateServiceLinkedRole makes:
 // role/aws-service-role/PRINCIPAL/NAME, the name the service gives it.
 func (c *call) newServiceLinkedRoleARN() string {
-	return iam.ServiceLinkedRoleARN(c.account, c.q.Get("AWSServiceName"), c.q.Get("CustomSuffix"))
+	return iam.ServiceLinkedRoleARN(c.partition(), c.account, c.q.Get("AWSServiceName"), c.q.Get("CustomSuffix"))
 }
 
 // serviceLinkedRoleConditions are CreateServiceLinkedRole's condition keys: iam:AWSServiceName
@@ -37,7 +37,7 @@ func (c *call) serviceLinkedRoleConditions() authz.Context {
 
 // deletionTaskRoleARN is the ARN of the role the request's DeletionTaskId names.
 func (c *call) deletionTaskRoleARN() (string, error) {
-	return iam.DeletionTaskRoleARN(c.account, c.q.Get("DeletionTaskId"))
+	return iam.DeletionTaskRoleARN(c.partition(), c.account, c.q.Get("DeletionTaskId"))
 }
 
 func (c *call) createServiceLinkedRole() (any, error) {

@@ -12,6 +12,7 @@ import (
 func (c *call) simulationInput() simulate.Input {
 	return simulate.Input{
 		Account:                            c.account,
+		Partition:                          c.partition(),
 		PolicyInputList:                    c.q.List("PolicyInputList"),
 		PermissionsBoundaryPolicyInputList: c.q.List("PermissionsBoundaryPolicyInputList"),
 		ResourcePolicy:                     c.optional("ResourcePolicy"),

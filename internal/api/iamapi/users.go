@@ -103,7 +103,7 @@ func (c *call) getUser() (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		return userResult{xmlUser{UserID: a.ID, Arn: iam.RootARN(a.ID), CreateDate: isoTime(a.CreateDate)}}, nil
+		return userResult{xmlUser{UserID: a.ID, Arn: iam.RootARN(a.Partition, a.ID), CreateDate: isoTime(a.CreateDate)}}, nil
 	}
 	u, err := c.api.iam.GetUser(c.ctx, c.account, name)
 	if err != nil {

@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/iamd-dev/iamd/internal/arn"
 )
 
 // PolicyReadAgent is the User-Agent of the door's own reads of resource policies
@@ -63,7 +65,7 @@ func (rec *Recorder) answerPolicyRead(w http.ResponseWriter, r Request) {
 		_ = json.Unmarshal([]byte(r.Body), &in)
 		q, _ := url.Parse(in.QueueURL)
 		account, name, _ := strings.Cut(strings.TrimPrefix(q.Path, "/"), "/")
-		doc, ok := rec.policy("arn:aws:sqs:" + r.Signed.Region + ":" + account + ":" + name)
+		doc, ok := rec.policy(arn.InRegion("sqs", r.Signed.Region, account, name))
 		attributes := map[string]string{}
 		if ok {
 			attributes["Policy"] = doc
@@ -101,7 +103,7 @@ func (rec *Recorder) answerPolicyRead(w http.ResponseWriter, r Request) {
 		}
 		writeJSON(w, 404, "ResourceNotFoundException", map[string]any{"Type": "User", "Message": "The resource you requested does not exist."})
 	case u.RawQuery == "policy":
-		if doc, ok := rec.policy("arn:aws:s3:::" + strings.TrimPrefix(u.Path, "/")); ok {
+		if doc, ok := rec.policy(arn.New(arn.PartitionOf(r.Signed.Region), "s3", "", "", strings.TrimPrefix(u.Path, "/"))); ok {
 			_, _ = w.Write([]byte(doc))
 			return
 		}
@@ -125,8 +127,8 @@ func (rec *Recorder) policy(resourceARN string) (string, bool) {
 func (rec *Recorder) functionPolicy(name string) (string, bool) {
 	rec.mu.Lock()
 	defer rec.mu.Unlock()
-	for arn, doc := range rec.held {
-		if strings.HasPrefix(arn, "arn:aws:lambda:") && strings.HasSuffix(arn, ":function:"+name) {
+	for held, doc := range rec.held {
+		if a, err := arn.Parse(held); err == nil && a.Service == "lambda" && strings.HasSuffix(held, ":function:"+name) {
 			return doc, true
 		}
 	}
