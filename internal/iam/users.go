@@ -176,7 +176,8 @@ func (s *Service) UpdateUser(ctx context.Context, account, name, newName, newPat
 	return &u, nil
 }
 
-// DeleteUser deletes a user that has no access keys, policies or group memberships.
+// DeleteUser deletes a user that has no access keys, MFA devices, policies or group
+// memberships.
 func (s *Service) DeleteUser(ctx context.Context, account, name string) error {
 	return s.update(ctx, func(tx docstore.Tx) error {
 		var u User
@@ -187,9 +188,15 @@ func (s *Service) DeleteUser(ctx context.Context, account, name string) error {
 		if err != nil {
 			return err
 		}
+		devices, err := devicesOf(tx, account, u.ID)
+		if err != nil {
+			return err
+		}
 		switch {
 		case keys > 0:
 			return awserr.DeleteConflict("Cannot delete entity, must delete access keys first.")
+		case len(devices) > 0:
+			return awserr.DeleteConflict("Cannot delete entity, must delete MFA device first.")
 		case len(u.InlinePolicies) > 0:
 			return awserr.DeleteConflict("Cannot delete entity, must delete policies first.")
 		case len(u.AttachedPolicies) > 0:

@@ -27,6 +27,11 @@ const (
 	OnPolicy ResourceKind = "policy"
 	// OnOIDCProvider: the OpenID Connect provider OpenIDConnectProviderArn names.
 	OnOIDCProvider ResourceKind = "oidc-provider"
+	// OnMFADevice: the virtual MFA device SerialNumber names.
+	OnMFADevice ResourceKind = "mfa"
+	// OnMFASerial: the MFA device SerialNumber names, of the catalog's mfa or sms-mfa type
+	// (DeleteVirtualMFADevice); iamd has virtual devices only.
+	OnMFASerial ResourceKind = "mfa-serial"
 	// OnAccessKeyOwner: the user (or root user) whose key AccessKeyId is.
 	OnAccessKeyOwner ResourceKind = "access-key-owner"
 	// OnPolicySource: the user, group or role PolicySourceArn names.
@@ -59,6 +64,10 @@ func on(kind ResourceKind, run func(*call) (any, error)) route {
 	case OnOIDCProvider:
 		resource = func(c *call) (string, error) {
 			return c.api.iam.OIDCProviderARNAsStored(c.ctx, c.account, c.q.Get("OpenIDConnectProviderArn")), nil
+		}
+	case OnMFADevice, OnMFASerial:
+		resource = func(c *call) (string, error) {
+			return c.api.iam.MFADeviceARNAsStored(c.ctx, c.account, c.q.Get("SerialNumber")), nil
 		}
 	case OnAccessKeyOwner:
 		resource = (*call).accessKeyOwnerARN

@@ -28,6 +28,7 @@ func routes() map[string]route {
 		managedPolicyRoutes(),
 		instanceProfileRoutes(),
 		oidcProviderRoutes(),
+		mfaDeviceRoutes(),
 		accountRoutes(),
 		simulationRoutes(),
 	} {
