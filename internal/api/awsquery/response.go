@@ -57,6 +57,7 @@ var Statuses = awserr.Statuses{
 	"ConcurrentModification":        409,
 	"EntityTemporarilyUnmodifiable": 409,
 	"AccessDenied":                  403,
+	"InvalidAuthenticationCode":     403, // EnableMFADevice, ResyncMFADevice
 	"RegionDisabledException":       403,
 	"ServiceFailure":                500,
 }
