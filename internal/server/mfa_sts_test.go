@@ -65,7 +65,7 @@ func TestMFASessionTokenCodes(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantAWSError(t, use(serial, totpAt(t, seed, s)), "AccessDenied", 403, mfaInvalidCode) // used once already
-	if err := use(serial, totpAt(t, seed, s+1)); err != nil {                            // a step ahead
+	if err := use(serial, totpAt(t, seed, s+1)); err != nil {                             // a step ahead
 		t.Fatal(err)
 	}
 	wantAWSError(t, use(serial, totpAt(t, seed, s)), "AccessDenied", 403, mfaInvalidCode)   // older than one used
