@@ -1,0 +1,69 @@
+package iam
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/iamd-dev/iamd/internal/docstore"
+)
+
+// TestHasActiveMFADeviceAndSealedSeed: a user has an active device from EnableMFADevice to
+// DeactivateMFADevice; the stored device keeps its seed sealed, never in the clear.
+func TestHasActiveMFADeviceAndSealedSeed(t *testing.T) {
+	s, clock := openUserTestService(t)
+	ctx := context.Background()
+	if _, err := s.CreateUser(ctx, CreateUserInput{Account: ugAccount, Name: "mia"}); err != nil {
+		t.Fatal(err)
+	}
+	active := func(name string) bool {
+		t.Helper()
+		ok, err := s.HasActiveMFADevice(ctx, ugAccount, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ok
+	}
+	d, err := s.CreateVirtualMFADevice(ctx, CreateVirtualMFADeviceInput{Account: ugAccount, Name: "mia"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if active("mia") || active("nobody") {
+		t.Fatal("active before EnableMFADevice")
+	}
+	var stored MFADevice
+	err = s.view(ctx, func(tx docstore.Tx) error { return tx.Get(key(colMFADevice, ugAccount, "mia"), &stored) })
+	if err != nil || len(stored.SealedSeed) == 0 || strings.Contains(string(stored.SealedSeed), d.Base32StringSeed) {
+		t.Fatalf("stored device %+v %v", stored, err)
+	}
+	step := totpStep(clock.now())
+	c1, _ := totpCode(d.Base32StringSeed, step)
+	c2, _ := totpCode(d.Base32StringSeed, step+1)
+	serial := d.Device.SerialNumber()
+	if err := s.EnableMFADevice(ctx, ugAccount, "MIA", serial, c1, c2); err != nil {
+		t.Fatal(err)
+	}
+	if !active("mia") {
+		t.Fatal("not active after EnableMFADevice")
+	}
+	u, _ := s.GetUser(ctx, ugAccount, "mia")
+	clock.advance(60 * time.Second)
+	c3, _ := totpCode(d.Base32StringSeed, step+2)
+	if err := s.VerifyMFACode(ctx, ugAccount, "AIDAOTHER", serial, c3); !errors.Is(err, ErrMFADeviceNotAssociated) {
+		t.Fatalf("another user's id: %v", err)
+	}
+	if err := s.VerifyMFACode(ctx, ugAccount, u.ID, serial, c3); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.VerifyMFACode(ctx, ugAccount, u.ID, serial, c3); !errors.Is(err, ErrMFACodeInvalid) {
+		t.Fatalf("a code used twice: %v", err)
+	}
+	if err := s.DeactivateMFADevice(ctx, ugAccount, "mia", serial); err != nil {
+		t.Fatal(err)
+	}
+	if active("mia") {
+		t.Fatal("active after DeactivateMFADevice")
+	}
+}
