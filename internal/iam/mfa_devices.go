@@ -569,3 +569,27 @@ func (s *Service) ListMFADeviceTags(ctx context.Context, account, serial string,
 	}
 	return paginateInOrder(d.Tags, p)
 }
+
+// countMFADevices sets GetAccountSummary's MFADevices (the account's virtual devices) and
+// MFADevicesInUse (those enabled for a user) in its entries.
+func countMFADevices(tx docstore.Tx, account string, entries []SummaryEntry) error {
+	devices, err := listDocs(tx, colMFADevice, account, func(*MFADevice) bool { return true })
+	if err != nil {
+		return err
+	}
+	inUse := 0
+	for i := range devices {
+		if devices[i].Assigned() {
+			inUse++
+		}
+	}
+	for i := range entries {
+		switch entries[i].Key {
+		case "MFADevices":
+			entries[i].Value = len(devices)
+		case "MFADevicesInUse":
+			entries[i].Value = inUse
+		}
+	}
+	return nil
+}

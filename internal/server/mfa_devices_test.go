@@ -105,6 +105,17 @@ func TestMFAVirtualDeviceLifecycle(t *testing.T) {
 	if _, ok := virtualSerials(t, c, types.AssignmentStatusTypeUnassigned)[serial]; !ok {
 		t.Fatal("a refused EnableMFADevice assigned the device")
 	}
+	summary := func() (int32, int32) {
+		t.Helper()
+		out, err := c.GetAccountSummary(ctx, &awsiam.GetAccountSummaryInput{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out.SummaryMap["MFADevices"], out.SummaryMap["MFADevicesInUse"]
+	}
+	if all, inUse := summary(); all != 1 || inUse != 0 {
+		t.Fatalf("GetAccountSummary before enabling: MFADevices %d, MFADevicesInUse %d", all, inUse)
+	}
 
 	enableDevice(t, ts, clock, "alice", serial, seed)
 	enabledAt := clock.Now().Add(-30 * time.Second).UTC().Truncate(time.Second)
@@ -140,6 +151,9 @@ func TestMFAVirtualDeviceLifecycle(t *testing.T) {
 	}
 	if len(virtualSerials(t, c, types.AssignmentStatusTypeUnassigned)) != 0 {
 		t.Fatal("the enabled device is listed as Unassigned")
+	}
+	if all, inUse := summary(); all != 1 || inUse != 1 {
+		t.Fatalf("GetAccountSummary once enabled: MFADevices %d, MFADevicesInUse %d", all, inUse)
 	}
 	got, err := c.GetMFADevice(ctx, &awsiam.GetMFADeviceInput{UserName: aws.String("alice"), SerialNumber: aws.String(serial)})
 	if err != nil || aws.ToString(got.UserName) != "alice" || aws.ToString(got.SerialNumber) != serial || !aws.ToTime(got.EnableDate).Equal(enabledAt) {
