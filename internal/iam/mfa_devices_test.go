@@ -1,6 +1,7 @@
 package iam
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"strings"
@@ -66,4 +67,27 @@ func TestHasActiveMFADeviceAndSealedSeed(t *testing.T) {
 	if active("mia") {
 		t.Fatal("active after DeactivateMFADevice")
 	}
+}
+
+// TestMFAQRCodeNamesTheAccount: the QR code encodes NAME@ALIAS when the account has an
+// alias, NAME@ACCOUNT-ID otherwise.
+func TestMFAQRCodeNamesTheAccount(t *testing.T) {
+	s, _ := openUserTestService(t)
+	ctx := context.Background()
+	check := func(name, accountName string) {
+		t.Helper()
+		d, err := s.CreateVirtualMFADevice(ctx, CreateVirtualMFADeviceInput{Account: ugAccount, Name: name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := mfaQRCode(MFAKeyURI(name, accountName, d.Base32StringSeed))
+		if err != nil || !bytes.Equal(d.QRCodePNG, want) {
+			t.Fatalf("%s: the QR code is not of %s", name, MFAKeyURI(name, accountName, "SEED"))
+		}
+	}
+	check("by-id", ugAccount)
+	if err := s.CreateAccountAlias(ctx, ugAccount, "example-corp"); err != nil {
+		t.Fatal(err)
+	}
+	check("by-alias", "example-corp")
 }
