@@ -24,11 +24,11 @@ const colMFADevice = "iam.mfa-device"
 
 // Virtual MFA device limits (IAM API reference; IAM User Guide, "IAM and AWS STS quotas").
 const (
-	maxMFADeviceName    = 226
-	maxMFADevicesPerUsr = 8 // MFADevicesPerUser
-	minSerialNumber     = 9
-	maxSerialNumber     = 256
-	authCodeLength      = 6
+	maxMFADeviceName     = 226
+	maxMFADevicesPerUser = 8 // MFADevicesPerUser
+	minSerialNumber      = 9
+	maxSerialNumber      = 256
+	authCodeLength       = 6
 )
 
 // mfaIssuer names AWS in the otpauth:// URI of a device's QR code, as authenticator apps
@@ -319,8 +319,8 @@ func (s *Service) EnableMFADevice(ctx context.Context, account, userName, serial
 		if err != nil {
 			return err
 		}
-		if len(have) >= maxMFADevicesPerUsr {
-			return awserr.LimitExceeded("Cannot exceed quota for MFADevicesPerUser: %d", maxMFADevicesPerUsr)
+		if len(have) >= maxMFADevicesPerUser {
+			return awserr.LimitExceeded("Cannot exceed quota for MFADevicesPerUser: %d", maxMFADevicesPerUser)
 		}
 		if err := s.syncDevice(&d, code1, code2); err != nil {
 			return err

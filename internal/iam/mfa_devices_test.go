@@ -91,3 +91,32 @@ func TestMFAQRCodeNamesTheAccount(t *testing.T) {
 	}
 	check("by-alias", "example-corp")
 }
+
+// TestMFADevicesPerUserQuota: a user has at most 8 devices; the ninth is LimitExceeded and
+// stays unassigned.
+func TestMFADevicesPerUserQuota(t *testing.T) {
+	s, clock := openUserTestService(t)
+	ctx := context.Background()
+	if _, err := s.CreateUser(ctx, CreateUserInput{Account: ugAccount, Name: "quinn"}); err != nil {
+		t.Fatal(err)
+	}
+	step := totpStep(clock.now())
+	var last error
+	for i := 1; i <= maxMFADevicesPerUser+1; i++ {
+		d, err := s.CreateVirtualMFADevice(ctx, CreateVirtualMFADeviceInput{Account: ugAccount, Name: "quinn-" + string(rune('0'+i))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c1, _ := totpCode(d.Base32StringSeed, step)
+		c2, _ := totpCode(d.Base32StringSeed, step+1)
+		last = s.EnableMFADevice(ctx, ugAccount, "quinn", d.Device.SerialNumber(), c1, c2)
+		if i <= maxMFADevicesPerUser && last != nil {
+			t.Fatalf("device %d: %v", i, last)
+		}
+	}
+	ugWantCode(t, last, "LimitExceeded", "Cannot exceed quota for MFADevicesPerUser: 8")
+	page, err := s.ListVirtualMFADevices(ctx, ugAccount, "Unassigned", Page{})
+	if err != nil || len(page.Items) != 1 {
+		t.Fatalf("unassigned after the refusal: %d %v", len(page.Items), err)
+	}
+}
