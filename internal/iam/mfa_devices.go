@@ -73,9 +73,10 @@ func (d *MFADevice) SerialNumber() string { return MFADeviceARN(d.Account, d.Pat
 // Assigned reports whether the device is enabled for a user.
 func (d *MFADevice) Assigned() bool { return d.UserID != "" }
 
+// id is the device's id: its serial number after "mfa/" (folded to lower case in its key).
 func (d *MFADevice) id() string { return strings.TrimPrefix(d.Path, "/") + d.Name }
 
-// sealContext binds a sealed seed to its device.
+// mfaSeedContext binds a sealed seed to its device.
 func mfaSeedContext(account, id string) string {
 	return "iam-mfa-seed:" + account + ":" + strings.ToLower(id)
 }
