@@ -59,7 +59,8 @@ func (s *Service) VerifyMFACode(ctx context.Context, account, userID, serial, co
 			return err
 		}
 		expected := totpStep(s.now()) + d.Drift
-		step, ok, err := totpMatch(seed, code, expected-totpSkewSteps, expected+totpSkewSteps, d.LastStep)
+		spent := func(step int64) bool { return step <= d.LastStep || d.spent(step) }
+		step, ok, err := totpMatch(seed, code, expected-totpSkewSteps, expected+totpSkewSteps, spent)
 		if err != nil {
 			return err
 		}
@@ -67,6 +68,7 @@ func (s *Service) VerifyMFACode(ctx context.Context, account, userID, serial, co
 			return ErrMFACodeInvalid
 		}
 		d.LastStep = step
+		d.use(step)
 		return putMFADevice(tx, &d)
 	})
 }

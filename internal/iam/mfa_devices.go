@@ -8,6 +8,7 @@ import (
 	"image/png"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -58,10 +59,13 @@ type MFADevice struct {
 	// Drift is how many steps the device's clock is ahead of the server's (negative:
 	// behind), as the last EnableMFADevice or ResyncMFADevice measured it.
 	Drift int64 `json:"drift,omitempty"`
-	// LastStep is the TOTP step of the last code accepted: no code of it or of an
-	// earlier step is accepted again.
-	LastStep int64 `json:"lastStep,omitempty"`
-	Tags     []Tag `json:"tags,omitempty"`
+	// LastStep is the TOTP step of the last code accepted: a code that authenticates a
+	// request is of a later step. UsedSteps are the last steps accepted (maxUsedSteps at
+	// most): EnableMFADevice and ResyncMFADevice take two codes of any other steps, so that
+	// a device whose clock was set back can be resynchronized.
+	LastStep  int64   `json:"lastStep,omitempty"`
+	UsedSteps []int64 `json:"usedSteps,omitempty"`
+	Tags      []Tag   `json:"tags,omitempty"`
 }
 
 // MFADeviceARN is the serial number (ARN) of a virtual MFA device of the path and name.
@@ -281,7 +285,7 @@ func (s *Service) syncDevice(d *MFADevice, code1, code2 string) error {
 		return err
 	}
 	now := s.now()
-	step, ok, err := totpConsecutive(seed, code1, code2, now, d.LastStep)
+	step, ok, err := totpConsecutive(seed, code1, code2, now, d.spent)
 	if err != nil {
 		return err
 	}
@@ -289,7 +293,19 @@ func (s *Service) syncDevice(d *MFADevice, code1, code2 string) error {
 		return errInvalidAuthenticationCode()
 	}
 	d.Drift, d.LastStep = step-totpStep(now), step
+	d.use(step-1, step)
 	return nil
+}
+
+// spent reports whether a step's code was accepted already.
+func (d *MFADevice) spent(step int64) bool { return slices.Contains(d.UsedSteps, step) }
+
+// use records accepted steps, keeping the last maxUsedSteps.
+func (d *MFADevice) use(steps ...int64) {
+	d.UsedSteps = append(d.UsedSteps, steps...)
+	if n := len(d.UsedSteps); n > maxUsedSteps {
+		d.UsedSteps = append([]int64(nil), d.UsedSteps[n-maxUsedSteps:]...)
+	}
 }
 
 // EnableMFADevice enables a virtual MFA device for a user, given two consecutive codes of

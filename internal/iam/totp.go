@@ -24,6 +24,10 @@ const (
 	// device becomes out of sync"). AWS does not document its window; this one is 10
 	// minutes either side.
 	totpSyncSteps = 20
+	// maxUsedSteps is how many of the last accepted steps a device remembers: enough to
+	// cover the sync window, so that a resynchronization that moves the device back in
+	// time cannot make a code already used good again.
+	maxUsedSteps = 2*totpSyncSteps + 2
 	// seedBytes is the seed's size: 40 bytes, the 64 Base32 characters AWS's seeds have.
 	seedBytes = 40
 )
@@ -47,10 +51,13 @@ func totpCode(seed string, step int64) (string, error) {
 	return hotp.GenerateCodeCustom(seed, uint64(step), totpOpts)
 }
 
-// totpMatch returns the step in [from, to] whose code is code and that is after the last
-// step used (so that no code is accepted twice), or false.
-func totpMatch(seed, code string, from, to, lastUsed int64) (int64, bool, error) {
-	for step := max(from, lastUsed+1); step <= to; step++ {
+// totpMatch returns the step in [from, to] whose code is code and that spent does not
+// refuse (a step whose code was used already), or false.
+func totpMatch(seed, code string, from, to int64, spent func(step int64) bool) (int64, bool, error) {
+	for step := from; step <= to; step++ {
+		if spent(step) {
+			continue
+		}
 		c, err := totpCode(seed, step)
 		if err != nil {
 			return 0, false, err
@@ -63,12 +70,12 @@ func totpMatch(seed, code string, from, to, lastUsed int64) (int64, bool, error)
 }
 
 // totpConsecutive returns the step of code2 when code1 and code2 are the codes of two
-// consecutive steps within totpSyncSteps of now and after the last step used.
-func totpConsecutive(seed, code1, code2 string, now time.Time, lastUsed int64) (int64, bool, error) {
+// consecutive steps within totpSyncSteps of now, neither of them spent.
+func totpConsecutive(seed, code1, code2 string, now time.Time, spent func(step int64) bool) (int64, bool, error) {
 	center := totpStep(now)
 	from, to := center-totpSyncSteps, center+totpSyncSteps
 	for from <= to {
-		step, ok, err := totpMatch(seed, code1, from, to, lastUsed)
+		step, ok, err := totpMatch(seed, code1, from, to, spent)
 		if err != nil || !ok {
 			return 0, false, err
 		}
@@ -76,7 +83,7 @@ func totpConsecutive(seed, code1, code2 string, now time.Time, lastUsed int64) (
 		if err != nil {
 			return 0, false, err
 		}
-		if next == code2 {
+		if next == code2 && !spent(step+1) {
 			return step + 1, true, nil
 		}
 		from = step + 1

@@ -33,19 +33,27 @@ func TestTOTPConsecutiveAndReplay(t *testing.T) {
 		}
 		return code
 	}
-	if step, ok, _ := totpConsecutive(seed, c(s+3), c(s+4), now, 0); !ok || step != s+4 {
+	none := func(int64) bool { return false }
+	upTo := func(last int64) func(int64) bool { return func(step int64) bool { return step <= last } }
+	if step, ok, _ := totpConsecutive(seed, c(s+3), c(s+4), now, none); !ok || step != s+4 {
 		t.Fatalf("consecutive codes ahead: %d %v", step, ok)
 	}
-	if _, ok, _ := totpConsecutive(seed, c(s+3), c(s+4), now, s+4); ok {
+	if step, ok, _ := totpConsecutive(seed, c(s-3), c(s-2), now, none); !ok || step != s-2 {
+		t.Fatalf("consecutive codes behind: %d %v", step, ok)
+	}
+	if _, ok, _ := totpConsecutive(seed, c(s+3), c(s+4), now, upTo(s+4)); ok {
 		t.Fatal("codes of used steps were accepted")
 	}
-	if _, ok, _ := totpConsecutive(seed, c(s+totpSyncSteps+1), c(s+totpSyncSteps+2), now, 0); ok {
+	if _, ok, _ := totpConsecutive(seed, c(s+3), c(s+4), now, func(step int64) bool { return step == s+4 }); ok {
+		t.Fatal("a pair ending on a used step was accepted")
+	}
+	if _, ok, _ := totpConsecutive(seed, c(s+totpSyncSteps+1), c(s+totpSyncSteps+2), now, none); ok {
 		t.Fatal("codes past the sync window were accepted")
 	}
-	if _, ok, _ := totpMatch(seed, c(s), s-1, s+1, s); ok {
+	if _, ok, _ := totpMatch(seed, c(s), s-1, s+1, upTo(s)); ok {
 		t.Fatal("a used step's code was accepted")
 	}
-	if step, ok, _ := totpMatch(seed, c(s+1), s-1, s+1, s); !ok || step != s+1 {
+	if step, ok, _ := totpMatch(seed, c(s+1), s-1, s+1, upTo(s)); !ok || step != s+1 {
 		t.Fatal("the next step's code was refused")
 	}
 }

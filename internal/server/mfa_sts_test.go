@@ -97,7 +97,7 @@ func TestMFASessionTokenCodes(t *testing.T) {
 }
 
 // TestMFADriftedDeviceIsFollowed: a device enabled with codes of a clock 5 minutes ahead
-// authenticates with codes of that clock, not the server's.
+// authenticates with codes of that clock, not the server's, until it is resynchronized.
 func TestMFADriftedDeviceIsFollowed(t *testing.T) {
 	clock := newMFAClock()
 	ts := startServerAt(t, "", clock.Now)
@@ -115,6 +115,25 @@ func TestMFADriftedDeviceIsFollowed(t *testing.T) {
 	_, err := sessionToken(ts, erin, serial, totpAt(t, seed, s))
 	wantAWSError(t, err, "AccessDenied", 403, mfaInvalidCode)
 	if _, err := sessionToken(ts, erin, serial, totpAt(t, seed, s+11)); err != nil {
+		t.Fatal(err)
+	}
+
+	// The device's clock is set right: ResyncMFADevice takes two codes of steps before
+	// the last one used, and the codes used when it ran ahead stay used.
+	used := s + 11
+	if _, err := ts.iam(ts.root).ResyncMFADevice(context.Background(), &awsiam.ResyncMFADeviceInput{
+		UserName: aws.String("erin"), SerialNumber: aws.String(serial),
+		AuthenticationCode1: aws.String(totpAt(t, seed, s-1)), AuthenticationCode2: aws.String(totpAt(t, seed, s)),
+	}); err != nil {
+		t.Fatalf("resync back in time: %v", err)
+	}
+	if _, err := sessionToken(ts, erin, serial, totpAt(t, seed, s+1)); err != nil {
+		t.Fatalf("the resynchronized device's next code: %v", err)
+	}
+	clock.advance(time.Duration(used-clock.step()) * 30 * time.Second)
+	_, err = sessionToken(ts, erin, serial, totpAt(t, seed, used))
+	wantAWSError(t, err, "AccessDenied", 403, mfaInvalidCode) // used before the resync
+	if _, err := sessionToken(ts, erin, serial, totpAt(t, seed, used+1)); err != nil {
 		t.Fatal(err)
 	}
 }
