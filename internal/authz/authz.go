@@ -36,7 +36,8 @@ type Caller struct {
 	// "federated-user" for GetFederationToken credentials.
 	SessionKind string
 	// For sessions: the access key (sessions with the same name differ by their
-	// policies), the session policies, and when the session was issued.
+	// policies), the session policies, and when the session was issued. AccessKeyID is ""
+	// for long-term credentials.
 	AccessKeyID     string
 	SessionPolicies []string
 	TokenIssueTime  time.Time
@@ -46,6 +47,10 @@ type Caller struct {
 	FederatedProvider string
 	// TransitiveTagKeys are the session tags that pass on to sessions this one assumes.
 	TransitiveTagKeys []string
+	// MFAAuthTime is when the session's user last authenticated with an MFA code (the
+	// session's own GetSessionToken or AssumeRole call, or the one of the session it was
+	// assumed with); zero for a session made without MFA, and for long-term keys.
+	MFAAuthTime time.Time
 
 	// The request's circumstances, for the global condition keys.
 	SourceIP        string
@@ -88,6 +93,28 @@ func (c *Caller) globalKeys(ctx *policy.Context) {
 	for k, v := range c.Tags {
 		set("aws:PrincipalTag/"+k, v)
 	}
+	c.mfaKeys(set)
+}
+
+// mfaKeys sets aws:MultiFactorAuthPresent and aws:MultiFactorAuthAge as AWS does: temporary
+// credentials carry MultiFactorAuthPresent, "true" when made with MFA (and then the seconds
+// since that authentication in MultiFactorAuthAge) and "false" otherwise; requests signed
+// with long-term access keys carry neither key (IAM User Guide, "AWS global condition
+// context keys").
+func (c *Caller) mfaKeys(set func(k string, v ...string)) {
+	if c.AccessKeyID == "" {
+		return // long-term credentials, or a service principal
+	}
+	if c.MFAAuthTime.IsZero() {
+		set("aws:MultiFactorAuthPresent", "false")
+		return
+	}
+	set("aws:MultiFactorAuthPresent", "true")
+	age := int64(0)
+	if !c.Time.IsZero() && c.Time.After(c.MFAAuthTime) {
+		age = int64(c.Time.Sub(c.MFAAuthTime) / time.Second)
+	}
+	set("aws:MultiFactorAuthAge", strconv.FormatInt(age, 10))
 }
 
 // IsRoot reports whether the caller is an account's root user.

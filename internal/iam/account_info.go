@@ -188,7 +188,7 @@ func (s *Service) GetAccountSummary(ctx context.Context, account string) ([]Summ
 			SummaryEntry{"GlobalEndpointTokenVersion", 1},
 		)
 		out = append(out, summaryQuotas...)
-		return nil
+		return countMFADevices(tx, account, out)
 	})
 	if err != nil {
 		return nil, err

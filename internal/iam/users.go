@@ -184,8 +184,8 @@ func (s *Service) UpdateUser(ctx context.Context, account, name, newName, newPat
 	return &u, nil
 }
 
-// DeleteUser deletes a user that has no login profile, access keys, signing certificates,
-// SSH public keys, service-specific credentials, policies or group memberships.
+// DeleteUser deletes a user that has no login profile, access keys, MFA devices, signing
+// certificates, SSH public keys, service-specific credentials, policies or group memberships.
 func (s *Service) DeleteUser(ctx context.Context, account, name string) error {
 	return s.update(ctx, func(tx docstore.Tx) error {
 		var u User
@@ -200,7 +200,11 @@ func (s *Service) DeleteUser(ctx context.Context, account, name string) error {
 		if err != nil {
 			return err
 		}
-		if keys == 0 && !password {
+		devices, err := devicesOf(tx, account, u.ID)
+		if err != nil {
+			return err
+		}
+		if keys == 0 && !password && len(devices) == 0 {
 			// Signing certificates, SSH public keys and service-specific credentials
 			// (user_credentials_conflict.go) block the deletion too.
 			if err := credentialsConflict(tx, account, &u); err != nil {
@@ -212,6 +216,8 @@ func (s *Service) DeleteUser(ctx context.Context, account, name string) error {
 			return awserr.DeleteConflict("Cannot delete entity, must delete login profile first.")
 		case keys > 0:
 			return awserr.DeleteConflict("Cannot delete entity, must delete access keys first.")
+		case len(devices) > 0:
+			return awserr.DeleteConflict("Cannot delete entity, must delete MFA device first.")
 		case len(u.InlinePolicies) > 0:
 			return awserr.DeleteConflict("Cannot delete entity, must delete policies first.")
 		case len(u.AttachedPolicies) > 0:

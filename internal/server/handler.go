@@ -275,7 +275,7 @@ func (s *Server) sessionCaller(r *http.Request, res *sigv4.Result, sess *sts.Ses
 		EntityID:    sess.EntityID(),
 		SessionKind: sess.Kind,
 		AccessKeyID: sess.AccessKeyID, SessionPolicies: sess.Policies, TokenIssueTime: sess.IssuedAt,
-		SourceIdentity: sess.SourceIdentity, TransitiveTagKeys: sess.TransitiveKeys, FederatedProvider: sess.FederatedProvider,
+		SourceIdentity: sess.SourceIdentity, TransitiveTagKeys: sess.TransitiveKeys, FederatedProvider: sess.FederatedProvider, MFAAuthTime: sess.MFAAuthTime,
 		SourceIP: sourceAddr(r), SecureTransport: r.TLS != nil, Time: s.cfg.Now(), Region: res.Region,
 	}
 }

@@ -193,18 +193,18 @@ func TestServiceLastAccessedErrors(t *testing.T) {
 	_, jobID := lastAccessed(t, root, workerARN, "")
 
 	_, err := root.GenerateServiceLastAccessedDetails(ctx, &awsiam.GenerateServiceLastAccessedDetailsInput{Arn: aws.String("arn:aws:iam::123456789012:role/ghost")})
-	wantAWSError(t, err, "NoSuchEntity", 404, "The role with name ghost cannot be found.")
+	wantError(t, err, "NoSuchEntity", 404, "The role with name ghost cannot be found.")
 	_, err = root.GenerateServiceLastAccessedDetails(ctx, &awsiam.GenerateServiceLastAccessedDetailsInput{Arn: aws.String("arn:aws:iam::123456789012:role/worker")})
 	apiError(t, err, "NoSuchEntity") // the role is under /jobs/
 	_, err = root.GenerateServiceLastAccessedDetails(ctx, &awsiam.GenerateServiceLastAccessedDetailsInput{Arn: aws.String("arn:aws:iam::123456789012:policy/ghost")})
-	wantAWSError(t, err, "NoSuchEntity", 404, "Policy arn:aws:iam::123456789012:policy/ghost was not found.")
+	wantError(t, err, "NoSuchEntity", 404, "Policy arn:aws:iam::123456789012:policy/ghost was not found.")
 	_, err = root.GenerateServiceLastAccessedDetails(ctx, &awsiam.GenerateServiceLastAccessedDetailsInput{Arn: aws.String(workerARN), Granularity: "RESOURCE_LEVEL"})
-	wantAWSError(t, err, "ValidationError", 400, "1 validation error detected: Value 'RESOURCE_LEVEL' at 'granularity' failed to satisfy constraint: Member must satisfy enum value set: [SERVICE_LEVEL, ACTION_LEVEL]")
+	wantError(t, err, "ValidationError", 400, "1 validation error detected: Value 'RESOURCE_LEVEL' at 'granularity' failed to satisfy constraint: Member must satisfy enum value set: [SERVICE_LEVEL, ACTION_LEVEL]")
 	_, err = root.GenerateServiceLastAccessedDetails(ctx, &awsiam.GenerateServiceLastAccessedDetailsInput{Arn: aws.String("arn:aws:iam::1")})
 	apiError(t, err, "ValidationError")
 
 	_, err = root.GetServiceLastAccessedDetails(ctx, &awsiam.GetServiceLastAccessedDetailsInput{JobId: aws.String("short")})
-	wantAWSError(t, err, "ValidationError", 400, "1 validation error detected: Value 'short' at 'jobId' failed to satisfy constraint: Member must have length greater than or equal to 36")
+	wantError(t, err, "ValidationError", 400, "1 validation error detected: Value 'short' at 'jobId' failed to satisfy constraint: Member must have length greater than or equal to 36")
 	_, err = root.GetServiceLastAccessedDetails(ctx, &awsiam.GetServiceLastAccessedDetailsInput{JobId: aws.String("00000000-0000-4000-8000-000000000000")})
 	apiError(t, err, "NoSuchEntity")
 	_, err = root.GetServiceLastAccessedDetailsWithEntities(ctx, &awsiam.GetServiceLastAccessedDetailsWithEntitiesInput{JobId: aws.String(jobID), ServiceNamespace: aws.String("not a namespace")})
@@ -322,9 +322,9 @@ func TestServiceLastAccessedOfAPolicyAndGroup(t *testing.T) {
 	_, err = root.ListPoliciesGrantingServiceAccess(ctx, &awsiam.ListPoliciesGrantingServiceAccessInput{Arn: aws.String(readerARN), ServiceNamespaces: []string{"iam"}})
 	apiError(t, err, "InvalidInput")
 	_, err = root.ListPoliciesGrantingServiceAccess(ctx, &awsiam.ListPoliciesGrantingServiceAccessInput{Arn: aws.String("arn:aws:iam::123456789012:user/ghost"), ServiceNamespaces: []string{"iam"}})
-	wantAWSError(t, err, "NoSuchEntity", 404, "The user with name ghost cannot be found.")
+	wantError(t, err, "NoSuchEntity", 404, "The user with name ghost cannot be found.")
 	_, err = root.ListPoliciesGrantingServiceAccess(ctx, &awsiam.ListPoliciesGrantingServiceAccessInput{Arn: aws.String("arn:aws:iam::123456789012:user/bob"), ServiceNamespaces: []string{"no spaces"}})
-	wantAWSError(t, err, "ValidationError", 400, `1 validation error detected: Value 'no spaces' at 'serviceNamespaces' failed to satisfy constraint: Member must satisfy regular expression pattern: [\w-]*`)
+	wantError(t, err, "ValidationError", 400, `1 validation error detected: Value 'no spaces' at 'serviceNamespaces' failed to satisfy constraint: Member must satisfy regular expression pattern: [\w-]*`)
 }
 
 // TestServiceLastAccessedAuthorization: the calls are authorized on the entity's real ARN.

@@ -27,15 +27,6 @@ func createSLR(ctx context.Context, c *awsiam.Client, service, suffix string) (*
 	return c.CreateServiceLinkedRole(ctx, in)
 }
 
-// wantAWSError asserts the code, the status and the exact message of an error.
-func wantAWSError(t *testing.T, err error, code string, status int, message string) {
-	t.Helper()
-	ae := apiError(t, err, code)
-	if httpStatus(err) != status || ae.ErrorMessage() != message {
-		t.Fatalf("%s: status %d, message %q; want %d, %q", code, httpStatus(err), ae.ErrorMessage(), status, message)
-	}
-}
-
 func attachedARNs(t *testing.T, c *awsiam.Client, role string) []string {
 	t.Helper()
 	out, err := c.ListAttachedRolePolicies(context.Background(), &awsiam.ListAttachedRolePoliciesInput{RoleName: aws.String(role)})
@@ -88,13 +79,13 @@ func TestServiceLinkedRoleLifecycle(t *testing.T) {
 
 	// The name is the service's: a second one needs a suffix, where the service takes one.
 	_, err = createSLR(ctx, c, "autoscaling.amazonaws.com", "")
-	wantAWSError(t, err, "InvalidInput", 400, "Service role name AWSServiceRoleForAutoScaling has been taken in this account, please try a different suffix.")
+	wantError(t, err, "InvalidInput", 400, "Service role name AWSServiceRoleForAutoScaling has been taken in this account, please try a different suffix.")
 	suffixed, err := createSLR(ctx, c, "autoscaling.amazonaws.com", "pcluster")
 	if err != nil || aws.ToString(suffixed.Role.RoleName) != asgSLR+"_pcluster" {
 		t.Fatalf("suffixed: %+v %v", suffixed, err)
 	}
 	_, err = createSLR(ctx, c, "ecs.amazonaws.com", "x")
-	wantAWSError(t, err, "InvalidInput", 400, "Custom suffix is not allowed for ecs.amazonaws.com")
+	wantError(t, err, "InvalidInput", 400, "Custom suffix is not allowed for ecs.amazonaws.com")
 	_, err = createSLR(ctx, c, "s3.amazonaws.com", "")
 	apiError(t, err, "InvalidInput")
 	_, err = createSLR(ctx, c, "autoscaling amazonaws", "")
@@ -196,7 +187,7 @@ func TestServiceLinkedRoleLifecycle(t *testing.T) {
 	// The account's own roles stay out of the services' path.
 	_, err = c.CreateRole(ctx, &awsiam.CreateRoleInput{RoleName: aws.String("AWSServiceRoleForBatch"), Path: aws.String("/aws-service-role/batch.amazonaws.com/"),
 		AssumeRolePolicyDocument: aws.String(towerTrust)})
-	wantAWSError(t, err, "InvalidInput", 400, "Path prefix '/aws-service-role/' can only be used for AWS Service linked Roles")
+	wantError(t, err, "InvalidInput", 400, "Path prefix '/aws-service-role/' can only be used for AWS Service linked Roles")
 	if _, err := c.GetRole(ctx, &awsiam.GetRoleInput{RoleName: aws.String("AWSServiceRoleForBatch")}); err == nil {
 		t.Fatal("the refused CreateRole made a role")
 	}
@@ -206,12 +197,12 @@ func TestServiceLinkedRoleLifecycle(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = c.DeleteServiceLinkedRole(ctx, &awsiam.DeleteServiceLinkedRoleInput{RoleName: aws.String("plain")})
-	wantAWSError(t, err, "NoSuchEntity", 404, "The service-linked role with name plain cannot be found.")
+	wantError(t, err, "NoSuchEntity", 404, "The service-linked role with name plain cannot be found.")
 	if _, err := c.GetRole(ctx, &awsiam.GetRoleInput{RoleName: aws.String("plain")}); err != nil {
 		t.Fatalf("the refused deletion deleted: %v", err)
 	}
 	_, err = c.DeleteServiceLinkedRole(ctx, &awsiam.DeleteServiceLinkedRoleInput{RoleName: aws.String("ghost")})
-	wantAWSError(t, err, "NoSuchEntity", 404, "The role with name ghost cannot be found.")
+	wantError(t, err, "NoSuchEntity", 404, "The role with name ghost cannot be found.")
 
 	del, err := c.DeleteServiceLinkedRole(ctx, &awsiam.DeleteServiceLinkedRoleInput{RoleName: name})
 	if err != nil {

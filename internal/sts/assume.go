@@ -57,8 +57,10 @@ type AssumeRoleInput struct {
 	Tags              []iam.Tag
 	TransitiveTagKeys []string
 	SourceIdentity    string
+	MFA               MFA // SerialNumber and TokenCode
 
-	federatedProvider string // set by AssumeRoleWithWebIdentity: the provider's ARN
+	federatedProvider string    // set by AssumeRoleWithWebIdentity: the provider's ARN
+	mfaAuthTime       time.Time // set by AssumeRole: the new session's MFA authentication
 }
 
 // Credentials are a new session's credentials.
@@ -99,6 +101,16 @@ func (s *Service) AssumeRole(ctx context.Context, caller *authz.Caller, in Assum
 		rc.Set("sts:SourceIdentity", in.SourceIdentity)
 	}
 	setSessionTagKeys(&rc, in.Tags, in.TransitiveTagKeys)
+	// The session's MFA: the code of this call (verified before the trust policy, which
+	// sees it), or the calling session's own, which a role chain keeps.
+	mfaTime := caller.MFAAuthTime
+	if in.MFA.given() {
+		if mfaTime, err = s.verifyMFA(ctx, caller, in.MFA); err != nil {
+			return nil, err
+		}
+		setMFAKeys(&rc, mfaTime, mfaTime)
+	}
+	in.mfaAuthTime = mfaTime
 	actions := []string{"sts:AssumeRole"}
 	if len(in.Tags) > 0 {
 		actions = append(actions, "sts:TagSession")
@@ -167,7 +179,7 @@ func (s *Service) issueRoleSession(ctx context.Context, caller *authz.Caller, ro
 		Account: role.Account, Partition: role.Partition, RoleName: role.Name, RoleID: role.ID, RolePath: role.Path, SessionName: in.SessionName,
 		SourceIdentity: in.SourceIdentity, Tags: sessionTags(caller, in), TransitiveKeys: transitiveKeys(caller, in),
 		Policies: policies, IssuedAt: now, Expires: now.Add(time.Duration(duration) * time.Second), Chained: chained,
-		FederatedProvider: in.federatedProvider,
+		FederatedProvider: in.federatedProvider, MFAAuthTime: in.mfaAuthTime,
 	}
 	token, err := s.sealer.Seal(sess)
 	if err != nil {
@@ -255,6 +267,7 @@ func checkAssumeRole(in *AssumeRoleInput) error {
 	if in.SourceIdentity != "" && !v.length(in.SourceIdentity, "sourceIdentity", 2, 64) && !sessionNamePattern.MatchString(in.SourceIdentity) {
 		v.add(in.SourceIdentity, "sourceIdentity", `Member must satisfy regular expression pattern: [\w+=,.@-]*`)
 	}
+	in.MFA.check(&v)
 	if err := v.err(); err != nil {
 		return err
 	}

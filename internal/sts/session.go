@@ -41,6 +41,9 @@ type Session struct {
 	Chained         bool              `json:"c,omitempty"` // assumed with a role session's credentials
 	// FederatedProvider is the IAM OIDC provider of a web identity session.
 	FederatedProvider string `json:"fp,omitempty"`
+	// MFAAuthTime is when the session's user authenticated with an MFA code (zero: no
+	// MFA): aws:MultiFactorAuthPresent and aws:MultiFactorAuthAge of the session's calls.
+	MFAAuthTime time.Time `json:"mt,omitzero"`
 }
 
 // ARN is the session's principal: the assumed-role ARN, the user's own ARN for a

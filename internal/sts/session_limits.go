@@ -8,9 +8,9 @@ import (
 )
 
 // SessionLimits applies what AWS documents for credentials from GetSessionToken and
-// GetFederationToken, before any policy is read: no IAM calls (iamd has no MFA), none of
-// iamd's own, and of STS only GetCallerIdentity and, for GetSessionToken's sessions,
-// AssumeRole. action is the call's ("iam:GetUser"); other callers and services pass.
+// GetFederationToken, before any policy is read: no IAM calls unless the GetSessionToken
+// call was made with MFA, none of iamd's own, and of STS only GetCallerIdentity and, for
+// GetSessionToken's sessions, AssumeRole. action is the call's ("iam:GetUser"); other callers and services pass.
 func SessionLimits(caller *authz.Caller, action string) error {
 	kind := caller.SessionKind
 	if kind != KindUser && kind != KindFederatedUser {
@@ -21,6 +21,8 @@ func SessionLimits(caller *authz.Caller, action string) error {
 	case service != "sts" && service != "iam" && service != "iamd":
 		return nil
 	case service == "sts" && (op == "GetCallerIdentity" || (op == "AssumeRole" && kind == KindUser)):
+		return nil
+	case service == "iam" && kind == KindUser && !caller.MFAAuthTime.IsZero():
 		return nil
 	}
 	source := map[string]string{KindUser: "GetSessionToken", KindFederatedUser: "GetFederationToken"}[kind]

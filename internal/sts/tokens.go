@@ -20,10 +20,16 @@ const (
 )
 
 // GetSessionToken issues temporary credentials for a user (or the root user) with the
-// user's own permissions.
-func (s *Service) GetSessionToken(ctx context.Context, caller *authz.Caller, durationSeconds int) (*Credentials, error) {
+// user's own permissions. With an MFA device and code (mfa), the code is verified against
+// the user's enabled device and the session carries the MFA authentication.
+func (s *Service) GetSessionToken(ctx context.Context, caller *authz.Caller, durationSeconds int, mfa MFA) (*Credentials, error) {
 	if caller.Principal.Kind != policy.User && caller.Principal.Kind != policy.Account {
 		return nil, awserr.AccessDenied("Cannot call GetSessionToken with session credentials")
+	}
+	var v violations
+	mfa.check(&v)
+	if err := v.err(); err != nil {
+		return nil, err
 	}
 	max := userSessionMax
 	if caller.Principal.Kind == policy.Account {
@@ -35,8 +41,15 @@ func (s *Service) GetSessionToken(ctx context.Context, caller *authz.Caller, dur
 		return nil, err
 	}
 	duration = min(duration, max)
+	var mfaTime time.Time
+	if mfa.given() {
+		if mfaTime, err = s.verifyMFA(ctx, caller, mfa); err != nil {
+			return nil, err
+		}
+	}
 	sess := s.newSession(caller, duration)
 	sess.Kind, sess.UserName, sess.UserARN, sess.UserIDValue = KindUser, caller.UserName, caller.Principal.ID, caller.UserID
+	sess.MFAAuthTime = mfaTime
 	return s.credentials(sess)
 }
 

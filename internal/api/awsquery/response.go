@@ -59,6 +59,7 @@ var Statuses = awserr.Statuses{
 	"DuplicateCertificate":          409,
 	"NotSupportedService":           404,
 	"AccessDenied":                  403,
+	"InvalidAuthenticationCode":     403, // EnableMFADevice, ResyncMFADevice
 	"RegionDisabledException":       403,
 	"ServiceFailure":                500,
 }

@@ -17,6 +17,7 @@ func TestResourceKindsMatchTheServiceAuthorizationReference(t *testing.T) {
 		iamapi.OnRole: "role", iamapi.OnUser: "user", iamapi.OnAccessKeyOwner: "user", iamapi.OnGroup: "group",
 		iamapi.OnPolicy: "policy", iamapi.OnInstanceProfile: "instance-profile", iamapi.OnOIDCProvider: "oidc-provider",
 		iamapi.OnServerCertificate: "server-certificate", iamapi.OnCaller: "user",
+		iamapi.OnMFADevice: "mfa", iamapi.OnMFASerial: "mfa sms-mfa",
 		iamapi.OnPolicySource: "group role user", iamapi.OnPathPrefix: "", iamapi.OnAny: "",
 		iamapi.OnDeletionTask: "role", iamapi.OnAccessTarget: "group policy role user", iamapi.OnIdentityARN: "group role user",
 	}

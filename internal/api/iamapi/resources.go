@@ -30,6 +30,11 @@ const (
 	OnOIDCProvider ResourceKind = "oidc-provider"
 	// OnServerCertificate: the server certificate ServerCertificateName names.
 	OnServerCertificate ResourceKind = "server-certificate"
+	// OnMFADevice: the virtual MFA device SerialNumber names.
+	OnMFADevice ResourceKind = "mfa"
+	// OnMFASerial: the MFA device SerialNumber names, of the catalog's mfa or sms-mfa type
+	// (DeleteVirtualMFADevice); iamd has virtual devices only.
+	OnMFASerial ResourceKind = "mfa-serial"
 	// OnAccessKeyOwner: the user (or root user) whose key AccessKeyId is.
 	OnAccessKeyOwner ResourceKind = "access-key-owner"
 	// OnPolicySource: the user, group or role PolicySourceArn names.
@@ -66,6 +71,10 @@ func on(kind ResourceKind, run func(*call) (any, error)) route {
 	case OnServerCertificate:
 		resource = func(c *call) (string, error) {
 			return c.api.iam.ServerCertificateResourceARN(c.ctx, c.account, c.q.Get("ServerCertificateName"))
+		}
+	case OnMFADevice, OnMFASerial:
+		resource = func(c *call) (string, error) {
+			return c.api.iam.MFADeviceARNAsStored(c.ctx, c.account, c.q.Get("SerialNumber")), nil
 		}
 	case OnAccessKeyOwner:
 		resource = (*call).accessKeyOwnerARN

@@ -35,6 +35,7 @@ func routes() map[string]route {
 		serviceCredentialRoutes(),
 		serviceLinkedRoleRoutes(),
 		lastAccessedRoutes(),
+		mfaDeviceRoutes(),
 		accountRoutes(),
 		simulationRoutes(),
 	} {

@@ -41,7 +41,7 @@ func (a *API) assumeRole(c call) (any, error) {
 		return nil, err
 	}
 	q := c.In
-	in.TransitiveTagKeys, in.SourceIdentity = q.List("TransitiveTagKeys"), q.Get("SourceIdentity")
+	in.TransitiveTagKeys, in.SourceIdentity, in.MFA = q.List("TransitiveTagKeys"), q.Get("SourceIdentity"), mfaOf(q)
 	if q.Has("ExternalId") {
 		id := q.Get("ExternalId")
 		in.ExternalID = &id

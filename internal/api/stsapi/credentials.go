@@ -44,3 +44,9 @@ func packedPolicySize(n int) *int {
 	}
 	return &n
 }
+
+// mfaOf reads SerialNumber and TokenCode, the MFA device and code of GetSessionToken and
+// AssumeRole.
+func mfaOf(q *awsquery.Request) sts.MFA {
+	return sts.MFA{SerialNumber: q.Get("SerialNumber"), TokenCode: q.Get("TokenCode")}
+}

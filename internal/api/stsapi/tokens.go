@@ -13,7 +13,7 @@ func (a *API) getSessionToken(c call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	creds, err := a.sts.GetSessionToken(c.Ctx, c.Caller, d)
+	creds, err := a.sts.GetSessionToken(c.Ctx, c.Caller, d, mfaOf(c.In))
 	if err != nil {
 		return nil, err
 	}
