@@ -21,7 +21,7 @@ func (s *Service) Tag(ctx context.Context, t *Target, tags []Tag) error {
 		if len(merged) > maxTags {
 			return smError("LimitExceededException", "A secret can have at most %d tags.", maxTags)
 		}
-		sec.Tags = merged
+		sec.Tags, sec.Tagged = merged, true
 		return nil
 	})
 	return err
@@ -31,6 +31,7 @@ func (s *Service) Tag(ctx context.Context, t *Target, tags []Tag) error {
 func (s *Service) Untag(ctx context.Context, t *Target, keys []string) error {
 	_, err := s.change(ctx, t, func(sec *Secret) error {
 		sec.Tags = slices.DeleteFunc(sec.Tags, func(t Tag) bool { return slices.Contains(keys, t.Key) })
+		sec.Tagged = true
 		return nil
 	})
 	return err

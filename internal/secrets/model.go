@@ -25,7 +25,10 @@ type Secret struct {
 	KmsKeyID    string `json:"kmsKeyId,omitempty"`
 	Type        string `json:"type,omitempty"`
 	Tags        []Tag  `json:"tags,omitempty"`
-	Policy      string `json:"policy,omitempty"`
+	// Tagged: the secret has had tags (at creation, TagResource or UntagResource), so that
+	// DescribeSecret and ListSecrets answer "Tags": [] once they are all removed, as AWS does.
+	Tagged bool   `json:"tagged,omitempty"`
+	Policy string `json:"policy,omitempty"`
 	// PolicyBindings are the user and role ARNs the policy names -> their unique ids.
 	PolicyBindings map[string]string `json:"policyBindings,omitempty"`
 

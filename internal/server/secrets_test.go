@@ -763,3 +763,32 @@ func TestSecretsMissingMember(t *testing.T) {
 		t.Fatalf("a refused CreateSecret stored %v", names)
 	}
 }
+
+// DescribeSecret leaves Tags out for a secret never tagged and answers an empty list once a
+// secret's tags were all removed, as Secrets Manager does.
+func TestDescribeSecretTagsAfterUntagging(t *testing.T) {
+	ts := startServer(t, "")
+	ctx := context.Background()
+	c := ts.sm(ts.root)
+	createSecret(t, c, "plain", "1")
+	createSecret(t, c, "tagged", "2", smtypes.Tag{Key: aws.String("team"), Value: aws.String("data")})
+	describe := func(name string) []smtypes.Tag {
+		out, err := c.DescribeSecret(ctx, &sm.DescribeSecretInput{SecretId: aws.String(name)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out.Tags
+	}
+	if tags := describe("plain"); tags != nil {
+		t.Fatalf("never tagged: Tags %v, want none", tags)
+	}
+	if tags := describe("tagged"); len(tags) != 1 {
+		t.Fatalf("tagged: Tags %v", tags)
+	}
+	if _, err := c.UntagResource(ctx, &sm.UntagResourceInput{SecretId: aws.String("tagged"), TagKeys: []string{"team"}}); err != nil {
+		t.Fatal(err)
+	}
+	if tags := describe("tagged"); tags == nil || len(tags) != 0 {
+		t.Fatalf("after untagging: Tags %#v, want an empty list", tags)
+	}
+}

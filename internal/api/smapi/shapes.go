@@ -41,7 +41,7 @@ type secretShape struct {
 	LastAccessedDate       *awsjson.Epoch      `json:"LastAccessedDate,omitempty"`
 	DeletedDate            *awsjson.Epoch      `json:"DeletedDate,omitempty"`
 	NextRotationDate       *awsjson.Epoch      `json:"NextRotationDate,omitempty"`
-	Tags                   []tagShape          `json:"Tags,omitempty"`
+	Tags                   *[]tagShape         `json:"Tags,omitempty"` // [] once a secret's tags were all removed
 	VersionIdsToStages     map[string][]string `json:"VersionIdsToStages,omitempty"`
 	SecretVersionsToStages map[string][]string `json:"SecretVersionsToStages,omitempty"`
 	CreatedDate            *awsjson.Epoch      `json:"CreatedDate,omitempty"`
@@ -72,8 +72,12 @@ func describeShape(s *secrets.Secret) secretShape {
 		}
 		out.RotationRules = &rules
 	}
-	for _, t := range s.Tags {
-		out.Tags = append(out.Tags, tagShape{t.Key, t.Value})
+	if len(s.Tags) > 0 || s.Tagged {
+		tags := make([]tagShape, 0, len(s.Tags))
+		for _, t := range s.Tags {
+			tags = append(tags, tagShape{t.Key, t.Value})
+		}
+		out.Tags = &tags
 	}
 	if len(s.Versions) > 0 {
 		out.VersionIdsToStages = map[string][]string{}
