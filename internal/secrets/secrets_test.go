@@ -204,7 +204,7 @@ func TestRefusedRequestsChangeNothing(t *testing.T) {
 	ctx := context.Background()
 	f.create(t, "kept", "v1")
 	_, err := f.svc.PutValue(ctx, f.target(t, "kept"), PutInput{Token: "short", Value: Value{String: str("v2")}})
-	wantCode(t, err, "InvalidParameterException")
+	wantCode(t, err, "ValidationException")
 	_, err = f.svc.PutValue(ctx, f.target(t, "kept"), PutInput{Value: Value{String: str("v2")}})
 	wantCode(t, err, "InvalidRequestException")
 	v, err := f.svc.GetValue(ctx, f.target(t, "kept"), "", "")

@@ -55,8 +55,12 @@ func validToken(token string) error {
 	if token == "" {
 		return invalidRequest("You must provide a ClientRequestToken value. We recommend a UUID-type value.")
 	}
-	if len(token) < minTokenLen || len(token) > maxTokenLen {
-		return invalidParameter("ClientRequestToken must be %d-%d characters long.", minTokenLen, maxTokenLen)
+	// The API's length constraint, answered by the service's request validation.
+	if len(token) < minTokenLen {
+		return smError("ValidationException", "1 validation error detected: Value '%s' at 'clientRequestToken' failed to satisfy constraint: Member must have length greater than or equal to %d", token, minTokenLen)
+	}
+	if len(token) > maxTokenLen {
+		return smError("ValidationException", "1 validation error detected: Value '%s' at 'clientRequestToken' failed to satisfy constraint: Member must have length less than or equal to %d", token, maxTokenLen)
 	}
 	return nil
 }

@@ -31,7 +31,8 @@ func (s *Service) newVersion(tx docstore.Tx, sec *Secret, token string, v Value,
 		if old.equal(v) {
 			return existing, false, nil
 		}
-		return nil, false, smError("ResourceExistsException", "You can't modify an existing version, you can only create a new version: the ClientRequestToken %s names a version of this secret with a different value.", token)
+		// AWS's text, word for word: the token names a version with another value.
+		return nil, false, smError("ResourceExistsException", "You can't modify an existing version, you can only create a new version.")
 	}
 	if len(stages) == 0 {
 		stages = []string{StageCurrent}

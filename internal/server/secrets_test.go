@@ -792,3 +792,27 @@ func TestDescribeSecretTagsAfterUntagging(t *testing.T) {
 		t.Fatalf("after untagging: Tags %#v, want an empty list", tags)
 	}
 }
+
+// ClientRequestToken: a token reused with another value, and one of the wrong length, get
+// Secrets Manager's own answers, and the secret keeps its value.
+func TestClientRequestTokenTexts(t *testing.T) {
+	ts := startServer(t, "")
+	ctx := context.Background()
+	c := ts.sm(ts.root)
+	token := "11111111-2222-3333-4444-555555555555"
+	if _, err := c.CreateSecret(ctx, &sm.CreateSecretInput{Name: aws.String("tok"), SecretString: aws.String("one"), ClientRequestToken: aws.String(token)}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := c.PutSecretValue(ctx, &sm.PutSecretValueInput{SecretId: aws.String("tok"), SecretString: aws.String("two"), ClientRequestToken: aws.String(token)})
+	wantError(t, err, "ResourceExistsException", 400, "You can't modify an existing version, you can only create a new version.")
+	_, err = c.PutSecretValue(ctx, &sm.PutSecretValueInput{SecretId: aws.String("tok"), SecretString: aws.String("two"), ClientRequestToken: aws.String("short")})
+	wantError(t, err, "ValidationException", 400, "1 validation error detected: Value 'short' at 'clientRequestToken' failed to satisfy constraint: Member must have length greater than or equal to 32")
+	// The same token with the same value is the same request: it succeeds and adds nothing.
+	if _, err := c.PutSecretValue(ctx, &sm.PutSecretValueInput{SecretId: aws.String("tok"), SecretString: aws.String("one"), ClientRequestToken: aws.String(token)}); err != nil {
+		t.Fatalf("repeated request: %v", err)
+	}
+	v, err := c.GetSecretValue(ctx, &sm.GetSecretValueInput{SecretId: aws.String("tok")})
+	if err != nil || aws.ToString(v.SecretString) != "one" || aws.ToString(v.VersionId) != token {
+		t.Fatalf("value after refused calls: %+v %v", v, err)
+	}
+}
