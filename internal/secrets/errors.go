@@ -24,8 +24,9 @@ func invalidRequest(format string, args ...any) *awserr.Error {
 	return smError("InvalidRequestException", format, args...)
 }
 
+// errReplica answers a change asked of a replica, in AWS's words (as real responses quote them).
 func errReplica() *awserr.Error {
-	return invalidRequest("Operation is not permitted on a replica secret. Call must be made in primary secret's region.")
+	return invalidParameter("Operation not permitted on a replica secret. Call must be made in primary secret's region.")
 }
 
 // ErrDecryption is AWS's answer when a stored value cannot be decrypted (a wrong master key).

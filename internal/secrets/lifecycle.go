@@ -2,6 +2,8 @@ package secrets
 
 import (
 	"context"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/iamd-dev/iamd/internal/docstore"
@@ -52,7 +54,7 @@ func (s *Service) Delete(ctx context.Context, t *Target, in DeleteInput) (*Secre
 		return nil, time.Time{}, err
 	}
 	if sec.IsReplica() {
-		return nil, time.Time{}, invalidRequest("You can't delete a replica secret. Remove its region from the primary secret's replication (RemoveRegionsFromReplication), or promote it (StopReplicationToReplica) first.")
+		return nil, time.Time{}, errReplica()
 	}
 	var when time.Time
 	err = s.store.Update(ctx, func(tx docstore.Tx) error {
@@ -62,7 +64,12 @@ func (s *Service) Delete(ctx context.Context, t *Target, in DeleteInput) (*Secre
 			return err
 		}
 		if len(cur.Replicas) > 0 {
-			return invalidRequest("You can't delete secret %s because it has replicas. Remove the replicas (RemoveRegionsFromReplication) first.", cur.Name)
+			regions := make([]string, 0, len(cur.Replicas))
+			for _, r := range cur.Replicas {
+				regions = append(regions, r.Region)
+			}
+			slices.Sort(regions)
+			return invalidParameter("You can't delete secret %s that still has replica regions [%s].", cur.ARN(), strings.Join(regions, ", "))
 		}
 		if in.Force {
 			when = now

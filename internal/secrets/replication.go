@@ -20,11 +20,9 @@ var regionPattern = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d+$`)
 func validReplicaRegions(own string, rs []Replica) error {
 	seen := map[string]bool{}
 	for _, r := range rs {
-		if !regionPattern.MatchString(r.Region) {
-			return invalidParameter("Invalid replica region %s.", r.Region)
-		}
-		if r.Region == own {
-			return invalidParameter("Invalid replica region %s: a secret cannot be replicated to its own region.", r.Region)
+		// AWS answers one text for a malformed region and for the secret's own.
+		if !regionPattern.MatchString(r.Region) || r.Region == own {
+			return invalidParameter("Invalid replica region.")
 		}
 		if seen[r.Region] {
 			return invalidParameter("Duplicate replica region %s.", r.Region)

@@ -586,7 +586,9 @@ func TestSecretsReplication(t *testing.T) {
 		t.Fatalf("replica %+v %v", d, err)
 	}
 	_, err = west.PutSecretValue(ctx, &sm.PutSecretValueInput{SecretId: aws.String("replicated"), SecretString: aws.String("x")})
-	wantError(t, err, "InvalidRequestException", 400, "")
+	wantError(t, err, "InvalidParameterException", 400, "Operation not permitted on a replica secret. Call must be made in primary secret's region.")
+	_, err = west.DeleteSecret(ctx, &sm.DeleteSecretInput{SecretId: aws.String("replicated")})
+	wantError(t, err, "InvalidParameterException", 400, "Operation not permitted on a replica secret. Call must be made in primary secret's region.")
 	// Regions are namespaces: a name taken in a region fails there.
 	rep, err := east.ReplicateSecretToRegions(ctx, &sm.ReplicateSecretToRegionsInput{SecretId: aws.String("taken"), AddReplicaRegions: []smtypes.ReplicaRegionType{{Region: aws.String("us-west-2")}}})
 	if err != nil || rep.ReplicationStatus[0].Status != smtypes.StatusTypeFailed {
@@ -596,7 +598,9 @@ func TestSecretsReplication(t *testing.T) {
 		t.Fatalf("the region's own secret changed: %q", got)
 	}
 	_, err = east.DeleteSecret(ctx, &sm.DeleteSecretInput{SecretId: aws.String("replicated")})
-	wantError(t, err, "InvalidRequestException", 400, "")
+	wantError(t, err, "InvalidParameterException", 400, "You can't delete secret "+arn+" that still has replica regions [eu-west-1, us-west-2].")
+	_, err = east.ReplicateSecretToRegions(ctx, &sm.ReplicateSecretToRegionsInput{SecretId: aws.String("replicated"), AddReplicaRegions: []smtypes.ReplicaRegionType{{Region: aws.String("us-east-1")}}})
+	wantError(t, err, "InvalidParameterException", 400, "Invalid replica region.")
 	if _, err := east.RemoveRegionsFromReplication(ctx, &sm.RemoveRegionsFromReplicationInput{SecretId: aws.String("replicated"), RemoveReplicaRegions: []string{"eu-west-1"}}); err != nil {
 		t.Fatal(err)
 	}
