@@ -305,6 +305,15 @@ func TestTagsOfUsersAndRoles(t *testing.T) {
 				t.Fatalf("the 50th tag: %v", err)
 			}
 			wantCode(t, k.tag(svc, "tagged", []iam.Tag{{Key: "one-more"}}), "LimitExceeded", "Cannot exceed quota for TagsPerResource: 50")
+			// More than 50 in one request break the API's constraint on the list itself.
+			tooMany := make([]iam.Tag, 51)
+			for i := range tooMany {
+				tooMany[i] = iam.Tag{Key: fmt.Sprintf("n%02d", i)}
+			}
+			if err := k.tag(svc, "tagged", tooMany); !strings.Contains(fmt.Sprint(err), "at 'tags' failed to satisfy constraint: Member must have length less than or equal to 50") {
+				t.Fatalf("51 tags in a request: %v", err)
+			}
+			wantCode(t, k.tag(svc, "tagged", tooMany), "ValidationError", "")
 			wantCode(t, k.tag(svc, "tagged", []iam.Tag{{Key: "bad*key"}}), "ValidationError",
 				validation("bad*key", "tags.1.member.key", `Member must satisfy regular expression pattern: [\p{L}\p{Z}\p{N}_.:/=+\-@]+`))
 			wantCode(t, k.tag(svc, "tagged", []iam.Tag{{Key: "k00"}, {Key: "v", Value: "bad!"}}), "ValidationError",

@@ -67,12 +67,17 @@ func (s *Service) listEntityTags(ctx context.Context, doc taggedEntityDoc, accou
 	return paginateInOrder(*doc.tagList(), p)
 }
 
-// checkTags validates tags as IAM does: at most 50, keys 1..128 and values 0..256
-// characters of tagPattern, unique keys. Members are named as AWS names them, by their
-// 1-based place in the list (tags.N.member.key).
+// checkTags validates tags as IAM does: at most 50 in a request (the API's constraint on
+// the list, a ValidationError; the quota on a resource's tags is addTags'), keys 1..128 and
+// values 0..256 characters of tagPattern, unique keys. Members are named as AWS names them,
+// by their 1-based place in the list (tags.N.member.key).
 func checkTags(tags []Tag) error {
 	if len(tags) > maxTagsPerResource {
-		return awserr.LimitExceeded("Cannot exceed quota for TagsPerResource: %d", maxTagsPerResource)
+		shown := make([]string, len(tags))
+		for i, t := range tags {
+			shown[i] = "Tag(key=" + t.Key + ", value=" + t.Value + ")"
+		}
+		return constraint("["+strings.Join(shown, ", ")+"]", "tags", fmt.Sprintf("Member must have length less than or equal to %d", maxTagsPerResource))
 	}
 	seen := map[string]bool{}
 	for i, t := range tags {
