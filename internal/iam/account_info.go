@@ -168,6 +168,10 @@ func (s *Service) GetAccountSummary(ctx context.Context, account string) ([]Summ
 		if err != nil {
 			return err
 		}
+		tokenVersion, err := globalEndpointTokenVersion(tx, account)
+		if err != nil {
+			return err
+		}
 		out = append(out,
 			SummaryEntry{"PolicyVersionsInUse", inUse},
 			SummaryEntry{"AccountAccessKeysPresent", summaryFlag(rootKeys)},
@@ -177,7 +181,7 @@ func (s *Service) GetAccountSummary(ctx context.Context, account string) ([]Summ
 			SummaryEntry{"MFADevicesInUse", 0},
 			SummaryEntry{"Providers", 0},
 			SummaryEntry{"ServerCertificates", 0},
-			SummaryEntry{"GlobalEndpointTokenVersion", 1},
+			SummaryEntry{"GlobalEndpointTokenVersion", tokenVersion},
 		)
 		out = append(out, summaryQuotas...)
 		return nil

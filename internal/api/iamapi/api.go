@@ -23,6 +23,8 @@ type API struct {
 	iam     *iam.Service
 	authz   *authz.Authorizer
 	service *apiroute.Service[*awsquery.Request, *call]
+	// issuerURL is an outbound federation issuer's URL from its id (outbound_federation.go).
+	issuerURL func(issuerID string) string
 }
 
 var _ apiroute.Endpoint = (*API)(nil)

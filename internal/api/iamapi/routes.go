@@ -30,6 +30,12 @@ func routes() map[string]route {
 		oidcProviderRoutes(),
 		accountRoutes(),
 		simulationRoutes(),
+		organizationRoutes(),
+		stsPreferenceRoutes(),
+		outboundFederationRoutes(),
+		delegationRequestRoutes(),
+		roleTemplateRoutes(),
+		accountPropertyRoutes(),
 	} {
 		for action, r := range group {
 			all[action] = r

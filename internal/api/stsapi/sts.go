@@ -56,6 +56,9 @@ func (a *API) routes() map[string]route.Route[call] {
 		"GetFederationToken":         {Auth: route.ByHandler, Handle: a.getFederationToken},
 		"GetAccessKeyInfo":           {Auth: route.ByHandler, Handle: a.getAccessKeyInfo},
 		"DecodeAuthorizationMessage": {Resource: checkedEncodedMessage, Handle: a.decodeAuthorizationMessage},
+		"GetWebIdentityToken":        {Auth: route.ByHandler, Handle: a.getWebIdentityToken},
+		"AssumeRoot":                 {Resource: assumeRootResource, Conditions: assumeRootConditions, Handle: a.assumeRoot},
+		"GetDelegatedAccessToken":    {Resource: checkedTradeInToken, Handle: a.getDelegatedAccessToken},
 	}
 }
 
