@@ -57,6 +57,11 @@ func (a *API) WriteError(w http.ResponseWriter, e *awserr.Error, requestID strin
 
 // authorize decides a route's action for the call.
 func (a *API) authorize(c *call, r authz.Request) error {
+	if isAWSRoleTemplate(r.Resource) {
+		// AWS's role templates, like its managed policies, belong to every account: using
+		// one is not a cross-account request.
+		r.ResourceAccount = c.account
+	}
 	return a.authz.Authorize(c.ctx, c.caller, r)
 }
 

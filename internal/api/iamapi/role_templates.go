@@ -1,6 +1,8 @@
 package iamapi
 
 import (
+	"strings"
+
 	"github.com/iamd-dev/iamd/internal/awserr"
 	"github.com/iamd-dev/iamd/internal/iam"
 )
@@ -46,6 +48,11 @@ func (c *call) minorVersion(param string) (int, error) {
 		return 0, awserr.ValidationError("1 validation error detected: Value '%d' at '%s' failed to satisfy constraint: Member must have value greater than or equal to 0", n, lowerFirst(param))
 	}
 	return n, nil
+}
+
+// isAWSRoleTemplate reports whether the ARN is one of AWS's role templates.
+func isAWSRoleTemplate(arn string) bool {
+	return strings.HasPrefix(arn, "arn:aws:iam::aws:role-template/")
 }
 
 func lowerFirst(s string) string {
