@@ -71,6 +71,11 @@ func assumeRootResource(c call) (string, error) {
 	return "arn:aws:iam::" + account + ":root", nil
 }
 
+// rootSessionGrantor is the account whose policies decide AssumeRoot: the caller's own. A
+// member account's root is not granted by a resource policy but by its organization's
+// centralized root access, so the request is not evaluated as a cross-account one.
+func rootSessionGrantor(c call) string { return c.Caller.Account }
+
 // assumeRootConditions are AssumeRoot's own condition key: sts:TaskPolicyArn.
 func assumeRootConditions(c call) authz.Context {
 	var ctx authz.Context

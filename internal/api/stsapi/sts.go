@@ -37,7 +37,12 @@ func New(svc *sts.Service, az *authz.Authorizer, msgs *authmsg.Codec) *API {
 		Codec:     awsquery.Codec{Namespace: Namespace, MalformedCode: "MalformedQueryString"},
 		Routes:    a.routes(),
 		Wrap:      func(c *route.Call[*awsquery.Request]) call { return call{c} },
-		Authorize: func(c call, r authz.Request) error { return az.Authorize(c.Ctx, c.Caller, r) },
+		Authorize: func(c call, r authz.Request) error {
+			if r.Action == "sts:AssumeRoot" {
+				r.ResourceAccount = rootSessionGrantor(c)
+			}
+			return az.Authorize(c.Ctx, c.Caller, r)
+		},
 		Admit:     sts.SessionLimits,
 		Unknown:   unknownAction,
 		Internal:  awserr.ServiceFailure,
