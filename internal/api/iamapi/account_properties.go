@@ -101,6 +101,13 @@ func (c *call) getAccountProperties() (any, error) {
 	return getAccountPropertiesResult{props}, nil
 }
 
+// putAccountPropertiesResult is PutAccountProperties' empty result, which AWS sends (and the
+// SDKs expect) though it holds nothing.
+type putAccountPropertiesResult struct{}
+
 func (c *call) putAccountProperties() (any, error) {
-	return nil, c.api.iam.PutAccountProperties(c.ctx, c.account, c.propertiesParam())
+	if err := c.api.iam.PutAccountProperties(c.ctx, c.account, c.propertiesParam()); err != nil {
+		return nil, err
+	}
+	return putAccountPropertiesResult{}, nil
 }
