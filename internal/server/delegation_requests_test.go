@@ -65,7 +65,7 @@ func TestDelegationRequestsDoNotExist(t *testing.T) {
 	apiError(t, err, "AccessDenied")
 
 	create := &awsiam.CreateDelegationRequestInput{Description: aws.String("read logs"), NotificationChannel: aws.String("arn:aws:sns:us-east-1:" + DefaultAccountID + ":t"),
-		Permissions: &types.DelegationPermission{PolicyTemplateArn: aws.String("arn:aws:iam::aws:delegation-template/x")},
+		Permissions:         &types.DelegationPermission{PolicyTemplateArn: aws.String("arn:aws:iam::aws:delegation-template/x")},
 		RequestorWorkflowId: aws.String("wf-123"), SessionDuration: aws.Int32(900)}
 	_, err = nobody.CreateDelegationRequest(ctx, create)
 	wantDenied(t, err, "User: arn:aws:iam::"+DefaultAccountID+":user/nobody is not authorized to perform: iam:CreateDelegationRequest on resource: arn:aws:iam::"+DefaultAccountID+":delegation-request/* because no identity-based policy allows the iam:CreateDelegationRequest action")

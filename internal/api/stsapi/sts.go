@@ -33,19 +33,19 @@ type call struct{ *route.Call[*awsquery.Request] }
 func New(svc *sts.Service, az *authz.Authorizer, msgs *authmsg.Codec) *API {
 	a := &API{sts: svc, msgs: msgs}
 	a.service = &route.Service[*awsquery.Request, call]{
-		Prefix:    "sts",
-		Codec:     awsquery.Codec{Namespace: Namespace, MalformedCode: "MalformedQueryString"},
-		Routes:    a.routes(),
-		Wrap:      func(c *route.Call[*awsquery.Request]) call { return call{c} },
+		Prefix: "sts",
+		Codec:  awsquery.Codec{Namespace: Namespace, MalformedCode: "MalformedQueryString"},
+		Routes: a.routes(),
+		Wrap:   func(c *route.Call[*awsquery.Request]) call { return call{c} },
 		Authorize: func(c call, r authz.Request) error {
 			if r.Action == "sts:AssumeRoot" {
 				r.ResourceAccount = rootSessionGrantor(c)
 			}
 			return az.Authorize(c.Ctx, c.Caller, r)
 		},
-		Admit:     sts.SessionLimits,
-		Unknown:   unknownAction,
-		Internal:  awserr.ServiceFailure,
+		Admit:    sts.SessionLimits,
+		Unknown:  unknownAction,
+		Internal: awserr.ServiceFailure,
 	}
 	return a
 }
