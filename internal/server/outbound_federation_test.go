@@ -334,3 +334,33 @@ func TestGetWebIdentityTokenRefusals(t *testing.T) {
 		t.Errorf("a role session's sub %v, want its role", claims["sub"])
 	}
 }
+
+// The issuer is under the configured base URL when one is set.
+func TestOutboundIssuerUnderTheConfiguredURL(t *testing.T) {
+	ts := startServerAt(t, "", time.Now, func(c *Config) { c.IssuerBaseURL = "https://iamd.example/" })
+	ctx := context.Background()
+	en, err := ts.iam(ts.root).EnableOutboundWebIdentityFederation(ctx, &awsiam.EnableOutboundWebIdentityFederationInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	issuer := aws.ToString(en.IssuerIdentifier)
+	if !strings.HasPrefix(issuer, "https://iamd.example/iamd/issuer/") {
+		t.Fatalf("issuer %q", issuer)
+	}
+	alice := ts.sts(orgsUser(t, ts, "alice", policyJSON(statement("Allow", "sts:GetWebIdentityToken", "*"))))
+	out, err := alice.GetWebIdentityToken(ctx, &sts.GetWebIdentityTokenInput{Audience: []string{"a"}, SigningAlgorithm: aws.String("RS256")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The documents are served at the listener whatever the public URL; iss names the public one.
+	local := ts.endpoint + issuer[len("https://iamd.example"):]
+	var disc map[string]any
+	if code := getJSON(t, local+"/.well-known/openid-configuration", &disc); code != 200 || disc["issuer"] != issuer || disc["jwks_uri"] != issuer+"/.well-known/jwks.json" {
+		t.Fatalf("discovery %d %v", code, disc)
+	}
+	payload, _ := base64.RawURLEncoding.DecodeString(strings.Split(aws.ToString(out.WebIdentityToken), ".")[1])
+	var claims map[string]any
+	if err := json.Unmarshal(payload, &claims); err != nil || claims["iss"] != issuer {
+		t.Fatalf("claims %v %v", claims, err)
+	}
+}

@@ -14,6 +14,7 @@ type getWebIdentityTokenResult struct {
 // checked (package sts).
 func (a *API) getWebIdentityToken(c call) (any, error) {
 	q := c.In
+	c.Resource = "*"
 	d, err := durationOf(q)
 	if err != nil {
 		return nil, err
