@@ -93,12 +93,21 @@ func (s *Service) GenerateOrganizationsAccessReport(ctx context.Context, account
 // GetOrganizationsAccessReport reads a report GenerateOrganizationsAccessReport started; no
 // report of an account outside any organization exists.
 func (s *Service) GetOrganizationsAccessReport(ctx context.Context, account, jobID string) error {
-	if n := utf8.RuneCountInString(jobID); n != 36 {
-		rule := "Member must have length greater than or equal to 36"
-		if n > 36 {
-			rule = "Member must have length less than or equal to 36"
-		}
-		return constraint(jobID, "jobId", rule)
+	if err := CheckJobID(jobID); err != nil {
+		return err
 	}
 	return awserr.NoSuchEntity("No report exists for the job id %s.", jobID)
+}
+
+// CheckJobID validates a report's JobId: exactly 36 characters.
+func CheckJobID(jobID string) error {
+	switch n := utf8.RuneCountInString(jobID); {
+	case jobID == "":
+		return awserr.ValidationError("1 validation error detected: Value null at 'jobId' failed to satisfy constraint: Member must not be null")
+	case n < 36:
+		return constraint(jobID, "jobId", "Member must have length greater than or equal to 36")
+	case n > 36:
+		return constraint(jobID, "jobId", "Member must have length less than or equal to 36")
+	}
+	return nil
 }

@@ -32,12 +32,8 @@ func stsPreferencesKey(account string) docstore.Key {
 // Region either way: the version is kept and reported (GetAccountSummary's
 // GlobalEndpointTokenVersion), as AWS does.
 func (s *Service) SetSecurityTokenServicePreferences(ctx context.Context, account, version string) error {
-	switch version {
-	case "":
-		return awserr.ValidationError("1 validation error detected: Value null at 'globalEndpointTokenVersion' failed to satisfy constraint: Member must not be null")
-	case GlobalEndpointTokenV1, GlobalEndpointTokenV2:
-	default:
-		return awserr.ValidationError("1 validation error detected: Value '%s' at 'globalEndpointTokenVersion' failed to satisfy constraint: Member must satisfy enum value set: [v1Token, v2Token]", version)
+	if err := CheckGlobalEndpointTokenVersion(version); err != nil {
+		return err
 	}
 	return s.update(ctx, func(tx docstore.Tx) error {
 		var a Account
@@ -46,6 +42,18 @@ func (s *Service) SetSecurityTokenServicePreferences(ctx context.Context, accoun
 		}
 		return tx.Put(stsPreferencesKey(account), &stsPreferencesDoc{GlobalEndpointTokenVersion: version})
 	})
+}
+
+// CheckGlobalEndpointTokenVersion validates GlobalEndpointTokenVersion: required, one of
+// v1Token and v2Token.
+func CheckGlobalEndpointTokenVersion(version string) error {
+	switch version {
+	case "":
+		return awserr.ValidationError("1 validation error detected: Value null at 'globalEndpointTokenVersion' failed to satisfy constraint: Member must not be null")
+	case GlobalEndpointTokenV1, GlobalEndpointTokenV2:
+		return nil
+	}
+	return awserr.ValidationError("1 validation error detected: Value '%s' at 'globalEndpointTokenVersion' failed to satisfy constraint: Member must satisfy enum value set: [v1Token, v2Token]", version)
 }
 
 // globalEndpointTokenVersion is GetAccountSummary's GlobalEndpointTokenVersion for the

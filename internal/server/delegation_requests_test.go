@@ -145,6 +145,9 @@ func TestAccountProperties(t *testing.T) {
 	nobody := ts.iam(orgsUser(t, ts, "nobody", ""))
 	_, err = nobody.PutAccountProperties(ctx, &awsiam.PutAccountPropertiesInput{Properties: map[string]string{"RoleManager/Enabled": "false"}})
 	wantDenied(t, err, "User: arn:aws:iam::"+DefaultAccountID+":user/nobody is not authorized to perform: iam:PutAccountProperties on resource: * because no identity-based policy allows the iam:PutAccountProperties action")
+	// The key's form is the service's check, after authorization.
+	_, err = nobody.PutAccountProperties(ctx, &awsiam.PutAccountPropertiesInput{Properties: map[string]string{"NoNamespace": "x"}})
+	apiError(t, err, "AccessDenied")
 	_, err = nobody.GetAccountProperties(ctx, &awsiam.GetAccountPropertiesInput{})
 	apiError(t, err, "AccessDenied")
 	check()

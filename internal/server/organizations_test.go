@@ -142,6 +142,9 @@ func TestSecurityTokenServicePreferences(t *testing.T) {
 	nobody := ts.iam(orgsUser(t, ts, "nobody", ""))
 	_, err = nobody.SetSecurityTokenServicePreferences(ctx, &awsiam.SetSecurityTokenServicePreferencesInput{GlobalEndpointTokenVersion: "v1Token"})
 	wantDenied(t, err, "User: arn:aws:iam::"+DefaultAccountID+":user/nobody is not authorized to perform: iam:SetSecurityTokenServicePreferences on resource: * because no identity-based policy allows the iam:SetSecurityTokenServicePreferences action")
+	// The enum is checked before the call is authorized, as AWS checks constraints.
+	_, err = nobody.SetSecurityTokenServicePreferences(ctx, &awsiam.SetSecurityTokenServicePreferencesInput{GlobalEndpointTokenVersion: "v3Token"})
+	wantCode(t, err, "ValidationError", 400)
 	if v := version(); v != 2 {
 		t.Fatalf("refused calls changed the version: %d", v)
 	}

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/iamd-dev/iamd/internal/awserr"
 	"github.com/iamd-dev/iamd/internal/iam"
 	"github.com/iamd-dev/iamd/internal/policy"
 )
@@ -14,7 +15,10 @@ import (
 // iam:AccountPropertyNamespaces (the namespaces of the properties set).
 func accountPropertyRoutes() map[string]route {
 	put := routeOn(OnAny, func(c *call) (string, error) {
-		return "*", iam.CheckAccountProperties(c.propertiesParam())
+		if len(c.propertiesParam()) == 0 {
+			return "", awserr.ValidationError("1 validation error detected: Value null at 'properties' failed to satisfy constraint: Member must not be null")
+		}
+		return "*", nil
 	}, (*call).putAccountProperties)
 	put.Conditions = func(c *call) policy.Context {
 		ctx := c.conditionKeys()

@@ -18,7 +18,12 @@ func organizationRoutes() map[string]route {
 		"EnableOrganizationsRootSessions":               anywhere(setOrganizationsFeature(iam.FeatureRootSessions, true)),
 		"DisableOrganizationsRootSessions":              anywhere(setOrganizationsFeature(iam.FeatureRootSessions, false)),
 		"GenerateOrganizationsAccessReport":             accessReportRoute((*call).generateOrganizationsAccessReport),
-		"GetOrganizationsAccessReport":                  anywhere((*call).getOrganizationsAccessReport),
+		"GetOrganizationsAccessReport": routeOn(OnAny, func(c *call) (string, error) {
+			if _, err := c.page(); err != nil {
+				return "", err
+			}
+			return "*", iam.CheckJobID(c.q.Get("JobId"))
+		}, (*call).getOrganizationsAccessReport),
 	}
 }
 
@@ -82,8 +87,5 @@ func (c *call) generateOrganizationsAccessReport() (any, error) {
 }
 
 func (c *call) getOrganizationsAccessReport() (any, error) {
-	if _, err := c.page(); err != nil {
-		return nil, err
-	}
 	return nil, c.api.iam.GetOrganizationsAccessReport(c.ctx, c.account, c.q.Get("JobId"))
 }

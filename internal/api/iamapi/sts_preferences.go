@@ -1,9 +1,14 @@
 package iamapi
 
-// stsPreferenceRoutes are the account's Security Token Service preferences, on "*".
+import "github.com/iamd-dev/iamd/internal/iam"
+
+// stsPreferenceRoutes are the account's Security Token Service preferences, on "*" (the
+// version is checked before the call is authorized, as AWS checks its parameters' constraints).
 func stsPreferenceRoutes() map[string]route {
 	return map[string]route{
-		"SetSecurityTokenServicePreferences": anywhere((*call).setSecurityTokenServicePreferences),
+		"SetSecurityTokenServicePreferences": routeOn(OnAny, func(c *call) (string, error) {
+			return "*", iam.CheckGlobalEndpointTokenVersion(c.q.Get("GlobalEndpointTokenVersion"))
+		}, (*call).setSecurityTokenServicePreferences),
 	}
 }
 
