@@ -121,7 +121,10 @@ func verifyWebIdentityToken(t *testing.T, token, issuer string) (header map[stri
 			if k["crv"] != "P-384" || len(sig) != 96 {
 				t.Fatalf("ES384 key %v, signature of %d bytes", k, len(sig))
 			}
-			pub := &ecdsa.PublicKey{Curve: elliptic.P384(), X: n(k["x"]), Y: n(k["y"])}
+			pub, err := ecdsa.ParseUncompressedPublicKey(elliptic.P384(), append(append([]byte{4}, dec(k["x"])...), dec(k["y"])...))
+			if err != nil {
+				t.Fatalf("ES384 key %v: %v", k, err)
+			}
 			sum := sha512.Sum384(input)
 			if !ecdsa.Verify(pub, sum[:], new(big.Int).SetBytes(sig[:48]), new(big.Int).SetBytes(sig[48:])) {
 				t.Fatal("ES384 signature does not verify")

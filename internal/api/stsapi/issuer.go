@@ -92,12 +92,13 @@ func keySet(keys []iam.OutboundPublicKey) map[string]any {
 			set = append(set, map[string]string{"kty": "RSA", "use": "sig", "alg": k.Alg, "kid": k.KeyID,
 				"n": enc.EncodeToString(pub.N.Bytes()), "e": enc.EncodeToString(big.NewInt(int64(pub.E)).Bytes())})
 		case *ecdsa.PublicKey:
-			size := (pub.Curve.Params().BitSize + 7) / 8
-			x, y := make([]byte, size), make([]byte, size)
-			pub.X.FillBytes(x)
-			pub.Y.FillBytes(y)
+			point, err := pub.Bytes() // 0x04 || x || y
+			if err != nil {
+				continue
+			}
+			size := (len(point) - 1) / 2
 			set = append(set, map[string]string{"kty": "EC", "use": "sig", "alg": k.Alg, "kid": k.KeyID,
-				"crv": pub.Curve.Params().Name, "x": enc.EncodeToString(x), "y": enc.EncodeToString(y)})
+				"crv": pub.Curve.Params().Name, "x": enc.EncodeToString(point[1 : 1+size]), "y": enc.EncodeToString(point[1+size:])})
 		}
 	}
 	return map[string]any{"keys": set}
