@@ -20,6 +20,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsiam "github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	ststypes "github.com/aws/aws-sdk-go-v2/service/sts/types"
 
@@ -181,6 +182,9 @@ func TestOutboundWebIdentityFederationLifecycle(t *testing.T) {
 
 	// A user allowed the call gets a token of each algorithm that the issuer's keys verify.
 	alice := orgsUser(t, ts, "alice", policyJSON(statement("Allow", "sts:GetWebIdentityToken", "*")))
+	if _, err := root.TagUser(ctx, &awsiam.TagUserInput{UserName: aws.String("alice"), Tags: []iamtypes.Tag{{Key: aws.String("team"), Value: aws.String("ci")}}}); err != nil {
+		t.Fatal(err)
+	}
 	stsc := ts.sts(alice)
 	for _, alg := range []string{"RS256", "ES384"} {
 		before := time.Now().Add(-time.Second)
@@ -204,6 +208,9 @@ func TestOutboundWebIdentityFederationLifecycle(t *testing.T) {
 		}
 		ns, _ := claims["https://sts.amazonaws.com/"].(map[string]any)
 		tags, _ := ns["request_tags"].(map[string]any)
+		if pt, _ := ns["principal_tags"].(map[string]any); pt["team"] != "ci" {
+			t.Errorf("principal_tags %v", ns["principal_tags"])
+		}
 		if ns["aws_account"] != DefaultAccountID || ns["source_region"] != "us-east-1" || tags["job"] != "j-1" || ns["org_id"] != nil {
 			t.Errorf("AWS claims %v", ns)
 		}
