@@ -41,7 +41,9 @@ type Caller struct {
 	AccessKeyID     string
 	SessionPolicies []string
 	TokenIssueTime  time.Time
-	SourceIdentity  string
+	// SessionExpiry is when the session's credentials expire (zero for long-term keys).
+	SessionExpiry  time.Time
+	SourceIdentity string
 	// FederatedProvider is the IAM OIDC provider's ARN for a web identity session
 	// (aws:FederatedProvider).
 	FederatedProvider string

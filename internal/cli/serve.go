@@ -24,6 +24,7 @@ func runServe(ctx context.Context, args []string, env Env) int {
 	region := fs.String("region", envOr("IAMD_REGION", "us-east-1"), "the region iamd serves; its partition (cn-north-1: aws-cn, us-gov-west-1: aws-us-gov) is the default account's")
 	auditPath := fs.String("audit", envOr("IAMD_AUDIT", "-"), "audit log of API calls as JSON lines: a file, - for standard output, or empty for none")
 	masterKey := fs.String("master-key", "", "base64 master key for secrets (default: IAMD_MASTER_KEY, else DATA/master.key)")
+	issuerBase := fs.String("issuer-url", envOr("IAMD_ISSUER_URL", ""), "URL relying parties reach iamd at, for the accounts' outbound web identity federation issuers (default: the listener's loopback URL)")
 	oidcCA := fs.String("oidc-ca", envOr("IAMD_OIDC_CA", ""), "PEM file of CA certificates trusted, besides the system's, for OpenID Connect issuers")
 	var front frontDoorFlags
 	fs.Var(&front.upstreams, "upstream", "URL or SERVICE=URL (repeatable, default IAMD_UPSTREAM): the emulator the calls of services iamd does not serve are authorized and forwarded to (SERVICE is the credential scope's, e.g. s3)")
@@ -61,7 +62,7 @@ func runServe(ctx context.Context, args []string, env Env) int {
 		audit = f
 	}
 	srv, err := server.New(ctx, server.Config{
-		Addr: *addr, DataDir: *data, AccountID: *account, Region: *region, MasterKey: *masterKey,
+		Addr: *addr, DataDir: *data, AccountID: *account, Region: *region, MasterKey: *masterKey, IssuerBaseURL: *issuerBase,
 		RootAccessKeyID: os.Getenv("IAMD_ROOT_ACCESS_KEY_ID"), RootSecretAccessKey: os.Getenv("IAMD_ROOT_SECRET_ACCESS_KEY"),
 		Logger: logger, Audit: audit, Banner: env.Stderr, OIDCHTTPClient: oidcClient,
 		Upstreams: upstreams, Enforce: enforce,

@@ -176,6 +176,10 @@ func (s *Service) GetAccountSummary(ctx context.Context, account string) ([]Summ
 		if err != nil {
 			return err
 		}
+		tokenVersion, err := globalEndpointTokenVersion(tx, account)
+		if err != nil {
+			return err
+		}
 		out = append(out,
 			SummaryEntry{"PolicyVersionsInUse", inUse},
 			SummaryEntry{"AccountAccessKeysPresent", summaryFlag(rootKeys)},
@@ -185,7 +189,7 @@ func (s *Service) GetAccountSummary(ctx context.Context, account string) ([]Summ
 			SummaryEntry{"MFADevicesInUse", 0},
 			SummaryEntry{"Providers", 0},
 			SummaryEntry{"ServerCertificates", serverCerts},
-			SummaryEntry{"GlobalEndpointTokenVersion", 1},
+			SummaryEntry{"GlobalEndpointTokenVersion", tokenVersion},
 		)
 		out = append(out, summaryQuotas...)
 		return countMFADevices(tx, account, out)

@@ -47,6 +47,11 @@ type Config struct {
 	// log it and forward the call ("log", soft mode).
 	Enforce frontapi.Enforce
 
+	// IssuerBaseURL is the URL relying parties reach iamd at, for the issuers of the accounts'
+	// outbound web identity federation (GetWebIdentityToken's tokens are verified with the
+	// keys served under it); "" for the listener's loopback URL.
+	IssuerBaseURL string
+
 	// OIDCHTTPClient fetches OpenID Connect issuers' discovery documents and keys for
 	// AssumeRoleWithWebIdentity; nil for a client with the system's roots and a 10s timeout.
 	OIDCHTTPClient *http.Client

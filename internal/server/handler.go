@@ -274,7 +274,7 @@ func (s *Server) sessionCaller(r *http.Request, res *sigv4.Result, sess *sts.Ses
 		Principal: p, Account: sess.Account, UserID: sess.UserID(), Tags: sess.Tags, UserName: sess.UserName,
 		EntityID:    sess.EntityID(),
 		SessionKind: sess.Kind,
-		AccessKeyID: sess.AccessKeyID, SessionPolicies: sess.Policies, TokenIssueTime: sess.IssuedAt,
+		AccessKeyID: sess.AccessKeyID, SessionPolicies: sess.Policies, TokenIssueTime: sess.IssuedAt, SessionExpiry: sess.Expires,
 		SourceIdentity: sess.SourceIdentity, TransitiveTagKeys: sess.TransitiveKeys, FederatedProvider: sess.FederatedProvider, MFAAuthTime: sess.MFAAuthTime,
 		SourceIP: sourceAddr(r), SecureTransport: r.TLS != nil, Time: s.cfg.Now(), Region: res.Region,
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/iamd-dev/iamd/internal/api/adminapi"
+	"github.com/iamd-dev/iamd/internal/iam"
 )
 
 // paths is the server's handler: the paths that are not AWS's (health, task credentials),
@@ -16,6 +17,7 @@ func (s *Server) paths() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", serveHealthz) // a GET pattern matches HEAD too
 	mux.Handle(adminapi.TaskCredentialsPath, s.taskCredentials())
+	mux.Handle(iam.OutboundIssuerPath, s.outboundIssuers())
 	// The endpoint's path without its slash is an AWS path like any other, which ServeMux
 	// would otherwise redirect to the endpoint.
 	mux.Handle(strings.TrimSuffix(adminapi.TaskCredentialsPath, "/"), aws)

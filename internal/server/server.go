@@ -103,6 +103,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	s.sts = sts.New(s.iam, s.authz, sts.NewSealer(box), oidc.NewVerifier(cfg.OIDCHTTPClient, cfg.Now), cfg.Now)
 	s.msgs = authmsg.NewCodec(box)
 	s.stsAPI = stsapi.New(s.sts, s.authz, s.msgs)
+	s.useOutboundIssuers()
 	s.adminAPI = adminapi.New(s.iam, cfg.AccountID)
 	s.tasks = tasks.New(store, s.sts, s.authz, cfg.Region, cfg.Now)
 	s.adminAPI.EnableTasks(s.tasks, s.loopbackURL)

@@ -36,6 +36,8 @@ type Service struct {
 	sealer   *Sealer
 	now      func() time.Time
 	verifier *oidc.Verifier // of web identity tokens
+	// issuerURL is an outbound federation issuer's URL from its id (web_identity_token.go).
+	issuerURL func(issuerID string) string
 }
 
 // New makes the service; verifier checks AssumeRoleWithWebIdentity's tokens.

@@ -139,7 +139,7 @@ func (s *Stack) Session(t testing.TB, token string) *authz.Caller {
 	return &authz.Caller{
 		Principal: p, Account: sess.Account, UserID: sess.UserID(), UserName: sess.UserName, Tags: sess.Tags,
 		EntityID: sess.EntityID(), SessionKind: sess.Kind, AccessKeyID: sess.AccessKeyID, SessionPolicies: sess.Policies,
-		TokenIssueTime: sess.IssuedAt, SourceIdentity: sess.SourceIdentity, TransitiveTagKeys: sess.TransitiveKeys,
+		TokenIssueTime: sess.IssuedAt, SessionExpiry: sess.Expires, SourceIdentity: sess.SourceIdentity, TransitiveTagKeys: sess.TransitiveKeys,
 		FederatedProvider: sess.FederatedProvider, MFAAuthTime: sess.MFAAuthTime, Time: time.Now(),
 	}
 }

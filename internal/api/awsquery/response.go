@@ -61,7 +61,13 @@ var Statuses = awserr.Statuses{
 	"AccessDenied":                  403,
 	"InvalidAuthenticationCode":     403, // EnableMFADevice, ResyncMFADevice
 	"RegionDisabledException":       403,
-	"ServiceFailure":                500,
+	// Outbound web identity federation (IAM's and STS's models).
+	"FeatureEnabled":  409,
+	"FeatureDisabled": 404,
+	"OutboundWebIdentityFederationDisabledException": 403,
+	"SessionDurationEscalationException":             403,
+	"ReportGenerationLimitExceeded":                  409,
+	"ServiceFailure":                                 500,
 }
 
 // WriteError writes AWS's <ErrorResponse> for err with the status Statuses gives its code.

@@ -23,6 +23,8 @@ type API struct {
 	iam     *iam.Service
 	authz   *authz.Authorizer
 	service *apiroute.Service[*awsquery.Request, *call]
+	// issuerURL is an outbound federation issuer's URL from its id (outbound_federation.go).
+	issuerURL func(issuerID string) string
 }
 
 var _ apiroute.Endpoint = (*API)(nil)
@@ -57,6 +59,11 @@ func (a *API) WriteError(w http.ResponseWriter, e *awserr.Error, requestID strin
 func (a *API) authorize(c *call, r authz.Request) error {
 	if selfServiceActions[r.Action] {
 		return c.authorizeSelfService(r)
+	}
+	if isAWSRoleTemplate(r.Resource) {
+		// AWS's role templates, like its managed policies, belong to every account: using
+		// one is not a cross-account request.
+		r.ResourceAccount = c.account
 	}
 	return a.authz.Authorize(c.ctx, c.caller, r)
 }

@@ -20,10 +20,18 @@ func TestResourceKindsMatchTheServiceAuthorizationReference(t *testing.T) {
 		iamapi.OnMFADevice: "mfa", iamapi.OnMFASerial: "mfa sms-mfa",
 		iamapi.OnPolicySource: "group role user", iamapi.OnPathPrefix: "", iamapi.OnAny: "",
 		iamapi.OnDeletionTask: "role", iamapi.OnAccessTarget: "group policy role user", iamapi.OnIdentityARN: "group role user",
+		iamapi.OnAccessReport: "access-report", iamapi.OnDelegationRequest: "delegation-request",
+		iamapi.OnRoleTemplate: "role-template",
 	}
+	// Actions AWS's API has that the embedded Service Authorization Reference does not list
+	// yet: they are authorized as the API reference describes them.
+	notInCatalog := map[string]bool{"AcquireRole": true, "UpdateDelegationRequest": true}
 	cat := catalog.Default()
 	for action, kind := range iamapi.Actions() {
 		a := cat.Action("iam:" + action)
+		if a == nil && notInCatalog[action] {
+			continue
+		}
 		if a == nil {
 			t.Errorf("%s is not an IAM action of the catalog", action)
 			continue

@@ -38,6 +38,12 @@ func routes() map[string]route {
 		mfaDeviceRoutes(),
 		accountRoutes(),
 		simulationRoutes(),
+		organizationRoutes(),
+		stsPreferenceRoutes(),
+		outboundFederationRoutes(),
+		delegationRequestRoutes(),
+		roleTemplateRoutes(),
+		accountPropertyRoutes(),
 	} {
 		for action, r := range group {
 			all[action] = r

@@ -33,14 +33,19 @@ type call struct{ *route.Call[*awsquery.Request] }
 func New(svc *sts.Service, az *authz.Authorizer, msgs *authmsg.Codec) *API {
 	a := &API{sts: svc, msgs: msgs}
 	a.service = &route.Service[*awsquery.Request, call]{
-		Prefix:    "sts",
-		Codec:     awsquery.Codec{Namespace: Namespace, MalformedCode: "MalformedQueryString"},
-		Routes:    a.routes(),
-		Wrap:      func(c *route.Call[*awsquery.Request]) call { return call{c} },
-		Authorize: func(c call, r authz.Request) error { return az.Authorize(c.Ctx, c.Caller, r) },
-		Admit:     sts.SessionLimits,
-		Unknown:   unknownAction,
-		Internal:  awserr.ServiceFailure,
+		Prefix: "sts",
+		Codec:  awsquery.Codec{Namespace: Namespace, MalformedCode: "MalformedQueryString"},
+		Routes: a.routes(),
+		Wrap:   func(c *route.Call[*awsquery.Request]) call { return call{c} },
+		Authorize: func(c call, r authz.Request) error {
+			if r.Action == "sts:AssumeRoot" {
+				r.ResourceAccount = rootSessionGrantor(c)
+			}
+			return az.Authorize(c.Ctx, c.Caller, r)
+		},
+		Admit:    sts.SessionLimits,
+		Unknown:  unknownAction,
+		Internal: awserr.ServiceFailure,
 	}
 	return a
 }
@@ -56,6 +61,9 @@ func (a *API) routes() map[string]route.Route[call] {
 		"GetFederationToken":         {Auth: route.ByHandler, Handle: a.getFederationToken},
 		"GetAccessKeyInfo":           {Auth: route.ByHandler, Handle: a.getAccessKeyInfo},
 		"DecodeAuthorizationMessage": {Resource: checkedEncodedMessage, Handle: a.decodeAuthorizationMessage},
+		"GetWebIdentityToken":        {Auth: route.ByHandler, Handle: a.getWebIdentityToken},
+		"AssumeRoot":                 {Resource: assumeRootResource, Conditions: assumeRootConditions, Handle: a.assumeRoot},
+		"GetDelegatedAccessToken":    {Resource: checkedTradeInToken, Handle: a.getDelegatedAccessToken},
 	}
 }
 
