@@ -16,6 +16,7 @@ func TestResourceKindsMatchTheServiceAuthorizationReference(t *testing.T) {
 	types := map[iamapi.ResourceKind]string{
 		iamapi.OnRole: "role", iamapi.OnUser: "user", iamapi.OnAccessKeyOwner: "user", iamapi.OnGroup: "group",
 		iamapi.OnPolicy: "policy", iamapi.OnInstanceProfile: "instance-profile", iamapi.OnOIDCProvider: "oidc-provider",
+		iamapi.OnSAMLProvider: "saml-provider",
 		iamapi.OnPolicySource: "group role user", iamapi.OnPathPrefix: "", iamapi.OnAny: "",
 	}
 	cat := catalog.Default()

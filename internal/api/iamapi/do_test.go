@@ -33,8 +33,8 @@ func TestDo(t *testing.T) {
 			code: "MissingAction", message: "Missing Action",
 		},
 		{
-			name: "an action iamd does not serve", caller: f.root, op: "CreateSAMLProvider", action: "iam:CreateSAMLProvider",
-			code: "InvalidAction", message: "Could not find operation CreateSAMLProvider for version 2010-05-08 (iamd does not implement it).",
+			name: "an action iamd does not serve", caller: f.root, op: "GetOrganizationsAccessReport", action: "iam:GetOrganizationsAccessReport",
+			code: "InvalidAction", message: "Could not find operation GetOrganizationsAccessReport for version 2010-05-08 (iamd does not implement it).",
 		},
 		{
 			name: "a user without permission, on the role's stored ARN", caller: f.alice, op: "GetRole", params: []string{"RoleName", "app"},

@@ -27,6 +27,8 @@ const (
 	OnPolicy ResourceKind = "policy"
 	// OnOIDCProvider: the OpenID Connect provider OpenIDConnectProviderArn names.
 	OnOIDCProvider ResourceKind = "oidc-provider"
+	// OnSAMLProvider: the SAML provider SAMLProviderArn names.
+	OnSAMLProvider ResourceKind = "saml-provider"
 	// OnAccessKeyOwner: the user (or root user) whose key AccessKeyId is.
 	OnAccessKeyOwner ResourceKind = "access-key-owner"
 	// OnPolicySource: the user, group or role PolicySourceArn names.
@@ -59,6 +61,10 @@ func on(kind ResourceKind, run func(*call) (any, error)) route {
 	case OnOIDCProvider:
 		resource = func(c *call) (string, error) {
 			return c.api.iam.OIDCProviderARNAsStored(c.ctx, c.account, c.q.Get("OpenIDConnectProviderArn")), nil
+		}
+	case OnSAMLProvider:
+		resource = func(c *call) (string, error) {
+			return c.api.iam.SAMLProviderARNAsStored(c.ctx, c.account, c.q.Get("SAMLProviderArn")), nil
 		}
 	case OnAccessKeyOwner:
 		resource = (*call).accessKeyOwnerARN

@@ -28,6 +28,7 @@ func routes() map[string]route {
 		managedPolicyRoutes(),
 		instanceProfileRoutes(),
 		oidcProviderRoutes(),
+		samlProviderRoutes(),
 		accountRoutes(),
 		simulationRoutes(),
 	} {
