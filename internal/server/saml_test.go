@@ -1,0 +1,258 @@
+package server
+
+import (
+	"context"
+	"crypto/sha1"
+	"encoding/base64"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsiam "github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"github.com/iamd-dev/iamd/internal/saml/samltest"
+)
+
+const samlRoleARN = "arn:aws:iam::" + mgmtAccount + ":role/saml-dev"
+
+// samlFixture is a server with an IAM SAML provider for a test identity provider and a role
+// its users may assume (trusting the provider for sts:AssumeRoleWithSAML on AWS's sign-in
+// audience, as the IAM User Guide's example does).
+type samlFixture struct {
+	ts       *testServer
+	idp      *samltest.IdP
+	provider string
+}
+
+func newSAMLFixture(t *testing.T) *samlFixture {
+	t.Helper()
+	ts := startServer(t, "")
+	f := &samlFixture{ts: ts, idp: newTestIdP(t, "https://idp.example.com/saml"), provider: samlARN("Corp")}
+	ctx := context.Background()
+	c := ts.iam(ts.root)
+	mustDo(t, func() error {
+		_, err := c.CreateSAMLProvider(ctx, &awsiam.CreateSAMLProviderInput{Name: aws.String("Corp"), SAMLMetadataDocument: aws.String(f.idp.Metadata(""))})
+		return err
+	})
+	f.role(t, "saml-dev", `"StringEquals":{"SAML:aud":"https://signin.aws.amazon.com/saml"}`)
+	mustDo(t, func() error {
+		_, err := c.PutRolePolicy(ctx, &awsiam.PutRolePolicyInput{RoleName: aws.String("saml-dev"), PolicyName: aws.String("read"),
+			PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[
+				{"Effect":"Allow","Action":"iam:ListRoles","Resource":"*"},
+				{"Effect":"Allow","Action":"iam:ListGroups","Resource":"*","Condition":{"StringEquals":{"aws:FederatedProvider":"` + f.provider + `"}}},
+				{"Effect":"Allow","Action":"iam:ListUsers","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalTag/team":"platform"}}}]}`)})
+		return err
+	})
+	return f
+}
+
+// role creates a role that the provider's users may assume under the condition.
+func (f *samlFixture) role(t *testing.T, name, condition string) {
+	t.Helper()
+	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"` + f.provider + `"},
+		"Action":["sts:AssumeRoleWithSAML","sts:TagSession","sts:SetSourceIdentity"],"Condition":{` + condition + `}}]}`
+	mustDo(t, func() error {
+		_, err := f.ts.iam(f.ts.root).CreateRole(context.Background(), &awsiam.CreateRoleInput{RoleName: aws.String(name),
+			AssumeRolePolicyDocument: aws.String(trust), MaxSessionDuration: aws.Int32(43200)})
+		return err
+	})
+}
+
+// response is a signed response for the role, with the session name attribute and more.
+func (f *samlFixture) response(t *testing.T, roleARN string, a samltest.Assertion) string {
+	t.Helper()
+	a.Attributes = append([]samltest.Attribute{
+		{Name: samltest.RoleAttr, Values: []string{samltest.Role(roleARN, f.provider)}},
+		{Name: samltest.RoleSessionNameAttr, Values: []string{"alice@example.com"}},
+	}, a.Attributes...)
+	r, err := f.idp.Response(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// assume calls AssumeRoleWithSAML unsigned, as the SDKs do.
+func (f *samlFixture) assume(roleARN, response string) (*sts.AssumeRoleWithSAMLOutput, error) {
+	return f.ts.sts(aws.Credentials{}).AssumeRoleWithSAML(context.Background(), &sts.AssumeRoleWithSAMLInput{
+		RoleArn: aws.String(roleARN), PrincipalArn: aws.String(f.provider), SAMLAssertion: aws.String(response)})
+}
+
+func TestAssumeRoleWithSAML(t *testing.T) {
+	f := newSAMLFixture(t)
+	ctx := context.Background()
+	for _, signResponse := range []bool{false, true} {
+		out, err := f.assume(samlRoleARN, f.response(t, samlRoleARN, samltest.Assertion{SignResponse: signResponse, Subject: "alice"}))
+		if err != nil {
+			t.Fatalf("signResponse=%v: %v", signResponse, err)
+		}
+		if got := aws.ToString(out.AssumedRoleUser.Arn); got != "arn:aws:sts::"+mgmtAccount+":assumed-role/saml-dev/alice@example.com" {
+			t.Fatalf("assumed role ARN %s", got)
+		}
+		sum := sha1.Sum([]byte(f.idp.EntityID + mgmtAccount + "/Corp"))
+		if aws.ToString(out.Subject) != "alice" || aws.ToString(out.SubjectType) != "persistent" || aws.ToString(out.Issuer) != f.idp.EntityID ||
+			aws.ToString(out.Audience) != samltest.SignInURL || aws.ToString(out.NameQualifier) != base64.StdEncoding.EncodeToString(sum[:]) {
+			t.Fatalf("response %+v", out)
+		}
+		if exp := time.Until(aws.ToTime(out.Credentials.Expiration)); exp < 55*time.Minute || exp > 61*time.Minute {
+			t.Fatalf("session expires in %v, want the default hour", exp)
+		}
+		session := aws.Credentials{AccessKeyID: aws.ToString(out.Credentials.AccessKeyId),
+			SecretAccessKey: aws.ToString(out.Credentials.SecretAccessKey), SessionToken: aws.ToString(out.Credentials.SessionToken)}
+		id, err := f.ts.sts(session).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+		if err != nil || aws.ToString(id.Arn) != aws.ToString(out.AssumedRoleUser.Arn) {
+			t.Fatalf("caller %v %v", id, err)
+		}
+		// The session has the role's permissions, and aws:FederatedProvider names the provider.
+		if _, err := f.ts.iam(session).ListRoles(ctx, &awsiam.ListRolesInput{}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.ts.iam(session).ListGroups(ctx, &awsiam.ListGroupsInput{}); err != nil {
+			t.Fatal(err)
+		}
+		_, err = f.ts.iam(session).ListUsers(ctx, &awsiam.ListUsersInput{})
+		apiError(t, err, "AccessDenied")
+	}
+}
+
+func TestAssumeRoleWithSAMLRefusals(t *testing.T) {
+	f := newSAMLFixture(t)
+	other := newTestIdP(t, "https://idp.example.com/saml")
+	f.role(t, "only-alice", `"StringEquals":{"saml:sub":"alice","saml:sub_type":"persistent"}`)
+	f.role(t, "eu-only", `"StringEquals":{"saml:aud":"https://eu-west-1.signin.aws.amazon.com/saml"}`)
+	f.role(t, "staff", `"ForAnyValue:StringEquals":{"saml:edupersonaffiliation":"staff"},"StringEquals":{"saml:doc":"`+mgmtAccount+`/Corp"}`)
+	onlyAlice := "arn:aws:iam::" + mgmtAccount + ":role/only-alice"
+	euOnly := "arn:aws:iam::" + mgmtAccount + ":role/eu-only"
+	staff := "arn:aws:iam::" + mgmtAccount + ":role/staff"
+	now := time.Now()
+	tamper := func(b64, old, new string) string {
+		raw, _ := base64.StdEncoding.DecodeString(b64)
+		if !strings.Contains(string(raw), old) {
+			t.Fatalf("no %q to tamper with", old)
+		}
+		return base64.StdEncoding.EncodeToString([]byte(strings.Replace(string(raw), old, new, 1)))
+	}
+	affiliation := func(v string) []samltest.Attribute {
+		return []samltest.Attribute{{Name: "urn:oid:1.3.6.1.4.1.5923.1.1.1.1", Values: []string{"member", v}}}
+	}
+	for _, tc := range []struct {
+		name, role, response, code, message string
+	}{
+		{"signed by another key", samlRoleARN, f.response(t, samlRoleARN, samltest.Assertion{SignWith: other}),
+			"InvalidIdentityToken", "Response signature invalid"},
+		{"unsigned", samlRoleARN, f.response(t, samlRoleARN, samltest.Assertion{Unsigned: true}),
+			"InvalidIdentityToken", "Response signature invalid"},
+		{"tampered after signing", samlRoleARN, tamper(f.response(t, samlRoleARN, samltest.Assertion{Subject: "alice"}), ">alice<", ">admin<"),
+			"InvalidIdentityToken", "Response signature invalid"},
+		{"role swapped after signing", onlyAlice, tamper(f.response(t, samlRoleARN, samltest.Assertion{SignResponse: true}), "role/saml-dev", "role/only-alice"),
+			"InvalidIdentityToken", "Response signature invalid"},
+		{"wrong audience", samlRoleARN, f.response(t, samlRoleARN, samltest.Assertion{Audience: "https://app.example.com"}),
+			"InvalidIdentityToken", "Audience of the SAML assertion"},
+		{"wrong recipient", samlRoleARN, f.response(t, samlRoleARN, samltest.Assertion{Recipient: "https://app.example.com/acs"}),
+			"InvalidIdentityToken", "Recipient of the SAML assertion"},
+		{"expired", samlRoleARN, f.response(t, samlRoleARN, samltest.Assertion{IssueInstant: now.Add(-4 * time.Minute), NotOnOrAfter: now.Add(-6 * time.Minute)}),
+			"ExpiredTokenException", "Token expired"},
+		{"redeemed too late", samlRoleARN, f.response(t, samlRoleARN, samltest.Assertion{IssueInstant: now.Add(-10 * time.Minute), NotOnOrAfter: now.Add(time.Hour)}),
+			"ExpiredTokenException", "Token must be redeemed within 5 minutes of issuance"},
+		{"wrong issuer", samlRoleARN, f.response(t, samlRoleARN, samltest.Assertion{Issuer: "https://evil.example.com"}),
+			"InvalidIdentityToken", "Issuer not present in specified provider"},
+		{"role not in the attribute", onlyAlice, f.response(t, samlRoleARN, samltest.Assertion{Subject: "alice"}),
+			"AccessDenied", "Not authorized to perform sts:AssumeRoleWithSAML"},
+		{"trust condition on saml:sub", onlyAlice, f.response(t, onlyAlice, samltest.Assertion{Subject: "bob"}),
+			"AccessDenied", "Not authorized to perform sts:AssumeRoleWithSAML"},
+		{"trust condition on saml:aud", euOnly, f.response(t, euOnly, samltest.Assertion{}),
+			"AccessDenied", "Not authorized to perform sts:AssumeRoleWithSAML"},
+		{"trust condition on an eduPerson attribute", staff, f.response(t, staff, samltest.Assertion{Attributes: affiliation("student")}),
+			"AccessDenied", "Not authorized to perform sts:AssumeRoleWithSAML"},
+		{"bad session name", samlRoleARN, f.response(t, samlRoleARN, samltest.Assertion{Attributes: []samltest.Attribute{{Name: samltest.RoleSessionNameAttr, Values: []string{"a b"}}}}),
+			"InvalidIdentityToken", "RoleSessionName in AuthnResponse must match [a-zA-Z_0-9+=,.@-]{2,64}"},
+		{"not base64", samlRoleARN, "!!!!not-base64!!!!", "InvalidIdentityToken", "Invalid SAML response"},
+	} {
+		_, err := f.assume(tc.role, tc.response)
+		if err == nil {
+			t.Errorf("%s: accepted", tc.name)
+			continue
+		}
+		ae := apiError(t, err, tc.code)
+		want := http.StatusBadRequest
+		if tc.code == "AccessDenied" {
+			want = http.StatusForbidden
+		}
+		if !strings.Contains(ae.ErrorMessage(), tc.message) || httpStatus(err) != want {
+			t.Errorf("%s: %d %q, want %d %q", tc.name, httpStatus(err), ae.ErrorMessage(), want, tc.message)
+		}
+	}
+
+	// The same roles, with the claims their conditions ask for, are assumed.
+	for role, a := range map[string]samltest.Assertion{
+		onlyAlice: {Subject: "alice"},
+		euOnly:    {Recipient: "https://eu-west-1.signin.aws.amazon.com/saml"},
+		staff:     {Attributes: affiliation("staff")},
+	} {
+		if _, err := f.assume(role, f.response(t, role, a)); err != nil {
+			t.Errorf("%s: %v", role, err)
+		}
+	}
+	// The Role attribute's pair may come in either order.
+	r, err := f.idp.Response(samltest.Assertion{Attributes: []samltest.Attribute{
+		{Name: samltest.RoleAttr, Values: []string{f.provider + "," + samlRoleARN}},
+		{Name: samltest.RoleSessionNameAttr, Values: []string{"alice"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.assume(samlRoleARN, r); err != nil {
+		t.Errorf("provider first: %v", err)
+	}
+}
+
+func TestAssumeRoleWithSAMLSessionAttributes(t *testing.T) {
+	f := newSAMLFixture(t)
+	ctx := context.Background()
+	now := time.Now()
+	out, err := f.ts.sts(aws.Credentials{}).AssumeRoleWithSAML(ctx, &sts.AssumeRoleWithSAMLInput{
+		RoleArn: aws.String(samlRoleARN), PrincipalArn: aws.String(f.provider), DurationSeconds: aws.Int32(7200),
+		SAMLAssertion: aws.String(f.response(t, samlRoleARN, samltest.Assertion{
+			SessionNotOnOrAfter: now.Add(30 * time.Minute),
+			Attributes: []samltest.Attribute{
+				{Name: samltest.SourceIdentityAttr, Values: []string{"alice"}},
+				{Name: samltest.PrincipalTagAttr + "team", Values: []string{"platform"}},
+			}}))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if exp := time.Until(aws.ToTime(out.Credentials.Expiration)); exp > 31*time.Minute || exp < 25*time.Minute {
+		t.Fatalf("session expires in %v, want SessionNotOnOrAfter's 30 minutes", exp)
+	}
+	if aws.ToString(out.SourceIdentity) != "alice" || aws.ToInt32(out.PackedPolicySize) == 0 {
+		t.Fatalf("source identity %q, packed %d", aws.ToString(out.SourceIdentity), aws.ToInt32(out.PackedPolicySize))
+	}
+	session := aws.Credentials{AccessKeyID: aws.ToString(out.Credentials.AccessKeyId),
+		SecretAccessKey: aws.ToString(out.Credentials.SecretAccessKey), SessionToken: aws.ToString(out.Credentials.SessionToken)}
+	// The PrincipalTag attribute is the session's tag.
+	if _, err := f.ts.iam(session).ListUsers(ctx, &awsiam.ListUsersInput{}); err != nil {
+		t.Fatal(err)
+	}
+	// A DurationSeconds above the role's maximum is refused.
+	_, err = f.ts.sts(aws.Credentials{}).AssumeRoleWithSAML(ctx, &sts.AssumeRoleWithSAMLInput{
+		RoleArn: aws.String(samlRoleARN), PrincipalArn: aws.String(f.provider), DurationSeconds: aws.Int32(800),
+		SAMLAssertion: aws.String(f.response(t, samlRoleARN, samltest.Assertion{}))})
+	if ae := apiError(t, err, "ValidationError"); !strings.Contains(ae.ErrorMessage(), "durationSeconds") {
+		t.Fatalf("DurationSeconds 800: %q", ae.ErrorMessage())
+	}
+}
+
+func TestAssumeRoleWithSAMLAfterDeleteSAMLProvider(t *testing.T) {
+	f := newSAMLFixture(t)
+	good := f.response(t, samlRoleARN, samltest.Assertion{})
+	mustDo(t, func() error {
+		_, err := f.ts.iam(f.ts.root).DeleteSAMLProvider(context.Background(), &awsiam.DeleteSAMLProviderInput{SAMLProviderArn: aws.String(f.provider)})
+		return err
+	})
+	_, err := f.assume(samlRoleARN, good)
+	if ae := apiError(t, err, "InvalidIdentityToken"); httpStatus(err) != 400 || ae.ErrorMessage() != "Specified provider doesn't exist" {
+		t.Fatalf("after DeleteSAMLProvider: %d %q", httpStatus(err), ae.ErrorMessage())
+	}
+}
