@@ -2,6 +2,9 @@ package server
 
 import (
 	"context"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -158,7 +161,8 @@ func TestSAMLProviderErrorsChangeNothing(t *testing.T) {
 }
 
 func TestSAMLProviderPrivateKeys(t *testing.T) {
-	ts := startServer(t, "")
+	dir := t.TempDir()
+	ts := startServer(t, dir)
 	ctx := context.Background()
 	c := ts.iam(ts.root)
 	idp := newTestIdP(t, "https://idp.example.com/saml")
@@ -191,8 +195,25 @@ func TestSAMLProviderPrivateKeys(t *testing.T) {
 	if len(got.PrivateKeyList) != 1 || aws.ToString(got.PrivateKeyList[0].KeyId) == aws.ToString(keyID) {
 		t.Fatalf("keys after the removal: %+v", got.PrivateKeyList)
 	}
-	// The private key itself is never returned.
+	// The private key itself is never returned, nor stored in the clear.
 	if strings.Contains(aws.ToString(got.SAMLMetadataDocument), "PRIVATE KEY") {
 		t.Fatal("the private key came back")
+	}
+	body := strings.Join(strings.Split(keyPEM, "\n")[1:3], "")
+	err = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		if strings.Contains(string(data), "PRIVATE KEY") || strings.Contains(string(data), body) {
+			t.Errorf("%s holds the private key in the clear", path)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }
