@@ -256,3 +256,20 @@ func TestAssumeRoleWithSAMLAfterDeleteSAMLProvider(t *testing.T) {
 		t.Fatalf("after DeleteSAMLProvider: %d %q", httpStatus(err), ae.ErrorMessage())
 	}
 }
+
+// A provider whose assertions must be encrypted refuses a plain one (iamd does not decrypt
+// assertions, so it refuses them all).
+func TestAssumeRoleWithSAMLEncryptionRequired(t *testing.T) {
+	f := newSAMLFixture(t)
+	keyPEM := string(f.idp.MarshalPEM())
+	keyPEM = keyPEM[:strings.Index(keyPEM, "-----BEGIN CERTIFICATE")]
+	mustDo(t, func() error {
+		_, err := f.ts.iam(f.ts.root).UpdateSAMLProvider(context.Background(), &awsiam.UpdateSAMLProviderInput{
+			SAMLProviderArn: aws.String(f.provider), AddPrivateKey: aws.String(keyPEM), AssertionEncryptionMode: "Required"})
+		return err
+	})
+	_, err := f.assume(samlRoleARN, f.response(t, samlRoleARN, samltest.Assertion{}))
+	if ae := apiError(t, err, "InvalidIdentityToken"); !strings.Contains(ae.ErrorMessage(), "requires encrypted assertions") {
+		t.Fatalf("plain assertion to a Required provider: %q", ae.ErrorMessage())
+	}
+}

@@ -75,6 +75,10 @@ func (s *Service) AssumeRoleWithSAML(ctx context.Context, caller *authz.Caller, 
 	if err != nil {
 		return nil, err
 	}
+	if provider.Encryption == iam.SAMLEncryptionRequired {
+		// The provider takes encrypted assertions only, and iamd does not decrypt them yet.
+		return nil, awserr.New("InvalidIdentityToken", "The SAML provider requires encrypted assertions; iamd does not decrypt SAML assertions")
+	}
 	now := caller.Time
 	if now.IsZero() {
 		now = s.now()
