@@ -19,6 +19,8 @@ const (
 	NotYetValid              // Conditions' NotBefore is still to come
 	Expired                  // past a NotOnOrAfter
 	TooOld                   // issued longer ago than a response may be redeemed
+	Undecryptable            // an encrypted assertion no key of the provider decrypts
+	NotEncrypted             // a plain assertion where the provider requires encryption
 )
 
 // Error is a refused response.

@@ -1,6 +1,7 @@
 package saml
 
 import (
+	"crypto"
 	"crypto/x509"
 	"encoding/base64"
 	"strings"
@@ -31,6 +32,9 @@ type Expected struct {
 	Skew time.Duration
 	// MaxAge is how long after its IssueInstant an assertion may be redeemed (0: no limit).
 	MaxAge time.Duration
+	// DecryptionKeys decrypt an EncryptedAssertion; RequireEncryption refuses a plain one.
+	DecryptionKeys    []crypto.PrivateKey
+	RequireEncryption bool
 }
 
 // Assertion is what a verified response asserts, read from the signed element only.
@@ -121,13 +125,23 @@ func verifiedAssertion(root *etree.Element, want Expected) (*etree.Element, erro
 		signed = v
 	}
 	list := children(signed, nsAssertion, "Assertion")
-	if len(list) != 1 {
-		if len(list) == 0 && child(signed, nsAssertion, "EncryptedAssertion") != nil {
-			return nil, refuse(Malformed, "encrypted assertions are not supported")
-		}
-		return nil, refuse(Malformed, "the response has %d assertions, not one", len(list))
+	encrypted := children(signed, nsAssertion, "EncryptedAssertion")
+	if len(list)+len(encrypted) != 1 {
+		return nil, refuse(Malformed, "the response has %d assertions, not one", len(list)+len(encrypted))
 	}
-	assertion := list[0]
+	if len(list) == 1 && want.RequireEncryption {
+		return nil, refuse(NotEncrypted, "the provider requires encrypted assertions")
+	}
+	var assertion *etree.Element
+	if len(encrypted) == 1 {
+		a, err := decryptAssertion(encrypted[0], want.DecryptionKeys)
+		if err != nil {
+			return nil, err
+		}
+		assertion = a
+	} else {
+		assertion = list[0]
+	}
 	if signed == root || child(assertion, nsDSig, "Signature") != nil {
 		// The Assertion is verified detached from the Response, with the namespaces it
 		// inherits declared on it.

@@ -1,7 +1,10 @@
 package saml_test
 
 import (
+	"crypto"
+	"crypto/x509"
 	"encoding/base64"
+	"encoding/pem"
 	"errors"
 	"strings"
 	"testing"
@@ -142,4 +145,67 @@ func wrap(t *testing.T, signed, unsigned string) string {
 	end := strings.Index(string(b), "</saml:Assertion>") + len("</saml:Assertion>")
 	out := strings.Replace(string(a), "<saml:Assertion", string(b)[start:end]+"<saml:Assertion", 1)
 	return base64.StdEncoding.EncodeToString([]byte(out))
+}
+
+func TestVerifyDecryptsEncryptedAssertions(t *testing.T) {
+	p := newIdP(t)
+	keyPEM, cert, err := samltest.NewDecryptionKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	otherPEM, _, err := samltest.NewDecryptionKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, other := parseKey(t, keyPEM), parseKey(t, otherPEM)
+	now := time.Now()
+	for _, c := range []samltest.Assertion{
+		{EncryptTo: cert, Subject: "enc-gcm"},
+		{EncryptTo: cert, EncryptCBC: true, Subject: "enc-cbc"},
+		{EncryptTo: cert, SignResponse: true, Subject: "enc-signed-response"},
+	} {
+		resp, err := p.Response(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := expected(t, p, now)
+		want.DecryptionKeys, want.RequireEncryption = []crypto.PrivateKey{other, key}, true
+		a, err := saml.Verify(resp, want)
+		if err != nil || a.Subject != c.Subject {
+			t.Fatalf("%s: %+v %v", c.Subject, a, err)
+		}
+		// Without the key it cannot be read.
+		want.DecryptionKeys = []crypto.PrivateKey{other}
+		if _, err := saml.Verify(resp, want); !isKind(err, saml.Undecryptable) {
+			t.Errorf("%s with another key: %v", c.Subject, err)
+		}
+	}
+	// Encrypted but not signed, or signed by another IdP: refused after decryption.
+	resp, _ := p.Response(samltest.Assertion{EncryptTo: cert, Unsigned: true})
+	want := expected(t, p, now)
+	want.DecryptionKeys = []crypto.PrivateKey{key}
+	if _, err := saml.Verify(resp, want); !isKind(err, saml.BadSignature) {
+		t.Errorf("unsigned encrypted assertion: %v", err)
+	}
+	// A plain assertion where encryption is required.
+	resp, _ = p.Response(samltest.Assertion{})
+	want.RequireEncryption = true
+	if _, err := saml.Verify(resp, want); !isKind(err, saml.NotEncrypted) {
+		t.Errorf("plain assertion, encryption required: %v", err)
+	}
+}
+
+func isKind(err error, k saml.Kind) bool {
+	got, ok := kindOf(err)
+	return ok && got == k
+}
+
+func parseKey(t *testing.T, keyPEM string) crypto.PrivateKey {
+	t.Helper()
+	b, _ := pem.Decode([]byte(keyPEM))
+	k, err := x509.ParsePKCS8PrivateKey(b.Bytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
 }

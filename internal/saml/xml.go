@@ -136,3 +136,6 @@ func wellFormed(data []byte) error {
 	}
 	return nil
 }
+
+// xmlEscape writes s escaped for an attribute value.
+func xmlEscape(w *bytes.Buffer, s string) error { return xml.EscapeText(w, []byte(s)) }

@@ -2,11 +2,13 @@ package samltest
 
 import (
 	"crypto/rand"
+	"crypto/x509"
 	"encoding/base64"
 	"encoding/hex"
 	"time"
 
 	"github.com/beevik/etree"
+	"github.com/crewjam/saml/xmlenc"
 	dsig "github.com/russellhaering/goxmldsig"
 )
 
@@ -37,6 +39,10 @@ type Assertion struct {
 	// SignWith signs with another provider's key (a signature the provider's metadata does
 	// not vouch for).
 	SignWith *IdP
+	// EncryptTo encrypts the (signed) assertion to the service provider's certificate
+	// (RSA-OAEP and AES-256-GCM; AES-128-CBC with EncryptCBC), in an EncryptedAssertion.
+	EncryptTo  *x509.Certificate
+	EncryptCBC bool
 }
 
 // Response is a base64 SAML 2.0 Response with the assertion, signed as asked.
@@ -63,6 +69,13 @@ func (p *IdP) Response(a Assertion) (string, error) {
 	resp.CreateAttr("Destination", a.Recipient)
 	resp.CreateElement("saml:Issuer").SetText(a.Issuer)
 	resp.CreateElement("samlp:Status").CreateElement("samlp:StatusCode").CreateAttr("Value", "urn:oasis:names:tc:SAML:2.0:status:Success")
+	if a.EncryptTo != nil {
+		enc, err := encrypt(assertion, a.EncryptTo, a.EncryptCBC)
+		if err != nil {
+			return "", err
+		}
+		assertion = enc
+	}
 	resp.AddChild(assertion)
 	if a.SignResponse && !a.Unsigned {
 		signed, err := signer.sign(resp)
@@ -173,4 +186,27 @@ func newID() string {
 	b := make([]byte, 16)
 	_, _ = rand.Read(b)
 	return "_" + hex.EncodeToString(b)
+}
+
+// encrypt makes the saml:EncryptedAssertion of an assertion for the certificate's key.
+func encrypt(assertion *etree.Element, cert *x509.Certificate, cbc bool) (*etree.Element, error) {
+	doc := etree.NewDocument()
+	doc.SetRoot(assertion.Copy())
+	plain, err := doc.WriteToBytes()
+	if err != nil {
+		return nil, err
+	}
+	e := xmlenc.OAEP()
+	e.BlockCipher = xmlenc.AES256GCM
+	if cbc {
+		e.BlockCipher = xmlenc.AES128CBC
+	}
+	data, err := e.Encrypt(cert, plain, nil)
+	if err != nil {
+		return nil, err
+	}
+	data.CreateAttr("Type", "http://www.w3.org/2001/04/xmlenc#Element")
+	enc := etree.NewElement("saml:EncryptedAssertion")
+	enc.AddChild(data)
+	return enc, nil
 }

@@ -102,3 +102,29 @@ func LoadPEM(data []byte) (*IdP, error) {
 	}
 	return p, nil
 }
+
+// NewDecryptionKey makes what a service provider gives an identity provider to encrypt
+// assertions to: a 2048-bit RSA key (PKCS #8 PEM, as AddPrivateKey takes it) and a
+// self-signed certificate of it.
+func NewDecryptionKey() (keyPEM string, cert *x509.Certificate, err error) {
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		return "", nil, err
+	}
+	now := time.Now()
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(now.UnixNano()), Subject: pkix.Name{CommonName: "iamd test SP"},
+		NotBefore: now.Add(-time.Hour), NotAfter: now.AddDate(1, 0, 0), KeyUsage: x509.KeyUsageKeyEncipherment}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		return "", nil, err
+	}
+	cert, err = x509.ParseCertificate(der)
+	if err != nil {
+		return "", nil, err
+	}
+	p8, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		return "", nil, err
+	}
+	return string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: p8})), cert, nil
+}
