@@ -1,8 +1,10 @@
 package iam
 
 import (
+	"crypto"
 	"crypto/x509"
 	"encoding/pem"
+	"errors"
 	"time"
 
 	"github.com/iamd-dev/iamd/internal/awserr"
@@ -79,18 +81,43 @@ func (s *Service) changeSAMLKeys(p *SAMLProvider, in SAMLProviderInput, now time
 	return nil
 }
 
+// SAMLDecryptionKeys opens a provider's private keys, the newest first: for STS to decrypt
+// the provider's encrypted assertions with.
+func (s *Service) SAMLDecryptionKeys(p *SAMLProvider) ([]crypto.PrivateKey, error) {
+	var out []crypto.PrivateKey
+	for i := len(p.PrivateKeys) - 1; i >= 0; i-- {
+		k := p.PrivateKeys[i]
+		text, err := s.box.Open(k.Sealed, samlKeySealContext+k.ID)
+		if err != nil {
+			return nil, err
+		}
+		key := parsePrivateKeyPEM(string(text))
+		if key == nil {
+			return nil, errors.New("iam: a SAML provider's private key does not parse")
+		}
+		out = append(out, key)
+	}
+	return out, nil
+}
+
 // isPrivateKeyPEM reports whether text is one PEM private key (PKCS #1, PKCS #8 or SEC 1).
-func isPrivateKeyPEM(text string) bool {
+func isPrivateKeyPEM(text string) bool { return parsePrivateKeyPEM(text) != nil }
+
+// parsePrivateKeyPEM reads a PEM private key (PKCS #8, PKCS #1 or SEC 1), nil when it is not
+// one.
+func parsePrivateKeyPEM(text string) crypto.PrivateKey {
 	b, _ := pem.Decode([]byte(text))
 	if b == nil {
-		return false
+		return nil
 	}
-	if _, err := x509.ParsePKCS8PrivateKey(b.Bytes); err == nil {
-		return true
+	if k, err := x509.ParsePKCS8PrivateKey(b.Bytes); err == nil {
+		return k
 	}
-	if _, err := x509.ParsePKCS1PrivateKey(b.Bytes); err == nil {
-		return true
+	if k, err := x509.ParsePKCS1PrivateKey(b.Bytes); err == nil {
+		return k
 	}
-	_, err := x509.ParseECPrivateKey(b.Bytes)
-	return err == nil
+	if k, err := x509.ParseECPrivateKey(b.Bytes); err == nil {
+		return k
+	}
+	return nil
 }

@@ -257,19 +257,37 @@ func TestAssumeRoleWithSAMLAfterDeleteSAMLProvider(t *testing.T) {
 	}
 }
 
-// A provider whose assertions must be encrypted refuses a plain one (iamd does not decrypt
-// assertions, so it refuses them all).
-func TestAssumeRoleWithSAMLEncryptionRequired(t *testing.T) {
+// A provider with a private key takes assertions encrypted to it; one that requires
+// encryption refuses a plain assertion.
+func TestAssumeRoleWithSAMLEncryptedAssertions(t *testing.T) {
 	f := newSAMLFixture(t)
-	keyPEM := string(f.idp.MarshalPEM())
-	keyPEM = keyPEM[:strings.Index(keyPEM, "-----BEGIN CERTIFICATE")]
-	mustDo(t, func() error {
-		_, err := f.ts.iam(f.ts.root).UpdateSAMLProvider(context.Background(), &awsiam.UpdateSAMLProviderInput{
-			SAMLProviderArn: aws.String(f.provider), AddPrivateKey: aws.String(keyPEM), AssertionEncryptionMode: "Required"})
-		return err
-	})
-	_, err := f.assume(samlRoleARN, f.response(t, samlRoleARN, samltest.Assertion{}))
-	if ae := apiError(t, err, "InvalidIdentityToken"); !strings.Contains(ae.ErrorMessage(), "requires encrypted assertions") {
+	keyPEM, cert, err := samltest.NewDecryptionKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	update := func(in *awsiam.UpdateSAMLProviderInput) {
+		in.SAMLProviderArn = aws.String(f.provider)
+		mustDo(t, func() error { _, err := f.ts.iam(f.ts.root).UpdateSAMLProvider(context.Background(), in); return err })
+	}
+	encrypted := f.response(t, samlRoleARN, samltest.Assertion{EncryptTo: cert, Subject: "enc"})
+	_, err = f.assume(samlRoleARN, encrypted)
+	if ae := apiError(t, err, "InvalidIdentityToken"); !strings.Contains(ae.ErrorMessage(), "Unable to decrypt") {
+		t.Fatalf("encrypted, no key: %q", ae.ErrorMessage())
+	}
+	update(&awsiam.UpdateSAMLProviderInput{AddPrivateKey: aws.String(keyPEM), AssertionEncryptionMode: "Allowed"})
+	out, err := f.assume(samlRoleARN, encrypted)
+	if err != nil || aws.ToString(out.Subject) != "enc" {
+		t.Fatalf("encrypted with the provider's key: %+v %v", out, err)
+	}
+	if _, err := f.assume(samlRoleARN, f.response(t, samlRoleARN, samltest.Assertion{})); err != nil {
+		t.Fatalf("plain assertion, encryption allowed: %v", err)
+	}
+	update(&awsiam.UpdateSAMLProviderInput{AssertionEncryptionMode: "Required"})
+	_, err = f.assume(samlRoleARN, f.response(t, samlRoleARN, samltest.Assertion{}))
+	if ae := apiError(t, err, "InvalidIdentityToken"); !strings.Contains(ae.ErrorMessage(), "requires encrypted SAML assertions") {
 		t.Fatalf("plain assertion to a Required provider: %q", ae.ErrorMessage())
+	}
+	if _, err := f.assume(samlRoleARN, f.response(t, samlRoleARN, samltest.Assertion{EncryptTo: cert, EncryptCBC: true})); err != nil {
+		t.Fatalf("CBC-encrypted, encryption required: %v", err)
 	}
 }

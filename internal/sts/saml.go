@@ -75,9 +75,9 @@ func (s *Service) AssumeRoleWithSAML(ctx context.Context, caller *authz.Caller, 
 	if err != nil {
 		return nil, err
 	}
-	if provider.Encryption == iam.SAMLEncryptionRequired {
-		// The provider takes encrypted assertions only, and iamd does not decrypt them yet.
-		return nil, awserr.New("InvalidIdentityToken", "The SAML provider requires encrypted assertions; iamd does not decrypt SAML assertions")
+	keys, err := s.iam.SAMLDecryptionKeys(provider)
+	if err != nil {
+		return nil, err
 	}
 	now := caller.Time
 	if now.IsZero() {
@@ -85,8 +85,9 @@ func (s *Service) AssumeRoleWithSAML(ctx context.Context, caller *authz.Caller, 
 	}
 	a, err := saml.Verify(in.Assertion, saml.Expected{
 		Issuer: provider.EntityID, Certificates: provider.Certificates, Now: now, Skew: samlSkew, MaxAge: samlRedeemWithin,
-		Audience:  func(v string) bool { return v == "urn:amazon:webservices" || samlSignIn.MatchString(v) },
-		Recipient: func(v string) bool { return samlRecipient(v, provider.UUID) },
+		Audience:       func(v string) bool { return v == "urn:amazon:webservices" || samlSignIn.MatchString(v) },
+		Recipient:      func(v string) bool { return samlRecipient(v, provider.UUID) },
+		DecryptionKeys: keys, RequireEncryption: provider.Encryption == iam.SAMLEncryptionRequired,
 	})
 	if err != nil {
 		return nil, samlError(err)
@@ -268,6 +269,10 @@ func samlError(err error) error {
 		return awserr.New("InvalidIdentityToken", "Recipient of the SAML assertion is not an AWS sign-in endpoint")
 	case saml.NotYetValid:
 		return awserr.New("InvalidIdentityToken", "The SAML assertion is not yet valid")
+	case saml.Undecryptable:
+		return awserr.New("InvalidIdentityToken", "Unable to decrypt the SAML assertion with the private keys of the specified provider")
+	case saml.NotEncrypted:
+		return awserr.New("InvalidIdentityToken", "The specified provider requires encrypted SAML assertions")
 	case saml.TooOld:
 		return awserr.New("ExpiredTokenException", "Token must be redeemed within 5 minutes of issuance")
 	case saml.Expired:
