@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SAML 2.0 federation with the stock aws CLI against a real iamd: a test identity provider
-# (go run ./internal/saml/samltest/cmd/testidp) makes its metadata and signed responses;
+# (internal/saml/samltest/cmd/testidp) makes its metadata and signed (and encrypted) responses;
 # aws iam create-saml-provider registers it, a role trusts it, aws sts assume-role-with-saml
 # trades a response for a session, and the session calls IAM as the role.
 source "$(dirname "$0")/lib.sh"
@@ -48,6 +48,23 @@ expect_eq "the session is the assumed role" "$(as_session aws sts get-caller-ide
   "arn:aws:sts::$ACCOUNT:assumed-role/saml-readers/alice@example.com"
 expect_eq "the session lists roles" "$(as_session aws iam list-roles --query 'Roles[].RoleName' --output text)" "saml-readers"
 expect_error "the session may not list users" AccessDenied as_session aws iam list-users
+
+# Encrypted assertions: the provider gets a private key and requires encryption; a plain
+# response is then refused, one encrypted to the key's certificate accepted.
+"$TESTIDP" sp-key -key-out "$E2E_TMP/sp.key" -cert-out "$E2E_TMP/sp.crt"
+aws iam update-saml-provider --saml-provider-arn "$PROVIDER" --add-private-key "file://$E2E_TMP/sp.key" \
+  --assertion-encryption-mode Required >/dev/null
+expect_eq "the provider holds one private key" \
+  "$(aws iam get-saml-provider --saml-provider-arn "$PROVIDER" --query 'length(PrivateKeyList)' --output text) $(aws iam get-saml-provider --saml-provider-arn "$PROVIDER" --query AssertionEncryptionMode --output text)" \
+  "1 Required"
+"$TESTIDP" assert -key "$KEY" -role "$ROLE" -provider "$PROVIDER" -subject alice > "$E2E_TMP/plain.b64"
+expect_error "a plain response once encryption is required" InvalidIdentityToken \
+  aws sts assume-role-with-saml --role-arn "$ROLE" --principal-arn "$PROVIDER" --saml-assertion "file://$E2E_TMP/plain.b64" --no-sign-request
+"$TESTIDP" assert -key "$KEY" -role "$ROLE" -provider "$PROVIDER" -subject alice -session enc -encrypt-to "$E2E_TMP/sp.crt" > "$E2E_TMP/enc.b64"
+expect_eq "an encrypted response" "$(aws sts assume-role-with-saml --role-arn "$ROLE" --principal-arn "$PROVIDER" \
+  --saml-assertion "file://$E2E_TMP/enc.b64" --no-sign-request --query AssumedRoleUser.Arn --output text)" \
+  "arn:aws:sts::$ACCOUNT:assumed-role/saml-readers/enc"
+aws iam update-saml-provider --saml-provider-arn "$PROVIDER" --assertion-encryption-mode Allowed >/dev/null
 
 # Refusals: bob is not allowed by the trust policy; a response tampered with after signing;
 # and any response once the provider is deleted.

@@ -2,14 +2,20 @@
 //
 //	testidp init -key FILE -entity-id URL    makes a key pair and certificate, written to FILE
 //	testidp metadata -key FILE               prints the metadata document
+//	testidp sp-key -key-out FILE -cert-out FILE
+//	                                         makes a service provider's decryption key (PEM,
+//	                                         for AddPrivateKey) and its certificate
 //	testidp assert -key FILE -role ARN -provider ARN [-session NAME] [-subject S]
-//	        [-audience URL] [-recipient URL] [-sign-response] [-attr NAME=VALUE]...
+//	        [-audience URL] [-recipient URL] [-sign-response] [-encrypt-to CERTFILE]
+//	        [-attr NAME=VALUE]...
 //	                                         prints a signed base64 SAML response
 //
 // It is a test tool: the key file holds the private key in the clear.
 package main
 
 import (
+	"crypto/x509"
+	"encoding/pem"
 	"errors"
 	"flag"
 	"fmt"
@@ -48,7 +54,7 @@ func (a *attrs) Set(v string) error {
 
 func run(args []string) error {
 	if len(args) == 0 {
-		return errors.New("usage: testidp init|metadata|assert [flags]")
+		return errors.New("usage: testidp init|metadata|sp-key|assert [flags]")
 	}
 	fs := flag.NewFlagSet("testidp "+args[0], flag.ContinueOnError)
 	keyFile := fs.String("key", "", "the identity provider's key file")
@@ -74,6 +80,20 @@ func run(args []string) error {
 		}
 		fmt.Println(p.Metadata(*validUntil))
 		return nil
+	case "sp-key":
+		keyOut := fs.String("key-out", "", "where to write the private key")
+		certOut := fs.String("cert-out", "", "where to write the certificate")
+		if err := fs.Parse(args[1:]); err != nil {
+			return err
+		}
+		keyPEM, cert, err := samltest.NewDecryptionKey()
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(*keyOut, []byte(keyPEM), 0o600); err != nil {
+			return err
+		}
+		return os.WriteFile(*certOut, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Raw}), 0o644)
 	case "assert":
 		var a samltest.Assertion
 		var extra attrs
@@ -85,8 +105,22 @@ func run(args []string) error {
 		fs.StringVar(&a.Recipient, "recipient", samltest.SignInURL, "the subject confirmation's Recipient")
 		fs.BoolVar(&a.SignResponse, "sign-response", false, "sign the Response rather than the Assertion")
 		fs.Var(&extra, "attr", "another attribute, NAME=VALUE (repeatable)")
+		encryptTo := fs.String("encrypt-to", "", "encrypt the assertion to this PEM certificate")
 		if err := fs.Parse(args[1:]); err != nil {
 			return err
+		}
+		if *encryptTo != "" {
+			data, err := os.ReadFile(*encryptTo)
+			if err != nil {
+				return err
+			}
+			b, _ := pem.Decode(data)
+			if b == nil {
+				return errors.New("-encrypt-to: not a PEM certificate")
+			}
+			if a.EncryptTo, err = x509.ParseCertificate(b.Bytes); err != nil {
+				return err
+			}
 		}
 		p, err := load(*keyFile)
 		if err != nil {
