@@ -291,3 +291,30 @@ func TestAssumeRoleWithSAMLEncryptedAssertions(t *testing.T) {
 		t.Fatalf("CBC-encrypted, encryption required: %v", err)
 	}
 }
+
+// A pathed role is assumed by its ARN with the path only: the path-less ARN names no role,
+// even when the Role attribute pairs it with the provider.
+func TestAssumeRoleWithSAMLPathedRole(t *testing.T) {
+	f := newSAMLFixture(t)
+	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"` + f.provider + `"},"Action":"sts:AssumeRoleWithSAML"}]}`
+	mustDo(t, func() error {
+		_, err := f.ts.iam(f.ts.root).CreateRole(context.Background(), &awsiam.CreateRoleInput{RoleName: aws.String("pathed"),
+			Path: aws.String("/fed/"), AssumeRolePolicyDocument: aws.String(trust)})
+		return err
+	})
+	real := "arn:aws:iam::" + mgmtAccount + ":role/fed/pathed"
+	pathless := "arn:aws:iam::" + mgmtAccount + ":role/pathed"
+	out, err := f.assume(real, f.response(t, real, samltest.Assertion{}))
+	if err != nil || aws.ToString(out.AssumedRoleUser.Arn) != "arn:aws:sts::"+mgmtAccount+":assumed-role/pathed/alice@example.com" {
+		t.Fatalf("the pathed role: %+v %v", out, err)
+	}
+	_, err = f.assume(pathless, f.response(t, pathless, samltest.Assertion{}))
+	if ae := apiError(t, err, "AccessDenied"); ae.ErrorMessage() != "Not authorized to perform sts:AssumeRoleWithSAML" {
+		t.Fatalf("the path-less ARN: %q", ae.ErrorMessage())
+	}
+	// And a provider ARN of another account names no provider of this one.
+	_, err = f.ts.sts(aws.Credentials{}).AssumeRoleWithSAML(context.Background(), &sts.AssumeRoleWithSAMLInput{
+		RoleArn: aws.String(real), PrincipalArn: aws.String("arn:aws:iam::210987654321:saml-provider/Corp"),
+		SAMLAssertion: aws.String(f.response(t, real, samltest.Assertion{}))})
+	apiError(t, err, "InvalidIdentityToken")
+}
