@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
+	"regexp"
 	"time"
 
 	"github.com/iamd-dev/iamd/internal/awserr"
@@ -21,6 +22,12 @@ const (
 	samlKeySealContext   = "iamd-saml-private-key:"
 )
 
+// The patterns of AddPrivateKey (the text of a PEM key) and RemovePrivateKey (a key's id).
+var (
+	privateKeyTextPattern = regexp.MustCompile(`^[\t\n\r\x{20}-\x{FF}]*$`)
+	keyIDPattern          = regexp.MustCompile(`^[A-Z0-9]+$`)
+)
+
 // checkSAMLKeyParams checks the encryption parameters' own constraints. A private key is
 // never quoted back in an error.
 func checkSAMLKeyParams(in SAMLProviderInput) error {
@@ -32,12 +39,17 @@ func checkSAMLKeyParams(in SAMLProviderInput) error {
 	if len(in.AddPrivateKey) > maxSAMLPrivateKeyLen {
 		return constraint("", "addPrivateKey", "Member must have length less than or equal to 16384")
 	}
+	if !privateKeyTextPattern.MatchString(in.AddPrivateKey) {
+		return constraint("", "addPrivateKey", `Member must satisfy regular expression pattern: [\u0009\u000A\u000D\u0020-\u00FF]+`)
+	}
 	if in.RemovePrivateKey != "" {
 		switch n := len(in.RemovePrivateKey); {
 		case n < minSAMLKeyID:
 			return constraint(in.RemovePrivateKey, "removePrivateKey", "Member must have length greater than or equal to 22")
 		case n > maxSAMLKeyID:
 			return constraint(in.RemovePrivateKey, "removePrivateKey", "Member must have length less than or equal to 64")
+		case !keyIDPattern.MatchString(in.RemovePrivateKey):
+			return constraint(in.RemovePrivateKey, "removePrivateKey", "Member must satisfy regular expression pattern: [A-Z0-9]+")
 		}
 	}
 	return nil

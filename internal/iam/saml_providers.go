@@ -36,7 +36,7 @@ const (
 	SAMLEncryptionRequired = "Required"
 )
 
-var samlNamePattern = regexp.MustCompile(`^[\w._+=,.@-]+$`)
+var samlNamePattern = regexp.MustCompile(`^[\w._-]+$`)
 
 // SAMLProvider is an IAM SAML 2.0 identity provider: the metadata document it was created
 // with and what STS reads from it (the IdP's entityID and signing certificates).
@@ -309,7 +309,7 @@ func checkSAMLProviderName(name string) error {
 	case len(name) > maxSAMLName:
 		return constraint(name, "name", "Member must have length less than or equal to "+strconv.Itoa(maxSAMLName))
 	case !samlNamePattern.MatchString(name):
-		return constraint(name, "name", `Member must satisfy regular expression pattern: [\w._+=,.@-]+`)
+		return constraint(name, "name", `Member must satisfy regular expression pattern: [\w._-]+`)
 	}
 	return nil
 }

@@ -125,8 +125,8 @@ func TestSAMLProviderErrorsChangeNothing(t *testing.T) {
 			&awsiam.CreateSAMLProviderInput{Name: aws.String("A"), SAMLMetadataDocument: aws.String("<x/>")}},
 		{"document that does not parse", "InvalidInput", "Could not parse metadata", 400,
 			&awsiam.CreateSAMLProviderInput{Name: aws.String("A"), SAMLMetadataDocument: aws.String(notMetadata)}},
-		{"bad name", "ValidationError", `Member must satisfy regular expression pattern: [\w._+=,.@-]+`, 400,
-			&awsiam.CreateSAMLProviderInput{Name: aws.String("a b"), SAMLMetadataDocument: aws.String(doc)}},
+		{"bad name", "ValidationError", `Member must satisfy regular expression pattern: [\w._-]+`, 400,
+			&awsiam.CreateSAMLProviderInput{Name: aws.String("a+b"), SAMLMetadataDocument: aws.String(doc)}},
 		{"same name in other case", "EntityAlreadyExists", "SAMLProvider corp already exists.", 409,
 			&awsiam.CreateSAMLProviderInput{Name: aws.String("corp"), SAMLMetadataDocument: aws.String(doc)}},
 		{"bad encryption mode", "ValidationError", "Member must satisfy enum value set: [Required, Allowed]", 400,
@@ -143,6 +143,12 @@ func TestSAMLProviderErrorsChangeNothing(t *testing.T) {
 		}
 	}
 	_, err := c.UpdateSAMLProvider(ctx, &awsiam.UpdateSAMLProviderInput{SAMLProviderArn: aws.String(samlARN("Corp")), SAMLMetadataDocument: aws.String(notMetadata)})
+	apiError(t, err, "InvalidInput")
+	_, err = c.UpdateSAMLProvider(ctx, &awsiam.UpdateSAMLProviderInput{SAMLProviderArn: aws.String(samlARN("Corp")), RemovePrivateKey: aws.String("lower-case-is-not-a-key-id")})
+	if ae := apiError(t, err, "ValidationError"); !strings.Contains(ae.ErrorMessage(), "[A-Z0-9]+") {
+		t.Errorf("RemovePrivateKey pattern: %q", ae.ErrorMessage())
+	}
+	_, err = c.UpdateSAMLProvider(ctx, &awsiam.UpdateSAMLProviderInput{SAMLProviderArn: aws.String(samlARN("Corp")), RemovePrivateKey: aws.String("ABCDEFGHIJKLMNOPQRSTUVWXYZ")})
 	apiError(t, err, "InvalidInput")
 	_, err = c.UpdateSAMLProvider(ctx, &awsiam.UpdateSAMLProviderInput{SAMLProviderArn: aws.String(samlARN("Ghost")), SAMLMetadataDocument: aws.String(doc)})
 	apiError(t, err, "NoSuchEntity")
