@@ -8,8 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/google/uuid"
-
 	"github.com/iamd-dev/iamd/internal/arn"
 	"github.com/iamd-dev/iamd/internal/awserr"
 	"github.com/iamd-dev/iamd/internal/docstore"
@@ -43,7 +41,7 @@ var samlNamePattern = regexp.MustCompile(`^[\w._-]+$`)
 type SAMLProvider struct {
 	Account      string    `json:"account"`
 	Name         string    `json:"name"` // as created
-	UUID         string    `json:"uuid"`
+	UUID         string    `json:"uuid"` // SAMLProviderUUID
 	Metadata     string    `json:"metadata"`
 	EntityID     string    `json:"entityId"`
 	Certificates [][]byte  `json:"certificates"` // DER, of the IdP's signing keys
@@ -98,7 +96,7 @@ func (s *Service) CreateSAMLProvider(ctx context.Context, in SAMLProviderInput) 
 		return nil, err
 	}
 	now := s.clock()
-	p := &SAMLProvider{Account: in.Account, Name: in.Name, UUID: uuid.NewString(), CreateDate: now, Tags: in.Tags}
+	p := &SAMLProvider{Account: in.Account, Name: in.Name, UUID: samlProviderUUID(), CreateDate: now, Tags: in.Tags}
 	if err := p.setMetadata(in.Metadata); err != nil {
 		return nil, err
 	}
@@ -300,6 +298,13 @@ func (s *Service) ListSAMLProviderTags(ctx context.Context, account, providerARN
 		return PageOf[Tag]{}, err
 	}
 	return paginateInOrder(p.Tags, pg)
+}
+
+// samlProviderUUID is a provider's unique id, which its sign-in URL for encrypted
+// assertions ends with (https://signin.aws.amazon.com/saml/acs/ID): SAMLSP and 16
+// characters of [A-Z0-9], 22 in all as IAM's model has it.
+func samlProviderUUID() string {
+	return "SAMLSP" + RandomString("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 16)
 }
 
 func checkSAMLProviderName(name string) error {

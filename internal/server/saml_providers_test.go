@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -49,7 +50,7 @@ func TestSAMLProviderLifecycle(t *testing.T) {
 		t.Fatal(err)
 	}
 	if aws.ToString(got.SAMLMetadataDocument) != doc || got.CreateDate == nil || got.ValidUntil == nil ||
-		!got.ValidUntil.Equal(time.Date(2036, 1, 2, 3, 4, 5, 0, time.UTC)) || len(aws.ToString(got.SAMLProviderUUID)) != 36 ||
+		!got.ValidUntil.Equal(time.Date(2036, 1, 2, 3, 4, 5, 0, time.UTC)) || !regexp.MustCompile(`^SAMLSP[A-Z0-9]{16}$`).MatchString(aws.ToString(got.SAMLProviderUUID)) ||
 		tagString(got.Tags) != "team=id" {
 		t.Fatalf("GetSAMLProvider %+v", got)
 	}

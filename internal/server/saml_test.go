@@ -170,6 +170,8 @@ func TestAssumeRoleWithSAMLRefusals(t *testing.T) {
 		{"bad session name", samlRoleARN, f.response(t, samlRoleARN, samltest.Assertion{Attributes: []samltest.Attribute{{Name: samltest.RoleSessionNameAttr, Values: []string{"a b"}}}}),
 			"InvalidIdentityToken", "RoleSessionName in AuthnResponse must match [a-zA-Z_0-9+=,.@-]{2,64}"},
 		{"not base64", samlRoleARN, "!!!!not-base64!!!!", "InvalidIdentityToken", "Invalid SAML response"},
+		{"the IdP reports a failure", samlRoleARN, tamper(f.response(t, samlRoleARN, samltest.Assertion{}), "status:Success", "status:Responder"),
+			"IDPRejectedClaim", "The identity provider reported that authentication failed"},
 	} {
 		_, err := f.assume(tc.role, tc.response)
 		if err == nil {
@@ -178,7 +180,7 @@ func TestAssumeRoleWithSAMLRefusals(t *testing.T) {
 		}
 		ae := apiError(t, err, tc.code)
 		want := http.StatusBadRequest
-		if tc.code == "AccessDenied" {
+		if tc.code == "AccessDenied" || tc.code == "IDPRejectedClaim" {
 			want = http.StatusForbidden
 		}
 		if !strings.Contains(ae.ErrorMessage(), tc.message) || httpStatus(err) != want {
@@ -196,6 +198,20 @@ func TestAssumeRoleWithSAMLRefusals(t *testing.T) {
 			t.Errorf("%s: %v", role, err)
 		}
 	}
+	// The provider's own ACS URL is a recipient too, another provider's is not.
+	got, err := f.ts.iam(f.ts.root).GetSAMLProvider(context.Background(), &awsiam.GetSAMLProviderInput{SAMLProviderArn: aws.String(f.provider)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	acs := "https://signin.aws.amazon.com/saml/acs/" + aws.ToString(got.SAMLProviderUUID)
+	// (saml-dev's trust policy wants saml:aud, the Recipient, to be the plain sign-in URL.)
+	if out, err := f.assume(onlyAlice, f.response(t, onlyAlice, samltest.Assertion{Recipient: acs})); err != nil || aws.ToString(out.Audience) != acs {
+		t.Errorf("the provider's ACS URL: %v", err)
+	}
+	_, err = f.assume(samlRoleARN, f.response(t, samlRoleARN, samltest.Assertion{Recipient: acs}))
+	apiError(t, err, "AccessDenied")
+	_, err = f.assume(onlyAlice, f.response(t, onlyAlice, samltest.Assertion{Recipient: "https://signin.aws.amazon.com/saml/acs/SAMLSPOTHERPROVIDER00"}))
+	apiError(t, err, "InvalidIdentityToken")
 	// The Role attribute's pair may come in either order.
 	r, err := f.idp.Response(samltest.Assertion{Attributes: []samltest.Attribute{
 		{Name: samltest.RoleAttr, Values: []string{f.provider + "," + samlRoleARN}},

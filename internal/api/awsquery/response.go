@@ -58,6 +58,7 @@ var Statuses = awserr.Statuses{
 	"EntityTemporarilyUnmodifiable": 409,
 	"AccessDenied":                  403,
 	"RegionDisabledException":       403,
+	"IDPRejectedClaim":              403,
 	"ServiceFailure":                500,
 }
 
