@@ -334,3 +334,26 @@ func TestAssumeRoleWithSAMLPathedRole(t *testing.T) {
 		SAMLAssertion: aws.String(f.response(t, real, samltest.Assertion{}))})
 	apiError(t, err, "InvalidIdentityToken")
 }
+
+// Once the metadata's validUntil has passed, the provider's responses are refused until it
+// gets a new document.
+func TestAssumeRoleWithSAMLExpiredMetadata(t *testing.T) {
+	f := newSAMLFixture(t)
+	c := f.ts.iam(f.ts.root)
+	update := func(validUntil string) {
+		mustDo(t, func() error {
+			_, err := c.UpdateSAMLProvider(context.Background(), &awsiam.UpdateSAMLProviderInput{
+				SAMLProviderArn: aws.String(f.provider), SAMLMetadataDocument: aws.String(f.idp.Metadata(validUntil))})
+			return err
+		})
+	}
+	update("2020-01-01T00:00:00Z")
+	_, err := f.assume(samlRoleARN, f.response(t, samlRoleARN, samltest.Assertion{}))
+	if ae := apiError(t, err, "InvalidIdentityToken"); !strings.Contains(ae.ErrorMessage(), "expired at 2020-01-01T00:00:00Z") {
+		t.Fatalf("expired metadata: %q", ae.ErrorMessage())
+	}
+	update(time.Now().AddDate(1, 0, 0).UTC().Format(time.RFC3339))
+	if _, err := f.assume(samlRoleARN, f.response(t, samlRoleARN, samltest.Assertion{})); err != nil {
+		t.Fatalf("renewed metadata: %v", err)
+	}
+}

@@ -75,13 +75,17 @@ func (s *Service) AssumeRoleWithSAML(ctx context.Context, caller *authz.Caller, 
 	if err != nil {
 		return nil, err
 	}
-	keys, err := s.iam.SAMLDecryptionKeys(provider)
-	if err != nil {
-		return nil, err
-	}
 	now := caller.Time
 	if now.IsZero() {
 		now = s.now()
+	}
+	if now.After(provider.ValidUntil) {
+		// The metadata's validUntil has passed: the provider needs a new document.
+		return nil, awserr.New("InvalidIdentityToken", "The metadata of the specified provider expired at %s", provider.ValidUntil.UTC().Format(time.RFC3339))
+	}
+	keys, err := s.iam.SAMLDecryptionKeys(provider)
+	if err != nil {
+		return nil, err
 	}
 	a, err := saml.Verify(in.Assertion, saml.Expected{
 		Issuer: provider.EntityID, Certificates: provider.Certificates, Now: now, Skew: samlSkew, MaxAge: samlRedeemWithin,
