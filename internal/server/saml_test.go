@@ -258,6 +258,26 @@ func TestAssumeRoleWithSAMLSessionAttributes(t *testing.T) {
 	if ae := apiError(t, err, "ValidationError"); !strings.Contains(ae.ErrorMessage(), "durationSeconds") {
 		t.Fatalf("DurationSeconds 800: %q", ae.ErrorMessage())
 	}
+	// A session policy that is not a policy is MalformedPolicyDocument; one that is narrows
+	// the session.
+	_, err = f.ts.sts(aws.Credentials{}).AssumeRoleWithSAML(ctx, &sts.AssumeRoleWithSAMLInput{
+		RoleArn: aws.String(samlRoleARN), PrincipalArn: aws.String(f.provider), Policy: aws.String("{not a policy"),
+		SAMLAssertion: aws.String(f.response(t, samlRoleARN, samltest.Assertion{}))})
+	apiError(t, err, "MalformedPolicyDocument")
+	out, err = f.ts.sts(aws.Credentials{}).AssumeRoleWithSAML(ctx, &sts.AssumeRoleWithSAMLInput{
+		RoleArn: aws.String(samlRoleARN), PrincipalArn: aws.String(f.provider),
+		Policy:        aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:ListGroups","Resource":"*"}]}`),
+		SAMLAssertion: aws.String(f.response(t, samlRoleARN, samltest.Assertion{}))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	narrowed := aws.Credentials{AccessKeyID: aws.ToString(out.Credentials.AccessKeyId),
+		SecretAccessKey: aws.ToString(out.Credentials.SecretAccessKey), SessionToken: aws.ToString(out.Credentials.SessionToken)}
+	if _, err := f.ts.iam(narrowed).ListGroups(ctx, &awsiam.ListGroupsInput{}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.ts.iam(narrowed).ListRoles(ctx, &awsiam.ListRolesInput{})
+	apiError(t, err, "AccessDenied")
 }
 
 func TestAssumeRoleWithSAMLAfterDeleteSAMLProvider(t *testing.T) {
