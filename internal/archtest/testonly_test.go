@@ -10,8 +10,9 @@ import (
 	"testing"
 )
 
-// testOnly are packages only tests may import: they open stores in temporary directories.
-var testOnly = []string{"internal/testutil"}
+// testOnly are packages only tests (and their own tools) may import: they open stores in
+// temporary directories, or sign with test keys held in the clear (samltest).
+var testOnly = []string{"internal/testutil", "internal/saml/samltest"}
 
 func TestTestOnlyPackagesStayInTests(t *testing.T) {
 	root := filepath.Join("..", "..")

@@ -246,7 +246,7 @@ func checkPartition(res *sigv4.Result, callerPartition string) error {
 }
 
 // unsignedActions are the calls AWS takes without a signature: their parameters carry the
-// credential (a web identity token, a SAML assertion, which iamd refuses as not implemented).
+// credential (a web identity token, a SAML response).
 var unsignedActions = map[string]string{"AssumeRoleWithWebIdentity": "sts", "AssumeRoleWithSAML": "sts"}
 
 // unsignedCaller returns an anonymous caller for an unsigned call that AWS accepts

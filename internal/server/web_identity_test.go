@@ -240,12 +240,12 @@ func TestOnlyWebIdentityCallsMayBeUnsigned(t *testing.T) {
 	if resp.StatusCode != http.StatusForbidden {
 		t.Fatalf("an unsigned GetCallerIdentity answered %d", resp.StatusCode)
 	}
-	// SAML comes unsigned too; iamd says it does not do it, in STS's error shape.
+	// SAML comes unsigned too: STS reads it and refuses an assertion of no provider.
 	_, err = ts.sts(aws.Credentials{}).AssumeRoleWithSAML(context.Background(), &sts.AssumeRoleWithSAMLInput{
 		RoleArn: aws.String(ciRoleARN), PrincipalArn: aws.String("arn:aws:iam::" + mgmtAccount + ":saml-provider/idp"),
 		SAMLAssertion: aws.String(strings.Repeat("x", 10))})
-	ae := apiError(t, err, "InvalidAction")
-	if httpStatus(err) != http.StatusBadRequest || !strings.Contains(ae.ErrorMessage(), "AssumeRoleWithSAML") {
+	ae := apiError(t, err, "InvalidIdentityToken")
+	if httpStatus(err) != http.StatusBadRequest || ae.ErrorMessage() != "Specified provider doesn't exist" {
 		t.Fatalf("status %d, message %q", httpStatus(err), ae.ErrorMessage())
 	}
 }

@@ -61,8 +61,9 @@ type AssumeRoleInput struct {
 	SourceIdentity    string
 	MFA               MFA // SerialNumber and TokenCode
 
-	federatedProvider string    // set by AssumeRoleWithWebIdentity: the provider's ARN
+	federatedProvider string    // set by AssumeRoleWithWebIdentity and AssumeRoleWithSAML: the provider's ARN
 	mfaAuthTime       time.Time // set by AssumeRole: the new session's MFA authentication
+	notAfter          time.Time // set by AssumeRoleWithSAML: the assertion's SessionNotOnOrAfter, when it has one
 }
 
 // Credentials are a new session's credentials.
@@ -182,6 +183,9 @@ func (s *Service) issueRoleSession(ctx context.Context, caller *authz.Caller, ro
 		SourceIdentity: in.SourceIdentity, Tags: sessionTags(caller, in), TransitiveKeys: transitiveKeys(caller, in),
 		Policies: policies, IssuedAt: now, Expires: now.Add(time.Duration(duration) * time.Second), Chained: chained,
 		FederatedProvider: in.federatedProvider, MFAAuthTime: in.mfaAuthTime,
+	}
+	if !in.notAfter.IsZero() && in.notAfter.Before(sess.Expires) {
+		sess.Expires = in.notAfter.UTC().Truncate(time.Second)
 	}
 	token, err := s.sealer.Seal(sess)
 	if err != nil {

@@ -67,6 +67,7 @@ var Statuses = awserr.Statuses{
 	"OutboundWebIdentityFederationDisabledException": 403,
 	"SessionDurationEscalationException":             403,
 	"ReportGenerationLimitExceeded":                  409,
+	"IDPRejectedClaim":                               403,
 	"ServiceFailure":                                 500,
 }
 

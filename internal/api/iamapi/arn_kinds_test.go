@@ -18,6 +18,7 @@ func TestResourceKindsMatchTheServiceAuthorizationReference(t *testing.T) {
 		iamapi.OnPolicy: "policy", iamapi.OnInstanceProfile: "instance-profile", iamapi.OnOIDCProvider: "oidc-provider",
 		iamapi.OnServerCertificate: "server-certificate", iamapi.OnCaller: "user",
 		iamapi.OnMFADevice: "mfa", iamapi.OnMFASerial: "mfa sms-mfa",
+		iamapi.OnSAMLProvider: "saml-provider",
 		iamapi.OnPolicySource: "group role user", iamapi.OnPathPrefix: "", iamapi.OnAny: "",
 		iamapi.OnDeletionTask: "role", iamapi.OnAccessTarget: "group policy role user", iamapi.OnIdentityARN: "group role user",
 		iamapi.OnAccessReport: "access-report", iamapi.OnDelegationRequest: "delegation-request",

@@ -33,8 +33,8 @@ func TestDo(t *testing.T) {
 			code: "MissingAction", message: "Missing Action",
 		},
 		{
-			name: "an action iamd does not serve", caller: f.root, op: "CreateSAMLProvider", action: "iam:CreateSAMLProvider",
-			code: "InvalidAction", message: "Could not find operation CreateSAMLProvider for version 2010-05-08 (iamd does not implement it).",
+			name: "an action iamd does not serve", caller: f.root, op: "CreateNothingAtAll", action: "iam:CreateNothingAtAll",
+			code: "InvalidAction", message: "Could not find operation CreateNothingAtAll for version 2010-05-08 (iamd does not implement it).",
 		},
 		{
 			name: "a user without permission, on the role's stored ARN", caller: f.alice, op: "GetRole", params: []string{"RoleName", "app"},

@@ -35,6 +35,8 @@ const (
 	// OnMFASerial: the MFA device SerialNumber names, of the catalog's mfa or sms-mfa type
 	// (DeleteVirtualMFADevice); iamd has virtual devices only.
 	OnMFASerial ResourceKind = "mfa-serial"
+	// OnSAMLProvider: the SAML provider SAMLProviderArn names.
+	OnSAMLProvider ResourceKind = "saml-provider"
 	// OnAccessKeyOwner: the user (or root user) whose key AccessKeyId is.
 	OnAccessKeyOwner ResourceKind = "access-key-owner"
 	// OnPolicySource: the user, group or role PolicySourceArn names.
@@ -75,6 +77,10 @@ func on(kind ResourceKind, run func(*call) (any, error)) route {
 	case OnMFADevice, OnMFASerial:
 		resource = func(c *call) (string, error) {
 			return c.api.iam.MFADeviceARNAsStored(c.ctx, c.account, c.q.Get("SerialNumber")), nil
+		}
+	case OnSAMLProvider:
+		resource = func(c *call) (string, error) {
+			return c.api.iam.SAMLProviderARNAsStored(c.ctx, c.account, c.q.Get("SAMLProviderArn")), nil
 		}
 	case OnAccessKeyOwner:
 		resource = (*call).accessKeyOwnerARN

@@ -36,6 +36,7 @@ func routes() map[string]route {
 		serviceLinkedRoleRoutes(),
 		lastAccessedRoutes(),
 		mfaDeviceRoutes(),
+		samlProviderRoutes(),
 		accountRoutes(),
 		simulationRoutes(),
 		organizationRoutes(),

@@ -25,7 +25,7 @@ func TestErrorStatuses(t *testing.T) {
 		{"NoSuchEntity", false, url.Values{"Action": {"GetRole"}, "RoleName": {"nope"}}, false, "NoSuchEntity", 404, "Sender"},
 		{"EntityAlreadyExists", false, url.Values{"Action": {"CreateRole"}, "RoleName": {"app"}, "Path": {"/team/"}, "AssumeRolePolicyDocument": {testutil.TrustEC2}}, false, "EntityAlreadyExists", 409, "Sender"},
 		{"AccessDenied", true, url.Values{"Action": {"GetRole"}, "RoleName": {"app"}}, false, "AccessDenied", 403, "Sender"},
-		{"InvalidAction", false, url.Values{"Action": {"CreateSAMLProvider"}}, false, "InvalidAction", 400, "Sender"},
+		{"InvalidAction", false, url.Values{"Action": {"CreateNothingAtAll"}}, false, "InvalidAction", 400, "Sender"},
 		{"ServiceFailure", false, url.Values{"Action": {"GetRole"}, "RoleName": {"app"}}, true, "ServiceFailure", 500, "Receiver"},
 	}
 	for _, tt := range tests {

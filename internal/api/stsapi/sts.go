@@ -1,5 +1,5 @@
 // Package stsapi is the STS API over the Query protocol: GetCallerIdentity (which needs no
-// permission), AssumeRole, AssumeRoleWithWebIdentity (unsigned), GetSessionToken, GetFederationToken, GetAccessKeyInfo and
+// permission), AssumeRole, AssumeRoleWithWebIdentity and AssumeRoleWithSAML (unsigned), GetSessionToken, GetFederationToken, GetAccessKeyInfo and
 // DecodeAuthorizationMessage.
 package stsapi
 
@@ -57,6 +57,7 @@ func (a *API) routes() map[string]route.Route[call] {
 		"GetCallerIdentity":          {Auth: route.Unauthorized, Handle: getCallerIdentity},
 		"AssumeRole":                 {Auth: route.ByHandler, Handle: a.assumeRole},
 		"AssumeRoleWithWebIdentity":  {Auth: route.ByHandler, Handle: a.assumeRoleWithWebIdentity},
+		"AssumeRoleWithSAML":         {Auth: route.ByHandler, Handle: a.assumeRoleWithSAML},
 		"GetSessionToken":            {Auth: route.ByHandler, Handle: a.getSessionToken},
 		"GetFederationToken":         {Auth: route.ByHandler, Handle: a.getFederationToken},
 		"GetAccessKeyInfo":           {Auth: route.ByHandler, Handle: a.getAccessKeyInfo},

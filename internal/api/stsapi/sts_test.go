@@ -73,8 +73,8 @@ func TestRoutes(t *testing.T) {
 			wantErr: awserr.New("MissingAction", "Missing Action"),
 		},
 		{
-			name: "an action STS does not serve", caller: alice, op: "AssumeRoleWithSAML", wantAction: "sts:AssumeRoleWithSAML",
-			wantErr: awserr.New("InvalidAction", "Could not find operation AssumeRoleWithSAML for version 2011-06-15 (iamd does not implement it yet)."),
+			name: "an action STS does not serve", caller: alice, op: "AssumeNothingAtAll", wantAction: "sts:AssumeNothingAtAll",
+			wantErr: awserr.New("InvalidAction", "Could not find operation AssumeNothingAtAll for version 2011-06-15 (iamd does not implement it yet)."),
 		},
 		{
 			name: "an empty message is refused before authorization", caller: bob, op: "DecodeAuthorizationMessage",
