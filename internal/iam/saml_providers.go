@@ -41,8 +41,8 @@ var samlNamePattern = regexp.MustCompile(`^[\w._-]+$`)
 type SAMLProvider struct {
 	Account      string    `json:"account"`
 	Partition    string    `json:"partition,omitempty"` // the account's partition when created; "" is aws
-	Name         string    `json:"name"` // as created
-	UUID         string    `json:"uuid"` // SAMLProviderUUID
+	Name         string    `json:"name"`                // as created
+	UUID         string    `json:"uuid"`                // SAMLProviderUUID
 	Metadata     string    `json:"metadata"`
 	EntityID     string    `json:"entityId"`
 	Certificates [][]byte  `json:"certificates"` // DER, of the IdP's signing keys

@@ -18,7 +18,9 @@ func samlProviderRoutes() map[string]route {
 }
 
 // newSAMLProviderARN is the ARN the provider CreateSAMLProvider asks for will have.
-func (c *call) newSAMLProviderARN() string { return iam.SAMLProviderARN(c.partition(), c.account, c.q.Get("Name")) }
+func (c *call) newSAMLProviderARN() string {
+	return iam.SAMLProviderARN(c.partition(), c.account, c.q.Get("Name"))
+}
 
 type createSAMLProviderResult struct {
 	SAMLProviderArn string   `xml:"SAMLProviderArn"`
