@@ -61,6 +61,9 @@ var Statuses = awserr.Statuses{
 	"AccessDenied":                  403,
 	"InvalidAuthenticationCode":     403, // EnableMFADevice, ResyncMFADevice
 	"RegionDisabledException":       403,
+	"ReportNotPresent":              410, // GetCredentialReport
+	"ReportExpired":                 410,
+	"ReportInProgress":              404,
 	"ServiceFailure":                500,
 }
 
@@ -69,7 +72,7 @@ func WriteError(w http.ResponseWriter, namespace string, err *awserr.Error, requ
 	type errorBody struct {
 		Type    string `xml:"Type"`
 		Code    string `xml:"Code"`
-		Message string `xml:"Message"`
+		Message string `xml:"Message,omitempty"` // AWS sends some errors without one
 	}
 	type errorResponse struct {
 		XMLName   xml.Name  `xml:"ErrorResponse"`

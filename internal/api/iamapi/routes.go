@@ -37,6 +37,7 @@ func routes() map[string]route {
 		lastAccessedRoutes(),
 		mfaDeviceRoutes(),
 		accountRoutes(),
+		credentialReportRoutes(),
 		simulationRoutes(),
 	} {
 		for action, r := range group {
