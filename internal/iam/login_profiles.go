@@ -394,23 +394,30 @@ type PasswordStatus struct {
 // (password_enabled false). It reads the account in one transaction, for the credential
 // report.
 func (s *Service) PasswordStatuses(ctx context.Context, account string) (map[string]PasswordStatus, error) {
-	out := map[string]PasswordStatus{}
-	err := s.view(ctx, func(tx docstore.Tx) error {
-		p, err := getPasswordPolicy(tx, account)
-		if err != nil {
-			return err
-		}
-		profiles, err := listDocs(tx, colLoginProfile, account, func(*loginProfileDoc) bool { return true })
-		if err != nil {
-			return err
-		}
-		for _, d := range profiles {
-			out[d.UserName] = PasswordStatus{Enabled: true, LastChanged: d.PasswordLastChanged, NextRotation: p.expiresAt(d.PasswordLastChanged)}
-		}
-		return nil
+	var out map[string]PasswordStatus
+	err := s.view(ctx, func(tx docstore.Tx) (err error) {
+		out, err = passwordStatuses(tx, account)
+		return err
 	})
 	if err != nil {
 		return nil, err
+	}
+	return out, nil
+}
+
+// passwordStatuses is PasswordStatuses in a transaction of the caller's.
+func passwordStatuses(tx docstore.Tx, account string) (map[string]PasswordStatus, error) {
+	p, err := getPasswordPolicy(tx, account)
+	if err != nil {
+		return nil, err
+	}
+	profiles, err := listDocs(tx, colLoginProfile, account, func(*loginProfileDoc) bool { return true })
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]PasswordStatus{}
+	for _, d := range profiles {
+		out[d.UserName] = PasswordStatus{Enabled: true, LastChanged: d.PasswordLastChanged, NextRotation: p.expiresAt(d.PasswordLastChanged)}
 	}
 	return out, nil
 }

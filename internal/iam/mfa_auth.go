@@ -34,6 +34,17 @@ func (s *Service) HasActiveMFADevice(ctx context.Context, account, userName stri
 	return active, err
 }
 
+// usersWithActiveMFA is the unique ids of the account's users with an MFA device enabled
+// (HasActiveMFADevice of every user at once), in a transaction of the caller's.
+func usersWithActiveMFA(tx docstore.Tx, account string) (map[string]bool, error) {
+	devices, err := listDocs(tx, colMFADevice, account, (*MFADevice).Assigned)
+	out := map[string]bool{}
+	for i := range devices {
+		out[devices[i].UserID] = true
+	}
+	return out, err
+}
+
 // VerifyMFACode authenticates a user (of the unique id) by a code of one of its enabled
 // devices: the code of the device's current step, give or take one, not used before. An
 // accepted code is used up. It returns ErrMFADeviceNotAssociated or ErrMFACodeInvalid when

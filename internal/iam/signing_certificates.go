@@ -253,11 +253,19 @@ func (s *Service) SigningCertificateStatuses(ctx context.Context, account, userN
 		if err != nil {
 			return err
 		}
-		certs, err := s.signingCertificatesOf(tx, account, o)
-		for _, c := range certs {
-			out = append(out, SigningCertificateStatus{Active: c.Status == "Active", UploadDate: c.UploadDate})
-		}
+		out, err = s.signingCertificateStatusesOf(tx, account, o)
 		return err
 	})
+	return out, err
+}
+
+// signingCertificateStatusesOf is SigningCertificateStatuses of an owner, in a transaction
+// of the caller's.
+func (s *Service) signingCertificateStatusesOf(tx docstore.Tx, account string, o credentialOwner) ([]SigningCertificateStatus, error) {
+	certs, err := s.signingCertificatesOf(tx, account, o)
+	var out []SigningCertificateStatus
+	for _, c := range certs {
+		out = append(out, SigningCertificateStatus{Active: c.Status == "Active", UploadDate: c.UploadDate})
+	}
 	return out, err
 }

@@ -60,4 +60,11 @@ func TestWriteResultAndError(t *testing.T) {
 	if w.Code != 404 || !strings.Contains(w.Body.String(), wantErr) {
 		t.Fatalf("error %d %s", w.Code, w.Body.String())
 	}
+	// An error AWS sends without a message (GetCredentialReport's) has no Message element.
+	w = httptest.NewRecorder()
+	WriteError(w, "https://ns/", &awserr.Error{Code: "ReportNotPresent"}, "req-4")
+	wantErr = `<ErrorResponse xmlns="https://ns/"><Error><Type>Sender</Type><Code>ReportNotPresent</Code></Error><RequestId>req-4</RequestId></ErrorResponse>`
+	if w.Code != 410 || !strings.Contains(w.Body.String(), wantErr) {
+		t.Fatalf("error %d %s", w.Code, w.Body.String())
+	}
 }

@@ -68,6 +68,9 @@ var Statuses = awserr.Statuses{
 	"SessionDurationEscalationException":             403,
 	"ReportGenerationLimitExceeded":                  409,
 	"IDPRejectedClaim":                               403,
+	"ReportNotPresent":                               410, // GetCredentialReport
+	"ReportExpired":                                  410,
+	"ReportInProgress":                               404,
 	"ServiceFailure":                                 500,
 }
 
@@ -76,7 +79,7 @@ func WriteError(w http.ResponseWriter, namespace string, err *awserr.Error, requ
 	type errorBody struct {
 		Type    string `xml:"Type"`
 		Code    string `xml:"Code"`
-		Message string `xml:"Message"`
+		Message string `xml:"Message,omitempty"` // AWS sends some errors without one
 	}
 	type errorResponse struct {
 		XMLName   xml.Name  `xml:"ErrorResponse"`

@@ -38,6 +38,7 @@ func routes() map[string]route {
 		mfaDeviceRoutes(),
 		samlProviderRoutes(),
 		accountRoutes(),
+		credentialReportRoutes(),
 		simulationRoutes(),
 		organizationRoutes(),
 		stsPreferenceRoutes(),
