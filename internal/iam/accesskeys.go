@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"regexp"
 	"strings"
 	"time"
 
@@ -52,19 +51,7 @@ func metadataOf(k *AccessKey) AccessKeyMetadata {
 	return AccessKeyMetadata{ID: k.ID, Account: k.Account, UserName: k.UserName, Status: k.Status, CreateDate: k.CreateDate, LastUsed: k.LastUsed}
 }
 
-var accessKeyIDPattern = regexp.MustCompile(`^\w+$`)
-
-func checkAccessKeyID(id string) error {
-	switch {
-	case len(id) < 16:
-		return constraint(id, "accessKeyId", "Member must have length greater than or equal to 16")
-	case len(id) > 128:
-		return constraint(id, "accessKeyId", "Member must have length less than or equal to 128")
-	case !accessKeyIDPattern.MatchString(id):
-		return constraint(id, "accessKeyId", `Member must satisfy regular expression pattern: [\w]+`)
-	}
-	return nil
-}
+func checkAccessKeyID(id string) error { return checkWordID(id, "accessKeyId", 16) }
 
 func noSuchAccessKey(id string) error {
 	return awserr.NoSuchEntity("The Access Key with id %s cannot be found.", id)

@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"errors"
-	"regexp"
 	"sort"
 	"strconv"
 	"time"
@@ -93,18 +92,8 @@ type NewServiceCredential struct {
 	Secret   string // ServiceCredentialSecret, for API key services
 }
 
-var serviceCredentialIDPattern = regexp.MustCompile(`^\w+$`)
-
 func checkServiceCredentialID(id string) error {
-	switch {
-	case len(id) < 20:
-		return constraint(id, "serviceSpecificCredentialId", "Member must have length greater than or equal to 20")
-	case len(id) > 128:
-		return constraint(id, "serviceSpecificCredentialId", "Member must have length less than or equal to 128")
-	case !serviceCredentialIDPattern.MatchString(id):
-		return constraint(id, "serviceSpecificCredentialId", `Member must satisfy regular expression pattern: [\w]+`)
-	}
-	return nil
+	return checkWordID(id, "serviceSpecificCredentialId", 20)
 }
 
 func noSuchServiceCredential(id string) error {

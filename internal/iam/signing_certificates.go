@@ -87,19 +87,7 @@ func signingCertificateID(cert *x509.Certificate) string {
 	return base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(sum[:])
 }
 
-var certificateIDPattern = regexp.MustCompile(`^\w+$`)
-
-func checkCertificateID(id string) error {
-	switch {
-	case len(id) < 24:
-		return constraint(id, "certificateId", "Member must have length greater than or equal to 24")
-	case len(id) > 128:
-		return constraint(id, "certificateId", "Member must have length less than or equal to 128")
-	case !certificateIDPattern.MatchString(id):
-		return constraint(id, "certificateId", `Member must satisfy regular expression pattern: [\w]+`)
-	}
-	return nil
-}
+func checkCertificateID(id string) error { return checkWordID(id, "certificateId", 24) }
 
 // checkCredentialStatus checks a Status parameter of an Update call (statusType).
 func checkCredentialStatus(status string) error {

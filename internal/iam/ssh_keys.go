@@ -6,7 +6,6 @@ import (
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
-	"regexp"
 	"strings"
 	"time"
 
@@ -43,19 +42,7 @@ type SSHPublicKey struct {
 	Seq         int       `json:"seq"` // the user's uploads in order
 }
 
-var sshPublicKeyIDPattern = regexp.MustCompile(`^\w+$`)
-
-func checkSSHPublicKeyID(id string) error {
-	switch {
-	case len(id) < 20:
-		return constraint(id, "sSHPublicKeyId", "Member must have length greater than or equal to 20")
-	case len(id) > 128:
-		return constraint(id, "sSHPublicKeyId", "Member must have length less than or equal to 128")
-	case !sshPublicKeyIDPattern.MatchString(id):
-		return constraint(id, "sSHPublicKeyId", `Member must satisfy regular expression pattern: [\w]+`)
-	}
-	return nil
-}
+func checkSSHPublicKeyID(id string) error { return checkWordID(id, "sSHPublicKeyId", 20) }
 
 func noSuchSSHPublicKey(id string) error {
 	return awserr.NoSuchEntity("The Public Key with id %s cannot be found.", id)

@@ -136,3 +136,20 @@ func malformedPolicy(err error) error {
 	}
 	return awserr.MalformedPolicyDocument("Syntax errors in policy.")
 }
+
+var wordIDPattern = regexp.MustCompile(`^\w+$`)
+
+// checkWordID checks an id parameter of the API's [\w]+ shape (access keys, certificates,
+// SSH keys, service-specific credentials): min..128 word characters, with AWS's constraint
+// texts.
+func checkWordID(id, member string, min int) error {
+	switch {
+	case len(id) < min:
+		return constraint(id, member, fmt.Sprintf("Member must have length greater than or equal to %d", min))
+	case len(id) > 128:
+		return constraint(id, member, "Member must have length less than or equal to 128")
+	case !wordIDPattern.MatchString(id):
+		return constraint(id, member, `Member must satisfy regular expression pattern: [\w]+`)
+	}
+	return nil
+}
