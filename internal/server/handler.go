@@ -199,7 +199,8 @@ func (s *Server) authenticate(ctx context.Context, r *http.Request, body []byte,
 				s.log.Warn("recording a role's last use", "err", err)
 			}
 		}
-		return s.sessionCaller(r, res, session), res.Service, res, nil
+		c, err := s.sessionCaller(r, res, session)
+		return c, res.Service, res, err
 	}
 	if err := s.iam.NoteAccessKeyUse(ctx, res.AccessKeyID, res.Region, res.Service); err != nil {
 		s.log.Warn("recording an access key's last use", "err", err)
@@ -268,16 +269,13 @@ func (s *Server) unsignedCaller(r *http.Request, body []byte) (*authz.Caller, st
 }
 
 // sessionCaller is the caller a session's credentials stand for.
-func (s *Server) sessionCaller(r *http.Request, res *sigv4.Result, sess *sts.Session) *authz.Caller {
-	p, _ := policy.ParsePrincipal(sess.ARN())
-	return &authz.Caller{
-		Principal: p, Account: sess.Account, UserID: sess.UserID(), Tags: sess.Tags, UserName: sess.UserName,
-		EntityID:    sess.EntityID(),
-		SessionKind: sess.Kind,
-		AccessKeyID: sess.AccessKeyID, SessionPolicies: sess.Policies, TokenIssueTime: sess.IssuedAt, SessionExpiry: sess.Expires,
-		SourceIdentity: sess.SourceIdentity, TransitiveTagKeys: sess.TransitiveKeys, FederatedProvider: sess.FederatedProvider, MFAAuthTime: sess.MFAAuthTime,
-		SourceIP: sourceAddr(r), SecureTransport: r.TLS != nil, Time: s.cfg.Now(), Region: res.Region,
+func (s *Server) sessionCaller(r *http.Request, res *sigv4.Result, sess *sts.Session) (*authz.Caller, error) {
+	c, err := sess.Caller()
+	if err != nil {
+		return nil, err
 	}
+	c.SourceIP, c.SecureTransport, c.Time, c.Region = sourceAddr(r), r.TLS != nil, s.cfg.Now(), res.Region
+	return c, nil
 }
 
 // authError turns an authentication failure into the error AWS sends; a failure that is

@@ -132,14 +132,10 @@ func (s *Stack) Session(t testing.TB, token string) *authz.Caller {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := policy.ParsePrincipal(sess.ARN())
+	c, err := sess.Caller()
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &authz.Caller{
-		Principal: p, Account: sess.Account, UserID: sess.UserID(), UserName: sess.UserName, Tags: sess.Tags,
-		EntityID: sess.EntityID(), SessionKind: sess.Kind, AccessKeyID: sess.AccessKeyID, SessionPolicies: sess.Policies,
-		TokenIssueTime: sess.IssuedAt, SessionExpiry: sess.Expires, SourceIdentity: sess.SourceIdentity, TransitiveTagKeys: sess.TransitiveKeys,
-		FederatedProvider: sess.FederatedProvider, MFAAuthTime: sess.MFAAuthTime, Time: time.Now(),
-	}
+	c.Time = time.Now()
+	return c
 }
