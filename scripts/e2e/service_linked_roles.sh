@@ -27,7 +27,7 @@ expect_error "a second one without a suffix" InvalidInput \
 expect_error "a service the condition leaves out" AccessDenied \
   as_pcluster aws iam create-service-linked-role --aws-service-name elasticloadbalancing.amazonaws.com
 expect_error "the account cannot change the trust policy" UnmodifiableEntity \
-  aws iam update-assume-role-policy --role-name AWSServiceRoleForAutoScaling --policy-document '{"Version":"2012-10-17","Statement":[]}'
+  aws iam update-assume-role-policy --role-name AWSServiceRoleForAutoScaling --policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}'
 expect_error "nor delete it as a role" UnmodifiableEntity aws iam delete-role --role-name AWSServiceRoleForAutoScaling
 aws iam update-role-description --role-name AWSServiceRoleForAutoScaling --description "scales the cluster" >/dev/null
 expect_eq "but may describe it" \
