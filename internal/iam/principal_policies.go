@@ -23,12 +23,16 @@ type PrincipalPolicies struct {
 	ID       string
 	Identity []NamedPolicy // inline and attached, the user's groups' too
 	Boundary *NamedPolicy  // nil without a permissions boundary
+	// Depends are the documents read (the entity's, its groups', its managed policies'):
+	// the policies are current while Service.Current(Depends) holds. They are set when the
+	// entity was not found too.
+	Depends Dependencies
 }
 
 // UserPolicies returns the policies of a user, with those of its groups.
 func (s *Service) UserPolicies(ctx context.Context, account, name string) (PrincipalPolicies, error) {
 	var out PrincipalPolicies
-	err := s.view(ctx, func(tx docstore.Tx) error {
+	err := s.viewTracked(ctx, &out.Depends, func(tx docstore.Tx) error {
 		var u User
 		if err := tx.Get(key(colUser, account, name), &u); err != nil {
 			return err
@@ -57,7 +61,7 @@ func (s *Service) UserPolicies(ctx context.Context, account, name string) (Princ
 // RolePolicies returns the policies of a role.
 func (s *Service) RolePolicies(ctx context.Context, account, name string) (PrincipalPolicies, error) {
 	var out PrincipalPolicies
-	err := s.view(ctx, func(tx docstore.Tx) error {
+	err := s.viewTracked(ctx, &out.Depends, func(tx docstore.Tx) error {
 		var r Role
 		if err := tx.Get(key(colRole, account, name), &r); err != nil {
 			return err

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/iamd-dev/iamd/internal/docstore"
@@ -28,9 +27,10 @@ type Service struct {
 	store docstore.Store
 	box   *secretbox.Box
 	now   func() time.Time
-	// generation counts committed changes, so that callers caching anything derived from
-	// IAM state (compiled policies) know when to drop it.
-	generation atomic.Uint64
+	// changes numbers committed changes and records the documents each wrote, so that
+	// callers caching anything derived from IAM state (compiled policies) know when to drop
+	// it (changes.go).
+	changes    *changeLog
 	keyUses    useThrottle  // of access keys, by id
 	roleUses   useThrottle  // of roles, by account and name
 	accessUses useThrottle  // of services and actions, by account, entity id and action (last_accessed.go)
@@ -39,17 +39,22 @@ type Service struct {
 
 // New makes the service. now is the clock (time.Now outside tests).
 func New(store docstore.Store, box *secretbox.Box, now func() time.Time) *Service {
-	return &Service{store: store, box: box, now: now}
+	return &Service{store: store, box: box, now: now, changes: newChangeLog()}
 }
 
 // Generation changes whenever IAM state changes.
-func (s *Service) Generation() uint64 { return s.generation.Load() }
+func (s *Service) Generation() uint64 { return s.changes.seq.Load() }
 
-// update runs a write transaction and, when it commits, moves the generation on.
+// update runs a write transaction and, when it commits, moves the generation on and marks
+// the documents it wrote changed.
 func (s *Service) update(ctx context.Context, fn func(docstore.Tx) error) error {
-	err := s.store.Update(ctx, fn)
+	var wtx *writeTx
+	err := s.store.Update(ctx, func(tx docstore.Tx) error {
+		wtx = &writeTx{Tx: tx} // anew at each attempt, should the store retry
+		return fn(wtx)
+	})
 	if err == nil {
-		s.generation.Add(1)
+		s.changes.committed(wtx.wrote)
 	}
 	return err
 }
