@@ -1,10 +1,13 @@
 // Package authz authorizes calls: it gathers the policies that bear on a caller (identity
-// policies with its groups', permissions boundary), keeps them compiled in memory until IAM
-// state changes, asks the policy engine, and words a denial as AWS does.
+// policies with its groups', permissions boundary), keeps them compiled in memory until a
+// document they were read from changes, asks the policy engine, and words a denial as AWS
+// does.
 package authz
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"strconv"
@@ -126,8 +129,10 @@ func (c *Caller) IsRoot() bool { return c.Principal.Kind == policy.Account }
 type Authorizer struct {
 	iam *iam.Service
 
-	mu    sync.Mutex
-	cache map[string]*compiled // by caller ARN and, for sessions, access key
+	// cache holds compiled policies by caller ARN, entity id and, for sessions, access key;
+	// each entry is used while the documents it was built from are unchanged.
+	cache *clockCache
+	stats cacheCounters
 
 	// awsManaged holds AWS managed policies once compiled, by kind and ARN: they never
 	// change, and some (ReadOnlyAccess) take milliseconds to parse at every rebuild.
@@ -136,20 +141,44 @@ type Authorizer struct {
 
 const allowAll = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`
 
-// maxCached bounds the compiled-policy cache.
-const maxCached = 10000
+// DefaultCacheSize is how many callers' compiled policies an Authorizer keeps unless told
+// otherwise (CacheSize).
+const DefaultCacheSize = 10000
 
 type compiled struct {
-	generation uint64
-	set        *policy.Set
+	// deps are the stored documents the set was built from: it is current while
+	// iam.Service.Current(deps) holds.
+	deps iam.Dependencies
+	// inputs digests what the set was compiled from: when a dependency changes but the
+	// policies read anew are the same (a role's trust policy, a tag), the set is kept.
+	inputs [sha256.Size]byte
+	set    *policy.Set
 	// orphaned is set when the caller's user or role no longer exists as the entity the
 	// caller was issued for: no policy, resource policies included, allows it anything.
 	orphaned bool
 }
 
+// Option configures an Authorizer.
+type Option func(*Authorizer)
+
+// CacheSize bounds the compiled-policy cache to n callers (DefaultCacheSize when n < 1);
+// the least recently used go first.
+func CacheSize(n int) Option {
+	return func(a *Authorizer) {
+		if n < 1 {
+			n = DefaultCacheSize
+		}
+		a.cache = newClockCache(n)
+	}
+}
+
 // New makes an Authorizer over the IAM service.
-func New(svc *iam.Service) *Authorizer {
-	return &Authorizer{iam: svc, cache: map[string]*compiled{}}
+func New(svc *iam.Service, opts ...Option) *Authorizer {
+	a := &Authorizer{iam: svc, cache: newClockCache(DefaultCacheSize)}
+	for _, o := range opts {
+		o(a)
+	}
+	return a
 }
 
 // Context is a request's condition keys (the policy engine's type, so that protocol layers
@@ -246,85 +275,142 @@ func (a *Authorizer) decideWith(ctx context.Context, c *Caller, r Request, extra
 	return policy.Evaluate(set, req), false, nil
 }
 
-// policies returns the caller's compiled policies, rebuilding them when IAM has changed.
-// The entry is keyed by the entity's id as well as its ARN, so that callers of a deleted
-// entity and of one created anew under its name never share one.
+// policies returns the caller's compiled policies, rebuilding them when a document they
+// were built from has changed. The entry is keyed by the entity's id as well as its ARN, so
+// that callers of a deleted entity and of one created anew under its name never share one.
 func (a *Authorizer) policies(ctx context.Context, c *Caller) (*compiled, error) {
-	gen := a.iam.Generation() // read before building: a change during the build is rebuilt
 	cacheKey := c.Principal.ID + "\x00" + c.EntityID + "\x00" + c.AccessKeyID
-	a.mu.Lock()
-	entry := a.cache[cacheKey]
-	a.mu.Unlock()
-	if entry != nil && entry.generation == gen {
-		return entry, nil
+	old := a.cache.get(cacheKey)
+	if old != nil && a.iam.Current(old.deps) {
+		a.stats.hits.Add(1)
+		return old, nil
 	}
-	set, orphaned, err := a.build(ctx, c)
+	in, err := a.gather(ctx, c)
 	if err != nil {
 		return nil, err
 	}
-	entry = &compiled{generation: gen, set: set, orphaned: orphaned}
-	a.mu.Lock()
-	if len(a.cache) >= maxCached {
-		clear(a.cache) // sessions come and go: keep memory bounded
+	entry := &compiled{deps: in.deps, inputs: in.digest(c), orphaned: in.orphaned}
+	if old != nil && old.inputs == entry.inputs && old.orphaned == entry.orphaned {
+		entry.set = old.set // read anew, the same policies: nothing to compile
+		a.stats.refreshes.Add(1)
+	} else {
+		if entry.set, err = a.compileSet(in, c); err != nil {
+			return nil, err
+		}
+		a.stats.rebuilds.Add(1)
 	}
-	a.cache[cacheKey] = entry
-	a.mu.Unlock()
+	if a.cache.put(cacheKey, entry) {
+		a.stats.evictions.Add(1)
+	}
 	return entry, nil
 }
 
-// build gathers and compiles the caller's policies; orphaned reports that the caller's
-// user or role is gone or is another entity now (its id differs from the caller's).
-func (a *Authorizer) build(ctx context.Context, c *Caller) (set *policy.Set, orphaned bool, err error) {
-	var pp iam.PrincipalPolicies
+// inputs are what a caller's policies are compiled from.
+type inputs struct {
+	pp       iam.PrincipalPolicies
+	deps     iam.Dependencies
+	orphaned bool
+}
+
+// digest is a SHA-256 of the inputs: equal digests compile to the same set. (A
+// cryptographic hash, so that no crafted document can pass for another.)
+func (in *inputs) digest(c *Caller) [sha256.Size]byte {
+	h := sha256.New()
+	field := func(s string) {
+		var n [8]byte
+		binary.BigEndian.PutUint64(n[:], uint64(len(s)))
+		h.Write(n[:])
+		h.Write([]byte(s))
+	}
+	field(strconv.FormatBool(in.orphaned))
+	field(in.pp.ID)
+	for _, np := range in.pp.Identity {
+		field(np.Name)
+		field(np.Document)
+	}
+	field("boundary")
+	if b := in.pp.Boundary; b != nil {
+		field(b.Name)
+		field(b.Document)
+	}
+	field("session")
+	for _, doc := range c.SessionPolicies {
+		field(doc)
+	}
+	var out [sha256.Size]byte
+	h.Sum(out[:0])
+	return out
+}
+
+// gather reads the caller's policies; orphaned reports that the caller's user or role is
+// gone or is another entity now (its id differs from the caller's).
+func (a *Authorizer) gather(ctx context.Context, c *Caller) (in inputs, err error) {
 	bound := true // the policies read must be of the entity the caller was issued for
 	switch c.Principal.Kind {
 	case policy.Account:
-		return &policy.Set{}, false, nil // the root user's rights need no policy
+		return inputs{}, nil // the root user's rights need no policy
 	case policy.User:
-		pp, err = a.iam.UserPolicies(ctx, c.Account, c.UserName)
+		in.pp, err = a.iam.UserPolicies(ctx, c.Account, c.UserName)
 	case policy.AssumedRole:
-		pp, err = a.iam.RolePolicies(ctx, c.Account, c.Principal.Name)
+		in.pp, err = a.iam.RolePolicies(ctx, c.Account, c.Principal.Name)
 	case policy.FederatedUser:
 		if c.UserName == "" {
 			// The root user's federated users: everything, within the session policies.
-			pp.Identity = []iam.NamedPolicy{{Name: "root", Document: allowAll}}
+			in.pp.Identity = []iam.NamedPolicy{{Name: "root", Document: allowAll}}
 			bound = false
 		} else {
-			pp, err = a.iam.UserPolicies(ctx, c.Account, c.UserName)
+			in.pp, err = a.iam.UserPolicies(ctx, c.Account, c.UserName)
 		}
 	default:
-		return &policy.Set{}, false, nil
+		return inputs{}, nil
 	}
+	in.deps = in.pp.Depends
 	if errors.Is(err, docstore.ErrNotFound) {
-		return &policy.Set{}, true, nil // deleted since the credentials were issued
+		// Deleted since the credentials were issued.
+		return inputs{deps: in.deps, orphaned: true}, nil
 	}
 	if err != nil {
-		return nil, false, err
+		return inputs{}, err
 	}
-	if bound && (c.EntityID == "" || pp.ID != c.EntityID) {
-		return &policy.Set{}, true, nil
+	if bound && (c.EntityID == "" || in.pp.ID != c.EntityID) {
+		return inputs{deps: in.deps, orphaned: true}, nil
 	}
-	set = &policy.Set{}
-	for _, np := range pp.Identity {
+	return in, nil
+}
+
+// compileSet compiles the caller's policies (none for an orphaned caller) with its session
+// policies.
+func (a *Authorizer) compileSet(in inputs, c *Caller) (*policy.Set, error) {
+	set := &policy.Set{}
+	if in.orphaned {
+		return set, nil
+	}
+	for _, np := range in.pp.Identity {
 		p, err := a.compileStored(np, policy.Identity)
 		if err != nil {
-			return nil, false, err
+			return nil, err
 		}
 		set.Identity = append(set.Identity, p)
 	}
-	if pp.Boundary != nil {
-		if set.Boundary, err = a.compileStored(*pp.Boundary, policy.Boundary); err != nil {
-			return nil, false, err
+	if in.pp.Boundary != nil {
+		var err error
+		if set.Boundary, err = a.compileStored(*in.pp.Boundary, policy.Boundary); err != nil {
+			return nil, err
 		}
+	}
+	switch c.Principal.Kind {
+	case policy.User, policy.AssumedRole, policy.FederatedUser:
+	default:
+		return set, nil // the root user, and others, are decided without session policies
 	}
 	for i, doc := range c.SessionPolicies {
 		p, err := compile(iam.NamedPolicy{Name: fmt.Sprintf("session policy %d", i+1), Document: doc}, policy.Session)
 		if err != nil {
-			return nil, false, err
+			return nil, err
 		}
 		set.Session = append(set.Session, p)
 	}
-	return set, false, nil
+	return set, nil
 }
 
 // compileStored compiles a principal's policy, an AWS managed one only once.
