@@ -2,7 +2,6 @@ package iam
 
 import (
 	"context"
-	"hash/maphash"
 	"sync/atomic"
 
 	"github.com/iamd-dev/iamd/internal/docstore"
@@ -25,21 +24,22 @@ const changeSlots = 1 << 16
 type changeLog struct {
 	seq   atomic.Uint64 // commits so far (Service.Generation)
 	floor atomic.Uint64 // the commit number of the last write to unknown keys
-	seed  maphash.Seed
 	slots [changeSlots]atomic.Uint64
 }
 
-func newChangeLog() *changeLog { return &changeLog{seed: maphash.MakeSeed()} }
+func newChangeLog() *changeLog { return &changeLog{} }
 
+// slot is the key's counter: FNV-1a of the key, so that which keys share one is the same in
+// every process (and in tests).
 func (c *changeLog) slot(k docstore.Key) uint32 {
-	var h maphash.Hash
-	h.SetSeed(c.seed)
-	h.WriteString(k.Collection)
-	h.WriteByte(0)
-	h.WriteString(k.Account)
-	h.WriteByte(0)
-	h.WriteString(k.ID)
-	return uint32(h.Sum64() % changeSlots)
+	const offset, prime = 14695981039346656037, 1099511628211
+	h := uint64(offset)
+	for _, s := range [...]string{k.Collection, "\x00", k.Account, "\x00", k.ID} {
+		for i := 0; i < len(s); i++ {
+			h = (h ^ uint64(s[i])) * prime
+		}
+	}
+	return uint32(h % changeSlots)
 }
 
 // committed numbers a commit that wrote keys and marks each of them written by it.
