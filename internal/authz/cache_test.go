@@ -3,6 +3,7 @@ package authz_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/iamd-dev/iamd/internal/authz"
 	"github.com/iamd-dev/iamd/internal/iam"
@@ -155,5 +156,30 @@ func TestCacheEveryDependency(t *testing.T) {
 	must(t, svc.DeleteUser(ctx, acct, "u"))
 	if d := sameAsFresh(t, s, az, u, assume, "the user deleted"); d.Result != policy.ImplicitDeny {
 		t.Fatalf("the user deleted: %v", d.Result)
+	}
+}
+
+// Writes committed by another service over the same store (another process, as a replica
+// would see its primary's) reach the cache through the change hooks: with the keys written
+// (OnCommit feeding NoteWrites), or without them (NoteUnknownWrites).
+func TestCacheWritesFromElsewhere(t *testing.T) {
+	ctx := context.Background()
+	s := testutil.New(t)
+	az := authz.New(s.IAM)
+	u := s.User(t, "u", "")
+	other := iam.New(s.Store, s.Box, time.Now)
+	other.OnCommit(s.IAM.NoteWrites)
+	if d := sameAsFresh(t, s, az, u, request(actionA), "before"); d.Result != policy.ImplicitDeny {
+		t.Fatalf("before: %v", d.Result)
+	}
+	must(t, other.PutUserPolicy(ctx, acct, "u", "in", allowDoc(actionA)))
+	if d := sameAsFresh(t, s, az, u, request(actionA), "a write noted with its keys"); d.Result != policy.Allowed {
+		t.Fatalf("a write noted with its keys: %v", d.Result)
+	}
+	other.OnCommit(nil)
+	must(t, other.PutUserPolicy(ctx, acct, "u", "in", denyDoc(actionA)))
+	s.IAM.NoteUnknownWrites()
+	if d := sameAsFresh(t, s, az, u, request(actionA), "a write noted without keys"); d.Result != policy.ExplicitDeny {
+		t.Fatalf("a write noted without keys: %v", d.Result)
 	}
 }

@@ -24,7 +24,9 @@ const changeSlots = 1 << 16
 type changeLog struct {
 	seq   atomic.Uint64 // commits so far (Service.Generation)
 	floor atomic.Uint64 // the commit number of the last write to unknown keys
-	slots [changeSlots]atomic.Uint64
+	// onCommit is called with the keys of each commit of this process's (Service.OnCommit).
+	onCommit atomic.Pointer[func([]docstore.Key)]
+	slots    [changeSlots]atomic.Uint64
 }
 
 func newChangeLog() *changeLog { return &changeLog{} }
@@ -94,6 +96,26 @@ func (s *Service) Current(d Dependencies) bool {
 		}
 	}
 	return true
+}
+
+// OnCommit has fn called, after each write transaction this Service commits, with the keys
+// it wrote (fn must not keep or change the slice, and must not block). It is the other end of
+// NoteWrites: a primary publishes its changes to the processes sharing its store with it.
+// nil stops the calls.
+func (s *Service) OnCommit(fn func(keys []docstore.Key)) {
+	if fn == nil {
+		s.changes.onCommit.Store(nil)
+		return
+	}
+	s.changes.onCommit.Store(&fn)
+}
+
+// committed records a commit of this Service's.
+func (s *Service) committed(keys []docstore.Key) {
+	s.changes.committed(keys)
+	if fn := s.changes.onCommit.Load(); fn != nil {
+		(*fn)(keys)
+	}
 }
 
 // NoteWrites records documents written by a transaction committed elsewhere, so that what

@@ -54,7 +54,7 @@ func (s *Service) update(ctx context.Context, fn func(docstore.Tx) error) error 
 		return fn(wtx)
 	})
 	if err == nil {
-		s.changes.committed(wtx.wrote)
+		s.committed(wtx.wrote)
 	}
 	return err
 }
