@@ -2,6 +2,7 @@ package iam
 
 import (
 	"context"
+	"slices"
 	"sync/atomic"
 
 	"github.com/iamd-dev/iamd/internal/docstore"
@@ -156,13 +157,11 @@ type readTx struct {
 	docstore.Tx
 	log  *changeLog
 	deps *Dependencies
-	seen map[uint32]bool
 }
 
 func (t *readTx) Get(k docstore.Key, v any) error {
-	if i := t.log.slot(k); !t.seen[i] {
-		t.seen[i] = true
-		t.deps.slots = append(t.deps.slots, i)
+	if i := t.log.slot(k); !slices.Contains(t.deps.slots, i) {
+		t.deps.slots = append(t.deps.slots, i) // a principal reads a few documents
 	}
 	return t.Tx.Get(k, v)
 }
@@ -184,6 +183,6 @@ func (t *readTx) everything() { t.deps.all = true }
 func (s *Service) viewTracked(ctx context.Context, deps *Dependencies, fn func(docstore.Tx) error) error {
 	*deps = Dependencies{since: s.changes.seq.Load(), tracked: true}
 	return s.view(ctx, func(tx docstore.Tx) error {
-		return fn(&readTx{Tx: tx, log: s.changes, deps: deps, seen: map[uint32]bool{}})
+		return fn(&readTx{Tx: tx, log: s.changes, deps: deps})
 	})
 }

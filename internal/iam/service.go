@@ -48,9 +48,9 @@ func (s *Service) Generation() uint64 { return s.changes.seq.Load() }
 // update runs a write transaction and, when it commits, moves the generation on and marks
 // the documents it wrote changed.
 func (s *Service) update(ctx context.Context, fn func(docstore.Tx) error) error {
-	var wtx *writeTx
+	wtx := &writeTx{}
 	err := s.store.Update(ctx, func(tx docstore.Tx) error {
-		wtx = &writeTx{Tx: tx} // anew at each attempt, should the store retry
+		*wtx = writeTx{Tx: tx} // anew at each attempt, should the store retry
 		return fn(wtx)
 	})
 	if err == nil {
