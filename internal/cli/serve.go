@@ -21,6 +21,7 @@ type serveFlags struct {
 	addr, data, account, region, auditPath, masterKey, issuerBase, oidcCA *string
 	front                                                                 frontDoorFlags
 	tls                                                                   tlsFlags
+	config                                                                *string
 }
 
 // newServeFlags defines the flags of `iamd serve` on fs.
@@ -38,19 +39,28 @@ func newServeFlags(fs *flag.FlagSet) *serveFlags {
 	fs.Var(&f.front.credentials, "upstream-credentials", "[SERVICE=]KEY:SECRET (repeatable, default test:test): the keys forwarded calls are signed with")
 	f.front.enforce = fs.String("enforce", "on", "on: refuse what policies deny; log: log and audit the denial, and forward the call anyway")
 	f.tls.define(fs)
+	f.config = fs.String("config", "", "TOML file of settings, each key a flag's name (IAMD_CONFIG): a flag wins over IAMD_<FLAG>, which wins over the file")
 	return f
+}
+
+// parseServeFlags parses the command line, then takes each flag not on it from the
+// environment or the config file.
+func parseServeFlags(fs *flag.FlagSet, args []string) (*serveFlags, error) {
+	f := newServeFlags(fs)
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	return f, applyConfig(fs, *f.config)
 }
 
 func runServe(ctx context.Context, args []string, env Env) int {
 	fs := flag.NewFlagSet("iamd serve", flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
-	f := newServeFlags(fs)
-	configFile := fs.String("config", "", "TOML file of settings: each key a flag's name (IAMD_CONFIG); a flag, then IAMD_<FLAG>, then the file, then the default")
-	if err := fs.Parse(args); err != nil {
-		return 2
-	}
-	if err := applyConfig(fs, *configFile); err != nil {
-		fmt.Fprintln(env.Stderr, "iamd serve:", err)
+	f, err := parseServeFlags(fs, args)
+	if err != nil {
+		if f != nil { // the flag package has said what was wrong with the command line
+			fmt.Fprintln(env.Stderr, "iamd serve:", err)
+		}
 		return 2
 	}
 	addr, data, account, region, auditPath, masterKey, issuerBase, oidcCA, front := f.addr, f.data, f.account, f.region, f.auditPath, f.masterKey, f.issuerBase, f.oidcCA, &f.front
