@@ -25,14 +25,14 @@ type Client struct {
 func New(cfg Config, concurrency int) *Client {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.MaxIdleConnsPerHost = max(concurrency, 2)
-	if roots, err := cfg.rootCAs(); err == nil && roots != nil {
+	if roots, err := cfg.RootCAs(); err == nil && roots != nil {
 		tr.TLSClientConfig = &tls.Config{RootCAs: roots}
 	}
 	return &Client{Config: cfg, HTTP: &http.Client{Transport: tr, Timeout: 30 * time.Second}, Now: time.Now}
 }
 
-// rootCAs is the CA bundle's pool (nil for the system's); Resolve has checked the file.
-func (c Config) rootCAs() (*x509.CertPool, error) {
+// RootCAs is the CA bundle's pool (nil for the system's roots).
+func (c Config) RootCAs() (*x509.CertPool, error) {
 	if c.CABundle == "" {
 		return nil, nil
 	}

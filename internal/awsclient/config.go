@@ -66,7 +66,7 @@ func Resolve(endpointOverride string) (Config, error) {
 	}
 	c.Endpoint = strings.TrimRight(c.Endpoint, "/")
 	if c.CABundle != "" {
-		if _, err := c.rootCAs(); err != nil {
+		if _, err := c.RootCAs(); err != nil {
 			return c, err
 		}
 	}

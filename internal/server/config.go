@@ -5,10 +5,10 @@ package server
 
 import (
 	"crypto/tls"
-	"net/netip"
 	"io"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/iamd-dev/iamd/internal/api/frontapi"
