@@ -157,3 +157,21 @@ func TestServeConfigRefusesUnknownKeys(t *testing.T) {
 		t.Error("a missing config file was taken")
 	}
 }
+
+// The README's configuration table has a row for every flag of iamd serve, with its variable.
+func TestReadmeListsEveryServeKey(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs := flag.NewFlagSet("", flag.ContinueOnError)
+	newServeFlags(fs)
+	fs.VisitAll(func(f *flag.Flag) {
+		if f.Name == "config" {
+			return
+		}
+		if row := "| `" + f.Name + "` | `" + envName(f.Name) + "` |"; !strings.Contains(string(readme), row) {
+			t.Errorf("README.md has no row %q", row)
+		}
+	})
+}
