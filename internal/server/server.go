@@ -253,6 +253,11 @@ func (s *Server) Serve(ctx context.Context) error {
 		}
 	}
 	s.http = s.cfg.Limits.API.Server(s.paths())
+	if s.cfg.TLS != nil {
+		// Failed handshakes (a client that does not trust the certificate, a scanner) are
+		// the server's log's warnings, not the standard logger's lines.
+		s.http.ErrorLog = slog.NewLogLogger(s.log.Handler(), slog.LevelWarn)
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- s.http.Serve(s.listener) }()
 	if s.plain != nil {
