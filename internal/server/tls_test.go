@@ -210,3 +210,58 @@ func TestOriginOf(t *testing.T) {
 		}
 	}
 }
+
+// A reloaded certificate serves the handshakes after the reload, without a restart.
+func TestTLSCertificateReloadsWhileServing(t *testing.T) {
+	dir := t.TempDir()
+	a, err := tlsutil.LocalCA(filepath.Join(dir, "a"), []string{"127.0.0.1"}, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := tlsutil.LocalCA(filepath.Join(dir, "b"), []string{"127.0.0.1"}, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	certPath, keyPath := filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
+	use := func(l tlsutil.Local) {
+		for src, dst := range map[string]string{l.Cert: certPath, l.Key: keyPath} {
+			data, err := os.ReadFile(src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(dst, data, 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	use(a)
+	cert, err := tlsutil.Load(certPath, keyPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := startServerAt(t, "", time.Now, func(c *Config) { c.TLS = cert.ServerConfig() })
+	served := func(ca string) error {
+		// A new client each time: a new connection, a new handshake.
+		resp, err := trustingClient(t, ca, nil).Get(ts.endpoint + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+		}
+		return err
+	}
+	if err := served(a.CA); err != nil {
+		t.Fatalf("before the reload, with CA a: %v", err)
+	}
+	use(b)
+	if err := served(a.CA); err != nil {
+		t.Fatalf("new files are not served before the reload: %v", err)
+	}
+	if err := cert.Reload(); err != nil {
+		t.Fatal(err)
+	}
+	if err := served(b.CA); err != nil {
+		t.Fatalf("after the reload, with CA b: %v", err)
+	}
+	if err := served(a.CA); err == nil {
+		t.Fatal("after the reload, the old certificate is still served")
+	}
+}
