@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"net"
 	"net/http"
 	"net/netip"
 	"os"
@@ -264,4 +265,43 @@ func TestTLSCertificateReloadsWhileServing(t *testing.T) {
 	if err := served(a.CA); err == nil {
 		t.Fatal("after the reload, the old certificate is still served")
 	}
+}
+
+// Whatever a client sends in the forwarding headers, the origin is the peer unless the peer
+// is trusted, and then an address of the list or the peer itself.
+func FuzzOriginOf(f *testing.F) {
+	f.Add("10.1.1.1", "203.0.113.7, 10.2.2.2", "https")
+	f.Add("192.0.2.1", "1.2.3.4", "http")
+	f.Add("10.1.1.1", "[2001:db8::1]:80, ,unknown,", "HTTPS, http")
+	f.Add("fd00::1", "::ffff:10.0.0.1", "")
+	trusted := []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("fd00::/8")}
+	f.Fuzz(func(t *testing.T, peer, xff, proto string) {
+		r, _ := http.NewRequest("GET", "http://iamd/", nil)
+		r.RemoteAddr = net.JoinHostPort(peer, "5000")
+		r.Header.Set("X-Forwarded-For", xff)
+		r.Header.Set("X-Forwarded-Proto", proto)
+		o := originOf(r, trusted)
+		ip, err := netip.ParseAddr(peer)
+		if err != nil {
+			return
+		}
+		ip = ip.Unmap()
+		if !isTrusted(ip, trusted) {
+			if o.IP != ip.String() || o.Secure {
+				t.Fatalf("untrusted peer %s: origin %+v", peer, o)
+			}
+			return
+		}
+		if o.IP != ip.String() {
+			found := false
+			for _, h := range forwardedFor([]string{xff}) {
+				if a, err := netip.ParseAddr(h); err == nil && a.Unmap().String() == o.IP {
+					found = true
+				}
+			}
+			if !found {
+				t.Fatalf("origin %s is neither the peer nor in X-Forwarded-For %q", o.IP, xff)
+			}
+		}
+	})
 }
