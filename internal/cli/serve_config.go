@@ -123,11 +123,35 @@ func configValues(v any, repeatable bool) ([]string, error) {
 		for _, e := range v {
 			s, ok := e.(string)
 			if !ok {
-				return nil, fmt.Errorf("an array of %T, want strings", e)
+				return nil, fmt.Errorf("an array holding %s, want strings", tomlElementKind(e))
 			}
 			out = append(out, s)
 		}
 		return out, nil
 	}
-	return nil, fmt.Errorf("a %T, want a string", v)
+	return nil, fmt.Errorf("%s, want a string", tomlKind(v))
+}
+
+// tomlElementKind names the kind of an array's element that is not a string.
+func tomlElementKind(v any) string {
+	switch v.(type) {
+	case bool:
+		return "a boolean"
+	case int64:
+		return "an integer"
+	}
+	return tomlKind(v)
+}
+
+// tomlKind names the kind of a TOML value that no flag takes.
+func tomlKind(v any) string {
+	switch v.(type) {
+	case map[string]any:
+		return "a table"
+	case float64:
+		return "a float"
+	case []any:
+		return "an array"
+	}
+	return fmt.Sprintf("a %T (a date or time)", v)
 }

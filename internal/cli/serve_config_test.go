@@ -142,8 +142,8 @@ func TestServeConfigRefusesUnknownKeys(t *testing.T) {
 		"config = \"other.toml\"\n":  `unknown key "config"`,
 		"[server]\naddr = \"x\"\n":   `unknown key "server"`,
 		"addr = [\"a\", \"b\"]\n":    "addr: an array, for a flag given once",
-		"trusted-proxy = [1]\n":      "trusted-proxy: an array of int64, want strings",
-		"addr = 1.5\n":               "addr: a float64, want a string",
+		"trusted-proxy = [1]\n":      "trusted-proxy: an array holding an integer, want strings",
+		"addr = 1.5\n":               "addr: a float, want a string",
 		"tls = \"maybe\"\n":          "tls: parse error",
 		"addr = \n":                  "--config",
 	} {
