@@ -25,7 +25,7 @@ fuzz_targets=(
   ./internal/api/awsquery/:FuzzParse ./internal/api/ec2query/:FuzzEC2Params
   ./internal/oidc/:FuzzParseToken ./internal/oidc/:FuzzTamperedToken ./internal/oidc/:FuzzParseJWK
   ./internal/sts/:FuzzSealerOpen ./internal/imds/:FuzzMetadataToken
-  ./internal/taskcreds/:FuzzTaskCredentials
+  ./internal/taskcreds/:FuzzTaskCredentials ./internal/server/:FuzzOriginOf
 )
 for pair in "${fuzz_targets[@]}"; do
   pkg=${pair%%:*} target=${pair#*:}

@@ -47,6 +47,8 @@ var rules = []rule{
 	{pkg: "internal/ec2", forbidden: []string{"net/http", "database/sql", module + "internal/api", module + "internal/server", module + "internal/store", module + "internal/imds"}},
 	{pkg: "internal/imds", forbidden: []string{"database/sql", module + "internal/api", module + "internal/server", module + "internal/store"}},
 	{pkg: "internal/taskcreds", forbidden: []string{"database/sql", module + "internal/api", module + "internal/server", module + "internal/store"}},
+	// Certificates for the listener: the standard library's crypto only, no HTTP serving.
+	{pkg: "internal/tlsutil", stdlib: true, forbidden: []string{"net/http", "database/sql"}},
 	{pkg: "internal/npmpack", stdlib: true, forbidden: []string{"net/http", "database/sql"}},
 	{pkg: "internal/opmodel", stdlib: true, allowed: []string{"internal/npmpack"}, forbidden: []string{"database/sql"}},
 	{pkg: "internal/api", forbidden: []string{"database/sql", module + "internal/store", module + "internal/server"}},

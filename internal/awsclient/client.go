@@ -3,9 +3,12 @@ package awsclient
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/iamd-dev/iamd/internal/sigv4"
@@ -22,7 +25,26 @@ type Client struct {
 func New(cfg Config, concurrency int) *Client {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.MaxIdleConnsPerHost = max(concurrency, 2)
+	if roots, err := cfg.RootCAs(); err == nil && roots != nil {
+		tr.TLSClientConfig = &tls.Config{RootCAs: roots}
+	}
 	return &Client{Config: cfg, HTTP: &http.Client{Transport: tr, Timeout: 30 * time.Second}, Now: time.Now}
+}
+
+// RootCAs is the CA bundle's pool (nil for the system's roots).
+func (c Config) RootCAs() (*x509.CertPool, error) {
+	if c.CABundle == "" {
+		return nil, nil
+	}
+	pem, err := os.ReadFile(c.CABundle)
+	if err != nil {
+		return nil, fmt.Errorf("the CA bundle: %w", err)
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pem) {
+		return nil, fmt.Errorf("the CA bundle %s holds no PEM certificate", c.CABundle)
+	}
+	return pool, nil
 }
 
 // Error is an AWS error response.

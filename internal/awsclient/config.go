@@ -19,13 +19,16 @@ type Config struct {
 	Endpoint    string
 	Region      string
 	Credentials sigv4.Credentials
+	// CABundle, when set, is a PEM file of the certificate authorities trusted for an https
+	// endpoint instead of the system's (AWS_CA_BUNDLE, the profile's ca_bundle, --ca-bundle).
+	CABundle string
 }
 
 // Resolve finds the configuration as the aws CLI does: the endpoint from the override, then
 // AWS_ENDPOINT_URL, then the profile's endpoint_url; credentials from AWS_ACCESS_KEY_ID /
 // AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN, then the shared credentials and config files
 // (AWS_PROFILE, else "default"); the region from AWS_REGION, AWS_DEFAULT_REGION, the
-// profile, else us-east-1.
+// profile, else us-east-1; the CA bundle from AWS_CA_BUNDLE, then the profile's ca_bundle.
 func Resolve(endpointOverride string) (Config, error) {
 	profile := os.Getenv("AWS_PROFILE")
 	if profile == "" {
@@ -44,6 +47,7 @@ func Resolve(endpointOverride string) (Config, error) {
 	c := Config{
 		Endpoint: firstOf(endpointOverride, os.Getenv("AWS_ENDPOINT_URL"), conf["endpoint_url"]),
 		Region:   firstOf(os.Getenv("AWS_REGION"), os.Getenv("AWS_DEFAULT_REGION"), conf["region"], "us-east-1"),
+		CABundle: firstOf(os.Getenv("AWS_CA_BUNDLE"), conf["ca_bundle"]),
 	}
 	if id := os.Getenv("AWS_ACCESS_KEY_ID"); id != "" {
 		c.Credentials = sigv4.Credentials{AccessKeyID: id, SecretAccessKey: os.Getenv("AWS_SECRET_ACCESS_KEY"), SessionToken: os.Getenv("AWS_SESSION_TOKEN")}
@@ -61,6 +65,11 @@ func Resolve(endpointOverride string) (Config, error) {
 		return c, errors.New("no credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or configure a profile")
 	}
 	c.Endpoint = strings.TrimRight(c.Endpoint, "/")
+	if c.CABundle != "" {
+		if _, err := c.RootCAs(); err != nil {
+			return c, err
+		}
+	}
 	return c, nil
 }
 

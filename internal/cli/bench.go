@@ -19,6 +19,8 @@ func runBench(ctx context.Context, args []string, env Env) int {
 	endpoint := fs.String("endpoint", "", "endpoint URL (default: as the aws CLI finds it, AWS_ENDPOINT_URL ...)")
 	op := fs.String("op", "get-caller-identity", "operation to load (create-delete-role counts a create and a delete as one request)")
 	door := fs.Bool("door", false, "measure the front door: "+doorOp+" straight to a canned upstream, then through an iamd of its own in front of it")
+	overTLS := fs.Bool("tls", false, "measure TLS: get-caller-identity and get-secret-value against an iamd of its own in plain HTTP, then over TLS, and their ratio")
+	caBundle := fs.String("ca-bundle", "", "PEM file of the CAs trusted for an https endpoint (default: AWS_CA_BUNDLE, else the system's)")
 	concurrency := fs.Int("concurrency", 4, "concurrent workers")
 	duration := fs.Duration("duration", 10*time.Second, "how long to run (at most 10m; with --door, each of the two runs)")
 	maxRequests := fs.Int("requests", 0, "stop after this many requests (0: only the duration bounds the run)")
@@ -38,7 +40,18 @@ func runBench(ctx context.Context, args []string, env Env) int {
 		}
 		return runBenchDoor(ctx, opts, *asJSON, env)
 	}
+	if *overTLS {
+		if *endpoint != "" || *door || fs.Lookup("op").Value.String() != fs.Lookup("op").DefValue {
+			fmt.Fprintln(env.Stderr, "iamd bench: --tls runs its own iamds and operations: leave out --endpoint, --op and --door")
+			return 2
+		}
+		return runBenchTLS(ctx, opts, *asJSON, env)
+	}
 	cfg, err := awsclient.Resolve(*endpoint)
+	if err == nil && *caBundle != "" {
+		cfg.CABundle = *caBundle
+		_, err = cfg.RootCAs()
+	}
 	if err != nil {
 		fmt.Fprintln(env.Stderr, "iamd bench:", err)
 		return 2

@@ -45,7 +45,7 @@ func runBenchDoor(ctx context.Context, opts bench.Options, asJSON bool, env Env)
 		return fail(err)
 	}
 	defer canned.Close()
-	endpoint, stop, err := startBenchServer(ctx, canned.URL)
+	endpoint, stop, err := startBenchServer(ctx, canned.URL, false)
 	if err != nil {
 		return fail(err)
 	}
@@ -88,23 +88,36 @@ func runBenchDoor(ctx context.Context, opts bench.Options, asJSON bool, env Env)
 }
 
 // startBenchServer starts an iamd on a free loopback port over a temporary data directory,
-// its front door forwarding every service to upstreamURL, its audit log discarded (but
-// written); it returns where it listens with its root key, and how to stop it.
-func startBenchServer(ctx context.Context, upstreamURL string) (awsclient.Config, func(), error) {
+// its front door forwarding every service to upstreamURL (if any), its audit log discarded (but
+// written), over TLS with a local CA of its own when overTLS; it returns where it listens
+// with its root key (and the CA), and how to stop it.
+func startBenchServer(ctx context.Context, upstreamURL string, overTLS bool) (awsclient.Config, func(), error) {
 	dir, err := os.MkdirTemp("", "iamd-bench-")
 	if err != nil {
 		return awsclient.Config{}, nil, err
 	}
 	root := sigv4.Credentials{AccessKeyID: "AKIA" + strings.ToUpper(randomHex(8)), SecretAccessKey: randomHex(20)}
-	upstreams, err := upstream.Parse([]string{upstreamURL}, nil)
-	if err != nil {
-		os.RemoveAll(dir)
-		return awsclient.Config{}, nil, err
+	var upstreams upstream.Set
+	if upstreamURL != "" {
+		if upstreams, err = upstream.Parse([]string{upstreamURL}, nil); err != nil {
+			os.RemoveAll(dir)
+			return awsclient.Config{}, nil, err
+		}
+	}
+	var listener listenerConfig
+	if overTLS {
+		local := true
+		none := ""
+		t := tlsFlags{local: &local, cert: &none, key: &none}
+		if listener, err = t.config(dir, "127.0.0.1:0"); err != nil {
+			os.RemoveAll(dir)
+			return awsclient.Config{}, nil, err
+		}
 	}
 	srv, err := server.New(ctx, server.Config{
 		Addr: "127.0.0.1:0", DataDir: dir, AccountID: server.DefaultAccountID, Region: "us-east-1",
 		RootAccessKeyID: root.AccessKeyID, RootSecretAccessKey: root.SecretAccessKey,
-		Logger: slog.New(slog.DiscardHandler), Audit: io.Discard, Upstreams: upstreams,
+		Logger: slog.New(slog.DiscardHandler), Audit: io.Discard, Upstreams: upstreams, TLS: listener.tls,
 	})
 	if err != nil {
 		os.RemoveAll(dir)
@@ -119,7 +132,7 @@ func startBenchServer(ctx context.Context, upstreamURL string) (awsclient.Config
 	done := make(chan struct{})
 	go func() { _ = srv.Serve(serveCtx); close(done) }()
 	stop := func() { cancel(); <-done; os.RemoveAll(dir) }
-	return awsclient.Config{Endpoint: "http://" + srv.Addr(), Region: "us-east-1", Credentials: root}, stop, nil
+	return awsclient.Config{Endpoint: srv.URL(), Region: "us-east-1", Credentials: root, CABundle: listener.caPath}, stop, nil
 }
 
 // benchUser makes, as root, the user the door is measured as, with doorBenchPolicy, and

@@ -15,31 +15,64 @@ import (
 // DefaultAddr is where `iamd serve` listens unless told otherwise: loopback only.
 const DefaultAddr = "127.0.0.1:4599"
 
+// serveFlags are the flags of `iamd serve`; each is also IAMD_<NAME> and a key of --config
+// (serve_config.go).
+type serveFlags struct {
+	addr, data, account, region, auditPath, masterKey, issuerBase, oidcCA *string
+	front                                                                 frontDoorFlags
+	tls                                                                   tlsFlags
+	config                                                                *string
+}
+
+// newServeFlags defines the flags of `iamd serve` on fs.
+func newServeFlags(fs *flag.FlagSet) *serveFlags {
+	f := &serveFlags{}
+	f.addr = fs.String("addr", DefaultAddr, "address to listen on (host:port)")
+	f.data = fs.String("data", defaultDataDir(), "data directory: database, master key, root credentials")
+	f.account = fs.String("account-id", server.DefaultAccountID, "id of the default account, created at the first start")
+	f.region = fs.String("region", "us-east-1", "the region iamd serves; its partition (cn-north-1: aws-cn, us-gov-west-1: aws-us-gov) is the default account's")
+	f.auditPath = fs.String("audit", "-", "audit log of API calls as JSON lines: a file, - for standard output, or empty for none")
+	f.masterKey = fs.String("master-key", "", "base64 master key for secrets (default: DATA/master.key)")
+	f.issuerBase = fs.String("issuer-url", "", "URL relying parties reach iamd at, for the accounts' outbound web identity federation issuers (default: the listener's loopback URL)")
+	f.oidcCA = fs.String("oidc-ca", "", "PEM file of CA certificates trusted, besides the system's, for OpenID Connect issuers")
+	fs.Var(&f.front.upstreams, "upstream", "URL or SERVICE=URL (repeatable): the emulator the calls of services iamd does not serve are authorized and forwarded to (SERVICE is the credential scope's, e.g. s3)")
+	fs.Var(&f.front.credentials, "upstream-credentials", "[SERVICE=]KEY:SECRET (repeatable, default test:test): the keys forwarded calls are signed with")
+	f.front.enforce = fs.String("enforce", "on", "on: refuse what policies deny; log: log and audit the denial, and forward the call anyway")
+	f.tls.define(fs)
+	f.config = fs.String("config", "", "TOML file of settings, each key a flag's name (IAMD_CONFIG): a flag wins over IAMD_<FLAG>, which wins over the file")
+	return f
+}
+
+// parseServeFlags parses the command line, then takes each flag not on it from the
+// environment or the config file.
+func parseServeFlags(fs *flag.FlagSet, args []string) (*serveFlags, error) {
+	f := newServeFlags(fs)
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	return f, applyConfig(fs, *f.config)
+}
+
 func runServe(ctx context.Context, args []string, env Env) int {
 	fs := flag.NewFlagSet("iamd serve", flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
-	addr := fs.String("addr", envOr("IAMD_ADDR", DefaultAddr), "address to listen on (host:port)")
-	data := fs.String("data", envOr("IAMD_DATA", defaultDataDir()), "data directory: database, master key, root credentials")
-	account := fs.String("account-id", envOr("IAMD_ACCOUNT_ID", server.DefaultAccountID), "id of the default account, created at the first start")
-	region := fs.String("region", envOr("IAMD_REGION", "us-east-1"), "the region iamd serves; its partition (cn-north-1: aws-cn, us-gov-west-1: aws-us-gov) is the default account's")
-	auditPath := fs.String("audit", envOr("IAMD_AUDIT", "-"), "audit log of API calls as JSON lines: a file, - for standard output, or empty for none")
-	masterKey := fs.String("master-key", "", "base64 master key for secrets (default: IAMD_MASTER_KEY, else DATA/master.key)")
-	issuerBase := fs.String("issuer-url", envOr("IAMD_ISSUER_URL", ""), "URL relying parties reach iamd at, for the accounts' outbound web identity federation issuers (default: the listener's loopback URL)")
-	oidcCA := fs.String("oidc-ca", envOr("IAMD_OIDC_CA", ""), "PEM file of CA certificates trusted, besides the system's, for OpenID Connect issuers")
-	var front frontDoorFlags
-	fs.Var(&front.upstreams, "upstream", "URL or SERVICE=URL (repeatable, default IAMD_UPSTREAM): the emulator the calls of services iamd does not serve are authorized and forwarded to (SERVICE is the credential scope's, e.g. s3)")
-	fs.Var(&front.credentials, "upstream-credentials", "[SERVICE=]KEY:SECRET (repeatable, default IAMD_UPSTREAM_CREDENTIALS, else test:test): the keys forwarded calls are signed with")
-	front.enforce = fs.String("enforce", envOr("IAMD_ENFORCE", "on"), "on: refuse what policies deny; log: log and audit the denial, and forward the call anyway")
-	if err := fs.Parse(args); err != nil {
+	f, err := parseServeFlags(fs, args)
+	if err != nil {
+		if f != nil { // the flag package has said what was wrong with the command line
+			fmt.Fprintln(env.Stderr, "iamd serve:", err)
+		}
+		return 2
+	}
+	addr, data, account, region, auditPath, masterKey, issuerBase, oidcCA, front := f.addr, f.data, f.account, f.region, f.auditPath, f.masterKey, f.issuerBase, f.oidcCA, &f.front
+	listener, err := f.tls.config(*data, *addr)
+	if err != nil {
+		fmt.Fprintln(env.Stderr, "iamd serve:", err)
 		return 2
 	}
 	upstreams, enforce, err := front.config()
 	if err != nil {
 		fmt.Fprintln(env.Stderr, "iamd serve:", err)
 		return 2
-	}
-	if *masterKey == "" {
-		*masterKey = os.Getenv("IAMD_MASTER_KEY")
 	}
 	oidcClient, err := oidcHTTPClient(*oidcCA)
 	if err != nil {
@@ -66,6 +99,7 @@ func runServe(ctx context.Context, args []string, env Env) int {
 		RootAccessKeyID: os.Getenv("IAMD_ROOT_ACCESS_KEY_ID"), RootSecretAccessKey: os.Getenv("IAMD_ROOT_SECRET_ACCESS_KEY"),
 		Logger: logger, Audit: audit, Banner: env.Stderr, OIDCHTTPClient: oidcClient,
 		Upstreams: upstreams, Enforce: enforce,
+		TLS: listener.tls, TrustedProxies: listener.proxies,
 	})
 	if err != nil {
 		fmt.Fprintln(env.Stderr, "iamd serve:", err)
@@ -76,7 +110,10 @@ func runServe(ctx context.Context, args []string, env Env) int {
 		fmt.Fprintln(env.Stderr, "iamd serve:", err)
 		return 1
 	}
-	fmt.Fprintf(env.Stderr, "iamd listening on http://%s (data in %s)\n", srv.Addr(), *data)
+	fmt.Fprintf(env.Stderr, "iamd listening on %s (data in %s)\n", srv.URL(), *data)
+	listener.announce(env.Stderr, srv)
+	stopReloads := listener.reloadOnHangup(logger)
+	defer stopReloads()
 	if !upstreams.Empty() {
 		fmt.Fprintf(env.Stderr, "forwarding, authorized (--enforce %s), to %s\n", enforce, describeUpstreams(upstreams))
 	}
@@ -87,6 +124,7 @@ func runServe(ctx context.Context, args []string, env Env) int {
 	return 0
 }
 
+// envOr is the environment variable's value, else def.
 func envOr(name, def string) string {
 	if v := os.Getenv(name); v != "" {
 		return v

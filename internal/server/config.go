@@ -4,9 +4,11 @@
 package server
 
 import (
+	"crypto/tls"
 	"io"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/iamd-dev/iamd/internal/api/frontapi"
@@ -55,6 +57,15 @@ type Config struct {
 	// OIDCHTTPClient fetches OpenID Connect issuers' discovery documents and keys for
 	// AssumeRoleWithWebIdentity; nil for a client with the system's roots and a 10s timeout.
 	OIDCHTTPClient *http.Client
+
+	// TLS, when set, serves the AWS APIs over TLS with it (its GetCertificate may swap the
+	// certificate at any time: tlsutil.Certificate). The task credentials endpoint is then
+	// served in plain HTTP on a loopback listener of its own, as the SDKs require of it.
+	TLS *tls.Config
+	// TrustedProxies are the peers (proxies, load balancers) whose X-Forwarded-For and
+	// X-Forwarded-Proto tell the client's address and scheme (aws:SourceIp,
+	// aws:SecureTransport); from any other peer those headers are ignored.
+	TrustedProxies []netip.Prefix
 }
 
 // Limits bound how long a connection may take and how many are served at once, so that

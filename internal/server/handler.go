@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"io"
-	"net"
 	"net/http"
 	"strings"
 
@@ -211,7 +210,7 @@ func (s *Server) authenticate(ctx context.Context, r *http.Request, body []byte,
 	}
 	c := &authz.Caller{
 		Principal: p, Account: owner.Account, UserID: owner.UserID, UserName: owner.UserName, EntityID: owner.UserID,
-		SourceIP: sourceAddr(r), SecureTransport: r.TLS != nil, Time: s.cfg.Now(), Region: res.Region,
+		SourceIP: sourceAddr(r), SecureTransport: secureTransport(r), Time: s.cfg.Now(), Region: res.Region,
 	}
 	if len(owner.Tags) > 0 {
 		c.Tags = map[string]string{}
@@ -265,7 +264,7 @@ func (s *Server) unsignedCaller(r *http.Request, body []byte) (*authz.Caller, st
 		return nil, ""
 	}
 	p, _ := policy.ParsePrincipal("*")
-	return &authz.Caller{Principal: p, SourceIP: sourceAddr(r), SecureTransport: r.TLS != nil, Time: s.cfg.Now(), Region: s.cfg.Region}, service
+	return &authz.Caller{Principal: p, SourceIP: sourceAddr(r), SecureTransport: secureTransport(r), Time: s.cfg.Now(), Region: s.cfg.Region}, service
 }
 
 // sessionCaller is the caller a session's credentials stand for.
@@ -274,7 +273,7 @@ func (s *Server) sessionCaller(r *http.Request, res *sigv4.Result, sess *sts.Ses
 	if err != nil {
 		return nil, err
 	}
-	c.SourceIP, c.SecureTransport, c.Time, c.Region = sourceAddr(r), r.TLS != nil, s.cfg.Now(), res.Region
+	c.SourceIP, c.SecureTransport, c.Time, c.Region = sourceAddr(r), secureTransport(r), s.cfg.Now(), res.Region
 	return c, nil
 }
 
@@ -310,12 +309,4 @@ func newRequestID() string {
 	_, _ = rand.Read(b[:])
 	h := hex.EncodeToString(b[:])
 	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
-}
-
-func sourceAddr(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }

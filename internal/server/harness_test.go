@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"errors"
+	"net/http"
 	"testing"
 	"time"
 
@@ -21,6 +22,7 @@ type testServer struct {
 	root     aws.Credentials
 	srv      *Server
 	stop     func()
+	client   *http.Client // the SDK clients' (nil: sdkHTTPClient's), e.g. one trusting a TLS server's CA
 }
 
 const (
@@ -60,7 +62,7 @@ func startServerAt(t *testing.T, dir string, now func() time.Time, opts ...func(
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ctx) }()
 	ts := &testServer{
-		t: t, dir: dir, endpoint: "http://" + srv.Addr(), srv: srv,
+		t: t, dir: dir, endpoint: srv.URL(), srv: srv,
 		root: aws.Credentials{AccessKeyID: testRootKey, SecretAccessKey: testRootSecret},
 	}
 	var once bool
@@ -84,11 +86,15 @@ func startServerAt(t *testing.T, dir string, now func() time.Time, opts ...func(
 }
 
 func (ts *testServer) config(creds aws.Credentials) aws.Config {
+	client := ts.client
+	if client == nil {
+		client = sdkHTTPClient()
+	}
 	return aws.Config{
 		Region:       "us-east-1",
 		Credentials:  credentials.StaticCredentialsProvider{Value: creds},
 		BaseEndpoint: aws.String(ts.endpoint),
-		HTTPClient:   sdkHTTPClient(),
+		HTTPClient:   client,
 		// Tests assert AWS's errors: a retry would only hide them.
 		RetryMaxAttempts: 1,
 	}

@@ -22,7 +22,16 @@ func (s *Server) paths() http.Handler {
 	// would otherwise redirect to the endpoint.
 	mux.Handle(strings.TrimSuffix(adminapi.TaskCredentialsPath, "/"), aws)
 	mux.Handle("/", aws)
-	return asSent{mux}
+	return s.withOrigin(asSent{mux})
+}
+
+// plainPaths is the handler of the plain loopback listener that serves, when the API is
+// served over TLS, what must stay plain HTTP: the task credentials endpoint (and health).
+func (s *Server) plainPaths() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", serveHealthz)
+	mux.Handle(adminapi.TaskCredentialsPath, s.taskCredentials())
+	return s.withOrigin(asSent{mux})
 }
 
 func serveHealthz(w http.ResponseWriter, _ *http.Request) {

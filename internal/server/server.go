@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -68,6 +69,10 @@ type Server struct {
 	audit    *auditLog
 	listener net.Listener
 	http     *http.Server
+	// plain serves the task credentials endpoint in plain HTTP on loopback when the API
+	// is served over TLS (nil otherwise).
+	plain     net.Listener
+	plainHTTP *http.Server
 }
 
 // New opens the data directory and prepares the server; Serve starts it.
@@ -106,7 +111,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	s.useOutboundIssuers()
 	s.adminAPI = adminapi.New(s.iam, cfg.AccountID)
 	s.tasks = tasks.New(store, s.sts, s.authz, cfg.Region, cfg.Now)
-	s.adminAPI.EnableTasks(s.tasks, s.loopbackURL)
+	s.adminAPI.EnableTasks(s.tasks, s.taskCredentialsURL)
 	s.smAPI = smapi.New(secrets.New(store, box, cfg.Now).UsePrincipals(s.iam), s.authz)
 	s.ec2 = ec2.New(store, s.iam, s.sts, cfg.Now)
 	s.imds = imds.NewManager(s.ec2, cfg.Now, cfg.Logger, cfg.Limits.Metadata)
@@ -188,16 +193,56 @@ func (s *Server) Listen() error {
 	// At most MaxConns connections are served at once; the task credentials endpoint is
 	// served on this listener too.
 	s.listener = s.cfg.Limits.API.Listener(l)
+	if s.cfg.TLS != nil {
+		s.listener = tls.NewListener(s.listener, s.cfg.TLS)
+		plain, err := net.Listen("tcp", net.JoinHostPort(loopbackHost(l.Addr()), "0"))
+		if err != nil {
+			l.Close()
+			return err
+		}
+		s.plain = s.cfg.Limits.API.Listener(plain)
+	}
 	// The running machines' metadata endpoints open with the server's listener.
 	if err := s.imds.StartAll(context.Background()); err != nil {
 		l.Close()
+		if s.plain != nil {
+			s.plain.Close()
+		}
 		return err
 	}
 	return nil
 }
 
+// loopbackHost is the loopback address of the listener's family: its own when it is a
+// loopback address, else 127.0.0.1.
+func loopbackHost(addr net.Addr) string {
+	if tcp, ok := addr.(*net.TCPAddr); ok && tcp.IP.IsLoopback() {
+		return tcp.IP.String()
+	}
+	return "127.0.0.1"
+}
+
 // Addr is the address the server listens on, once Listen has run.
 func (s *Server) Addr() string { return s.listener.Addr().String() }
+
+// URL is the API's URL: https when it is served over TLS.
+func (s *Server) URL() string { return s.scheme() + "://" + s.Addr() }
+
+// TaskCredentialsAddr is the address of the plain loopback listener of the task credentials
+// endpoint when the API is served over TLS, else "".
+func (s *Server) TaskCredentialsAddr() string {
+	if s.plain == nil {
+		return ""
+	}
+	return s.plain.Addr().String()
+}
+
+func (s *Server) scheme() string {
+	if s.cfg.TLS != nil {
+		return "https"
+	}
+	return "http"
+}
 
 // Serve serves until ctx ends, then shuts down gracefully: in-flight calls finish (up to a
 // deadline) and the store is closed.
@@ -208,15 +253,31 @@ func (s *Server) Serve(ctx context.Context) error {
 		}
 	}
 	s.http = s.cfg.Limits.API.Server(s.paths())
+	if s.cfg.TLS != nil {
+		// Failed handshakes (a client that does not trust the certificate, a scanner) are
+		// the server's log's warnings, not the standard logger's lines.
+		s.http.ErrorLog = slog.NewLogLogger(s.log.Handler(), slog.LevelWarn)
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- s.http.Serve(s.listener) }()
+	if s.plain != nil {
+		s.plainHTTP = s.cfg.Limits.API.Server(s.plainPaths())
+		go func() { errc <- s.plainHTTP.Serve(s.plain) }()
+	}
 	s.log.Info("serving", "addr", s.Addr(), "account", s.cfg.AccountID)
 	var err error
 	select {
 	case err = <-errc:
+		if s.plainHTTP != nil {
+			s.http.Close()
+			s.plainHTTP.Close()
+		}
 	case <-ctx.Done():
 		shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		err = s.http.Shutdown(shutdown)
+		if s.plainHTTP != nil {
+			_ = s.plainHTTP.Shutdown(shutdown)
+		}
 		cancel()
 	}
 	s.imds.Close()
@@ -231,4 +292,10 @@ func (s *Server) Serve(ctx context.Context) error {
 }
 
 // Close releases the store without serving (for a Server that never served).
-func (s *Server) Close() error { s.imds.Close(); return s.store.Close() }
+func (s *Server) Close() error {
+	s.imds.Close()
+	if s.plain != nil {
+		s.plain.Close()
+	}
+	return s.store.Close()
+}

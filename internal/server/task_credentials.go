@@ -21,15 +21,30 @@ func (s *Server) taskCredentials() http.Handler {
 }
 
 // loopbackURL is the URL programs on this machine reach the listener at: a listener on
-// every address is reached on 127.0.0.1, the only kind of plain-http address the SDKs accept
-// for container credentials besides the ECS and EKS link-local ones.
+// every address is reached on 127.0.0.1; https when the API is served over TLS (the
+// certificate iamd makes names 127.0.0.1).
 func (s *Server) loopbackURL() string {
-	host, port, err := net.SplitHostPort(s.Addr())
+	return s.scheme() + "://" + loopbackHostPort(s.Addr())
+}
+
+// taskCredentialsURL is the URL the task credentials endpoint is reached at from this
+// machine: plain http, the only kind the SDKs accept for container credentials besides the
+// ECS and EKS link-local ones, so over TLS it is the plain loopback listener's.
+func (s *Server) taskCredentialsURL() string {
+	if s.plain != nil {
+		return "http://" + loopbackHostPort(s.plain.Addr().String())
+	}
+	return "http://" + loopbackHostPort(s.Addr())
+}
+
+// loopbackHostPort is a listener's address as this machine reaches it.
+func loopbackHostPort(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
 	if err != nil {
-		return "http://" + s.Addr()
+		return addr
 	}
 	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
 		host = "127.0.0.1"
 	}
-	return "http://" + net.JoinHostPort(host, port)
+	return net.JoinHostPort(host, port)
 }

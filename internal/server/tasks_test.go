@@ -71,6 +71,9 @@ func (ts *testServer) adminCall(creds aws.Credentials, params url.Values) ([]byt
 	c := awsclient.New(awsclient.Config{Endpoint: ts.endpoint, Region: "us-east-1", Credentials: sigv4.Credentials{
 		AccessKeyID: creds.AccessKeyID, SecretAccessKey: creds.SecretAccessKey, SessionToken: creds.SessionToken}}, 1)
 	c.Now = ts.srv.cfg.Now
+	if ts.client != nil {
+		c.HTTP = ts.client
+	}
 	return c.Query(context.Background(), "iamd", params)
 }
 
