@@ -1,0 +1,50 @@
+package cloudtrail
+
+import "strings"
+
+// Hidden is what a record writes in place of a secret.
+const Hidden = "HIDDEN_DUE_TO_SECURITY_REASONS"
+
+// secretNames are the parts of a parameter's name (lower case) that make its value secret:
+// passwords, secret access keys, session and web identity tokens, SAML assertions, MFA
+// codes and seeds, private keys, secret values, EC2 user data.
+var secretNames = []string{
+	"password", "secretaccesskey", "secretkey", "sessiontoken", "securitytoken", "webidentitytoken",
+	"samlassertion", "samlresponse", "authenticationcode", "tokencode", "base32stringseed", "qrcodepng",
+	"privatekey", "secretstring", "secretbinary", "clientsecret", "accesstoken", "idtoken", "refreshtoken",
+	"userdata",
+}
+
+// Secret reports whether a parameter of that name carries a secret.
+func Secret(name string) bool {
+	n := strings.ToLower(name)
+	if n == "token" || n == "assertion" {
+		return true
+	}
+	for _, s := range secretNames {
+		if strings.Contains(n, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// Redact replaces, in place, the value of every parameter whose name is secret (Secret),
+// at any depth, by Hidden, and returns v.
+func Redact(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		for k, child := range t {
+			if Secret(k) {
+				t[k] = Hidden
+				continue
+			}
+			t[k] = Redact(child)
+		}
+	case []any:
+		for i := range t {
+			t[i] = Redact(t[i])
+		}
+	}
+	return v
+}
