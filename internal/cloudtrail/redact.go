@@ -29,6 +29,39 @@ func Secret(name string) bool {
 	return false
 }
 
+// Secrets are the secret values of parameters (Secret names), at any depth: an error
+// message that quotes one (a validation error naming the value) is scrubbed of them (Scrub).
+func Secrets(v any) []string {
+	var out []string
+	var walk func(v any)
+	walk = func(v any) {
+		switch t := v.(type) {
+		case map[string]any:
+			for k, child := range t {
+				if s, ok := child.(string); ok && Secret(k) && len(s) >= 4 {
+					out = append(out, s)
+					continue
+				}
+				walk(child)
+			}
+		case []any:
+			for _, c := range t {
+				walk(c)
+			}
+		}
+	}
+	walk(v)
+	return out
+}
+
+// Scrub replaces every one of the secrets in text by Hidden.
+func Scrub(text string, secrets []string) string {
+	for _, s := range secrets {
+		text = strings.ReplaceAll(text, s, Hidden)
+	}
+	return text
+}
+
 // Redact replaces, in place, the value of every parameter whose name is secret (Secret),
 // at any depth, by Hidden, and returns v.
 func Redact(v any) any {

@@ -93,10 +93,11 @@ func (e *auditEvent) cloudTrail(defaultRegion string) *cloudtrail.Record {
 	if region == "" {
 		region = defaultRegion
 	}
+	secrets := cloudtrail.Secrets(e.Params)
 	rec := &cloudtrail.Record{
 		EventVersion: cloudtrail.EventVersion, EventTime: e.Time.UTC().Format(cloudtrail.TimeFormat),
 		EventSource: eventSource(prefix), EventName: name, AWSRegion: region,
-		SourceIPAddress: e.Source, UserAgent: e.UserAgent, ErrorCode: e.ErrorCode, ErrorMessage: e.ErrorMessage,
+		SourceIPAddress: e.Source, UserAgent: e.UserAgent, ErrorCode: e.ErrorCode, ErrorMessage: cloudtrail.Scrub(e.ErrorMessage, secrets),
 		RequestParameters: redactedParams(e.Params), RequestID: e.RequestID, EventID: newEventID(),
 		ReadOnly: readOnly(e.Action, name), EventType: "AwsApiCall", ManagementEvent: true, EventCategory: "Management",
 		AdditionalEventData: &cloudtrail.AdditionalEventData{Iamd: &cloudtrail.Iamd{

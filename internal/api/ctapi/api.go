@@ -8,6 +8,7 @@ package ctapi
 import (
 	"math"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/iamd-dev/iamd/internal/api/awsjson"
@@ -18,10 +19,27 @@ import (
 	"github.com/iamd-dev/iamd/internal/sts"
 )
 
-// TargetPrefix starts the X-Amz-Target of every CloudTrail operation.
-const TargetPrefix = "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101."
+// TargetPrefix starts the X-Amz-Target of every CloudTrail operation, as the service's
+// model names it (the aws CLI sends it); ShortTargetPrefix is the one the newer SDKs send
+// (aws-sdk-go-v2: CloudTrail_20131101.LookupEvents). Both are CloudTrail's.
+const (
+	TargetPrefix      = "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101."
+	ShortTargetPrefix = "CloudTrail_20131101."
+)
 
-var codec = awsjson.Codec{TargetPrefix: TargetPrefix, ServiceName: "CloudTrail"}
+// codec is CloudTrail's JSON 1.1, under either target prefix.
+var codec = targets{awsjson.Codec{TargetPrefix: TargetPrefix, ServiceName: "CloudTrail"}}
+
+// targets is JSON 1.1 whose operations are named under either of CloudTrail's prefixes.
+type targets struct{ awsjson.Codec }
+
+// Decode reads the operation from X-Amz-Target.
+func (c targets) Decode(r *http.Request, body []byte) (string, awsjson.Body, *awserr.Error) {
+	if op, ok := strings.CutPrefix(r.Header.Get("X-Amz-Target"), ShortTargetPrefix); ok {
+		return op, awsjson.Body(body), nil
+	}
+	return c.Codec.Decode(r, body)
+}
 
 // API serves CloudTrail operations (a route.Endpoint).
 type API struct {
