@@ -357,7 +357,7 @@ func TestAuditRecordsRedactSecretsAndNameSessions(t *testing.T) {
 	for k, v := range map[string]any{
 		"userIdentity.type": "AssumedRole", "userIdentity.arn": "arn:aws:sts::123456789012:assumed-role/Ops/night-shift",
 		"userIdentity.accessKeyId": session.AccessKeyID, "userIdentity.sessionContext.sessionIssuer.type": "Role",
-		"userIdentity.sessionContext.sessionIssuer.arn": "arn:aws:iam::123456789012:role/team/Ops",
+		"userIdentity.sessionContext.sessionIssuer.arn":      "arn:aws:iam::123456789012:role/team/Ops",
 		"userIdentity.sessionContext.sessionIssuer.userName": "Ops", "userIdentity.sessionContext.attributes.mfaAuthenticated": "false",
 		"responseElements.accessKey.userName": "carol", "responseElements.accessKey.accessKeyId": *key.AccessKey.AccessKeyId,
 		"responseElements.accessKey.secretAccessKey": "HIDDEN_DUE_TO_SECURITY_REASONS", "responseElements.accessKey.status": "Active",

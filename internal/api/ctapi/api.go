@@ -61,7 +61,9 @@ func New(store *cloudtrail.Store, az *authz.Authorizer) *API {
 		Authorize: (*call).authorize,
 		Admit:     sts.SessionLimits,
 		Unknown:   codec.Unknown,
-		Internal:  func() *awserr.Error { return awserr.New("InternalFailure", "The request processing has failed because of an unknown error, exception or failure.") },
+		Internal: func() *awserr.Error {
+			return awserr.New("InternalFailure", "The request processing has failed because of an unknown error, exception or failure.")
+		},
 	}
 	return a
 }
