@@ -22,7 +22,7 @@ func line(at, caller, action, resource, decision string) string {
 	rec := cloudtrail.Record{
 		EventVersion: cloudtrail.EventVersion, EventTime: at, EventName: name, RequestID: fmt.Sprintf("r-%s-%s", action, at),
 		SourceIPAddress: "127.0.0.1", ErrorCode: map[string]string{Denied: "AccessDenied", Failed: "NoSuchEntity"}[decision],
-		UserIdentity: cloudtrail.UserIdentity{Type: cloudtrail.IAMUser, ARN: caller},
+		UserIdentity:        cloudtrail.UserIdentity{Type: cloudtrail.IAMUser, ARN: caller},
 		AdditionalEventData: &cloudtrail.AdditionalEventData{Iamd: &cloudtrail.Iamd{Action: action, Resource: resource, Decision: decision}},
 	}
 	b, err := json.Marshal(rec)
