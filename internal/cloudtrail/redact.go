@@ -15,11 +15,18 @@ var secretNames = []string{
 	"userdata",
 }
 
+// notSecret are names that hold a secret's name but not a secret: the subject a web
+// identity token named (AssumeRoleWithWebIdentity's answer).
+var notSecret = map[string]bool{"subjectfromwebidentitytoken": true}
+
 // Secret reports whether a parameter of that name carries a secret.
 func Secret(name string) bool {
 	n := strings.ToLower(name)
 	if n == "token" || n == "assertion" {
 		return true
+	}
+	if notSecret[n] {
+		return false
 	}
 	for _, s := range secretNames {
 		if strings.Contains(n, s) {

@@ -378,3 +378,47 @@ func TestAuditRecordsRedactSecretsAndNameSessions(t *testing.T) {
 		t.Errorf("a read records no answer: %+v", got)
 	}
 }
+
+// The unsigned AssumeRoleWithWebIdentity is a WebIdentityUser's call, in the role's account;
+// the session's calls name the provider in webIdFederationData. LookupEvents answers
+// without an audit file.
+func TestLookupEventsWebIdentity(t *testing.T) {
+	f := newWebIdentityFixture(t)
+	ctx := context.Background()
+	sub := "repo:org/app:ref:refs/heads/main"
+	token := f.token(t, sub, nil)
+	out, err := f.assume(token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The provider as the answer names it: the IAM OIDC provider's ARN.
+	provider := aws.ToString(out.Provider)
+	c := f.ts.cloudtrail(f.ts.root)
+	events := lookup(t, c, "EventName", "AssumeRoleWithWebIdentity")
+	if len(events) != 1 {
+		t.Fatalf("%d events", len(events))
+	}
+	rec := record(t, events[0])
+	for k, v := range map[string]any{
+		"userIdentity.type": "WebIdentityUser", "userIdentity.userName": sub, "userIdentity.identityProvider": provider,
+		"userIdentity.principalId": provider + ":sts.amazonaws.com:" + sub, "recipientAccountId": mgmtAccount,
+		"eventSource": "sts.amazonaws.com", "requestParameters.roleArn": ciRoleARN, "requestParameters.webIdentityToken": "HIDDEN_DUE_TO_SECURITY_REASONS",
+		"responseElements.credentials.sessionToken": "HIDDEN_DUE_TO_SECURITY_REASONS", "responseElements.credentials.secretAccessKey": "HIDDEN_DUE_TO_SECURITY_REASONS",
+		"responseElements.credentials.accessKeyId": *out.Credentials.AccessKeyId,
+	} {
+		if got := at(rec, k); got != v {
+			t.Errorf("%s = %#v, want %#v", k, got, v)
+		}
+	}
+	if s := aws.ToString(events[0].CloudTrailEvent); strings.Contains(s, token) || strings.Contains(s, *out.Credentials.SessionToken) || strings.Contains(s, *out.Credentials.SecretAccessKey) {
+		t.Error("the record holds the token or the credentials")
+	}
+	session := aws.Credentials{AccessKeyID: *out.Credentials.AccessKeyId, SecretAccessKey: *out.Credentials.SecretAccessKey, SessionToken: *out.Credentials.SessionToken}
+	if _, err := f.ts.iam(session).ListRoles(ctx, &awsiam.ListRolesInput{}); err != nil {
+		t.Fatal(err)
+	}
+	listed := lookup(t, c, "AccessKeyId", session.AccessKeyID)
+	if len(listed) != 1 || at(record(t, listed[0]), "userIdentity.sessionContext.webIdFederationData.federatedProvider") != "arn:aws:iam::"+mgmtAccount+":oidc-provider/"+f.host {
+		t.Errorf("the session's call: %+v", listed)
+	}
+}
