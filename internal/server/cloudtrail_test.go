@@ -422,3 +422,67 @@ func TestLookupEventsWebIdentity(t *testing.T) {
 		t.Errorf("the session's call: %+v", listed)
 	}
 }
+
+// Each account sees its own events only: those it made, and those made on its resources
+// from another account (which both accounts see, as CloudTrail delivers them to both).
+func TestLookupEventsSeesOnlyTheCallersAccount(t *testing.T) {
+	ts, second := startServerWithSecondAccount(t)
+	ctx := context.Background()
+	if _, err := ts.iam(ts.root).CreateUser(ctx, &awsiam.CreateUserInput{UserName: aws.String("first-user")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ts.iam(second).CreateUser(ctx, &awsiam.CreateUserInput{UserName: aws.String("second-user")}); err != nil {
+		t.Fatal(err)
+	}
+	// The second account's root reads a role of the first: denied, on the first's resource.
+	_, err := ts.sts(second).AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String("arn:aws:iam::123456789012:role/none"), RoleSessionName: aws.String("x")})
+	if err == nil {
+		t.Fatal("assumed a role that does not exist")
+	}
+	names := func(creds aws.Credentials) map[string]int {
+		out := map[string]int{}
+		for _, e := range lookup(t, ts.cloudtrail(creds), "ResourceType", "AWS::IAM::User") {
+			out[aws.ToString(e.Resources[0].ResourceName)]++
+		}
+		return out
+	}
+	if got := names(ts.root); got["first-user"] != 1 || got["second-user"] != 0 {
+		t.Errorf("the first account sees %v", got)
+	}
+	if got := names(second); got["second-user"] != 1 || got["first-user"] != 0 {
+		t.Errorf("the second account sees %v", got)
+	}
+	for _, creds := range []aws.Credentials{ts.root, second} {
+		got := lookup(t, ts.cloudtrail(creds), "EventName", "AssumeRole")
+		if len(got) != 1 || at(record(t, got[0]), "userIdentity.accountId") != secondAccountID || at(record(t, got[0]), "recipientAccountId") != "123456789012" {
+			t.Errorf("%s sees the cross-account AssumeRole as %+v", creds.AccessKeyID, got)
+		}
+	}
+}
+
+// A request whose signature is refused is recorded as an Unknown identity's, with the key
+// it named and the operation it asked for; no account's lookup shows it.
+func TestAuditRecordsARefusedSignature(t *testing.T) {
+	ts, audit := startAuditedServer(t)
+	bad := aws.Credentials{AccessKeyID: testRootKey, SecretAccessKey: "not-the-secret"}
+	_, err := ts.iam(bad).GetUser(context.Background(), &awsiam.GetUserInput{UserName: aws.String("x")})
+	apiError(t, err, "SignatureDoesNotMatch")
+	var found map[string]any
+	for _, l := range strings.Split(strings.TrimSpace(audit.String()), "\n") {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(l), &m); err != nil {
+			t.Fatal(err)
+		}
+		if m["errorCode"] == "SignatureDoesNotMatch" {
+			found = m
+		}
+	}
+	if found == nil || at(found, "userIdentity.type") != "Unknown" || at(found, "userIdentity.accessKeyId") != testRootKey ||
+		found["eventName"] != "GetUser" || found["eventSource"] != "iam.amazonaws.com" || at(found, "requestParameters.userName") != "x" ||
+		at(found, "additionalEventData.iamd.decision") != "failed" {
+		t.Fatalf("record %v", found)
+	}
+	if got := lookup(t, ts.cloudtrail(ts.root), "EventName", "GetUser"); len(got) != 0 {
+		t.Errorf("the refused call is looked up: %+v", got)
+	}
+}
