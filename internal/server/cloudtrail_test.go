@@ -323,8 +323,6 @@ func TestAuditRecordsRedactSecretsAndNameSessions(t *testing.T) {
 		CertificateBody: aws.String("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----"), PrivateKey: aws.String(marker("privatekey"))})
 	_, _ = ops.ChangePassword(ctx, &awsiam.ChangePasswordInput{OldPassword: aws.String(marker("old")), NewPassword: aws.String(marker("new"))})
 	_, _ = ts.sts(admin).GetSessionToken(ctx, &sts.GetSessionTokenInput{SerialNumber: mfa.VirtualMFADevice.SerialNumber, TokenCode: aws.String(marker("totp"))})
-	anon := aws.Credentials{}
-	_ = anon
 	unsigned := sts.NewFromConfig(ts.config(ts.root), func(o *sts.Options) { o.Credentials = aws.AnonymousCredentials{} })
 	_, _ = unsigned.AssumeRoleWithSAML(ctx, &sts.AssumeRoleWithSAMLInput{RoleArn: aws.String("arn:aws:iam::123456789012:role/team/Ops"),
 		PrincipalArn: aws.String("arn:aws:iam::123456789012:saml-provider/idp"), SAMLAssertion: aws.String(marker("assertion"))})
@@ -486,3 +484,57 @@ func TestAuditRecordsARefusedSignature(t *testing.T) {
 		t.Errorf("the refused call is looked up: %+v", got)
 	}
 }
+
+// GetSessionToken's sessions are the user's (IAMUser with a sessionContext), and
+// GetFederationToken's are a FederatedUser's issued by the user.
+func TestAuditRecordsUserAndFederatedSessions(t *testing.T) {
+	ts := startServer(t, "")
+	ctx := context.Background()
+	dana := userWithKey(t, ts, "dana", "")
+	if _, err := ts.iam(ts.root).PutUserPolicy(ctx, &awsiam.PutUserPolicyInput{UserName: aws.String("dana"), PolicyName: aws.String("fed"),
+		PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["sts:GetFederationToken","iam:ListRoles"],"Resource":"*"}]}`)}); err != nil {
+		t.Fatal(err)
+	}
+	st, err := ts.sts(dana).GetSessionToken(ctx, &sts.GetSessionTokenInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fed, err := ts.sts(dana).GetFederationToken(ctx, &sts.GetFederationTokenInput{Name: aws.String("partner"),
+		Policy: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:ListRoles","Resource":"*"}]}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		creds *stsCreds
+		want  map[string]any
+	}{
+		{&stsCreds{*st.Credentials.AccessKeyId, *st.Credentials.SecretAccessKey, *st.Credentials.SessionToken}, map[string]any{
+			"userIdentity.type": "IAMUser", "userIdentity.userName": "dana", "userIdentity.arn": "arn:aws:iam::123456789012:user/dana",
+			"userIdentity.sessionContext.attributes.mfaAuthenticated": "false", "userIdentity.sessionContext.sessionIssuer.type": nil}},
+		{&stsCreds{*fed.Credentials.AccessKeyId, *fed.Credentials.SecretAccessKey, *fed.Credentials.SessionToken}, map[string]any{
+			"userIdentity.type": "FederatedUser", "userIdentity.arn": "arn:aws:sts::123456789012:federated-user/partner",
+			"userIdentity.principalId": "123456789012:partner", "userIdentity.sessionContext.sessionIssuer.type": "IAMUser",
+			"userIdentity.sessionContext.sessionIssuer.userName": "dana", "userIdentity.sessionContext.sessionIssuer.arn": "arn:aws:iam::123456789012:user/dana"}},
+	} {
+		creds := aws.Credentials{AccessKeyID: tc.creds.id, SecretAccessKey: tc.creds.secret, SessionToken: tc.creds.token}
+		// These sessions may not call IAM (AWS's limits); GetCallerIdentity needs no permission.
+		if _, err := ts.sts(creds).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{}); err != nil {
+			t.Fatal(err)
+		}
+		got := lookup(t, ts.cloudtrail(ts.root), "AccessKeyId", tc.creds.id)
+		if len(got) != 1 {
+			t.Fatalf("%d events of %s", len(got), tc.creds.id)
+		}
+		rec := record(t, got[0])
+		for k, v := range tc.want {
+			if at(rec, k) != v {
+				t.Errorf("%s = %#v, want %#v", k, at(rec, k), v)
+			}
+		}
+		if at(rec, "userIdentity.sessionContext.attributes.creationDate") == nil {
+			t.Errorf("no creation date: %v", rec["userIdentity"])
+		}
+	}
+}
+
+type stsCreds struct{ id, secret, token string }
