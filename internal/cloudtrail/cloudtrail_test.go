@@ -1,6 +1,7 @@
 package cloudtrail
 
 import (
+	"crypto/tls"
 	"encoding/json"
 	"fmt"
 	"net/url"
@@ -108,3 +109,24 @@ func TestStoreKeepsTheLatest(t *testing.T) {
 }
 
 func ptr(n int) *int { return &n }
+
+func TestTLSDetails(t *testing.T) {
+	if TLSOf(nil, "h") != nil {
+		t.Error("plain HTTP has TLS details")
+	}
+	for _, tc := range []struct {
+		version, suite uint16
+		wantVersion    string
+		wantSuite      string
+	}{
+		{tls.VersionTLS13, tls.TLS_AES_128_GCM_SHA256, "TLSv1.3", "TLS_AES_128_GCM_SHA256"},
+		{tls.VersionTLS12, tls.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, "TLSv1.2", "ECDHE-RSA-AES128-GCM-SHA256"},
+		{tls.VersionTLS12, tls.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, "TLSv1.2", "ECDHE-ECDSA-AES256-GCM-SHA384"},
+		{tls.VersionTLS12, tls.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, "TLSv1.2", "ECDHE-ECDSA-CHACHA20-POLY1305"},
+	} {
+		d := TLSOf(&tls.ConnectionState{Version: tc.version, CipherSuite: tc.suite}, "iam.example:4599")
+		if d.TLSVersion != tc.wantVersion || d.CipherSuite != tc.wantSuite || d.ClientProvidedHostHeader != "iam.example:4599" {
+			t.Errorf("%+v, want %s %s", d, tc.wantVersion, tc.wantSuite)
+		}
+	}
+}

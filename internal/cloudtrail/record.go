@@ -35,6 +35,7 @@ type Record struct {
 	ManagementEvent     bool                 `json:"managementEvent"`
 	RecipientAccountID  string               `json:"recipientAccountId,omitempty"`
 	EventCategory       string               `json:"eventCategory"`
+	TLSDetails          *TLSDetails          `json:"tlsDetails,omitempty"`
 }
 
 // UserIdentity is who made the call (CloudTrail's userIdentity element).

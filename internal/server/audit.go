@@ -47,6 +47,8 @@ type auditEvent struct {
 	// Params are the call's parameters, and Answer its answer as sent (when tapped).
 	Params any
 	Answer *responseTap
+	// TLS is how the call came over TLS (nil over plain HTTP).
+	TLS *cloudtrail.TLSDetails
 	// Identity, when set, is who made the call as told by other means than a signature (a
 	// task's credentials endpoint).
 	Identity *cloudtrail.UserIdentity
@@ -100,6 +102,7 @@ func (e *auditEvent) cloudTrail(defaultRegion string) *cloudtrail.Record {
 		SourceIPAddress: e.Source, UserAgent: e.UserAgent, ErrorCode: e.ErrorCode, ErrorMessage: cloudtrail.Scrub(e.ErrorMessage, secrets),
 		RequestParameters: redactedParams(e.Params), RequestID: e.RequestID, EventID: newEventID(),
 		ReadOnly: readOnly(e.Action, name), EventType: "AwsApiCall", ManagementEvent: true, EventCategory: "Management",
+		TLSDetails: e.TLS,
 		AdditionalEventData: &cloudtrail.AdditionalEventData{Iamd: &cloudtrail.Iamd{
 			Action: e.Action, Resource: e.Resource, Decision: e.Decision, Denial: e.Denial}},
 	}

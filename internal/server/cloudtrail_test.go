@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net/http/httptest"
 	"regexp"
 	"strings"
 	"testing"
@@ -538,3 +539,36 @@ func TestAuditRecordsUserAndFederatedSessions(t *testing.T) {
 }
 
 type stsCreds struct{ id, secret, token string }
+
+// A call over TLS records its tlsDetails, as CloudTrail does; plain HTTP records none.
+func TestAuditRecordsTLSDetails(t *testing.T) {
+	ts, audit := startAuditedServer(t)
+	tlsSrv := httptest.NewTLSServer(ts.srv.paths())
+	defer tlsSrv.Close()
+	cfg := ts.config(ts.root)
+	cfg.BaseEndpoint, cfg.HTTPClient = aws.String(tlsSrv.URL), tlsSrv.Client()
+	if _, err := sts.NewFromConfig(cfg).GetCallerIdentity(context.Background(), &sts.GetCallerIdentityInput{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ts.sts(ts.root).GetCallerIdentity(context.Background(), &sts.GetCallerIdentityInput{}); err != nil {
+		t.Fatal(err)
+	}
+	var got []any
+	for _, l := range strings.Split(strings.TrimSpace(audit.String()), "\n") {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(l), &m); err != nil {
+			t.Fatal(err)
+		}
+		if m["eventName"] == "GetCallerIdentity" {
+			got = append(got, m["tlsDetails"])
+		}
+	}
+	host := strings.TrimPrefix(tlsSrv.URL, "https://")
+	if len(got) != 2 || got[1] != nil {
+		t.Fatalf("tlsDetails %v", got)
+	}
+	d := got[0].(map[string]any)
+	if d["tlsVersion"] != "TLSv1.3" || d["cipherSuite"] == "" || d["clientProvidedHostHeader"] != host {
+		t.Errorf("tlsDetails %v", d)
+	}
+}

@@ -17,6 +17,7 @@ import (
 	"github.com/iamd-dev/iamd/internal/authz"
 	"github.com/iamd-dev/iamd/internal/authz/denial"
 	"github.com/iamd-dev/iamd/internal/awserr"
+	"github.com/iamd-dev/iamd/internal/cloudtrail"
 	"github.com/iamd-dev/iamd/internal/iam"
 	"github.com/iamd-dev/iamd/internal/policy"
 	"github.com/iamd-dev/iamd/internal/sigv4"
@@ -35,7 +36,8 @@ const maxBody = 1 << 20
 func (s *Server) serveAWS(w http.ResponseWriter, r *http.Request) {
 	requestID := newRequestID()
 	w.Header().Set("x-amzn-RequestId", requestID)
-	ev := auditEvent{Time: s.cfg.Now().UTC(), RequestID: requestID, Source: sourceAddr(r), UserAgent: r.UserAgent(), Service: scopeService(r)}
+	ev := auditEvent{Time: s.cfg.Now().UTC(), RequestID: requestID, Source: sourceAddr(r), UserAgent: r.UserAgent(), Service: scopeService(r),
+		TLS: cloudtrail.TLSOf(r.TLS, r.Host)}
 	defer func() { s.audit.write(ev) }()
 
 	var body []byte
