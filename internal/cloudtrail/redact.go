@@ -7,12 +7,13 @@ const Hidden = "HIDDEN_DUE_TO_SECURITY_REASONS"
 
 // secretNames are the parts of a parameter's name (lower case) that make its value secret:
 // passwords, secret access keys, session and web identity tokens, SAML assertions, MFA
-// codes and seeds, private keys, secret values, EC2 user data.
+// codes and seeds, private keys, secret values, EC2 user data, KMS plaintexts, Cognito
+// secret hashes.
 var secretNames = []string{
 	"password", "secretaccesskey", "secretkey", "sessiontoken", "securitytoken", "webidentitytoken",
 	"samlassertion", "samlresponse", "authenticationcode", "tokencode", "base32stringseed", "qrcodepng",
 	"privatekey", "secretstring", "secretbinary", "clientsecret", "accesstoken", "idtoken", "refreshtoken",
-	"userdata",
+	"userdata", "plaintext", "secrethash",
 }
 
 // notSecret are names that hold a secret's name but not a secret: the subject a web
