@@ -48,16 +48,18 @@ func TestXMLElementsReadTheResult(t *testing.T) {
 func TestRedactHidesSecretsAtAnyDepth(t *testing.T) {
 	v := JSONElements([]byte(`{"SecretId":"db","SecretString":"x","ClientRequestToken":"t","NextToken":"n",
 		"Credentials":{"AccessKeyId":"ASIA","SecretAccessKey":"s","SessionToken":"tok"},"list":[{"Password":"p","OldPassword":"o"}],
-		"AuthenticationCode1":"123456","TokenCode":"654321","PrivateKey":"k","SAMLAssertion":"a","WebIdentityToken":"w","Base32StringSeed":"seed"}`))
+		"AuthenticationCode1":"123456","TokenCode":"654321","PrivateKey":"k","SAMLAssertion":"a","WebIdentityToken":"w","Base32StringSeed":"seed",
+		"MinimumPasswordLength":"12","PasswordResetRequired":true,"ServicePassword":"sp","ServiceCredentialSecret":"scs"}`))
 	secrets := Secrets(v)
 	Redact(v)
 	got, _ := json.Marshal(v)
-	for _, kept := range []string{`"secretId":"db"`, `"clientRequestToken":"t"`, `"nextToken":"n"`, `"accessKeyId":"ASIA"`} {
+	for _, kept := range []string{`"secretId":"db"`, `"clientRequestToken":"t"`, `"nextToken":"n"`, `"accessKeyId":"ASIA"`,
+		`"minimumPasswordLength":"12"`, `"passwordResetRequired":true`} {
 		if !strings.Contains(string(got), kept) {
 			t.Errorf("%s is not kept: %s", kept, got)
 		}
 	}
-	for _, s := range []string{`"x"`, `"s"`, `"tok"`, `"p"`, `"o"`, "123456", "654321", `"k"`, `"a"`, `"w"`, "seed"} {
+	for _, s := range []string{`"x"`, `"s"`, `"tok"`, `"p"`, `"o"`, "123456", "654321", `"k"`, `"a"`, `"w"`, "seed", `"sp"`, `"scs"`} {
 		if strings.Contains(string(got), s) {
 			t.Errorf("%s is not hidden: %s", s, got)
 		}

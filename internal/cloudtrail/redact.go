@@ -6,11 +6,11 @@ import "strings"
 const Hidden = "HIDDEN_DUE_TO_SECURITY_REASONS"
 
 // secretNames are the parts of a parameter's name (lower case) that make its value secret:
-// passwords, secret access keys, session and web identity tokens, SAML assertions, MFA
+// passwords (names ending in Password), secret access keys, session and web identity tokens, SAML assertions, MFA
 // codes and seeds, private keys, secret values, EC2 user data, KMS plaintexts, Cognito
 // secret hashes.
 var secretNames = []string{
-	"password", "secretaccesskey", "secretkey", "sessiontoken", "securitytoken", "webidentitytoken",
+	"secretaccesskey", "credentialsecret", "secretkey", "sessiontoken", "securitytoken", "webidentitytoken",
 	"samlassertion", "samlresponse", "authenticationcode", "tokencode", "base32stringseed", "qrcodepng",
 	"privatekey", "secretstring", "secretbinary", "clientsecret", "accesstoken", "idtoken", "refreshtoken",
 	"userdata", "plaintext", "secrethash",
@@ -28,6 +28,11 @@ func Secret(name string) bool {
 	}
 	if notSecret[n] {
 		return false
+	}
+	// A password itself (Password, NewPassword, ServicePassword), not a password policy's
+	// settings (MinimumPasswordLength, PasswordResetRequired).
+	if strings.HasSuffix(n, "password") {
+		return true
 	}
 	for _, s := range secretNames {
 		if strings.Contains(n, s) {
