@@ -36,6 +36,10 @@ var rules = []rule{
 	// requests, it serves none), the forwarding to upstreams, and policies from what passed.
 	{pkg: "internal/frontdoor", forbidden: []string{"database/sql", module + "internal/api", module + "internal/server", module + "internal/store", module + "internal/upstream"}},
 	{pkg: "internal/upstream", forbidden: []string{"database/sql", module + "internal/api", module + "internal/server", module + "internal/store", module + "internal/authz"}},
+	// CloudTrail's records and their lookup: the format and a store of the latest, no HTTP.
+	{pkg: "internal/cloudtrail", stdlib: true, allowed: []string{"internal/awserr", "internal/authz/denial"}, forbidden: []string{"net/http", "database/sql"}},
+	// CloudTrail's protocol: JSON 1.1 over the records' store, authorized like any call.
+	{pkg: "internal/api/ctapi", forbidden: []string{"database/sql", module + "internal/store", module + "internal/server", module + "internal/iam"}},
 	{pkg: "internal/policygen", forbidden: []string{"net/http", "database/sql", module + "internal/api", module + "internal/server", module + "internal/store"}},
 	// Resource policies held by upstreams: read through an interface (internal/upstream's), parsed and kept.
 	{pkg: "internal/resourcepolicy", forbidden: []string{"net/http", "database/sql", module + "internal/api", module + "internal/server", module + "internal/store", module + "internal/upstream"}},

@@ -1,6 +1,7 @@
 package policygen
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"reflect"
@@ -8,21 +9,44 @@ import (
 	"testing"
 	"time"
 
+	"github.com/iamd-dev/iamd/internal/cloudtrail"
 	"github.com/iamd-dev/iamd/internal/lint"
 	"github.com/iamd-dev/iamd/internal/policy"
 )
 
 const acct = "123456789012"
 
-// line is an audit line as iamd serve writes it.
+// line is an audit line as iamd serve writes it: a CloudTrail record.
 func line(at, caller, action, resource, decision string) string {
-	code := map[string]string{Denied: `,"errorCode":"AccessDenied"`, Failed: `,"errorCode":"NoSuchEntity"`}[decision]
-	res := ""
-	if resource != "" {
-		res = fmt.Sprintf(`,"resource":%q`, resource)
+	_, name, _ := strings.Cut(action, ":")
+	rec := cloudtrail.Record{
+		EventVersion: cloudtrail.EventVersion, EventTime: at, EventName: name, RequestID: fmt.Sprintf("r-%s-%s", action, at),
+		SourceIPAddress: "127.0.0.1", ErrorCode: map[string]string{Denied: "AccessDenied", Failed: "NoSuchEntity"}[decision],
+		UserIdentity:        cloudtrail.UserIdentity{Type: cloudtrail.IAMUser, ARN: caller},
+		AdditionalEventData: &cloudtrail.AdditionalEventData{Iamd: &cloudtrail.Iamd{Action: action, Resource: resource, Decision: decision}},
 	}
-	return fmt.Sprintf(`{"time":"%s","requestId":"r-%s-%s","caller":%q,"action":%q%s,"decision":%q%s,"sourceAddress":"127.0.0.1"}`,
-		at, action, at, caller, action, res, decision, code)
+	b, err := json.Marshal(rec)
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}
+
+// legacyLine is an audit line of iamd's earlier format, which the reader still reads.
+func legacyLine(at, caller, action, resource, decision string) string {
+	return fmt.Sprintf(`{"time":"%s","requestId":"r-%s-%s","caller":%q,"action":%q,"resource":%q,"decision":%q,"sourceAddress":"127.0.0.1"}`,
+		at, action, at, caller, action, resource, decision)
+}
+
+func TestReaderReadsBothFormats(t *testing.T) {
+	for _, l := range []string{line("2025-01-01T10:00:00Z", alice, "iam:GetRole", roleA, Allowed), legacyLine("2025-01-01T10:00:00Z", alice, "iam:GetRole", roleA, Allowed)} {
+		rec, err := NewReader(strings.NewReader(l)).Next()
+		want := Record{Time: time.Date(2025, 1, 1, 10, 0, 0, 0, time.UTC), RequestID: "r-iam:GetRole-2025-01-01T10:00:00Z",
+			Caller: alice, Action: "iam:GetRole", Resource: roleA, Decision: Allowed, Source: "127.0.0.1"}
+		if err != nil || !reflect.DeepEqual(rec, want) {
+			t.Errorf("%s:\n%+v %v, want\n%+v", l, rec, err, want)
+		}
+	}
 }
 
 var (

@@ -9,9 +9,13 @@ import (
 	"time"
 
 	"github.com/iamd-dev/iamd/internal/authz/denial"
+	"github.com/iamd-dev/iamd/internal/cloudtrail"
 )
 
-// Record is one audit line, as iamd serve --audit writes it.
+// Record is what an audit line says of a call: iamd serve --audit writes CloudTrail records
+// (internal/cloudtrail), whose userIdentity.arn is the caller, eventTime the time, and whose
+// additionalEventData.iamd holds the action, the resource it was authorized on, the decision
+// and the denial; lines of iamd's earlier format (these fields at the top) are read too.
 type Record struct {
 	Time      time.Time      `json:"time"`
 	RequestID string         `json:"requestId"`
@@ -22,6 +26,28 @@ type Record struct {
 	ErrorCode string         `json:"errorCode,omitempty"`
 	Source    string         `json:"sourceAddress"`
 	Denial    *denial.Reason `json:"denial,omitempty"`
+}
+
+// UnmarshalJSON reads a CloudTrail record, or a line of iamd's earlier format.
+func (r *Record) UnmarshalJSON(b []byte) error {
+	var probe struct {
+		EventVersion string `json:"eventVersion"`
+	}
+	if err := json.Unmarshal(b, &probe); err != nil {
+		return err
+	}
+	if probe.EventVersion == "" {
+		type legacy Record
+		return json.Unmarshal(b, (*legacy)(r))
+	}
+	var ct cloudtrail.Record
+	if err := json.Unmarshal(b, &ct); err != nil {
+		return err
+	}
+	f := ct.Facts()
+	*r = Record{Time: ct.Time(), RequestID: ct.RequestID, Caller: ct.UserIdentity.ARN, Action: f.Action,
+		Resource: f.Resource, Decision: f.Decision, ErrorCode: ct.ErrorCode, Source: ct.SourceIPAddress, Denial: f.Denial}
+	return nil
 }
 
 // The audit log's decisions.

@@ -32,7 +32,10 @@ type Config struct {
 
 	Region string // the region iamd reports and expects in credential scopes
 	Logger *slog.Logger
-	Audit  io.Writer // one JSON line per API call; nil for none
+	Audit  io.Writer // one CloudTrail record (a JSON line) per API call; nil for none
+	// LookupEvents is how many of the latest records cloudtrail:LookupEvents answers from
+	// (kept in memory whatever Audit is); 0 for cloudtrail.DefaultStoreSize.
+	LookupEvents int
 	// Banner receives the one-time display of a generated root key; nil for none.
 	Banner io.Writer
 	Now    func() time.Time

@@ -16,6 +16,7 @@ func (s *Server) endpoints() map[string]route.Endpoint {
 		"ec2":            s.ec2Endpoint(),
 		"iamd":           s.adminAPI,
 		"secretsmanager": s.smAPI,
+		"cloudtrail":     s.ctAPI, // LookupEvents over iamd's own audit records
 	}
 }
 

@@ -86,7 +86,7 @@ func (fd *frontDoor) s3(creds aws.Credentials) *s3.Client {
 
 // audited waits for the audit line of the action (written once the answer is sent) and
 // returns it.
-func (fd *frontDoor) audited(t *testing.T, action, resource string) auditEvent {
+func (fd *frontDoor) audited(t *testing.T, action, resource string) auditLine {
 	t.Helper()
 	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
 		for _, e := range fd.audit.events(t) {
@@ -96,7 +96,7 @@ func (fd *frontDoor) audited(t *testing.T, action, resource string) auditEvent {
 		}
 	}
 	t.Fatalf("no audit line for %s on %s", action, resource)
-	return auditEvent{}
+	return auditLine{}
 }
 
 func TestFrontDoorForwardsWhatPoliciesAllowOnly(t *testing.T) {

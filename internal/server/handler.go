@@ -16,6 +16,7 @@ import (
 	"github.com/iamd-dev/iamd/internal/authz"
 	"github.com/iamd-dev/iamd/internal/authz/denial"
 	"github.com/iamd-dev/iamd/internal/awserr"
+	"github.com/iamd-dev/iamd/internal/cloudtrail"
 	"github.com/iamd-dev/iamd/internal/iam"
 	"github.com/iamd-dev/iamd/internal/policy"
 	"github.com/iamd-dev/iamd/internal/sigv4"
@@ -34,7 +35,8 @@ const maxBody = 1 << 20
 func (s *Server) serveAWS(w http.ResponseWriter, r *http.Request) {
 	requestID := newRequestID()
 	w.Header().Set("x-amzn-RequestId", requestID)
-	ev := auditEvent{Time: s.cfg.Now().UTC(), RequestID: requestID, Source: sourceAddr(r)}
+	ev := auditEvent{Time: s.cfg.Now().UTC(), RequestID: requestID, Source: sourceAddr(r), UserAgent: r.UserAgent(), Service: scopeService(r),
+		TLS: cloudtrail.TLSOf(r.TLS, r.Host)}
 	defer func() { s.audit.write(ev) }()
 
 	var body []byte
@@ -57,18 +59,31 @@ func (s *Server) serveAWS(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	var (
-		signed *sigv4.Result
-		err    error
+		signed  *sigv4.Result
+		session *sts.Session
+		err     error
 	)
+	if !streamed {
+		ev.Params = requestParams(r, body)
+	}
 	caller, service := s.unsignedCaller(r, body)
 	if caller == nil {
-		caller, service, signed, err = s.authenticate(r.Context(), r, body, streamed)
+		caller, service, signed, session, err = s.authenticate(r.Context(), r, body, streamed)
+	}
+	if signed != nil {
+		ev.AccessKeyID, ev.Region = signed.AccessKeyID, signed.Region
+	} else {
+		ev.AccessKeyID = scopeAccessKey(r)
 	}
 	if err != nil {
+		ev.Operation = operationOf(r, body)
 		s.fail(w, &ev, service, s.authError(err, requestID), requestID)
 		return
 	}
-	ev.Caller = caller.Principal.ID
+	ev.Caller, ev.Session = caller, session
+	if ev.Region == "" {
+		ev.Region = caller.Region
+	}
 	ctx, denials := denial.WithRecorder(r.Context())
 	r = r.WithContext(ctx)
 	var out route.Outcome
@@ -84,7 +99,9 @@ func (s *Server) serveAWS(w http.ResponseWriter, r *http.Request) {
 		}
 		out, wouldDeny = res.Outcome, res.WouldDeny
 	default:
-		out = ep.Serve(w, r, body, caller, requestID)
+		tap := &responseTap{ResponseWriter: w}
+		ev.Answer = tap
+		out = ep.Serve(tap, r, body, caller, requestID)
 	}
 	ev.Action, ev.Resource = out.Action, out.Resource
 	ev.record(out.Err)
@@ -126,11 +143,13 @@ func (e *auditEvent) record(err *awserr.Error) {
 	switch {
 	case err == nil:
 		e.Decision = "allowed"
+		return
 	case err.Code == "AccessDenied" || err.Code == "AccessDeniedException" || err.Code == "UnauthorizedOperation":
-		e.Decision, e.ErrorCode = "denied", err.Code
+		e.Decision = "denied"
 	default:
-		e.Decision, e.ErrorCode = "failed", err.Code
+		e.Decision = "failed"
 	}
+	e.ErrorCode, e.ErrorMessage = err.Code, err.Message
 }
 
 // fail sends an error that ends a call before its service serves it, in the protocol of
@@ -144,7 +163,7 @@ func (s *Server) fail(w http.ResponseWriter, ev *auditEvent, service string, err
 // long-term access key, or a role session whose token carries its own secret. A streamed
 // body is not read: the signature is verified from the headers, and the result returned
 // reads the body.
-func (s *Server) authenticate(ctx context.Context, r *http.Request, body []byte, streamed bool) (*authz.Caller, string, *sigv4.Result, error) {
+func (s *Server) authenticate(ctx context.Context, r *http.Request, body []byte, streamed bool) (*authz.Caller, string, *sigv4.Result, *sts.Session, error) {
 	var (
 		owner   iam.Caller
 		session *sts.Session
@@ -180,18 +199,18 @@ func (s *Server) authenticate(ctx context.Context, r *http.Request, body []byte,
 		res, err = v.Verify(ctx, r, body)
 	}
 	if err != nil {
-		return nil, scopeService(r), nil, err
+		return nil, scopeService(r), nil, nil, err
 	}
 	partition := arn.PartitionOfARN(owner.ARN)
 	if session != nil {
 		partition = session.Partition
 	}
 	if err := checkPartition(res, partition); err != nil {
-		return nil, res.Service, nil, err
+		return nil, res.Service, nil, nil, err
 	}
 	if session != nil {
 		if !s.cfg.Now().Before(session.Expires) {
-			return nil, res.Service, nil, &sigv4.Error{Code: "ExpiredToken", Message: "The security token included in the request is expired", HTTPStatus: http.StatusForbidden}
+			return nil, res.Service, nil, nil, &sigv4.Error{Code: "ExpiredToken", Message: "The security token included in the request is expired", HTTPStatus: http.StatusForbidden}
 		}
 		if session.Kind == sts.KindRole {
 			if err := s.iam.NoteRoleUse(ctx, session.Account, session.RoleName, session.RoleID, res.Region); err != nil {
@@ -199,14 +218,14 @@ func (s *Server) authenticate(ctx context.Context, r *http.Request, body []byte,
 			}
 		}
 		c, err := s.sessionCaller(r, res, session)
-		return c, res.Service, res, err
+		return c, res.Service, res, session, err
 	}
 	if err := s.iam.NoteAccessKeyUse(ctx, res.AccessKeyID, res.Region, res.Service); err != nil {
 		s.log.Warn("recording an access key's last use", "err", err)
 	}
 	p, err := policy.ParsePrincipal(owner.ARN)
 	if err != nil {
-		return nil, res.Service, nil, err
+		return nil, res.Service, nil, nil, err
 	}
 	c := &authz.Caller{
 		Principal: p, Account: owner.Account, UserID: owner.UserID, UserName: owner.UserName, EntityID: owner.UserID,
@@ -218,7 +237,7 @@ func (s *Server) authenticate(ctx context.Context, r *http.Request, body []byte,
 			c.Tags[t.Key] = t.Value
 		}
 	}
-	return c, res.Service, res, nil
+	return c, res.Service, res, nil, nil
 }
 
 // scopeRegion is the region a credential scope for the service must name: IAM's one global
@@ -287,6 +306,19 @@ func (s *Server) authError(err error, requestID string) *awserr.Error {
 	}
 	s.logInternal(requestID, "", err)
 	return awserr.ServiceFailure()
+}
+
+// scopeAccessKey reads the access key a request's credential scope names, for the record
+// of a request whose signature was refused.
+func scopeAccessKey(r *http.Request) string {
+	cred := r.URL.Query().Get("X-Amz-Credential")
+	if h := r.Header.Get("Authorization"); h != "" {
+		if i := strings.Index(h, "Credential="); i >= 0 {
+			cred = h[i+len("Credential="):]
+		}
+	}
+	id, _, _ := strings.Cut(cred, "/")
+	return id
 }
 
 // scopeService reads the service from a request's credential scope, for error namespaces.

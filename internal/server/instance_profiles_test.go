@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsiam "github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/iam/types"
+	"github.com/iamd-dev/iamd/internal/policygen"
 )
 
 // createTowerRole creates a role with the Tower trust policy.
@@ -351,15 +352,19 @@ func (b *syncBuffer) Write(p []byte) (int, error) {
 	return b.buf.Write(p)
 }
 
-func (b *syncBuffer) events(t *testing.T) []auditEvent {
+// auditLine is an audit record as iamd policy generate reads it (its caller's ARN, action,
+// resource and decision).
+type auditLine = policygen.Record
+
+func (b *syncBuffer) events(t *testing.T) []auditLine {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	var out []auditEvent
+	var out []auditLine
 	for _, line := range strings.Split(strings.TrimSpace(b.buf.String()), "\n") {
 		if line == "" {
 			continue
 		}
-		var e auditEvent
+		var e auditLine
 		if err := json.Unmarshal([]byte(line), &e); err != nil {
 			t.Fatal(err)
 		}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/iamd-dev/iamd/internal/api/adminapi"
+	"github.com/iamd-dev/iamd/internal/api/ctapi"
 	"github.com/iamd-dev/iamd/internal/api/ec2api"
 	"github.com/iamd-dev/iamd/internal/api/frontapi"
 	"github.com/iamd-dev/iamd/internal/api/iamapi"
@@ -24,6 +25,7 @@ import (
 	"github.com/iamd-dev/iamd/internal/authmsg"
 	"github.com/iamd-dev/iamd/internal/authz"
 	"github.com/iamd-dev/iamd/internal/catalog"
+	"github.com/iamd-dev/iamd/internal/cloudtrail"
 	"github.com/iamd-dev/iamd/internal/docstore"
 	"github.com/iamd-dev/iamd/internal/ec2"
 	"github.com/iamd-dev/iamd/internal/iam"
@@ -58,6 +60,8 @@ type Server struct {
 	adminAPI *adminapi.API
 	tasks    *tasks.Service
 	smAPI    *smapi.API
+	// ctAPI serves cloudtrail:LookupEvents over the latest audit records.
+	ctAPI *ctapi.API
 	// front serves every other service: authorized, then forwarded to its upstream.
 	front  *frontapi.API
 	ec2    *ec2.Service
@@ -101,7 +105,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, store: store, audit: &auditLog{w: cfg.Audit}}
+	s := &Server{cfg: cfg, log: cfg.Logger, store: store, audit: &auditLog{w: cfg.Audit, store: cloudtrail.NewStore(cfg.LookupEvents), region: cfg.Region}}
 	s.iam = iam.New(store, box, cfg.Now)
 	s.authz = authz.New(s.iam)
 	s.iamAPI = iamapi.New(s.iam, s.authz)
@@ -112,6 +116,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	s.adminAPI = adminapi.New(s.iam, cfg.AccountID)
 	s.tasks = tasks.New(store, s.sts, s.authz, cfg.Region, cfg.Now)
 	s.adminAPI.EnableTasks(s.tasks, s.taskCredentialsURL)
+	s.ctAPI = ctapi.New(s.audit.store, s.authz)
 	s.smAPI = smapi.New(secrets.New(store, box, cfg.Now).UsePrincipals(s.iam), s.authz)
 	s.ec2 = ec2.New(store, s.iam, s.sts, cfg.Now)
 	s.imds = imds.NewManager(s.ec2, cfg.Now, cfg.Logger, cfg.Limits.Metadata)

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/iamd-dev/iamd/internal/api/adminapi"
+	"github.com/iamd-dev/iamd/internal/cloudtrail"
 	"github.com/iamd-dev/iamd/internal/taskcreds"
 )
 
@@ -14,8 +15,11 @@ func (s *Server) taskCredentials() http.Handler {
 	return &taskcreds.Handler{
 		Tasks: s.tasks, Now: s.cfg.Now, Prefix: adminapi.TaskCredentialsPath, RequestID: newRequestID, Log: s.log,
 		Audit: func(r *http.Request, rec taskcreds.Record) {
-			s.audit.write(auditEvent{Time: rec.Time, RequestID: rec.RequestID, Caller: rec.Caller, Action: taskcreds.Action,
-				Resource: rec.Resource, Decision: rec.Decision, ErrorCode: rec.ErrorCode, Source: sourceAddr(r)})
+			// The task's credentials are asked for by its container agent, for the task: AWS's
+			// service acting for it, whose role session rec.Caller names.
+			s.audit.write(auditEvent{Time: rec.Time, RequestID: rec.RequestID, Action: taskcreds.Action,
+				Resource: rec.Resource, Decision: rec.Decision, ErrorCode: rec.ErrorCode, Source: sourceAddr(r), UserAgent: r.UserAgent(),
+				Identity: &cloudtrail.UserIdentity{Type: cloudtrail.AWSService, InvokedBy: "ecs-tasks.amazonaws.com", ARN: rec.Caller, AccountID: accountOf(rec.Caller)}})
 		},
 	}
 }

@@ -19,13 +19,13 @@ func TestTaskCredentialsAreAudited(t *testing.T) {
 	if status, body := getCredentials(t, task.FullURI, task.Token+"x", http.MethodGet); status != 400 {
 		t.Fatalf("%d %s", status, body)
 	}
-	var got []auditEvent
+	var got []auditLine
 	for _, e := range audit.events(t) {
 		if e.Action == "iamd:GetTaskCredentials" {
 			got = append(got, e)
 		}
 	}
-	want := []auditEvent{
+	want := []auditLine{
 		{Caller: "arn:aws:sts::123456789012:assumed-role/app-task/" + task.TaskID, Decision: "allowed"},
 		{Decision: "denied", ErrorCode: "AccessDenied"},
 	}

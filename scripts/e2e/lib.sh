@@ -75,12 +75,13 @@ start_moto() {
 # as_moto runs a command with moto's keys, straight to moto: moto's own view.
 as_moto() { AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_ENDPOINT_URL=$MOTO "$@"; }
 
-# audit_has ACTION RESOURCE DECISION: the audit log has a line of the call so decided.
+# audit_has ACTION RESOURCE DECISION: the audit log has a record of the call so decided (a
+# CloudTrail record; iamd's action, resource and decision are in additionalEventData.iamd).
 audit_has() {
   python3 - "$E2E_TMP/audit.log" "$@" <<'EOF'
 import json, sys
 path, action, resource, decision = sys.argv[1:]
-events = [json.loads(line) for line in open(path)]
+events = [json.loads(line).get("additionalEventData", {}).get("iamd", {}) for line in open(path)]
 if not any(e.get("action") == action and e.get("resource") == resource and e.get("decision") == decision for e in events):
     sys.exit("FAIL no audit line %s on %s %s" % (action, resource, decision))
 print("ok   audit: %s on %s %s" % (action, resource, decision))

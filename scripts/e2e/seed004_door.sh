@@ -108,7 +108,7 @@ expect_error "cloudformation:DescribeStacks by a name (the stack's id underived)
   on_head aws cloudformation describe-stacks --stack-name parallelcluster-c1
 python3 - "$E2E_TMP/audit.log" <<'EOF2'
 import json, sys
-events = [json.loads(line) for line in open(sys.argv[1])]
+events = [json.loads(line).get("additionalEventData", {}).get("iamd", {}) for line in open(sys.argv[1])]
 if not any(e.get("action") == "cloudformation:DescribeStacks" and e.get("decision") == "denied"
            and e.get("resource") == "* (underived: cloudformation:stack)" for e in events):
     sys.exit("FAIL no audit line of DescribeStacks by name, its stack underived")
