@@ -154,7 +154,7 @@ func (s *Service) GetAccountSummary(ctx context.Context, account string) ([]Summ
 			"InstanceProfiles": colInstanceProfile,
 		}
 		for _, name := range []string{"Users", "Groups", "Roles", "Policies", "InstanceProfiles"} {
-			n, err := tx.Count(counts[name], account, "")
+			n, err := listCount(tx, counts[name], account)
 			if err != nil {
 				return err
 			}

@@ -73,7 +73,10 @@ func (s *Service) CreatePolicy(ctx context.Context, in CreatePolicyInput) (*Mana
 		if errors.Is(err, docstore.ErrConflict) {
 			return awserr.EntityAlreadyExists("A policy called %s already exists. Duplicate names are not allowed.", in.Name)
 		}
-		return err
+		if err != nil {
+			return err
+		}
+		return listedAdd(tx, colPolicy, in.Account, p.Path, p.Name)
 	})
 	if err != nil {
 		return nil, err
@@ -160,7 +163,10 @@ func (s *Service) DeletePolicy(ctx context.Context, account, policyARN string) e
 		case len(p.Versions) > 1:
 			return awserr.DeleteConflict("This policy has more than one version. Before you delete a policy, you must delete the policy's versions. The default version is deleted with the policy.")
 		}
-		return tx.Delete(key(colPolicy, account, p.Name))
+		if err := tx.Delete(key(colPolicy, account, p.Name)); err != nil {
+			return err
+		}
+		return listedRemove(tx, colPolicy, account, p.Path, p.Name)
 	})
 }
 

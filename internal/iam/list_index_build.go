@@ -1,0 +1,93 @@
+package iam
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/iamd-dev/iamd/internal/docstore"
+)
+
+// The record that the list indexes (list_index.go) have been built for the data directory:
+// a data directory made before them has entities without path index entries or counters.
+const (
+	colListIndexes     = "iam.list-indexes"
+	listIndexesID      = "built"
+	listIndexesVersion = 1
+)
+
+// BuildListIndexes builds the path indexes and counters of the listed collections for every
+// account, once for a data directory (the record of it is kept in the store), so that a data
+// directory made before them lists and counts what it holds. Every write keeps them from
+// then on. It is safe to call at every start: once built, it reads one document.
+func (s *Service) BuildListIndexes(ctx context.Context) error {
+	var version int
+	err := s.view(ctx, func(tx docstore.Tx) error {
+		err := tx.Get(docstore.Key{Collection: colListIndexes, ID: listIndexesID}, &version)
+		if errors.Is(err, docstore.ErrNotFound) {
+			return nil
+		}
+		return err
+	})
+	if err != nil || version >= listIndexesVersion {
+		return err
+	}
+	var accounts []string
+	err = s.view(ctx, func(tx docstore.Tx) error {
+		return tx.List(colAccount, "", "", "", func(id string, _ []byte) error {
+			accounts = append(accounts, id)
+			return nil
+		})
+	})
+	if err != nil {
+		return fmt.Errorf("iam: listing accounts: %w", err)
+	}
+	for _, account := range accounts {
+		for _, collection := range listedCollections {
+			if err := s.store.Update(ctx, func(tx docstore.Tx) error { return rebuildListIndex(tx, collection, account) }); err != nil {
+				return fmt.Errorf("iam: building the list index of %s of account %s: %w", collection, account, err)
+			}
+		}
+	}
+	return s.store.Update(ctx, func(tx docstore.Tx) error {
+		return tx.Put(docstore.Key{Collection: colListIndexes, ID: listIndexesID}, listIndexesVersion)
+	})
+}
+
+// rebuildListIndex replaces a collection's path index and counter in an account with those
+// of the documents it holds.
+func rebuildListIndex(tx docstore.Tx, collection, account string) error {
+	var stale []string
+	err := tx.List(collection+pathIndexSuffix, account, "", "", func(id string, _ []byte) error {
+		stale = append(stale, id)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, id := range stale {
+		if err := tx.Delete(docstore.Key{Collection: collection + pathIndexSuffix, Account: account, ID: id}); err != nil {
+			return err
+		}
+	}
+	type pathAndName struct{ Path, Name string }
+	var docs []pathAndName
+	err = tx.List(collection, account, "", "", func(_ string, raw []byte) error {
+		var d pathAndName
+		if err := json.Unmarshal(raw, &d); err != nil {
+			return err
+		}
+		docs = append(docs, d)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, d := range docs {
+		if err := tx.Put(docstore.Key{Collection: collection + pathIndexSuffix, Account: account, ID: pathIndexID(d.Path, d.Name)}, struct{}{}); err != nil {
+			return err
+		}
+	}
+	return tx.Put(docstore.Key{Collection: colListCount, Account: account, ID: collection}, len(docs))
+}
