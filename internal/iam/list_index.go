@@ -133,21 +133,38 @@ func pageListed[T any, PT interface {
 	if err != nil {
 		return PageOf[T]{}, err
 	}
-	var out PageOf[T]
-	var lastID string
+	items, ids, err := readListed[T, PT](tx, collection, account, prefix, after, max+1, keep)
+	if err != nil {
+		return PageOf[T]{}, err
+	}
+	out := PageOf[T]{Items: items}
+	if len(items) > max {
+		out.Items, out.IsTruncated, out.Marker = items[:max], true, encodeMarker(ids[max-1])
+	}
+	return out, nil
+}
+
+// readListed reads up to limit documents of a listed collection whose path starts with
+// prefix (and that keep, when not nil, accepts) after the store cursor `after`, with their
+// cursors: without a prefix ("/") the collection's ids in name order, with one the path
+// index's, in path then name order.
+func readListed[T any, PT interface {
+	*T
+	listedDoc
+}](tx docstore.Tx, collection, account, prefix, after string, limit int, keep func(PT) bool) ([]T, []string, error) {
+	var items []T
+	var ids []string
 	take := func(id string, v *T) error {
 		if !strings.HasPrefix(PT(v).listedPath(), prefix) || (keep != nil && !keep(PT(v))) {
 			return nil
 		}
-		if len(out.Items) == max {
-			out.IsTruncated = true
-			out.Marker = encodeMarker(lastID)
+		items, ids = append(items, *v), append(ids, id)
+		if len(items) == limit {
 			return docstore.ErrStop
 		}
-		out.Items = append(out.Items, *v)
-		lastID = id
 		return nil
 	}
+	var err error
 	if prefix == "/" {
 		err = tx.List(collection, account, "", after, func(id string, raw []byte) error {
 			var v T
@@ -170,7 +187,7 @@ func pageListed[T any, PT interface {
 		})
 	}
 	if err != nil {
-		return PageOf[T]{}, err
+		return nil, nil, err
 	}
-	return out, nil
+	return items, ids, nil
 }
