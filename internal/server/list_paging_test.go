@@ -1,0 +1,328 @@
+package server
+
+import (
+	"context"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsiam "github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/iam/types"
+)
+
+// listEntity is one entity the paging tests create: its path and name.
+type listEntity struct{ path, name string }
+
+// listEntities are created under several paths, in no order, with names differing in case,
+// so that both orders show: by name (case-insensitive) without a PathPrefix, by path then
+// name with one.
+var listEntities = []listEntity{
+	{"/b/", "zeta"}, {"/a/", "Delta"}, {"/a/x/", "alpha"}, {"/", "Omega"}, {"/a/", "beta"},
+	{"/b/", "Gamma"}, {"/a/x/", "Echo"}, {"/", "kappa"}, {"/ab/", "Iota"},
+}
+
+// wantNames is the listing AWS's order gives of the entities under prefix.
+func wantNames(prefix string) []string {
+	var es []listEntity
+	for _, e := range listEntities {
+		if strings.HasPrefix(e.path, prefix) {
+			es = append(es, e)
+		}
+	}
+	sort.Slice(es, func(i, j int) bool {
+		if prefix != "/" && es[i].path != es[j].path {
+			return es[i].path < es[j].path
+		}
+		return strings.ToLower(es[i].name) < strings.ToLower(es[j].name)
+	})
+	var out []string
+	for _, e := range es {
+		out = append(out, e.name)
+	}
+	return out
+}
+
+var listPrefixes = []string{"/", "/a/", "/a", "/a/x/", "/b/", "/none/"}
+
+func TestListRolesPagesFromTheStore(t *testing.T) {
+	ts := startServer(t, "")
+	ctx := context.Background()
+	c := ts.iam(ts.root)
+	for _, e := range listEntities {
+		_, err := c.CreateRole(ctx, &awsiam.CreateRoleInput{RoleName: aws.String(e.name), Path: aws.String(e.path), AssumeRolePolicyDocument: aws.String(trustEC2)})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, prefix := range listPrefixes {
+		for _, size := range []int32{1, 2, 4, 100} {
+			var got []string
+			pages := 0
+			p := awsiam.NewListRolesPaginator(c, &awsiam.ListRolesInput{PathPrefix: aws.String(prefix), MaxItems: aws.Int32(size)})
+			for p.HasMorePages() {
+				out, err := p.NextPage(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				pages++
+				if len(out.Roles) > int(size) {
+					t.Fatalf("page of %d roles, MaxItems %d", len(out.Roles), size)
+				}
+				for _, r := range out.Roles {
+					got = append(got, aws.ToString(r.RoleName))
+					if aws.ToString(r.AssumeRolePolicyDocument) == "" {
+						t.Fatalf("role %s listed without its trust policy", aws.ToString(r.RoleName))
+					}
+				}
+			}
+			if want := wantNames(prefix); !slices.Equal(got, want) {
+				t.Fatalf("prefix %s, MaxItems %d: %v, want %v", prefix, size, got, want)
+			}
+			if want := max(1, (len(got)+int(size)-1)/int(size)); pages != want {
+				t.Fatalf("prefix %s, MaxItems %d: %d pages, want %d", prefix, size, pages, want)
+			}
+		}
+	}
+
+	// Deleting a role takes it out of every listing.
+	if _, err := c.DeleteRole(ctx, &awsiam.DeleteRoleInput{RoleName: aws.String("Echo")}); err != nil {
+		t.Fatal(err)
+	}
+	out, err := c.ListRoles(ctx, &awsiam.ListRolesInput{PathPrefix: aws.String("/a/x/")})
+	if err != nil || len(out.Roles) != 1 || aws.ToString(out.Roles[0].RoleName) != "alpha" {
+		t.Fatalf("after DeleteRole: %+v %v", out, err)
+	}
+	summary, err := c.GetAccountSummary(ctx, &awsiam.GetAccountSummaryInput{})
+	if err != nil || summary.SummaryMap["Roles"] != int32(len(listEntities)-1) {
+		t.Fatalf("summary %v %v", summary.SummaryMap, err)
+	}
+}
+
+func TestListUsersPagesFromTheStore(t *testing.T) {
+	ts := startServer(t, "")
+	ctx := context.Background()
+	c := ts.iam(ts.root)
+	for _, e := range listEntities {
+		if _, err := c.CreateUser(ctx, &awsiam.CreateUserInput{UserName: aws.String(e.name), Path: aws.String(e.path)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	users := func(prefix string, size int32) []string {
+		t.Helper()
+		var got []string
+		p := awsiam.NewListUsersPaginator(c, &awsiam.ListUsersInput{PathPrefix: aws.String(prefix), MaxItems: aws.Int32(size)})
+		for p.HasMorePages() {
+			out, err := p.NextPage(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, u := range out.Users {
+				got = append(got, aws.ToString(u.UserName))
+			}
+		}
+		return got
+	}
+	for _, prefix := range listPrefixes {
+		for _, size := range []int32{1, 3, 1000} {
+			if got, want := users(prefix, size), wantNames(prefix); !slices.Equal(got, want) {
+				t.Fatalf("prefix %s, MaxItems %d: %v, want %v", prefix, size, got, want)
+			}
+		}
+	}
+
+	// A rename and a new path move the user between the listings.
+	if _, err := c.UpdateUser(ctx, &awsiam.UpdateUserInput{UserName: aws.String("zeta"), NewUserName: aws.String("Aleph"), NewPath: aws.String("/a/x/")}); err != nil {
+		t.Fatal(err)
+	}
+	if got := users("/a/x/", 2); !slices.Equal(got, []string{"Aleph", "alpha", "Echo"}) {
+		t.Fatalf("/a/x/ after UpdateUser: %v", got)
+	}
+	if got := users("/b/", 2); !slices.Equal(got, []string{"Gamma"}) {
+		t.Fatalf("/b/ after UpdateUser: %v", got)
+	}
+	if got := users("/", 4); len(got) != len(listEntities) || got[0] != "Aleph" || slices.Contains(got, "zeta") {
+		t.Fatalf("/ after UpdateUser: %v", got)
+	}
+	// Only the case of the name changes: the user stays where it was.
+	if _, err := c.UpdateUser(ctx, &awsiam.UpdateUserInput{UserName: aws.String("Gamma"), NewUserName: aws.String("GAMMA")}); err != nil {
+		t.Fatal(err)
+	}
+	if got := users("/b/", 2); !slices.Equal(got, []string{"GAMMA"}) {
+		t.Fatalf("/b/ after the case changed: %v", got)
+	}
+	// A refused rename (the name is taken) moves nothing.
+	_, err := c.UpdateUser(ctx, &awsiam.UpdateUserInput{UserName: aws.String("GAMMA"), NewUserName: aws.String("alpha"), NewPath: aws.String("/c/")})
+	apiError(t, err, "EntityAlreadyExists")
+	if got := users("/c/", 2); len(got) != 0 {
+		t.Fatalf("/c/ after a refused rename: %v", got)
+	}
+	if got := users("/b/", 2); !slices.Equal(got, []string{"GAMMA"}) {
+		t.Fatalf("/b/ after a refused rename: %v", got)
+	}
+
+	// Markers: one that is not a marker is refused; MaxItems out of bounds is refused.
+	_, err = c.ListUsers(ctx, &awsiam.ListUsersInput{Marker: aws.String("not a marker!")})
+	if ae := apiError(t, err, "InvalidInput"); ae.ErrorMessage() != "Invalid Marker." {
+		t.Fatalf("bad marker: %s", ae.ErrorMessage())
+	}
+	_, err = c.ListUsers(ctx, &awsiam.ListUsersInput{MaxItems: aws.Int32(1001)})
+	apiError(t, err, "ValidationError")
+
+	summary, err := c.GetAccountSummary(ctx, &awsiam.GetAccountSummaryInput{})
+	if err != nil || summary.SummaryMap["Users"] != int32(len(listEntities)) {
+		t.Fatalf("summary %v %v", summary.SummaryMap, err)
+	}
+	for _, name := range []string{"Aleph", "kappa"} {
+		if _, err := c.DeleteUser(ctx, &awsiam.DeleteUserInput{UserName: aws.String(name)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	summary, err = c.GetAccountSummary(ctx, &awsiam.GetAccountSummaryInput{})
+	if err != nil || summary.SummaryMap["Users"] != int32(len(listEntities)-2) {
+		t.Fatalf("summary after deletes %v %v", summary.SummaryMap, err)
+	}
+	if got := users("/a/x/", 1); !slices.Equal(got, []string{"alpha", "Echo"}) {
+		t.Fatalf("/a/x/ after DeleteUser: %v", got)
+	}
+}
+
+func TestListPoliciesPagesFromTheStore(t *testing.T) {
+	ts := startServer(t, "")
+	ctx := context.Background()
+	c := ts.iam(ts.root)
+	for _, e := range listEntities {
+		_, err := c.CreatePolicy(ctx, &awsiam.CreatePolicyInput{PolicyName: aws.String(e.name), Path: aws.String(e.path), PolicyDocument: aws.String(listPagingPolicy)})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A customer policy named as an AWS managed one comes before it.
+	if _, err := c.CreatePolicy(ctx, &awsiam.CreatePolicyInput{PolicyName: aws.String("ReadOnlyAccess"), PolicyDocument: aws.String(listPagingPolicy)}); err != nil {
+		t.Fatal(err)
+	}
+	policies := func(in awsiam.ListPoliciesInput) []types.Policy {
+		t.Helper()
+		var got []types.Policy
+		p := awsiam.NewListPoliciesPaginator(c, &in)
+		for p.HasMorePages() {
+			out, err := p.NextPage(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(out.Policies) > int(aws.ToInt32(in.MaxItems)) {
+				t.Fatalf("page of %d, MaxItems %d", len(out.Policies), aws.ToInt32(in.MaxItems))
+			}
+			got = append(got, out.Policies...)
+		}
+		return got
+	}
+	names := func(ps []types.Policy) []string {
+		var out []string
+		for _, p := range ps {
+			out = append(out, aws.ToString(p.PolicyName))
+		}
+		return out
+	}
+	for _, prefix := range listPrefixes {
+		if !strings.HasSuffix(prefix, "/") {
+			continue // a policy path prefix is a path (policyPathType)
+		}
+		for _, size := range []int32{1, 4, 100} {
+			got := names(policies(awsiam.ListPoliciesInput{Scope: types.PolicyScopeTypeLocal, PathPrefix: aws.String(prefix), MaxItems: aws.Int32(size)}))
+			want := wantNames(prefix)
+			if prefix == "/" {
+				want = append(want, "ReadOnlyAccess")
+				sort.Slice(want, func(i, j int) bool { return strings.ToLower(want[i]) < strings.ToLower(want[j]) })
+			}
+			if !slices.Equal(got, want) {
+				t.Fatalf("Local, prefix %s, MaxItems %d: %v, want %v", prefix, size, got, want)
+			}
+		}
+	}
+
+	// Scope All merges the customer policies with the AWS managed ones, in name order (a
+	// customer policy first when the names are the same), the same whatever the page size.
+	all := policies(awsiam.ListPoliciesInput{MaxItems: aws.Int32(1000)})
+	for _, size := range []int32{7, 100} {
+		if got := policies(awsiam.ListPoliciesInput{MaxItems: aws.Int32(size)}); !slices.Equal(names(got), names(all)) {
+			t.Fatalf("Scope All, MaxItems %d: %d policies, want %d", size, len(got), len(all))
+		}
+	}
+	awsOnly := policies(awsiam.ListPoliciesInput{Scope: types.PolicyScopeTypeAws, MaxItems: aws.Int32(1000)})
+	if len(all) != len(awsOnly)+len(listEntities)+1 || len(awsOnly) < 100 {
+		t.Fatalf("Scope All: %d policies, AWS %d, local %d", len(all), len(awsOnly), len(listEntities)+1)
+	}
+	for i := 1; i < len(all); i++ {
+		if strings.ToLower(*all[i-1].PolicyName) > strings.ToLower(*all[i].PolicyName) {
+			t.Fatalf("Scope All out of order: %s before %s", *all[i-1].PolicyName, *all[i].PolicyName)
+		}
+	}
+	i := slices.IndexFunc(all, func(p types.Policy) bool { return *p.PolicyName == "ReadOnlyAccess" })
+	if i < 0 || i+1 >= len(all) || *all[i+1].PolicyName != "ReadOnlyAccess" || strings.Contains(*all[i].Arn, "::aws:") || !strings.Contains(*all[i+1].Arn, "::aws:") {
+		t.Fatalf("ReadOnlyAccess: customer then AWS's, got %v", all[max(i, 0):min(i+2, len(all))])
+	}
+	// OnlyAttached reads past the unattached policies.
+	attached := policies(awsiam.ListPoliciesInput{OnlyAttached: true, MaxItems: aws.Int32(1)})
+	if len(attached) != 0 {
+		t.Fatalf("OnlyAttached before any attachment: %v", names(attached))
+	}
+}
+
+func TestListGroupsAndInstanceProfilesPageFromTheStore(t *testing.T) {
+	ts := startServer(t, "")
+	ctx := context.Background()
+	c := ts.iam(ts.root)
+	for _, e := range listEntities {
+		if _, err := c.CreateGroup(ctx, &awsiam.CreateGroupInput{GroupName: aws.String(e.name), Path: aws.String(e.path)}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.CreateInstanceProfile(ctx, &awsiam.CreateInstanceProfileInput{InstanceProfileName: aws.String(e.name), Path: aws.String(e.path)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, prefix := range listPrefixes {
+		for _, size := range []int32{2, 100} {
+			var groups, profiles []string
+			gp := awsiam.NewListGroupsPaginator(c, &awsiam.ListGroupsInput{PathPrefix: aws.String(prefix), MaxItems: aws.Int32(size)})
+			for gp.HasMorePages() {
+				out, err := gp.NextPage(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, g := range out.Groups {
+					groups = append(groups, aws.ToString(g.GroupName))
+				}
+			}
+			pp := awsiam.NewListInstanceProfilesPaginator(c, &awsiam.ListInstanceProfilesInput{PathPrefix: aws.String(prefix), MaxItems: aws.Int32(size)})
+			for pp.HasMorePages() {
+				out, err := pp.NextPage(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, p := range out.InstanceProfiles {
+					profiles = append(profiles, aws.ToString(p.InstanceProfileName))
+				}
+			}
+			want := wantNames(prefix)
+			if !slices.Equal(groups, want) || !slices.Equal(profiles, want) {
+				t.Fatalf("prefix %s, MaxItems %d: groups %v, profiles %v, want %v", prefix, size, groups, profiles, want)
+			}
+		}
+	}
+	// A group's new path moves it between the listings.
+	if _, err := c.UpdateGroup(ctx, &awsiam.UpdateGroupInput{GroupName: aws.String("zeta"), NewPath: aws.String("/a/x/")}); err != nil {
+		t.Fatal(err)
+	}
+	out, err := c.ListGroups(ctx, &awsiam.ListGroupsInput{PathPrefix: aws.String("/b/")})
+	if err != nil || len(out.Groups) != 1 || aws.ToString(out.Groups[0].GroupName) != "Gamma" {
+		t.Fatalf("/b/ after UpdateGroup: %+v %v", out, err)
+	}
+	summary, err := c.GetAccountSummary(ctx, &awsiam.GetAccountSummaryInput{})
+	if err != nil || summary.SummaryMap["Groups"] != int32(len(listEntities)) || summary.SummaryMap["InstanceProfiles"] != int32(len(listEntities)) {
+		t.Fatalf("summary %v %v", summary.SummaryMap, err)
+	}
+}
+
+const listPagingPolicy = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`
