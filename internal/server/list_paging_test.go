@@ -10,6 +10,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsiam "github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/iam/types"
+
+	"github.com/iamd-dev/iamd/internal/docstore"
+	"github.com/iamd-dev/iamd/internal/iam"
+	"github.com/iamd-dev/iamd/internal/store/sqlite"
 )
 
 // listEntity is one entity the paging tests create: its path and name.
@@ -326,3 +330,48 @@ func TestListGroupsAndInstanceProfilesPageFromTheStore(t *testing.T) {
 }
 
 const listPagingPolicy = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`
+
+// TestStartBuildsListIndexesOfAnOldDataDirectory starts on a data directory whose roles were
+// stored before the list indexes existed (the documents alone, no record of a build): the
+// start builds them, and a PathPrefix listing and the summary see the roles.
+func TestStartBuildsListIndexesOfAnOldDataDirectory(t *testing.T) {
+	dir := t.TempDir()
+	ts := startServer(t, dir)
+	ts.stop()
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = st.Update(ctx, func(tx docstore.Tx) error {
+		if err := tx.Delete(docstore.Key{Collection: "iam.list-indexes", ID: "built"}); err != nil {
+			return err
+		}
+		for _, name := range []string{"Old2", "old1"} {
+			r := iam.Role{Account: DefaultAccountID, Name: name, ID: "AROA" + strings.ToUpper(name) + "EXAMPLE", Path: "/legacy/",
+				AssumeRolePolicy: trustEC2, MaxSessionDuration: 3600}
+			if err := tx.Insert(docstore.Key{Collection: "iam.role", Account: DefaultAccountID, ID: strings.ToLower(name)}, &r); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	st.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts = startServer(t, dir)
+	c := ts.iam(ts.root)
+	out, err := c.ListRoles(ctx, &awsiam.ListRolesInput{PathPrefix: aws.String("/legacy/"), MaxItems: aws.Int32(1)})
+	if err != nil || len(out.Roles) != 1 || aws.ToString(out.Roles[0].RoleName) != "old1" || !out.IsTruncated {
+		t.Fatalf("first page: %+v %v", out, err)
+	}
+	out, err = c.ListRoles(ctx, &awsiam.ListRolesInput{PathPrefix: aws.String("/legacy/"), Marker: out.Marker})
+	if err != nil || len(out.Roles) != 1 || aws.ToString(out.Roles[0].RoleName) != "Old2" || out.IsTruncated {
+		t.Fatalf("second page: %+v %v", out, err)
+	}
+	summary, err := c.GetAccountSummary(ctx, &awsiam.GetAccountSummaryInput{})
+	if err != nil || summary.SummaryMap["Roles"] != 2 {
+		t.Fatalf("summary %v %v", summary.SummaryMap, err)
+	}
+}
