@@ -52,6 +52,11 @@ func putDocs(t *testing.T, s *Service, docs map[docstore.Key]any) {
 			}
 			touched[[2]string{k.Collection, k.Account}] = true
 		}
+		for ca := range touched {
+			if err := rebuildHolderIndex(tx, ca[1]); err != nil {
+				return err
+			}
+		}
 		for _, c := range listedCollections {
 			for ca := range touched {
 				if ca[0] == c {

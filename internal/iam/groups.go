@@ -53,6 +53,9 @@ func (s *Service) CreateGroup(ctx context.Context, account, name, path string) (
 		if err != nil {
 			return err
 		}
+		if err := syncHolders(tx, account, nil, g); err != nil {
+			return err
+		}
 		return listedAdd(tx, colGroup, account, g.Path, g.Name)
 	})
 	if err != nil {
@@ -152,6 +155,7 @@ func (s *Service) UpdateGroup(ctx context.Context, account, name, newName, newPa
 		if err := getGroup(tx, account, name, &g); err != nil {
 			return err
 		}
+		before := g
 		oldPath := g.Path
 		if newPath != "" {
 			g.Path = newPath
@@ -163,6 +167,13 @@ func (s *Service) UpdateGroup(ctx context.Context, account, name, newName, newPa
 			}
 		} else if err := listedMove(tx, colGroup, account, oldPath, oldName, g.Path, oldName); err != nil {
 			return err
+		}
+		if newName != "" {
+			renamed := g
+			renamed.Name = newName
+			if err := syncHolders(tx, account, &before, &renamed); err != nil {
+				return err
+			}
 		}
 		if newName == "" || newName == oldName {
 			return tx.Put(key(colGroup, account, oldName), &g)
@@ -221,6 +232,9 @@ func (s *Service) DeleteGroup(ctx context.Context, account, name string) error {
 			return awserr.DeleteConflict("Cannot delete entity, must detach all policies first.")
 		}
 		if err := tx.Delete(key(colGroup, account, g.Name)); err != nil {
+			return err
+		}
+		if err := syncHolders(tx, account, &g, nil); err != nil {
 			return err
 		}
 		return listedRemove(tx, colGroup, account, g.Path, g.Name)

@@ -17,8 +17,8 @@ const (
 	listIndexesVersion = 1
 )
 
-// BuildListIndexes builds the path indexes and counters of the listed collections for every
-// account, once for a data directory (the record of it is kept in the store), so that a data
+// BuildListIndexes builds the path indexes and counters of the listed collections and the
+// policy holder index (policy_holders.go) for every account, once for a data directory (the record of it is kept in the store), so that a data
 // directory made before them lists and counts what it holds. Every write keeps them from
 // then on. It is safe to call at every start: once built, it reads one document.
 func (s *Service) BuildListIndexes(ctx context.Context) error {
@@ -48,6 +48,9 @@ func (s *Service) BuildListIndexes(ctx context.Context) error {
 			if err := s.store.Update(ctx, func(tx docstore.Tx) error { return rebuildListIndex(tx, collection, account) }); err != nil {
 				return fmt.Errorf("iam: building the list index of %s of account %s: %w", collection, account, err)
 			}
+		}
+		if err := s.store.Update(ctx, func(tx docstore.Tx) error { return rebuildHolderIndex(tx, account) }); err != nil {
+			return fmt.Errorf("iam: building the policy holder index of account %s: %w", account, err)
 		}
 	}
 	return s.store.Update(ctx, func(tx docstore.Tx) error {
@@ -90,4 +93,42 @@ func rebuildListIndex(tx docstore.Tx, collection, account string) error {
 		}
 	}
 	return tx.Put(docstore.Key{Collection: colListCount, Account: account, ID: collection}, len(docs))
+}
+
+// rebuildHolderIndex replaces an account's policy holder index with that of the users,
+// groups and roles it holds.
+func rebuildHolderIndex(tx docstore.Tx, account string) error {
+	var stale []string
+	err := tx.List(colPolicyHolder, account, "", "", func(id string, _ []byte) error {
+		stale = append(stale, id)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, id := range stale {
+		if err := tx.Delete(docstore.Key{Collection: colPolicyHolder, Account: account, ID: id}); err != nil {
+			return err
+		}
+	}
+	for _, h := range []PolicyHolder{HolderUser, HolderGroup, HolderRole} {
+		var docs []entityDoc
+		err := tx.List(h.newDoc().kind().collection, account, "", "", func(_ string, raw []byte) error {
+			d := h.newDoc()
+			if err := json.Unmarshal(raw, d); err != nil {
+				return err
+			}
+			docs = append(docs, d)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for _, d := range docs {
+			if err := syncHolders(tx, account, nil, d); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

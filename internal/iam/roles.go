@@ -89,6 +89,9 @@ func (s *Service) CreateRole(ctx context.Context, in CreateRoleInput) (*Role, er
 		if err != nil {
 			return err
 		}
+		if err := syncHolders(tx, in.Account, nil, r); err != nil {
+			return err
+		}
 		return listedAdd(tx, colRole, in.Account, r.Path, r.Name)
 	})
 	if err != nil {
@@ -153,6 +156,9 @@ func (s *Service) DeleteRole(ctx context.Context, account, name string) error {
 			return err
 		}
 		if err := tx.Delete(key(colRole, account, name)); err != nil {
+			return err
+		}
+		if err := syncHolders(tx, account, &r, nil); err != nil {
 			return err
 		}
 		return listedRemove(tx, colRole, account, r.Path, r.Name)

@@ -116,6 +116,9 @@ func (s *Service) CreateServiceLinkedRole(ctx context.Context, in CreateServiceL
 		if err := listedAdd(tx, colRole, in.Account, r.Path, r.Name); err != nil {
 			return err
 		}
+		if err := syncHolders(tx, in.Account, nil, r); err != nil {
+			return err
+		}
 		p.AttachmentCount++
 		return putPolicy(tx, in.Account, &p)
 	})
@@ -165,6 +168,9 @@ func (s *Service) DeleteServiceLinkedRole(ctx context.Context, account, roleName
 			return err
 		}
 		if err := tx.Delete(key(colRole, account, r.Name)); err != nil {
+			return err
+		}
+		if err := syncHolders(tx, account, &r, nil); err != nil {
 			return err
 		}
 		return listedRemove(tx, colRole, account, r.Path, r.Name)

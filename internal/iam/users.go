@@ -67,6 +67,9 @@ func (s *Service) CreateUser(ctx context.Context, in CreateUserInput) (*User, er
 		if err != nil {
 			return err
 		}
+		if err := syncHolders(tx, in.Account, nil, u); err != nil {
+			return err
+		}
 		return listedAdd(tx, colUser, in.Account, u.Path, u.Name)
 	})
 	if err != nil {
@@ -135,6 +138,7 @@ func (s *Service) UpdateUser(ctx context.Context, account, name, newName, newPat
 		if err := getUser(tx, account, name, &u); err != nil {
 			return err
 		}
+		before := u
 		oldPath := u.Path
 		if newPath != "" {
 			u.Path = newPath
@@ -146,6 +150,13 @@ func (s *Service) UpdateUser(ctx context.Context, account, name, newName, newPat
 			}
 		} else if err := listedMove(tx, colUser, account, oldPath, oldName, u.Path, oldName); err != nil {
 			return err
+		}
+		if newName != "" {
+			renamed := u
+			renamed.Name = newName
+			if err := syncHolders(tx, account, &before, &renamed); err != nil {
+				return err
+			}
 		}
 		if newName == "" || newName == oldName {
 			return tx.Put(key(colUser, account, oldName), &u)
@@ -242,6 +253,9 @@ func (s *Service) DeleteUser(ctx context.Context, account, name string) error {
 			return err
 		}
 		if err := tx.Delete(key(colUser, account, u.Name)); err != nil {
+			return err
+		}
+		if err := syncHolders(tx, account, &u, nil); err != nil {
 			return err
 		}
 		return listedRemove(tx, colUser, account, u.Path, u.Name)
