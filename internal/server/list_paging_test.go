@@ -375,3 +375,159 @@ func TestStartBuildsListIndexesOfAnOldDataDirectory(t *testing.T) {
 		t.Fatalf("summary %v %v", summary.SummaryMap, err)
 	}
 }
+
+func TestListEntitiesForPolicyPagesTheHolderIndex(t *testing.T) {
+	ts := startServer(t, "")
+	ctx := context.Background()
+	c := ts.iam(ts.root)
+	pol, err := c.CreatePolicy(ctx, &awsiam.CreatePolicyInput{PolicyName: aws.String("Shared"), PolicyDocument: aws.String(listPagingPolicy)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	arn := pol.Policy.Arn
+	for _, n := range []string{"Zed", "amy", "Bob"} {
+		if _, err := c.CreateUser(ctx, &awsiam.CreateUserInput{UserName: aws.String(n), Path: aws.String("/u/")}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.AttachUserPolicy(ctx, &awsiam.AttachUserPolicyInput{UserName: aws.String(n), PolicyArn: arn}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A user the policy only bounds, created with the boundary.
+	if _, err := c.CreateUser(ctx, &awsiam.CreateUserInput{UserName: aws.String("carl"), PermissionsBoundary: arn}); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []string{"Ops", "dev"} {
+		if _, err := c.CreateGroup(ctx, &awsiam.CreateGroupInput{GroupName: aws.String(n)}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.AttachGroupPolicy(ctx, &awsiam.AttachGroupPolicyInput{GroupName: aws.String(n), PolicyArn: arn}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, n := range []string{"Web", "api", "gone"} {
+		if _, err := c.CreateRole(ctx, &awsiam.CreateRoleInput{RoleName: aws.String(n), AssumeRolePolicyDocument: aws.String(trustEC2)}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.PutRolePermissionsBoundary(ctx, &awsiam.PutRolePermissionsBoundaryInput{RoleName: aws.String(n), PermissionsBoundary: arn}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := c.AttachRolePolicy(ctx, &awsiam.AttachRolePolicyInput{RoleName: aws.String("api"), PolicyArn: arn}); err != nil {
+		t.Fatal(err)
+	}
+	// Changes the index follows: a detach, a rename, a deleted role, a removed boundary.
+	if _, err := c.DetachGroupPolicy(ctx, &awsiam.DetachGroupPolicyInput{GroupName: aws.String("Ops"), PolicyArn: arn}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.UpdateUser(ctx, &awsiam.UpdateUserInput{UserName: aws.String("Zed"), NewUserName: aws.String("Al")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.DeleteRole(ctx, &awsiam.DeleteRoleInput{RoleName: aws.String("gone")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.DeleteRolePermissionsBoundary(ctx, &awsiam.DeleteRolePermissionsBoundaryInput{RoleName: aws.String("api")}); err != nil {
+		t.Fatal(err)
+	}
+
+	list := func(in awsiam.ListEntitiesForPolicyInput) []string {
+		t.Helper()
+		in.PolicyArn = arn
+		in.MaxItems = aws.Int32(1)
+		var got []string
+		p := awsiam.NewListEntitiesForPolicyPaginator(c, &in)
+		for p.HasMorePages() {
+			out, err := p.NextPage(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n := len(out.PolicyGroups) + len(out.PolicyRoles) + len(out.PolicyUsers); n > 1 {
+				t.Fatalf("page of %d entities, MaxItems 1", n)
+			}
+			for _, g := range out.PolicyGroups {
+				got = append(got, "group:"+aws.ToString(g.GroupName))
+			}
+			for _, r := range out.PolicyRoles {
+				got = append(got, "role:"+aws.ToString(r.RoleName))
+			}
+			for _, u := range out.PolicyUsers {
+				got = append(got, "user:"+aws.ToString(u.UserName))
+			}
+		}
+		return got
+	}
+	for _, tc := range []struct {
+		in   awsiam.ListEntitiesForPolicyInput
+		want []string
+	}{
+		{awsiam.ListEntitiesForPolicyInput{}, []string{"group:dev", "role:api", "role:Web", "user:Al", "user:amy", "user:Bob", "user:carl"}},
+		{awsiam.ListEntitiesForPolicyInput{PolicyUsageFilter: types.PolicyUsageTypePermissionsPolicy}, []string{"group:dev", "role:api", "user:Al", "user:amy", "user:Bob"}},
+		{awsiam.ListEntitiesForPolicyInput{PolicyUsageFilter: types.PolicyUsageTypePermissionsBoundary}, []string{"role:Web", "user:carl"}},
+		{awsiam.ListEntitiesForPolicyInput{EntityFilter: types.EntityTypeUser}, []string{"user:Al", "user:amy", "user:Bob", "user:carl"}},
+		{awsiam.ListEntitiesForPolicyInput{EntityFilter: types.EntityTypeRole}, []string{"role:api", "role:Web"}},
+		{awsiam.ListEntitiesForPolicyInput{PathPrefix: aws.String("/u/")}, []string{"user:Al", "user:amy", "user:Bob"}},
+		{awsiam.ListEntitiesForPolicyInput{EntityFilter: types.EntityTypeLocalManagedPolicy}, nil},
+	} {
+		if got := list(tc.in); !slices.Equal(got, tc.want) {
+			t.Errorf("%+v: %v, want %v", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestGetAccountAuthorizationDetailsPages(t *testing.T) {
+	ts := startServer(t, "")
+	ctx := context.Background()
+	c := ts.iam(ts.root)
+	for _, e := range listEntities[:5] {
+		if _, err := c.CreateUser(ctx, &awsiam.CreateUserInput{UserName: aws.String(e.name)}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.CreateRole(ctx, &awsiam.CreateRoleInput{RoleName: aws.String(e.name), AssumeRolePolicyDocument: aws.String(trustEC2)}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.CreatePolicy(ctx, &awsiam.CreatePolicyInput{PolicyName: aws.String(e.name), PolicyDocument: aws.String(listPagingPolicy)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := c.AttachRolePolicy(ctx, &awsiam.AttachRolePolicyInput{RoleName: aws.String("beta"), PolicyArn: aws.String("arn:aws:iam::aws:policy/ReadOnlyAccess")}); err != nil {
+		t.Fatal(err)
+	}
+	details := func(size int32, filter ...types.EntityType) []string {
+		t.Helper()
+		var got []string
+		p := awsiam.NewGetAccountAuthorizationDetailsPaginator(c, &awsiam.GetAccountAuthorizationDetailsInput{MaxItems: aws.Int32(size), Filter: filter})
+		for p.HasMorePages() {
+			out, err := p.NextPage(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, u := range out.UserDetailList {
+				got = append(got, "user:"+aws.ToString(u.UserName))
+			}
+			for _, r := range out.RoleDetailList {
+				got = append(got, "role:"+aws.ToString(r.RoleName))
+			}
+			for _, mp := range out.Policies {
+				got = append(got, "policy:"+aws.ToString(mp.PolicyName))
+			}
+		}
+		return got
+	}
+	var want []string
+	for _, kind := range []string{"user", "role", "policy"} {
+		for _, n := range []string{"alpha", "beta", "Delta", "Omega", "zeta"} {
+			want = append(want, kind+":"+n)
+			if kind == "policy" && n == "Omega" {
+				want = append(want, "policy:ReadOnlyAccess")
+			}
+		}
+	}
+	for _, size := range []int32{1, 4, 1000} {
+		if got := details(size); !slices.Equal(got, want) {
+			t.Fatalf("MaxItems %d: %v, want %v", size, got, want)
+		}
+	}
+	if got := details(2, types.EntityTypeAWSManagedPolicy, types.EntityTypeRole); !slices.Equal(got, append(slices.Clone(want[5:10]), "policy:ReadOnlyAccess")) {
+		t.Fatalf("roles and AWS managed policies: %v", got)
+	}
+}
