@@ -2,7 +2,6 @@ package iam
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"strings"
 
@@ -206,26 +205,10 @@ func summaryFlag(b bool) int {
 	return 0
 }
 
-// attachedPolicyCount counts the managed policy attachments of the account's users, groups
-// and roles: each is a policy version in use.
+// attachedPolicyCount is the number of managed policy attachments of the account's users, groups
+// and roles (a counter kept with the holder index): each is a policy version in use.
 func attachedPolicyCount(tx docstore.Tx, account string) (int, error) {
-	n := 0
-	for _, col := range []string{colUser, colGroup, colRole} {
-		err := tx.List(col, account, "", "", func(_ string, raw []byte) error {
-			var e struct {
-				AttachedPolicies []string `json:"attachedPolicies"`
-			}
-			if err := json.Unmarshal(raw, &e); err != nil {
-				return err
-			}
-			n += len(e.AttachedPolicies)
-			return nil
-		})
-		if err != nil {
-			return 0, err
-		}
-	}
-	return n, nil
+	return listCount(tx, attachmentsCounted, account)
 }
 
 // rootHasAccessKey reports whether the account's root user has an access key.

@@ -111,6 +111,9 @@ func rebuildHolderIndex(tx docstore.Tx, account string) error {
 			return err
 		}
 	}
+	if err := tx.Put(docstore.Key{Collection: colListCount, Account: account, ID: attachmentsCounted}, 0); err != nil {
+		return err
+	}
 	for _, h := range []PolicyHolder{HolderUser, HolderGroup, HolderRole} {
 		var docs []entityDoc
 		err := tx.List(h.newDoc().kind().collection, account, "", "", func(_ string, raw []byte) error {

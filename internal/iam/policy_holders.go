@@ -14,6 +14,11 @@ import (
 // are in ListEntitiesForPolicy's order: groups, then roles, then users, each by name.
 const colPolicyHolder = "iam.policy-holder"
 
+// attachmentsCounted is the id, in colListCount, of the account's number of managed policy
+// attachments to its users, groups and roles (GetAccountSummary's PolicyVersionsInUse), kept
+// with the holder index.
+const attachmentsCounted = "attachments"
+
 // holderUse is a holder index document: how the entity uses the policy.
 type holderUse struct {
 	Attached bool `json:"attached,omitempty"`
@@ -62,6 +67,14 @@ func holderUses(d entityDoc) map[string]holderUse {
 	return out
 }
 
+// attachedCount is the number of managed policies attached to an entity (0 for nil).
+func attachedCount(d entityDoc) int {
+	if d == nil {
+		return 0
+	}
+	return len(*d.attachedPolicies())
+}
+
 func boundaryOf(d entityDoc) string {
 	switch v := d.(type) {
 	case *User:
@@ -77,6 +90,11 @@ func boundaryOf(d entityDoc) string {
 func syncHolders(tx docstore.Tx, account string, before, after entityDoc) error {
 	was, is := holderUses(before), holderUses(after)
 	sameName := before != nil && after != nil && before.entityName() == after.entityName()
+	if delta := attachedCount(after) - attachedCount(before); delta != 0 {
+		if err := addListCount(tx, attachmentsCounted, account, delta); err != nil {
+			return err
+		}
+	}
 	for arn, u := range was {
 		if after != nil && is[arn] == u && sameName {
 			continue

@@ -472,6 +472,11 @@ func TestListEntitiesForPolicyPagesTheHolderIndex(t *testing.T) {
 			t.Errorf("%+v: %v, want %v", tc.in, got, tc.want)
 		}
 	}
+	// The summary's count of attachments follows the same changes.
+	summary, err := c.GetAccountSummary(ctx, &awsiam.GetAccountSummaryInput{})
+	if err != nil || summary.SummaryMap["PolicyVersionsInUse"] != 5 {
+		t.Fatalf("summary %v %v", summary.SummaryMap, err)
+	}
 }
 
 func TestGetAccountAuthorizationDetailsPages(t *testing.T) {
