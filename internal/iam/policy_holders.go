@@ -1,6 +1,7 @@
 package iam
 
 import (
+	"encoding/json"
 	"errors"
 	"strings"
 
@@ -126,4 +127,41 @@ func storedEntity(tx docstore.Tx, account string, d entityDoc) (entityDoc, error
 		return nil, err
 	}
 	return old, nil
+}
+
+// attachedHolders reads the users, groups and roles a managed policy is attached to, from
+// the holder index.
+func attachedHolders(tx docstore.Tx, account, policyARN string) ([]entityDoc, error) {
+	var ids []string
+	err := tx.List(colPolicyHolder, account, holderPrefix(policyARN, ""), "", func(id string, raw []byte) error {
+		var use holderUse
+		if err := json.Unmarshal(raw, &use); err != nil {
+			return err
+		}
+		if use.Attached {
+			ids = append(ids, id[len(holderPrefix(policyARN, "")):])
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	var out []entityDoc
+	for _, rest := range ids {
+		for h, digit := range holderDigits {
+			if !strings.HasPrefix(rest, digit) {
+				continue
+			}
+			d := h.newDoc()
+			err := tx.Get(docstore.Key{Collection: d.kind().collection, Account: account, ID: rest[1:]}, d)
+			if errors.Is(err, docstore.ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, d)
+		}
+	}
+	return out, nil
 }
