@@ -142,3 +142,29 @@ func insertRoleDoc(tx docstore.Tx, r *Role) error {
 	}
 	return listedAdd(tx, colRole, r.Account, r.Path, r.Name)
 }
+
+// BenchmarkAuthorizationDetailsRolesPage100k reads one page of 100 roles of
+// GetAccountAuthorizationDetails over 100,000 roles.
+func BenchmarkAuthorizationDetailsRolesPage100k(b *testing.B) {
+	s := benchRoles(b, 100_000)
+	ctx := context.Background()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		d, err := s.GetAccountAuthorizationDetails(ctx, benchAccount, []string{"Role"}, Page{MaxItems: 100})
+		if err != nil || len(d.Roles) != 100 {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkAccountSummary100k is GetAccountSummary over 100,000 roles: counters, no scan.
+func BenchmarkAccountSummary100k(b *testing.B) {
+	s := benchRoles(b, 100_000)
+	ctx := context.Background()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := s.GetAccountSummary(ctx, benchAccount); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
