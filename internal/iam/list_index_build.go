@@ -74,25 +74,21 @@ func rebuildListIndex(tx docstore.Tx, collection, account string) error {
 			return err
 		}
 	}
-	type pathAndName struct{ Path, Name string }
-	var docs []pathAndName
+	// One document at a time (List's fn may write), so that a collection of millions is
+	// not held in memory.
+	n := 0
 	err = tx.List(collection, account, "", "", func(_ string, raw []byte) error {
-		var d pathAndName
+		var d struct{ Path, Name string }
 		if err := json.Unmarshal(raw, &d); err != nil {
 			return err
 		}
-		docs = append(docs, d)
-		return nil
+		n++
+		return tx.Put(docstore.Key{Collection: collection + pathIndexSuffix, Account: account, ID: pathIndexID(d.Path, d.Name)}, struct{}{})
 	})
 	if err != nil {
 		return err
 	}
-	for _, d := range docs {
-		if err := tx.Put(docstore.Key{Collection: collection + pathIndexSuffix, Account: account, ID: pathIndexID(d.Path, d.Name)}, struct{}{}); err != nil {
-			return err
-		}
-	}
-	return tx.Put(docstore.Key{Collection: colListCount, Account: account, ID: collection}, len(docs))
+	return tx.Put(docstore.Key{Collection: colListCount, Account: account, ID: collection}, n)
 }
 
 // rebuildHolderIndex replaces an account's policy holder index with that of the users,
@@ -115,22 +111,15 @@ func rebuildHolderIndex(tx docstore.Tx, account string) error {
 		return err
 	}
 	for _, h := range []PolicyHolder{HolderUser, HolderGroup, HolderRole} {
-		var docs []entityDoc
 		err := tx.List(h.newDoc().kind().collection, account, "", "", func(_ string, raw []byte) error {
 			d := h.newDoc()
 			if err := json.Unmarshal(raw, d); err != nil {
 				return err
 			}
-			docs = append(docs, d)
-			return nil
+			return syncHolders(tx, account, nil, d)
 		})
 		if err != nil {
 			return err
-		}
-		for _, d := range docs {
-			if err := syncHolders(tx, account, nil, d); err != nil {
-				return err
-			}
 		}
 	}
 	return nil

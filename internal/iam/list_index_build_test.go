@@ -35,16 +35,21 @@ func TestBuildListIndexesUpgradesAnOldDataDirectory(t *testing.T) {
 	if _, _, err := s.EnsureAccount(ctx, ugAccount, "old", nil); err != nil {
 		t.Fatal(err)
 	}
+	opsARN := PolicyARN("", ugAccount, "/p0/", "Ops")
 	// The documents as the code before stored them: no path index entries, no counters.
 	err := s.store.Update(ctx, func(tx docstore.Tx) error {
 		for i := range 25 {
 			name, path := fmt.Sprintf("Role%02d", i), fmt.Sprintf("/p%d/", i%3)
 			r := &Role{Account: ugAccount, Name: name, ID: newID(prefixRole), Path: path, AssumeRolePolicy: `{"Version":"2012-10-17","Statement":[]}`, MaxSessionDuration: 3600}
-			if err := tx.Insert(key(colRole, ugAccount, name), r); err != nil {
+			u := &User{Account: ugAccount, Name: "user" + name, ID: newID(prefixUser), Path: path}
+			if i == 4 {
+				u.AttachedPolicies = []string{opsARN}
+				r.PermissionsBoundary = opsARN
+			}
+			if err := tx.Insert(key(colUser, ugAccount, u.Name), u); err != nil {
 				return err
 			}
-			u := &User{Account: ugAccount, Name: "user" + name, ID: newID(prefixUser), Path: path}
-			if err := tx.Insert(key(colUser, ugAccount, u.Name), u); err != nil {
+			if err := tx.Insert(key(colRole, ugAccount, name), r); err != nil {
 				return err
 			}
 		}
@@ -57,6 +62,7 @@ func TestBuildListIndexesUpgradesAnOldDataDirectory(t *testing.T) {
 			return err
 		}
 		mp := &ManagedPolicy{Account: ugAccount, Name: "Ops", ID: newID(prefixPolicy), Path: "/p0/", DefaultVersion: "v1",
+			AttachmentCount: 1, BoundaryUseCount: 1,
 			Versions: []PolicyVersion{{ID: "v1", Document: `{"Version":"2012-10-17","Statement":[]}`}}}
 		return tx.Insert(key(colPolicy, ugAccount, mp.Name), mp)
 	})
@@ -116,10 +122,14 @@ func TestBuildListIndexesUpgradesAnOldDataDirectory(t *testing.T) {
 	for _, e := range summary {
 		counts[e.Key] = e.Value
 	}
-	for k, v := range map[string]int{"Roles": 25, "Users": 25, "Groups": 1, "InstanceProfiles": 1, "Policies": 1} {
+	for k, v := range map[string]int{"Roles": 25, "Users": 25, "Groups": 1, "InstanceProfiles": 1, "Policies": 1, "PolicyVersionsInUse": 1} {
 		if counts[k] != v {
 			t.Errorf("%s = %d, want %d", k, counts[k], v)
 		}
+	}
+	holders, err := s.ListEntitiesForPolicy(ctx, ListEntitiesForPolicyInput{Account: ugAccount, PolicyARN: opsARN})
+	if err != nil || len(holders.Items) != 2 || holders.Items[0].Name != "Role04" || holders.Items[1].Name != "userRole04" {
+		t.Fatalf("entities for Ops: %+v %v", holders, err)
 	}
 	// The counters go on from the built ones.
 	if err := s.DeleteUser(ctx, ugAccount, "userRole00"); err != nil {
