@@ -56,6 +56,9 @@ func putDocs(t *testing.T, s *Service, docs map[docstore.Key]any) {
 			if err := rebuildHolderIndex(tx, ca[1]); err != nil {
 				return err
 			}
+			if err := rebuildPoliciesInUse(tx, ca[1]); err != nil {
+				return err
+			}
 		}
 		for _, c := range listedCollections {
 			for ca := range touched {

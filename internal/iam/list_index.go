@@ -32,6 +32,33 @@ const (
 	pathNameSep = " "
 )
 
+// policiesInUse is the base of the two indexes of the customer managed policies in use
+// (attached to an entity or one's permissions boundary), for ListPolicies' OnlyAttached: one
+// by name (policiesInUse, ids the lower-cased names) and one by path (policiesInUse with
+// pathIndexSuffix), kept by putPolicy, through which every change to a policy's use goes.
+const policiesInUse = colPolicy + ".in-use"
+
+// syncPolicyInUse files a customer managed policy in, or takes it out of, the indexes of
+// the policies in use.
+func syncPolicyInUse(tx docstore.Tx, account string, p *ManagedPolicy) error {
+	keys := []docstore.Key{
+		{Collection: policiesInUse, Account: account, ID: strings.ToLower(p.Name)},
+		{Collection: policiesInUse + pathIndexSuffix, Account: account, ID: pathIndexID(p.Path, p.Name)},
+	}
+	for _, k := range keys {
+		var err error
+		if p.AttachmentCount > 0 || p.BoundaryUseCount > 0 {
+			err = tx.Put(k, struct{}{})
+		} else if err = tx.Delete(k); errors.Is(err, docstore.ErrNotFound) {
+			err = nil
+		}
+		if err != nil {
+			return fmt.Errorf("iam: indexing the use of policy %s of account %s: %w", p.Name, account, err)
+		}
+	}
+	return nil
+}
+
 // listedCollections are the collections kept with a path index and a counter.
 var listedCollections = []string{colUser, colGroup, colRole, colPolicy, colInstanceProfile}
 
@@ -133,7 +160,7 @@ func pageListed[T any, PT interface {
 	if err != nil {
 		return PageOf[T]{}, err
 	}
-	items, ids, err := readListed[T, PT](tx, collection, account, prefix, after, max+1, keep)
+	items, ids, err := readListed[T, PT](tx, collection, collection, account, prefix, after, max+1, keep)
 	if err != nil {
 		return PageOf[T]{}, err
 	}
@@ -147,11 +174,12 @@ func pageListed[T any, PT interface {
 // readListed reads up to limit documents of a listed collection whose path starts with
 // prefix (and that keep, when not nil, accepts) after the store cursor `after`, with their
 // cursors: without a prefix ("/") the collection's ids in name order, with one the path
-// index's, in path then name order.
+// index's, in path then name order. index is the collection itself, or the base of another
+// pair of indexes by name and by path of some of its documents (policiesInUse).
 func readListed[T any, PT interface {
 	*T
 	listedDoc
-}](tx docstore.Tx, collection, account, prefix, after string, limit int, keep func(PT) bool) ([]T, []string, error) {
+}](tx docstore.Tx, collection, index, account, prefix, after string, limit int, keep func(PT) bool) ([]T, []string, error) {
 	var items []T
 	var ids []string
 	take := func(id string, v *T) error {
@@ -164,8 +192,22 @@ func readListed[T any, PT interface {
 		}
 		return nil
 	}
+	read := func(id, docID string) error {
+		var v T
+		err := tx.Get(docstore.Key{Collection: collection, Account: account, ID: docID}, &v)
+		if errors.Is(err, docstore.ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		return take(id, &v)
+	}
 	var err error
-	if prefix == "/" {
+	switch {
+	case prefix == "/" && index != collection:
+		err = tx.List(index, account, "", after, func(id string, _ []byte) error { return read(id, id) })
+	case prefix == "/":
 		err = tx.List(collection, account, "", after, func(id string, raw []byte) error {
 			var v T
 			if err := json.Unmarshal(raw, &v); err != nil {
@@ -173,17 +215,9 @@ func readListed[T any, PT interface {
 			}
 			return take(id, &v)
 		})
-	} else {
-		err = tx.List(collection+pathIndexSuffix, account, prefix, after, func(id string, _ []byte) error {
-			var v T
-			err := tx.Get(docstore.Key{Collection: collection, Account: account, ID: nameOfPathIndexID(id)}, &v)
-			if errors.Is(err, docstore.ErrNotFound) {
-				return nil
-			}
-			if err != nil {
-				return err
-			}
-			return take(id, &v)
+	default:
+		err = tx.List(index+pathIndexSuffix, account, prefix, after, func(id string, _ []byte) error {
+			return read(id, nameOfPathIndexID(id))
 		})
 	}
 	if err != nil {

@@ -49,6 +49,9 @@ func (s *Service) BuildListIndexes(ctx context.Context) error {
 				return fmt.Errorf("iam: building the list index of %s of account %s: %w", collection, account, err)
 			}
 		}
+		if err := s.store.Update(ctx, func(tx docstore.Tx) error { return rebuildPoliciesInUse(tx, account) }); err != nil {
+			return fmt.Errorf("iam: building the index of the policies in use of account %s: %w", account, err)
+		}
 		if err := s.store.Update(ctx, func(tx docstore.Tx) error { return rebuildHolderIndex(tx, account) }); err != nil {
 			return fmt.Errorf("iam: building the policy holder index of account %s: %w", account, err)
 		}
@@ -123,4 +126,31 @@ func rebuildHolderIndex(tx docstore.Tx, account string) error {
 		}
 	}
 	return nil
+}
+
+// rebuildPoliciesInUse replaces an account's indexes of the customer managed policies in
+// use with those of the policies it holds.
+func rebuildPoliciesInUse(tx docstore.Tx, account string) error {
+	for _, col := range []string{policiesInUse, policiesInUse + pathIndexSuffix} {
+		var stale []string
+		err := tx.List(col, account, "", "", func(id string, _ []byte) error {
+			stale = append(stale, id)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for _, id := range stale {
+			if err := tx.Delete(docstore.Key{Collection: col, Account: account, ID: id}); err != nil {
+				return err
+			}
+		}
+	}
+	return tx.List(colPolicy, account, "", "", func(_ string, raw []byte) error {
+		var p ManagedPolicy
+		if err := json.Unmarshal(raw, &p); err != nil {
+			return err
+		}
+		return syncPolicyInUse(tx, account, &p)
+	})
 }

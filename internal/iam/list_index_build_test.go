@@ -127,6 +127,10 @@ func TestBuildListIndexesUpgradesAnOldDataDirectory(t *testing.T) {
 			t.Errorf("%s = %d, want %d", k, counts[k], v)
 		}
 	}
+	inUse, err := s.ListPolicies(ctx, ListPoliciesInput{Account: ugAccount, Scope: "Local", OnlyAttached: true})
+	if err != nil || len(inUse.Items) != 1 || inUse.Items[0].Name != "Ops" {
+		t.Fatalf("policies in use: %+v %v", inUse, err)
+	}
 	holders, err := s.ListEntitiesForPolicy(ctx, ListEntitiesForPolicyInput{Account: ugAccount, PolicyARN: opsARN})
 	if err != nil || len(holders.Items) != 2 || holders.Items[0].Name != "Role04" || holders.Items[1].Name != "userRole04" {
 		t.Fatalf("entities for Ops: %+v %v", holders, err)

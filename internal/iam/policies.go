@@ -225,7 +225,11 @@ func (s *Service) ListPolicies(ctx context.Context, in ListPoliciesInput) (PageO
 		if in.Scope != "AWS" {
 			cursor, _, _ := strings.Cut(after, "\x00")
 			var err error
-			local, _, err = readListed[ManagedPolicy](tx, colPolicy, in.Account, prefix, cursor, max+1, keep)
+			index := colPolicy
+			if in.OnlyAttached {
+				index = policiesInUse
+			}
+			local, _, err = readListed[ManagedPolicy](tx, colPolicy, index, in.Account, prefix, cursor, max+1, keep)
 			if err != nil {
 				return err
 			}

@@ -267,10 +267,43 @@ func TestListPoliciesPagesFromTheStore(t *testing.T) {
 	if i < 0 || i+1 >= len(all) || *all[i+1].PolicyName != "ReadOnlyAccess" || strings.Contains(*all[i].Arn, "::aws:") || !strings.Contains(*all[i+1].Arn, "::aws:") {
 		t.Fatalf("ReadOnlyAccess: customer then AWS's, got %v", all[max(i, 0):min(i+2, len(all))])
 	}
-	// OnlyAttached reads past the unattached policies.
+	// OnlyAttached reads the index of the policies in use.
 	attached := policies(awsiam.ListPoliciesInput{OnlyAttached: true, MaxItems: aws.Int32(1)})
 	if len(attached) != 0 {
 		t.Fatalf("OnlyAttached before any attachment: %v", names(attached))
+	}
+	arnOf := func(name string) *string {
+		i := slices.IndexFunc(all, func(p types.Policy) bool { return *p.PolicyName == name && !strings.Contains(*p.Arn, "::aws:") })
+		return all[i].Arn
+	}
+	if _, err := c.CreateUser(ctx, &awsiam.CreateUserInput{UserName: aws.String("u1"), PermissionsBoundary: arnOf("zeta")}); err != nil {
+		t.Fatal(err)
+	}
+	for _, arn := range []*string{arnOf("beta"), aws.String("arn:aws:iam::aws:policy/ReadOnlyAccess")} {
+		if _, err := c.AttachUserPolicy(ctx, &awsiam.AttachUserPolicyInput{UserName: aws.String("u1"), PolicyArn: arn}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct {
+		in   awsiam.ListPoliciesInput
+		want []string
+	}{
+		{awsiam.ListPoliciesInput{Scope: types.PolicyScopeTypeLocal}, []string{"beta", "zeta"}},
+		{awsiam.ListPoliciesInput{Scope: types.PolicyScopeTypeLocal, PolicyUsageFilter: types.PolicyUsageTypePermissionsPolicy}, []string{"beta"}},
+		{awsiam.ListPoliciesInput{Scope: types.PolicyScopeTypeLocal, PolicyUsageFilter: types.PolicyUsageTypePermissionsBoundary}, []string{"zeta"}},
+		{awsiam.ListPoliciesInput{Scope: types.PolicyScopeTypeLocal, PathPrefix: aws.String("/a/")}, []string{"beta"}},
+		{awsiam.ListPoliciesInput{}, []string{"beta", "ReadOnlyAccess", "zeta"}},
+	} {
+		tc.in.OnlyAttached, tc.in.MaxItems = true, aws.Int32(1)
+		if got := names(policies(tc.in)); !slices.Equal(got, tc.want) {
+			t.Errorf("OnlyAttached %+v: %v, want %v", tc.in, got, tc.want)
+		}
+	}
+	if _, err := c.DetachUserPolicy(ctx, &awsiam.DetachUserPolicyInput{UserName: aws.String("u1"), PolicyArn: arnOf("beta")}); err != nil {
+		t.Fatal(err)
+	}
+	if got := names(policies(awsiam.ListPoliciesInput{Scope: types.PolicyScopeTypeLocal, OnlyAttached: true, MaxItems: aws.Int32(5)})); !slices.Equal(got, []string{"zeta"}) {
+		t.Fatalf("OnlyAttached after a detach: %v", got)
 	}
 }
 
