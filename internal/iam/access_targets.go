@@ -172,32 +172,25 @@ func (s *Service) policyTarget(tx docstore.Tx, account, arn string) (*accessTarg
 			t.Entities = append(t.Entities, e)
 		}
 	}
-	users, err := listDocs(tx, colUser, account, func(u *User) bool { return holdsPolicyARN(u.AttachedPolicies, arn) })
+	holders, err := attachedHolders(tx, account, arn)
 	if err != nil {
 		return nil, err
 	}
-	for i := range users {
-		add(userEntity(&users[i]))
-	}
-	groups, err := listDocs(tx, colGroup, account, func(g *Group) bool { return holdsPolicyARN(g.AttachedPolicies, arn) })
-	if err != nil {
-		return nil, err
-	}
-	for i := range groups {
-		members, err := groupMembers(tx, account, &groups[i])
-		if err != nil {
-			return nil, err
+	for _, d := range holders {
+		switch v := d.(type) {
+		case *User:
+			add(userEntity(v))
+		case *Role:
+			add(roleEntity(v))
+		case *Group:
+			members, err := groupMembers(tx, account, v)
+			if err != nil {
+				return nil, err
+			}
+			for _, m := range members {
+				add(m)
+			}
 		}
-		for _, m := range members {
-			add(m)
-		}
-	}
-	roles, err := listDocs(tx, colRole, account, func(r *Role) bool { return holdsPolicyARN(r.AttachedPolicies, arn) })
-	if err != nil {
-		return nil, err
-	}
-	for i := range roles {
-		add(roleEntity(&roles[i]))
 	}
 	sort.Slice(t.Entities, func(i, j int) bool { return t.Entities[i].ARN < t.Entities[j].ARN })
 	return t, nil

@@ -2,9 +2,7 @@ package iam
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"sort"
 	"strings"
 
 	"github.com/iamd-dev/iamd/internal/awserr"
@@ -154,7 +152,7 @@ func (s *Service) GetAccountSummary(ctx context.Context, account string) ([]Summ
 			"InstanceProfiles": colInstanceProfile,
 		}
 		for _, name := range []string{"Users", "Groups", "Roles", "Policies", "InstanceProfiles"} {
-			n, err := tx.Count(counts[name], account, "")
+			n, err := listCount(tx, counts[name], account)
 			if err != nil {
 				return err
 			}
@@ -207,26 +205,10 @@ func summaryFlag(b bool) int {
 	return 0
 }
 
-// attachedPolicyCount counts the managed policy attachments of the account's users, groups
-// and roles: each is a policy version in use.
+// attachedPolicyCount is the number of managed policy attachments of the account's users, groups
+// and roles (a counter kept with the holder index): each is a policy version in use.
 func attachedPolicyCount(tx docstore.Tx, account string) (int, error) {
-	n := 0
-	for _, col := range []string{colUser, colGroup, colRole} {
-		err := tx.List(col, account, "", "", func(_ string, raw []byte) error {
-			var e struct {
-				AttachedPolicies []string `json:"attachedPolicies"`
-			}
-			if err := json.Unmarshal(raw, &e); err != nil {
-				return err
-			}
-			n += len(e.AttachedPolicies)
-			return nil
-		})
-		if err != nil {
-			return 0, err
-		}
-	}
-	return n, nil
+	return listCount(tx, attachmentsCounted, account)
 }
 
 // rootHasAccessKey reports whether the account's root user has an access key.
@@ -257,7 +239,8 @@ type AuthorizationDetails struct {
 }
 
 // authzItem is one entity of GetAccountAuthorizationDetails; the sort id orders users, then
-// groups, then roles, then policies, each by name, so that one marker pages through all.
+// groups, then roles, then policies, each by name, so that one marker pages through all: it
+// is the kind's digit and the entity's store id (account_details_page.go).
 type authzItem struct {
 	sortID string
 	user   *User
@@ -284,75 +267,7 @@ func (s *Service) GetAccountAuthorizationDetails(ctx context.Context, account st
 	all := len(want) == 0
 	out := &AuthorizationDetails{}
 	err := s.view(ctx, func(tx docstore.Tx) error {
-		var items []authzItem
-		list := func(col string, decode func(raw []byte) (authzItem, error)) error {
-			return tx.List(col, account, "", "", func(_ string, raw []byte) error {
-				it, err := decode(raw)
-				if err != nil {
-					return err
-				}
-				items = append(items, it)
-				return nil
-			})
-		}
-		if all || want["User"] {
-			err := list(colUser, func(raw []byte) (authzItem, error) {
-				var u User
-				err := json.Unmarshal(raw, &u)
-				return authzItem{sortID: "0" + strings.ToLower(u.Name), user: &u}, err
-			})
-			if err != nil {
-				return err
-			}
-		}
-		if all || want["Group"] {
-			err := list(colGroup, func(raw []byte) (authzItem, error) {
-				var g Group
-				err := json.Unmarshal(raw, &g)
-				return authzItem{sortID: "1" + strings.ToLower(g.Name), group: &g}, err
-			})
-			if err != nil {
-				return err
-			}
-		}
-		if all || want["Role"] {
-			err := list(colRole, func(raw []byte) (authzItem, error) {
-				var r Role
-				err := json.Unmarshal(raw, &r)
-				return authzItem{sortID: "2" + strings.ToLower(r.Name), role: &r}, err
-			})
-			if err != nil {
-				return err
-			}
-		}
-		if all || want["LocalManagedPolicy"] {
-			err := list(colPolicy, func(raw []byte) (authzItem, error) {
-				var mp ManagedPolicy
-				err := json.Unmarshal(raw, &mp)
-				return authzItem{sortID: "3" + strings.ToLower(mp.Name), policy: &mp}, err
-			})
-			if err != nil {
-				return err
-			}
-		}
-		if all || want["AWSManagedPolicy"] {
-			uses, err := awsPolicyUses(tx, account)
-			if err != nil {
-				return err
-			}
-			for arn := range uses {
-				var mp ManagedPolicy
-				if err := awsManagedPolicy(tx, account, arn, &mp); err != nil {
-					if errors.Is(err, docstore.ErrNotFound) {
-						continue // no longer published
-					}
-					return err
-				}
-				items = append(items, authzItem{sortID: "3" + strings.ToLower(mp.Name) + "\x00aws", policy: &mp})
-			}
-		}
-		sort.SliceStable(items, func(i, j int) bool { return items[i].sortID < items[j].sortID })
-		page, err := paginate(items, func(it authzItem) string { return it.sortID }, p)
+		page, err := authorizationPage(tx, account, func(f string) bool { return all || want[f] }, p)
 		if err != nil {
 			return err
 		}

@@ -41,13 +41,32 @@ func openInfoTestService(t *testing.T) *Service {
 }
 
 // putDocs stores users, groups and policies as their own services would, which this file
-// does not depend on.
+// does not depend on (with their list indexes rebuilt, as the services keep them).
 func putDocs(t *testing.T, s *Service, docs map[docstore.Key]any) {
 	t.Helper()
 	err := s.update(context.Background(), func(tx docstore.Tx) error {
+		touched := map[[2]string]bool{}
 		for k, v := range docs {
 			if err := tx.Put(k, v); err != nil {
 				return err
+			}
+			touched[[2]string{k.Collection, k.Account}] = true
+		}
+		for ca := range touched {
+			if err := rebuildHolderIndex(tx, ca[1]); err != nil {
+				return err
+			}
+			if err := rebuildPoliciesInUse(tx, ca[1]); err != nil {
+				return err
+			}
+		}
+		for _, c := range listedCollections {
+			for ca := range touched {
+				if ca[0] == c {
+					if err := rebuildListIndex(tx, c, ca[1]); err != nil {
+						return err
+					}
+				}
 			}
 		}
 		return nil

@@ -227,79 +227,92 @@ func (s *Service) ListEntitiesForPolicy(ctx context.Context, in ListEntitiesForP
 	if err != nil {
 		return PageOf[PolicyEntity]{}, err
 	}
-	type item struct {
-		sortID string
-		e      PolicyEntity
+	max, err := in.Page.maxItems()
+	if err != nil {
+		return PageOf[PolicyEntity]{}, err
 	}
-	var items []item
+	after, err := decodeMarker(in.Page.Marker)
+	if err != nil {
+		return PageOf[PolicyEntity]{}, err
+	}
+	out := PageOf[PolicyEntity]{Items: []PolicyEntity{}}
 	err = s.view(ctx, func(tx docstore.Tx) error {
 		var p ManagedPolicy
 		if err := getManagedPolicy(tx, in.Account, in.PolicyARN, &p); err != nil {
 			return err
 		}
 		arn := p.ARN()
-		uses := func(attached []string, boundary string) bool {
-			asPolicy := in.UsageFilter != "PermissionsBoundary" && holdsPolicyARN(attached, arn)
-			asBoundary := in.UsageFilter != "PermissionsPolicy" && boundary == arn
-			return asPolicy || asBoundary
+		kind := PolicyHolder("")
+		switch in.EntityFilter {
+		case "":
+		case "User", "Role", "Group":
+			kind = PolicyHolder(strings.ToLower(in.EntityFilter))
+		default:
+			return nil // policies hold no policies
 		}
-		want := func(kind string) bool { return in.EntityFilter == "" || in.EntityFilter == kind }
-		scan := func(col, order string, kind PolicyHolder, fn func(raw []byte) (PolicyEntity, string, bool, error)) error {
-			return tx.List(col, in.Account, "", "", func(_ string, raw []byte) error {
-				e, path, ok, err := fn(raw)
-				if err != nil || !ok || !strings.HasPrefix(path, prefix) {
-					return err
-				}
-				e.Kind = kind
-				items = append(items, item{order + strings.ToLower(e.Name), e})
+		base := arn + pathNameSep
+		cursor := ""
+		if after != "" {
+			cursor = base + after
+		}
+		var lastID string
+		return tx.List(colPolicyHolder, in.Account, holderPrefix(arn, kind), cursor, func(id string, raw []byte) error {
+			var use holderUse
+			if err := json.Unmarshal(raw, &use); err != nil {
+				return err
+			}
+			if !(in.UsageFilter != "PermissionsBoundary" && use.Attached) && !(in.UsageFilter != "PermissionsPolicy" && use.Boundary) {
 				return nil
-			})
-		}
-		if want("Group") {
-			err := scan(colGroup, "0", HolderGroup, func(raw []byte) (PolicyEntity, string, bool, error) {
-				var g Group
-				err := json.Unmarshal(raw, &g)
-				return PolicyEntity{Name: g.Name, ID: g.ID}, g.Path, uses(g.AttachedPolicies, ""), err
-			})
-			if err != nil {
+			}
+			rest := id[len(base):] // the kind's digit and the entity's store id
+			e, ok, err := holderEntity(tx, in.Account, rest, prefix)
+			if err != nil || !ok {
 				return err
 			}
-		}
-		if want("Role") {
-			err := scan(colRole, "1", HolderRole, func(raw []byte) (PolicyEntity, string, bool, error) {
-				var r Role
-				err := json.Unmarshal(raw, &r)
-				return PolicyEntity{Name: r.Name, ID: r.ID}, r.Path, uses(r.AttachedPolicies, r.PermissionsBoundary), err
-			})
-			if err != nil {
-				return err
+			if len(out.Items) == max {
+				out.IsTruncated, out.Marker = true, encodeMarker(lastID)
+				return docstore.ErrStop
 			}
-		}
-		if want("User") {
-			err := scan(colUser, "2", HolderUser, func(raw []byte) (PolicyEntity, string, bool, error) {
-				var u User
-				err := json.Unmarshal(raw, &u)
-				return PolicyEntity{Name: u.Name, ID: u.ID}, u.Path, uses(u.AttachedPolicies, u.PermissionsBoundary), err
-			})
-			if err != nil {
-				return err
-			}
-		}
-		return nil
+			out.Items, lastID = append(out.Items, e), rest
+			return nil
+		})
 	})
 	if err != nil {
 		return PageOf[PolicyEntity]{}, err
 	}
-	sort.Slice(items, func(i, j int) bool { return items[i].sortID < items[j].sortID })
-	page, err := paginate(items, func(it item) string { return it.sortID }, in.Page)
-	if err != nil {
-		return PageOf[PolicyEntity]{}, err
-	}
-	out := PageOf[PolicyEntity]{IsTruncated: page.IsTruncated, Marker: page.Marker, Items: []PolicyEntity{}}
-	for _, it := range page.Items {
-		out.Items = append(out.Items, it.e)
-	}
 	return out, nil
+}
+
+// holderEntity reads the entity a holder index id names (rest: the kind's digit and its
+// store id), reporting false when it is gone or its path does not start with prefix.
+func holderEntity(tx docstore.Tx, account, rest, prefix string) (PolicyEntity, bool, error) {
+	var h PolicyHolder
+	for k, digit := range holderDigits {
+		if strings.HasPrefix(rest, digit) {
+			h = k
+		}
+	}
+	if h == "" {
+		return PolicyEntity{}, false, nil
+	}
+	d := h.newDoc()
+	err := tx.Get(docstore.Key{Collection: d.kind().collection, Account: account, ID: rest[1:]}, d)
+	if errors.Is(err, docstore.ErrNotFound) {
+		return PolicyEntity{}, false, nil
+	}
+	if err != nil || !strings.HasPrefix(d.entityPath(), prefix) {
+		return PolicyEntity{}, false, err
+	}
+	e := PolicyEntity{Kind: h, Name: d.entityName()}
+	switch v := d.(type) {
+	case *User:
+		e.ID = v.ID
+	case *Group:
+		e.ID = v.ID
+	case *Role:
+		e.ID = v.ID
+	}
+	return e, true, nil
 }
 
 func holdsPolicyARN(list []string, s string) bool {

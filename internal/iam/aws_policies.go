@@ -71,6 +71,9 @@ func fromAWSManaged(mp *managedpolicies.Policy, partition string, withDocument b
 // whole, an AWS managed one as the account's use counts only.
 func putPolicy(tx docstore.Tx, account string, p *ManagedPolicy) error {
 	if !p.IsAWSManaged() {
+		if err := syncPolicyInUse(tx, account, p); err != nil {
+			return err
+		}
 		return tx.Put(key(colPolicy, account, p.Name), p)
 	}
 	k := key(colAWSPolicyUse, account, p.ARN())

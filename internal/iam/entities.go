@@ -110,8 +110,16 @@ func getEntity(tx docstore.Tx, account, name string, doc entityDoc) error {
 	return nil
 }
 
-// putEntity stores an entity under its name.
+// putEntity stores an entity under its name, with the holder index of the policies it uses
+// (policy_holders.go).
 func putEntity(tx docstore.Tx, account string, doc entityDoc) error {
+	old, err := storedEntity(tx, account, doc)
+	if err != nil {
+		return fmt.Errorf("iam: reading %s %s of account %s: %w", doc.kind().noun, doc.entityName(), account, err)
+	}
+	if err := syncHolders(tx, account, old, doc); err != nil {
+		return fmt.Errorf("iam: indexing the policies of %s %s of account %s: %w", doc.kind().noun, doc.entityName(), account, err)
+	}
 	if err := tx.Put(key(doc.kind().collection, account, doc.entityName()), doc); err != nil {
 		return fmt.Errorf("iam: storing %s %s of account %s: %w", doc.kind().noun, doc.entityName(), account, err)
 	}

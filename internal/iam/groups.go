@@ -34,7 +34,7 @@ func (s *Service) CreateGroup(ctx context.Context, account, name, path string) (
 		} else if !errors.Is(err, docstore.ErrNotFound) {
 			return err
 		}
-		n, err := tx.Count(colGroup, account, "")
+		n, err := listCount(tx, colGroup, account)
 		if err != nil {
 			return err
 		}
@@ -50,7 +50,13 @@ func (s *Service) CreateGroup(ctx context.Context, account, name, path string) (
 		if errors.Is(err, docstore.ErrConflict) {
 			return awserr.EntityAlreadyExists("Group with name %s already exists.", name)
 		}
-		return err
+		if err != nil {
+			return err
+		}
+		if err := syncHolders(tx, account, nil, g); err != nil {
+			return err
+		}
+		return listedAdd(tx, colGroup, account, g.Path, g.Name)
 	})
 	if err != nil {
 		return nil, err
@@ -118,15 +124,12 @@ func (s *Service) ListGroups(ctx context.Context, account, pathPrefix string, p 
 	if err != nil {
 		return PageOf[Group]{}, err
 	}
-	var groups []Group
+	var page PageOf[Group]
 	err = s.view(ctx, func(tx docstore.Tx) (err error) {
-		groups, err = listDocs(tx, colGroup, account, func(g *Group) bool { return strings.HasPrefix(g.Path, prefix) })
+		page, err = pageListed[Group](tx, colGroup, account, prefix, p, nil)
 		return err
 	})
-	if err != nil {
-		return PageOf[Group]{}, err
-	}
-	return paginate(groups, groupSortID, p)
+	return page, err
 }
 
 func groupSortID(g Group) string { return strings.ToLower(g.Name) }
@@ -152,10 +155,26 @@ func (s *Service) UpdateGroup(ctx context.Context, account, name, newName, newPa
 		if err := getGroup(tx, account, name, &g); err != nil {
 			return err
 		}
+		before := g
+		oldPath := g.Path
 		if newPath != "" {
 			g.Path = newPath
 		}
 		oldName := g.Name
+		if newName != "" {
+			if err := listedMove(tx, colGroup, account, oldPath, oldName, g.Path, newName); err != nil {
+				return err
+			}
+		} else if err := listedMove(tx, colGroup, account, oldPath, oldName, g.Path, oldName); err != nil {
+			return err
+		}
+		if newName != "" {
+			renamed := g
+			renamed.Name = newName
+			if err := syncHolders(tx, account, &before, &renamed); err != nil {
+				return err
+			}
+		}
 		if newName == "" || newName == oldName {
 			return tx.Put(key(colGroup, account, oldName), &g)
 		}
@@ -212,7 +231,13 @@ func (s *Service) DeleteGroup(ctx context.Context, account, name string) error {
 		case len(g.AttachedPolicies) > 0:
 			return awserr.DeleteConflict("Cannot delete entity, must detach all policies first.")
 		}
-		return tx.Delete(key(colGroup, account, g.Name))
+		if err := tx.Delete(key(colGroup, account, g.Name)); err != nil {
+			return err
+		}
+		if err := syncHolders(tx, account, &g, nil); err != nil {
+			return err
+		}
+		return listedRemove(tx, colGroup, account, g.Path, g.Name)
 	})
 }
 

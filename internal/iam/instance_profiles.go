@@ -49,7 +49,7 @@ func (s *Service) CreateInstanceProfile(ctx context.Context, in CreateInstancePr
 		CreateDate: s.clock(), Tags: in.Tags,
 	}
 	err = s.update(ctx, func(tx docstore.Tx) error {
-		n, err := tx.Count(colInstanceProfile, in.Account, "")
+		n, err := listCount(tx, colInstanceProfile, in.Account)
 		if err != nil {
 			return err
 		}
@@ -65,7 +65,10 @@ func (s *Service) CreateInstanceProfile(ctx context.Context, in CreateInstancePr
 		if errors.Is(err, docstore.ErrConflict) {
 			return awserr.EntityAlreadyExists("Instance Profile %s already exists.", in.Name)
 		}
-		return err
+		if err != nil {
+			return err
+		}
+		return listedAdd(tx, colInstanceProfile, in.Account, p.Path, p.Name)
 	})
 	if err != nil {
 		return nil, err
@@ -145,7 +148,10 @@ func (s *Service) DeleteInstanceProfile(ctx context.Context, account, name strin
 		if len(p.Roles) > 0 {
 			return awserr.DeleteConflict("Cannot delete entity, must remove roles from instance profile first.")
 		}
-		return tx.Delete(key(colInstanceProfile, account, name))
+		if err := tx.Delete(key(colInstanceProfile, account, name)); err != nil {
+			return err
+		}
+		return listedRemove(tx, colInstanceProfile, account, p.Path, p.Name)
 	})
 }
 
@@ -157,11 +163,11 @@ func (s *Service) ListInstanceProfiles(ctx context.Context, account, pathPrefix 
 	}
 	var out PageOf[InstanceProfileWithRoles]
 	err = s.view(ctx, func(tx docstore.Tx) error {
-		profiles, err := listDocs(tx, colInstanceProfile, account, func(ip *InstanceProfile) bool { return strings.HasPrefix(ip.Path, prefix) })
+		page, err := pageListed[InstanceProfile](tx, colInstanceProfile, account, prefix, p, nil)
 		if err != nil {
 			return err
 		}
-		out, err = profilePage(tx, profiles, p)
+		out, err = withProfileRoles(tx, page)
 		return err
 	})
 	return out, err
@@ -209,6 +215,11 @@ func profilePage(tx docstore.Tx, profiles []InstanceProfile, p Page) (PageOf[Ins
 	if err != nil {
 		return PageOf[InstanceProfileWithRoles]{}, err
 	}
+	return withProfileRoles(tx, page)
+}
+
+// withProfileRoles adds their roles to a page of profiles.
+func withProfileRoles(tx docstore.Tx, page PageOf[InstanceProfile]) (PageOf[InstanceProfileWithRoles], error) {
 	out := PageOf[InstanceProfileWithRoles]{IsTruncated: page.IsTruncated, Marker: page.Marker}
 	for i := range page.Items {
 		roles, err := profileRoles(tx, &page.Items[i])

@@ -47,7 +47,10 @@ func (p Page) check() error {
 	return err
 }
 
-// paginate cuts items (already in order, each with its sort id) into the requested page.
+// paginate cuts items (already in order, each with its sort id) into the requested page. It
+// serves the lists of what one entity holds, which are small; the lists of an account's
+// users, groups, roles, policies and instance profiles read only their page from the store
+// instead (pageListed, list_index.go).
 func paginate[T any](items []T, idOf func(T) string, p Page) (PageOf[T], error) {
 	max, err := p.maxItems()
 	if err != nil {

@@ -2,7 +2,6 @@ package iam
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"regexp"
@@ -73,7 +72,10 @@ func (s *Service) CreatePolicy(ctx context.Context, in CreatePolicyInput) (*Mana
 		if errors.Is(err, docstore.ErrConflict) {
 			return awserr.EntityAlreadyExists("A policy called %s already exists. Duplicate names are not allowed.", in.Name)
 		}
-		return err
+		if err != nil {
+			return err
+		}
+		return listedAdd(tx, colPolicy, in.Account, p.Path, p.Name)
 	})
 	if err != nil {
 		return nil, err
@@ -160,7 +162,10 @@ func (s *Service) DeletePolicy(ctx context.Context, account, policyARN string) e
 		case len(p.Versions) > 1:
 			return awserr.DeleteConflict("This policy has more than one version. Before you delete a policy, you must delete the policy's versions. The default version is deleted with the policy.")
 		}
-		return tx.Delete(key(colPolicy, account, p.Name))
+		if err := tx.Delete(key(colPolicy, account, p.Name)); err != nil {
+			return err
+		}
+		return listedRemove(tx, colPolicy, account, p.Path, p.Name)
 	})
 }
 
@@ -191,11 +196,7 @@ func (s *Service) ListPolicies(ctx context.Context, in ListPoliciesInput) (PageO
 	if err != nil {
 		return PageOf[ManagedPolicy]{}, err
 	}
-	var out []ManagedPolicy
 	keep := func(p *ManagedPolicy) bool {
-		if !strings.HasPrefix(p.Path, prefix) {
-			return false
-		}
 		if in.OnlyAttached {
 			switch in.UsageFilter {
 			case "PermissionsPolicy":
@@ -208,18 +209,27 @@ func (s *Service) ListPolicies(ctx context.Context, in ListPoliciesInput) (PageO
 		}
 		return true
 	}
+	max, err := in.Page.maxItems()
+	if err != nil {
+		return PageOf[ManagedPolicy]{}, err
+	}
+	after, err := decodeMarker(in.Page.Marker)
+	if err != nil {
+		return PageOf[ManagedPolicy]{}, err
+	}
+	// The customer managed policies come from the store after the marker's store cursor;
+	// the AWS managed ones from the embedded list. Both are merged in the order of
+	// policySortID, which puts a customer policy before an AWS one of the same name.
+	var local, aws []ManagedPolicy
 	err = s.view(ctx, func(tx docstore.Tx) error {
 		if in.Scope != "AWS" {
-			err := tx.List(colPolicy, in.Account, "", "", func(_ string, raw []byte) error {
-				var p ManagedPolicy
-				if err := json.Unmarshal(raw, &p); err != nil {
-					return err
-				}
-				if keep(&p) {
-					out = append(out, p)
-				}
-				return nil
-			})
+			cursor, _, _ := strings.Cut(after, "\x00")
+			var err error
+			index := colPolicy
+			if in.OnlyAttached {
+				index = policiesInUse
+			}
+			local, _, err = readListed[ManagedPolicy](tx, colPolicy, index, in.Account, prefix, cursor, max+1, keep)
 			if err != nil {
 				return err
 			}
@@ -236,11 +246,14 @@ func (s *Service) ListPolicies(ctx context.Context, in ListPoliciesInput) (PageO
 			return err
 		}
 		for _, mp := range managedpolicies.Default().Policies {
+			if !strings.HasPrefix(mp.Path, prefix) {
+				continue
+			}
 			p := fromAWSManaged(mp, partition, false)
 			u := uses[p.ARN()]
 			p.AttachmentCount, p.BoundaryUseCount = u.AttachmentCount, u.BoundaryUseCount
-			if keep(&p) {
-				out = append(out, p)
+			if keep(&p) && (after == "" || policySortID(&p, prefix) > after) {
+				aws = append(aws, p)
 			}
 		}
 		return nil
@@ -248,9 +261,29 @@ func (s *Service) ListPolicies(ctx context.Context, in ListPoliciesInput) (PageO
 	if err != nil {
 		return PageOf[ManagedPolicy]{}, err
 	}
-	sortID := func(p ManagedPolicy) string { return strings.ToLower(p.Name) + "\x00" + p.Account }
-	sort.Slice(out, func(i, j int) bool { return sortID(out[i]) < sortID(out[j]) })
-	return paginate(out, sortID, in.Page)
+	sort.Slice(aws, func(i, j int) bool { return policySortID(&aws[i], prefix) < policySortID(&aws[j], prefix) })
+	var out PageOf[ManagedPolicy]
+	for len(out.Items) < max && (len(local) > 0 || len(aws) > 0) {
+		if len(aws) == 0 || (len(local) > 0 && policySortID(&local[0], prefix) < policySortID(&aws[0], prefix)) {
+			out.Items, local = append(out.Items, local[0]), local[1:]
+		} else {
+			out.Items, aws = append(out.Items, aws[0]), aws[1:]
+		}
+	}
+	if len(local) > 0 || len(aws) > 0 {
+		out.IsTruncated, out.Marker = true, encodeMarker(policySortID(&out.Items[len(out.Items)-1], prefix))
+	}
+	return out, nil
+}
+
+// policySortID orders ListPolicies: by the store cursor of readListed (the lower-cased name
+// for every path, path and name under a PathPrefix), then by account, AWS's last.
+func policySortID(p *ManagedPolicy, prefix string) string {
+	id := strings.ToLower(p.Name)
+	if prefix != "/" {
+		id = pathIndexID(p.Path, p.Name)
+	}
+	return id + "\x00" + p.Account
 }
 
 // CreatePolicyVersion adds a version to a policy, which becomes the default one when

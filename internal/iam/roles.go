@@ -86,7 +86,13 @@ func (s *Service) CreateRole(ctx context.Context, in CreateRoleInput) (*Role, er
 		if errors.Is(err, docstore.ErrConflict) {
 			return awserr.EntityAlreadyExists("Role with name %s already exists.", in.Name)
 		}
-		return err
+		if err != nil {
+			return err
+		}
+		if err := syncHolders(tx, in.Account, nil, r); err != nil {
+			return err
+		}
+		return listedAdd(tx, colRole, in.Account, r.Path, r.Name)
 	})
 	if err != nil {
 		return nil, err
@@ -149,7 +155,13 @@ func (s *Service) DeleteRole(ctx context.Context, account, name string) error {
 		if err := forgetAccess(tx, account, r.ID); err != nil {
 			return err
 		}
-		return tx.Delete(key(colRole, account, name))
+		if err := tx.Delete(key(colRole, account, name)); err != nil {
+			return err
+		}
+		if err := syncHolders(tx, account, &r, nil); err != nil {
+			return err
+		}
+		return listedRemove(tx, colRole, account, r.Path, r.Name)
 	})
 }
 
@@ -159,18 +171,18 @@ func (s *Service) ListRoles(ctx context.Context, account, pathPrefix string, p P
 	if err != nil {
 		return PageOf[Role]{}, err
 	}
-	var roles []Role
+	var page PageOf[Role]
 	err = s.view(ctx, func(tx docstore.Tx) (err error) {
-		roles, err = listDocs(tx, colRole, account, func(r *Role) bool { return strings.HasPrefix(r.Path, prefix) })
-		for i := 0; err == nil && i < len(roles); i++ {
-			err = showTrust(tx, &roles[i])
+		page, err = pageListed[Role](tx, colRole, account, prefix, p, nil)
+		for i := 0; err == nil && i < len(page.Items); i++ {
+			err = showTrust(tx, &page.Items[i])
 		}
 		return err
 	})
 	if err != nil {
 		return PageOf[Role]{}, err
 	}
-	return paginate(roles, func(r Role) string { return strings.ToLower(r.Name) }, p)
+	return page, nil
 }
 
 // UpdateRole changes a role's description and maximum session duration; empty values keep

@@ -113,6 +113,12 @@ func (s *Service) CreateServiceLinkedRole(ctx context.Context, in CreateServiceL
 		if err != nil {
 			return err
 		}
+		if err := listedAdd(tx, colRole, in.Account, r.Path, r.Name); err != nil {
+			return err
+		}
+		if err := syncHolders(tx, in.Account, nil, r); err != nil {
+			return err
+		}
 		p.AttachmentCount++
 		return putPolicy(tx, in.Account, &p)
 	})
@@ -161,7 +167,13 @@ func (s *Service) DeleteServiceLinkedRole(ctx context.Context, account, roleName
 		if err := forgetAccess(tx, account, r.ID); err != nil {
 			return err
 		}
-		return tx.Delete(key(colRole, account, r.Name))
+		if err := tx.Delete(key(colRole, account, r.Name)); err != nil {
+			return err
+		}
+		if err := syncHolders(tx, account, &r, nil); err != nil {
+			return err
+		}
+		return listedRemove(tx, colRole, account, r.Path, r.Name)
 	})
 	if err != nil {
 		return nil, err

@@ -42,7 +42,7 @@ func (s *Service) CreateUser(ctx context.Context, in CreateUserInput) (*User, er
 		} else if !errors.Is(err, docstore.ErrNotFound) {
 			return err
 		}
-		n, err := tx.Count(colUser, in.Account, "")
+		n, err := listCount(tx, colUser, in.Account)
 		if err != nil {
 			return err
 		}
@@ -64,7 +64,13 @@ func (s *Service) CreateUser(ctx context.Context, in CreateUserInput) (*User, er
 		if errors.Is(err, docstore.ErrConflict) {
 			return awserr.EntityAlreadyExists("User with name %s already exists.", in.Name)
 		}
-		return err
+		if err != nil {
+			return err
+		}
+		if err := syncHolders(tx, in.Account, nil, u); err != nil {
+			return err
+		}
+		return listedAdd(tx, colUser, in.Account, u.Path, u.Name)
 	})
 	if err != nil {
 		return nil, err
@@ -103,15 +109,12 @@ func (s *Service) ListUsers(ctx context.Context, account, pathPrefix string, p P
 	if err != nil {
 		return PageOf[User]{}, err
 	}
-	var users []User
+	var page PageOf[User]
 	err = s.view(ctx, func(tx docstore.Tx) (err error) {
-		users, err = listDocs(tx, colUser, account, func(u *User) bool { return strings.HasPrefix(u.Path, prefix) })
+		page, err = pageListed[User](tx, colUser, account, prefix, p, nil)
 		return err
 	})
-	if err != nil {
-		return PageOf[User]{}, err
-	}
-	return paginate(users, func(u User) string { return strings.ToLower(u.Name) }, p)
+	return page, err
 }
 
 // UpdateUser renames a user and/or changes its path ("" keeps each). A renamed user keeps
@@ -135,10 +138,26 @@ func (s *Service) UpdateUser(ctx context.Context, account, name, newName, newPat
 		if err := getUser(tx, account, name, &u); err != nil {
 			return err
 		}
+		before := u
+		oldPath := u.Path
 		if newPath != "" {
 			u.Path = newPath
 		}
 		oldName := u.Name
+		if newName != "" {
+			if err := listedMove(tx, colUser, account, oldPath, oldName, u.Path, newName); err != nil {
+				return err
+			}
+		} else if err := listedMove(tx, colUser, account, oldPath, oldName, u.Path, oldName); err != nil {
+			return err
+		}
+		if newName != "" {
+			renamed := u
+			renamed.Name = newName
+			if err := syncHolders(tx, account, &before, &renamed); err != nil {
+				return err
+			}
+		}
 		if newName == "" || newName == oldName {
 			return tx.Put(key(colUser, account, oldName), &u)
 		}
@@ -233,7 +252,13 @@ func (s *Service) DeleteUser(ctx context.Context, account, name string) error {
 		if err := forgetAccess(tx, account, u.ID); err != nil {
 			return err
 		}
-		return tx.Delete(key(colUser, account, u.Name))
+		if err := tx.Delete(key(colUser, account, u.Name)); err != nil {
+			return err
+		}
+		if err := syncHolders(tx, account, &u, nil); err != nil {
+			return err
+		}
+		return listedRemove(tx, colUser, account, u.Path, u.Name)
 	})
 }
 

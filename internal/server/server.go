@@ -107,6 +107,10 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, log: cfg.Logger, store: store, audit: &auditLog{w: cfg.Audit, store: cloudtrail.NewStore(cfg.LookupEvents), region: cfg.Region}}
 	s.iam = iam.New(store, box, cfg.Now)
+	if err := s.iam.BuildListIndexes(ctx); err != nil {
+		store.Close()
+		return nil, err
+	}
 	s.authz = authz.New(s.iam)
 	s.iamAPI = iamapi.New(s.iam, s.authz)
 	s.sts = sts.New(s.iam, s.authz, sts.NewSealer(box), oidc.NewVerifier(cfg.OIDCHTTPClient, cfg.Now), cfg.Now)
