@@ -132,6 +132,8 @@ type Authorizer struct {
 	// awsManaged holds AWS managed policies once compiled, by kind and ARN: they never
 	// change, and some (ReadOnlyAccess) take milliseconds to parse at every rebuild.
 	awsManaged sync.Map
+
+	counts cacheCounts // cache_counts.go
 }
 
 const allowAll = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`
@@ -256,8 +258,10 @@ func (a *Authorizer) policies(ctx context.Context, c *Caller) (*compiled, error)
 	entry := a.cache[cacheKey]
 	a.mu.Unlock()
 	if entry != nil && entry.generation == gen {
+		a.counts.hits.Add(1)
 		return entry, nil
 	}
+	a.counts.rebuilds.Add(1)
 	set, orphaned, err := a.build(ctx, c)
 	if err != nil {
 		return nil, err

@@ -26,6 +26,7 @@ func runServe(ctx context.Context, args []string, env Env) int {
 	masterKey := fs.String("master-key", "", "base64 master key for secrets (default: IAMD_MASTER_KEY, else DATA/master.key)")
 	issuerBase := fs.String("issuer-url", envOr("IAMD_ISSUER_URL", ""), "URL relying parties reach iamd at, for the accounts' outbound web identity federation issuers (default: the listener's loopback URL)")
 	oidcCA := fs.String("oidc-ca", envOr("IAMD_OIDC_CA", ""), "PEM file of CA certificates trusted, besides the system's, for OpenID Connect issuers")
+	metricsAddr := fs.String("metrics-addr", envOr("IAMD_METRICS_ADDR", ""), "address (host:port) of a listener of its own serving Prometheus metrics at /metrics (default: no metrics; the AWS listener never serves them)")
 	var front frontDoorFlags
 	fs.Var(&front.upstreams, "upstream", "URL or SERVICE=URL (repeatable, default IAMD_UPSTREAM): the emulator the calls of services iamd does not serve are authorized and forwarded to (SERVICE is the credential scope's, e.g. s3)")
 	fs.Var(&front.credentials, "upstream-credentials", "[SERVICE=]KEY:SECRET (repeatable, default IAMD_UPSTREAM_CREDENTIALS, else test:test): the keys forwarded calls are signed with")
@@ -66,6 +67,7 @@ func runServe(ctx context.Context, args []string, env Env) int {
 		RootAccessKeyID: os.Getenv("IAMD_ROOT_ACCESS_KEY_ID"), RootSecretAccessKey: os.Getenv("IAMD_ROOT_SECRET_ACCESS_KEY"),
 		Logger: logger, Audit: audit, Banner: env.Stderr, OIDCHTTPClient: oidcClient,
 		Upstreams: upstreams, Enforce: enforce,
+		MetricsAddr: *metricsAddr,
 	})
 	if err != nil {
 		fmt.Fprintln(env.Stderr, "iamd serve:", err)
@@ -77,6 +79,9 @@ func runServe(ctx context.Context, args []string, env Env) int {
 		return 1
 	}
 	fmt.Fprintf(env.Stderr, "iamd listening on http://%s (data in %s)\n", srv.Addr(), *data)
+	if a := srv.MetricsAddr(); a != "" {
+		fmt.Fprintf(env.Stderr, "metrics on http://%s%s\n", a, server.MetricsPath)
+	}
 	if !upstreams.Empty() {
 		fmt.Fprintf(env.Stderr, "forwarding, authorized (--enforce %s), to %s\n", enforce, describeUpstreams(upstreams))
 	}

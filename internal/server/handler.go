@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/iamd-dev/iamd/internal/api/awsquery"
 	"github.com/iamd-dev/iamd/internal/api/frontapi"
@@ -37,6 +38,9 @@ func (s *Server) serveAWS(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("x-amzn-RequestId", requestID)
 	ev := auditEvent{Time: s.cfg.Now().UTC(), RequestID: requestID, Source: sourceAddr(r)}
 	defer func() { s.audit.write(ev) }()
+	// The call's service is its credential scope's until authentication says otherwise.
+	service, start := scopeService(r), time.Now()
+	defer func() { s.metrics.Call(service, ev.Action, ev.Decision, time.Since(start)) }()
 
 	var body []byte
 	streamed := s.streamsBody(scopeService(r))
@@ -60,9 +64,9 @@ func (s *Server) serveAWS(w http.ResponseWriter, r *http.Request) {
 	var (
 		signed *sigv4.Result
 		err    error
+		caller *authz.Caller
 	)
-	caller, service := s.unsignedCaller(r, body)
-	if caller == nil {
+	if caller, service = s.unsignedCaller(r, body); caller == nil {
 		caller, service, signed, err = s.authenticate(r.Context(), r, body, streamed)
 	}
 	if err != nil {

@@ -27,6 +27,7 @@ import (
 	"github.com/iamd-dev/iamd/internal/ec2"
 	"github.com/iamd-dev/iamd/internal/iam"
 	"github.com/iamd-dev/iamd/internal/imds"
+	"github.com/iamd-dev/iamd/internal/metrics"
 	"github.com/iamd-dev/iamd/internal/oidc"
 	"github.com/iamd-dev/iamd/internal/opmodel"
 	"github.com/iamd-dev/iamd/internal/secretbox"
@@ -68,6 +69,10 @@ type Server struct {
 	audit    *auditLog
 	listener net.Listener
 	http     *http.Server
+	// metrics are served on their own listener, never the AWS one (metrics.go); nil for none.
+	metrics         *metrics.Metrics
+	metricsListener net.Listener
+	metricsHTTP     *http.Server
 }
 
 // New opens the data directory and prepares the server; Serve starts it.
@@ -92,11 +97,14 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	store, err := sqlite.Open(ctx, cfg.DataDir)
+	opened, err := sqlite.Open(ctx, cfg.DataDir)
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, store: store, audit: &auditLog{w: cfg.Audit}}
+	s := &Server{cfg: cfg, log: cfg.Logger, audit: &auditLog{w: cfg.Audit}}
+	s.metrics = s.newMetrics() // nil unless a metrics listener is configured (metrics.go)
+	store := s.metrics.Store(opened)
+	s.store = store
 	s.iam = iam.New(store, box, cfg.Now)
 	s.authz = authz.New(s.iam)
 	s.iamAPI = iamapi.New(s.iam, s.authz)
@@ -116,6 +124,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	s.front = frontapi.New(opmodel.Default(), catalog.Default(), s.authz, cfg.Upstreams, cfg.Enforce).LogTo(cfg.Logger).WithMessages(s.msgs).UpstreamsOwnedBy(cfg.AccountID)
 	s.verifier = &sigv4.Verifier{Now: cfg.Now}
 	s.routes = s.endpoints()
+	s.instrument()
 	if err := s.bootstrap(ctx); err != nil {
 		store.Close()
 		return nil, err
@@ -188,6 +197,10 @@ func (s *Server) Listen() error {
 	// At most MaxConns connections are served at once; the task credentials endpoint is
 	// served on this listener too.
 	s.listener = s.cfg.Limits.API.Listener(l)
+	if err := s.listenMetrics(); err != nil {
+		l.Close()
+		return err
+	}
 	// The running machines' metadata endpoints open with the server's listener.
 	if err := s.imds.StartAll(context.Background()); err != nil {
 		l.Close()
@@ -210,6 +223,7 @@ func (s *Server) Serve(ctx context.Context) error {
 	s.http = s.cfg.Limits.API.Server(s.paths())
 	errc := make(chan error, 1)
 	go func() { errc <- s.http.Serve(s.listener) }()
+	s.serveMetrics()
 	s.log.Info("serving", "addr", s.Addr(), "account", s.cfg.AccountID)
 	var err error
 	select {
@@ -219,6 +233,7 @@ func (s *Server) Serve(ctx context.Context) error {
 		err = s.http.Shutdown(shutdown)
 		cancel()
 	}
+	s.stopMetrics()
 	s.imds.Close()
 	if cerr := s.store.Close(); err == nil {
 		err = cerr
@@ -231,4 +246,4 @@ func (s *Server) Serve(ctx context.Context) error {
 }
 
 // Close releases the store without serving (for a Server that never served).
-func (s *Server) Close() error { s.imds.Close(); return s.store.Close() }
+func (s *Server) Close() error { s.stopMetrics(); s.imds.Close(); return s.store.Close() }

@@ -14,6 +14,7 @@ func (s *Server) taskCredentials() http.Handler {
 	return &taskcreds.Handler{
 		Tasks: s.tasks, Now: s.cfg.Now, Prefix: adminapi.TaskCredentialsPath, RequestID: newRequestID, Log: s.log,
 		Audit: func(r *http.Request, rec taskcreds.Record) {
+			s.metrics.TaskCredentialRead(rec.Decision)
 			s.audit.write(auditEvent{Time: rec.Time, RequestID: rec.RequestID, Caller: rec.Caller, Action: taskcreds.Action,
 				Resource: rec.Resource, Decision: rec.Decision, ErrorCode: rec.ErrorCode, Source: sourceAddr(r)})
 		},
