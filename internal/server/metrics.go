@@ -43,6 +43,9 @@ func (s *Server) knownAction(action string) (string, bool) {
 		return action, s.adminAPI.Serves(op)
 	}
 	if a := catalog.Default().Action(action); a != nil {
+		if prefix, name, _ := strings.Cut(action, ":"); prefix == a.Service.Prefix && name == a.Name {
+			return action, true // spelled as the catalog spells it: no new string
+		}
 		return a.String(), true
 	}
 	return "", false
