@@ -53,6 +53,9 @@ var rules = []rule{
 	{pkg: "internal/taskcreds", forbidden: []string{"database/sql", module + "internal/api", module + "internal/server", module + "internal/store"}},
 	// Certificates for the listener: the standard library's crypto only, no HTTP serving.
 	{pkg: "internal/tlsutil", stdlib: true, forbidden: []string{"net/http", "database/sql"}},
+	// Metrics: instruments fed by the server, over the store's interface; no domain, no API,
+	// no store implementation (it wraps a docstore.Store it is given).
+	{pkg: "internal/metrics", forbidden: []string{"database/sql", module + "internal/api", module + "internal/server", module + "internal/store", module + "internal/iam", module + "internal/sts", module + "internal/authz", module + "internal/ec2", module + "internal/imds", module + "internal/tasks", module + "internal/taskcreds", module + "internal/secrets"}},
 	{pkg: "internal/npmpack", stdlib: true, forbidden: []string{"net/http", "database/sql"}},
 	{pkg: "internal/opmodel", stdlib: true, allowed: []string{"internal/npmpack"}, forbidden: []string{"database/sql"}},
 	{pkg: "internal/api", forbidden: []string{"database/sql", module + "internal/store", module + "internal/server"}},

@@ -18,10 +18,10 @@ const DefaultAddr = "127.0.0.1:4599"
 // serveFlags are the flags of `iamd serve`; each is also IAMD_<NAME> and a key of --config
 // (serve_config.go).
 type serveFlags struct {
-	addr, data, account, region, auditPath, masterKey, issuerBase, oidcCA *string
-	front                                                                 frontDoorFlags
-	tls                                                                   tlsFlags
-	config                                                                *string
+	addr, data, account, region, auditPath, masterKey, issuerBase, oidcCA, metricsAddr *string
+	front                                                                              frontDoorFlags
+	tls                                                                                tlsFlags
+	config                                                                             *string
 }
 
 // newServeFlags defines the flags of `iamd serve` on fs.
@@ -35,6 +35,7 @@ func newServeFlags(fs *flag.FlagSet) *serveFlags {
 	f.masterKey = fs.String("master-key", "", "base64 master key for secrets (default: DATA/master.key)")
 	f.issuerBase = fs.String("issuer-url", "", "URL relying parties reach iamd at, for the accounts' outbound web identity federation issuers (default: the listener's loopback URL)")
 	f.oidcCA = fs.String("oidc-ca", "", "PEM file of CA certificates trusted, besides the system's, for OpenID Connect issuers")
+	f.metricsAddr = fs.String("metrics-addr", "", "address (host:port) of a listener of its own serving Prometheus metrics at /metrics (default: no metrics; the AWS listener never serves them)")
 	fs.Var(&f.front.upstreams, "upstream", "URL or SERVICE=URL (repeatable): the emulator the calls of services iamd does not serve are authorized and forwarded to (SERVICE is the credential scope's, e.g. s3)")
 	fs.Var(&f.front.credentials, "upstream-credentials", "[SERVICE=]KEY:SECRET (repeatable, default test:test): the keys forwarded calls are signed with")
 	f.front.enforce = fs.String("enforce", "on", "on: refuse what policies deny; log: log and audit the denial, and forward the call anyway")
@@ -100,6 +101,7 @@ func runServe(ctx context.Context, args []string, env Env) int {
 		Logger: logger, Audit: audit, Banner: env.Stderr, OIDCHTTPClient: oidcClient,
 		Upstreams: upstreams, Enforce: enforce,
 		TLS: listener.tls, TrustedProxies: listener.proxies,
+		MetricsAddr: *f.metricsAddr,
 	})
 	if err != nil {
 		fmt.Fprintln(env.Stderr, "iamd serve:", err)
@@ -114,6 +116,9 @@ func runServe(ctx context.Context, args []string, env Env) int {
 	listener.announce(env.Stderr, srv)
 	stopReloads := listener.reloadOnHangup(logger)
 	defer stopReloads()
+	if a := srv.MetricsAddr(); a != "" {
+		fmt.Fprintf(env.Stderr, "metrics on http://%s%s\n", a, server.MetricsPath)
+	}
 	if !upstreams.Empty() {
 		fmt.Fprintf(env.Stderr, "forwarding, authorized (--enforce %s), to %s\n", enforce, describeUpstreams(upstreams))
 	}

@@ -21,6 +21,9 @@ type Manager struct {
 	limits Limits
 	tokens *tokens
 
+	// wrap, when set, wraps every endpoint's handler (instrument.go).
+	wrap func(http.Handler) http.Handler
+
 	mu       sync.Mutex
 	closed   bool
 	machines map[string]*machine // by instance id
@@ -75,7 +78,7 @@ func (m *Manager) Started(inst ec2.Instance) {
 	}
 	l = m.limits.Listener(l)
 	mc := &machine{m: m, id: inst.ID, listener: l}
-	mc.srv = m.limits.Server(mc)
+	mc.srv = m.limits.Server(m.handler(mc))
 	m.machines[inst.ID] = mc
 	go func() {
 		if err := mc.srv.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {

@@ -57,6 +57,10 @@ type Config struct {
 	// keys served under it); "" for the listener's loopback URL.
 	IssuerBaseURL string
 
+	// MetricsAddr, when set, is the address of a listener of its own that serves Prometheus
+	// metrics at /metrics; "" collects none. The AWS listener never serves /metrics.
+	MetricsAddr string
+
 	// OIDCHTTPClient fetches OpenID Connect issuers' discovery documents and keys for
 	// AssumeRoleWithWebIdentity; nil for a client with the system's roots and a 10s timeout.
 	OIDCHTTPClient *http.Client

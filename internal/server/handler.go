@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/iamd-dev/iamd/internal/api/awsquery"
 	"github.com/iamd-dev/iamd/internal/api/frontapi"
@@ -38,6 +39,9 @@ func (s *Server) serveAWS(w http.ResponseWriter, r *http.Request) {
 	ev := auditEvent{Time: s.cfg.Now().UTC(), RequestID: requestID, Source: sourceAddr(r), UserAgent: r.UserAgent(), Service: scopeService(r),
 		TLS: cloudtrail.TLSOf(r.TLS, r.Host)}
 	defer func() { s.audit.write(ev) }()
+	// The call's service is its credential scope's until authentication says otherwise.
+	service, start := scopeService(r), time.Now()
+	defer func() { s.metrics.Call(service, ev.Action, ev.Decision, time.Since(start)) }()
 
 	var body []byte
 	streamed := s.streamsBody(scopeService(r))

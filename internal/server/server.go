@@ -30,6 +30,7 @@ import (
 	"github.com/iamd-dev/iamd/internal/ec2"
 	"github.com/iamd-dev/iamd/internal/iam"
 	"github.com/iamd-dev/iamd/internal/imds"
+	"github.com/iamd-dev/iamd/internal/metrics"
 	"github.com/iamd-dev/iamd/internal/oidc"
 	"github.com/iamd-dev/iamd/internal/opmodel"
 	"github.com/iamd-dev/iamd/internal/secretbox"
@@ -77,6 +78,10 @@ type Server struct {
 	// is served over TLS (nil otherwise).
 	plain     net.Listener
 	plainHTTP *http.Server
+	// metrics are served on their own listener, never the AWS one (metrics.go); nil for none.
+	metrics         *metrics.Metrics
+	metricsListener net.Listener
+	metricsHTTP     *http.Server
 }
 
 // New opens the data directory and prepares the server; Serve starts it.
@@ -101,11 +106,14 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	store, err := sqlite.Open(ctx, cfg.DataDir)
+	opened, err := sqlite.Open(ctx, cfg.DataDir)
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, store: store, audit: &auditLog{w: cfg.Audit, store: cloudtrail.NewStore(cfg.LookupEvents), region: cfg.Region}}
+	s := &Server{cfg: cfg, log: cfg.Logger, audit: &auditLog{w: cfg.Audit, store: cloudtrail.NewStore(cfg.LookupEvents), region: cfg.Region}}
+	s.metrics = s.newMetrics() // nil unless a metrics listener is configured (metrics.go)
+	store := s.metrics.Store(opened)
+	s.store = store
 	s.iam = iam.New(store, box, cfg.Now)
 	if err := s.iam.BuildListIndexes(ctx); err != nil {
 		store.Close()
@@ -130,6 +138,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	s.front = frontapi.New(opmodel.Default(), catalog.Default(), s.authz, cfg.Upstreams, cfg.Enforce).LogTo(cfg.Logger).WithMessages(s.msgs).UpstreamsOwnedBy(cfg.AccountID)
 	s.verifier = &sigv4.Verifier{Now: cfg.Now}
 	s.routes = s.endpoints()
+	s.instrument()
 	if err := s.bootstrap(ctx); err != nil {
 		store.Close()
 		return nil, err
@@ -211,6 +220,13 @@ func (s *Server) Listen() error {
 		}
 		s.plain = s.cfg.Limits.API.Listener(plain)
 	}
+	if err := s.listenMetrics(); err != nil {
+		l.Close()
+		if s.plain != nil {
+			s.plain.Close()
+		}
+		return err
+	}
 	// The running machines' metadata endpoints open with the server's listener.
 	if err := s.imds.StartAll(context.Background()); err != nil {
 		l.Close()
@@ -273,6 +289,7 @@ func (s *Server) Serve(ctx context.Context) error {
 		s.plainHTTP = s.cfg.Limits.API.Server(s.plainPaths())
 		go func() { errc <- s.plainHTTP.Serve(s.plain) }()
 	}
+	s.serveMetrics()
 	s.log.Info("serving", "addr", s.Addr(), "account", s.cfg.AccountID)
 	var err error
 	select {
@@ -289,6 +306,7 @@ func (s *Server) Serve(ctx context.Context) error {
 		}
 		cancel()
 	}
+	s.stopMetrics()
 	s.imds.Close()
 	if cerr := s.store.Close(); err == nil {
 		err = cerr
@@ -302,6 +320,7 @@ func (s *Server) Serve(ctx context.Context) error {
 
 // Close releases the store without serving (for a Server that never served).
 func (s *Server) Close() error {
+	s.stopMetrics()
 	s.imds.Close()
 	if s.plain != nil {
 		s.plain.Close()

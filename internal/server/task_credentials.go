@@ -15,6 +15,7 @@ func (s *Server) taskCredentials() http.Handler {
 	return &taskcreds.Handler{
 		Tasks: s.tasks, Now: s.cfg.Now, Prefix: adminapi.TaskCredentialsPath, RequestID: newRequestID, Log: s.log,
 		Audit: func(r *http.Request, rec taskcreds.Record) {
+			s.metrics.TaskCredentialRead(rec.Decision)
 			// The task's credentials are asked for by its container agent, for the task: AWS's
 			// service acting for it, whose role session rec.Caller names.
 			s.audit.write(auditEvent{Time: rec.Time, RequestID: rec.RequestID, Action: taskcreds.Action,

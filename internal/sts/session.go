@@ -94,7 +94,11 @@ func (s *Session) EntityID() string {
 const tokenContext = "iamd-sts-session-v1"
 
 // Sealer makes and opens session tokens.
-type Sealer struct{ box *secretbox.Box }
+type Sealer struct {
+	box *secretbox.Box
+	// sealed, when set, is told the kind of every session sealed (sealer_observe.go).
+	sealed func(kind string)
+}
 
 // NewSealer makes a Sealer over the master key's box.
 func NewSealer(box *secretbox.Box) *Sealer { return &Sealer{box: box} }
@@ -112,6 +116,9 @@ func (s *Sealer) Seal(sess *Session) (string, error) {
 	sealed, err := s.box.Seal(data, tokenContext)
 	if err != nil {
 		return "", err
+	}
+	if s.sealed != nil {
+		s.sealed(sess.Kind)
 	}
 	return base64.StdEncoding.EncodeToString(sealed), nil
 }
