@@ -38,10 +38,12 @@ func (s *Server) serveAWS(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("x-amzn-RequestId", requestID)
 	ev := auditEvent{Time: s.cfg.Now().UTC(), RequestID: requestID, Source: sourceAddr(r), UserAgent: r.UserAgent(), Service: scopeService(r),
 		TLS: cloudtrail.TLSOf(r.TLS, r.Host)}
-	defer func() { s.audit.write(ev) }()
 	// The call's service is its credential scope's until authentication says otherwise.
 	service, start := scopeService(r), time.Now()
-	defer func() { s.metrics.Call(service, ev.Action, ev.Decision, time.Since(start)) }()
+	defer func() {
+		s.audit.write(ev)
+		s.metrics.Call(service, ev.Action, ev.Decision, time.Since(start))
+	}()
 
 	var body []byte
 	streamed := s.streamsBody(scopeService(r))
