@@ -49,7 +49,7 @@ func TestRedactHidesSecretsAtAnyDepth(t *testing.T) {
 	v := JSONElements([]byte(`{"SecretId":"db","SecretString":"x","ClientRequestToken":"t","NextToken":"n",
 		"Credentials":{"AccessKeyId":"ASIA","SecretAccessKey":"s","SessionToken":"tok"},"list":[{"Password":"p","OldPassword":"o"}],
 		"AuthenticationCode1":"123456","TokenCode":"654321","PrivateKey":"k","SAMLAssertion":"a","WebIdentityToken":"w","Base32StringSeed":"seed",
-		"MinimumPasswordLength":"12","PasswordResetRequired":true,"ServicePassword":"sp","ServiceCredentialSecret":"scs"}`))
+		"MinimumPasswordLength":"12","PasswordResetRequired":true,"ServicePassword":"sp","ServiceCredentialSecret":"scs","Task":{"AuthorizationToken":"bearer-of-the-task"}}`))
 	secrets := Secrets(v)
 	Redact(v)
 	got, _ := json.Marshal(v)
@@ -59,7 +59,7 @@ func TestRedactHidesSecretsAtAnyDepth(t *testing.T) {
 			t.Errorf("%s is not kept: %s", kept, got)
 		}
 	}
-	for _, s := range []string{`"x"`, `"s"`, `"tok"`, `"p"`, `"o"`, "123456", "654321", `"k"`, `"a"`, `"w"`, "seed", `"sp"`, `"scs"`} {
+	for _, s := range []string{`"x"`, `"s"`, `"tok"`, `"p"`, `"o"`, "123456", "654321", `"k"`, `"a"`, `"w"`, "seed", `"sp"`, `"scs"`, "bearer-of-the-task"} {
 		if strings.Contains(string(got), s) {
 			t.Errorf("%s is not hidden: %s", s, got)
 		}

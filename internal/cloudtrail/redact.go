@@ -17,17 +17,20 @@ var secretNames = []string{
 }
 
 // notSecret are names that hold a secret's name but not a secret: the subject a web
-// identity token named (AssumeRoleWithWebIdentity's answer).
-var notSecret = map[string]bool{"subjectfromwebidentitytoken": true}
+// identity token named (AssumeRoleWithWebIdentity's answer), and the tokens that only page
+// through a list or make a call idempotent.
+var notSecret = map[string]bool{"subjectfromwebidentitytoken": true, "nexttoken": true, "clientrequesttoken": true}
 
 // Secret reports whether a parameter of that name carries a secret.
 func Secret(name string) bool {
 	n := strings.ToLower(name)
-	if n == "token" || n == "assertion" {
-		return true
-	}
 	if notSecret[n] {
 		return false
+	}
+	// Any other token is a bearer credential (a task's AuthorizationToken, an IMDS token,
+	// a session's): hidden whatever the rest of its name.
+	if strings.HasSuffix(n, "token") || n == "assertion" {
+		return true
 	}
 	// A password itself (Password, NewPassword, ServicePassword), not a password policy's
 	// settings (MinimumPasswordLength, PasswordResetRequired).

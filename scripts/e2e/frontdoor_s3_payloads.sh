@@ -70,7 +70,7 @@ python3 "$(dirname "$0")/frontdoor_s3_payloads_boto3.py" "$CAROL_KEY" "$CAROL_SE
 # The parts of the multipart uploads were authorized as s3:PutObject.
 python3 - "$E2E_TMP/audit.log" <<'PY'
 import json, sys
-events = [json.loads(line) for line in open(sys.argv[1])]
+events = [json.loads(line).get("additionalEventData", {}).get("iamd", {}) for line in open(sys.argv[1])]
 puts = [e for e in events if e.get("action") == "s3:PutObject" and e.get("resource") == "arn:aws:s3:::team-data/cli/https-large.bin" and e.get("decision") == "allowed"]
 if len(puts) != 4:  # CreateMultipartUpload, two parts, CompleteMultipartUpload
     sys.exit("FAIL the multipart upload was audited as %d s3:PutObject calls, want 4" % len(puts))
