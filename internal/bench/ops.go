@@ -20,7 +20,6 @@ const benchTrustPolicy = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow"
 func Ops(c *awsclient.Client) map[string]Op {
 	suffix := randomSuffix()
 	roleName := "iamd-bench-" + suffix
-	var roleARN string
 	createRole := func(ctx context.Context, name string) error {
 		_, err := c.Query(ctx, "iam", url.Values{"Action": {"CreateRole"}, "Version": {"2010-05-08"},
 			"RoleName": {name}, "AssumeRolePolicyDocument": {benchTrustPolicy}})
@@ -60,35 +59,8 @@ func Ops(c *awsclient.Client) map[string]Op {
 	getRole.Run = call("iam", "GetRole", "RoleName", roleName)
 	listRoles := withRole
 	listRoles.Run = call("iam", "ListRoles")
-	assumeRole := Op{
-		// The role trusts the caller itself, whoever it is.
-		Setup: func(ctx context.Context) error {
-			body, err := c.Query(ctx, "sts", url.Values{"Action": {"GetCallerIdentity"}, "Version": {"2011-06-15"}})
-			if err != nil {
-				return err
-			}
-			var who struct {
-				Arn string `xml:"GetCallerIdentityResult>Arn"`
-			}
-			if err := xml.Unmarshal(body, &who); err != nil {
-				return err
-			}
-			trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"` + who.Arn + `"},"Action":"sts:AssumeRole"}]}`
-			_, err = c.Query(ctx, "iam", url.Values{"Action": {"CreateRole"}, "Version": {"2010-05-08"},
-				"RoleName": {roleName}, "AssumeRolePolicyDocument": {trust}})
-			if err != nil {
-				return err
-			}
-			roleARN, err = roleArnOf(ctx, c, roleName)
-			return err
-		},
-		Run: func(ctx context.Context, w, i int) error {
-			_, err := c.Query(ctx, "sts", url.Values{"Action": {"AssumeRole"}, "Version": {"2011-06-15"},
-				"RoleArn": {roleARN}, "RoleSessionName": {"bench-" + strconv.Itoa(w) + "-" + strconv.Itoa(i)}})
-			return err
-		},
-		Teardown: func(ctx context.Context) error { return deleteRole(ctx, roleName) },
-	}
+	self := &selfTrustedRole{c: c, name: roleName}
+	assumeRole := Op{Setup: self.create, Run: self.assumeRole, Teardown: self.remove}
 	secretName := "iamd-bench/" + suffix
 	getSecretValue := Op{
 		Setup: func(ctx context.Context) error {
