@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -47,6 +48,7 @@ func TestGroupCommit(t *testing.T) {
 	holding, release := make(chan struct{}), make(chan struct{})
 	var lastRan sync.WaitGroup // the last queued fn has run
 	lastRan.Add(1)
+	var lastDone atomic.Bool
 	firstDone := make(chan error, 1)
 	go func() {
 		firstDone <- s.Update(t.Context(), func(tx docstore.Tx) error {
@@ -71,6 +73,7 @@ func TestGroupCommit(t *testing.T) {
 			results[i] = s.Update(ctx, func(tx docstore.Tx) error {
 				if i == queued-1 {
 					defer lastRan.Done()
+					defer lastDone.Store(true)
 				}
 				if err := tx.Put(gkey(fmt.Sprint("q", i)), item{Name: "queued"}); err != nil {
 					return err
@@ -101,6 +104,9 @@ func TestGroupCommit(t *testing.T) {
 		// for it to commit.
 		if err != nil {
 			t.Fatalf("first Update: %v", err)
+		}
+		if !lastDone.Load() {
+			t.Fatal("the first Update returned before the group it is in committed")
 		}
 	case <-time.After(20 * time.Second):
 		t.Fatal("first Update did not return")
