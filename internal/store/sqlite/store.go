@@ -95,7 +95,7 @@ func (s *Store) View(ctx context.Context, fn func(docstore.Tx) error) error {
 // Update runs fn in a read-write transaction and commits it, durably, when fn returns nil.
 // It rolls back, changing nothing, when fn returns an error (which Update returns), when
 // fn panics (the panic goes on once rolled back), when a call of the Tx failed in the
-// database, and when ctx ends before fn returns or meanwhile (Update returns ctx.Err()).
+// database, and when ctx ends before fn has returned (Update returns ctx.Err()).
 //
 // Concurrent Updates commit in groups (see the package doc): Update returns nil only once
 // the group's COMMIT, and its fsync, have made the transaction durable. Once fn has
