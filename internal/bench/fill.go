@@ -11,7 +11,7 @@ import (
 )
 
 // fillPolicy is the inline policy of each role Fill creates; %d is the role's number.
-const fillPolicy = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetObject","s3:PutObject"],"Resource":"arn:aws:s3:::iamd-fill-%d/*"}]}`
+const fillPolicy = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetObject","s3:PutObject"],"Resource":"*","Condition":{"StringLike":{"s3:prefix":"iamd-fill-%d/*"}}}]}`
 
 // FillRoleName is the name of role n of a fill with prefix.
 func FillRoleName(prefix string, n int) string { return fmt.Sprintf("%s-%07d", prefix, n) }

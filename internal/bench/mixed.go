@@ -11,9 +11,8 @@ import (
 	"github.com/iamd-dev/iamd/internal/awsclient"
 )
 
-// benchWritePolicy is the inline policy the write ops put on their role; %d-free, so that
-// each put of the same name is a real overwrite of a small document.
-const benchWritePolicy = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::iamd-bench/*"}]}`
+// benchWritePolicy is the inline policy the write ops put on their role, a small document.
+const benchWritePolicy = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`
 
 // writeSlots is how many inline policy names and tag keys the write ops cycle through:
 // the role stays far below IAM's limits however long the run.
