@@ -21,7 +21,7 @@ func benchServer(t *testing.T) awsclient.Config {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { canned.Close() })
-	cfg, stop, err := startBenchServer(context.Background(), canned.URL)
+	cfg, stop, err := startBenchServer(context.Background(), canned.URL, false)
 	if err != nil {
 		t.Fatal(err)
 	}
