@@ -18,6 +18,9 @@ type Op struct {
 	Setup    func(ctx context.Context) error
 	Run      func(ctx context.Context, worker, i int) error
 	Teardown func(ctx context.Context) error
+	// Details, when set, is called once the workers have stopped, before Teardown: figures
+	// of the op's own (pages per run, reads and writes of a mix) for the report.
+	Details func() any
 }
 
 // Options bound a run in time and count.
@@ -25,6 +28,10 @@ type Options struct {
 	Concurrency int
 	Duration    time.Duration
 	MaxRequests int // 0: no bound but the duration
+	// Rate, when positive, paces the run at this many requests per second in all: each
+	// worker waits for its turn before a request (the wait is not in its latency), and a
+	// turn no worker is free to take is skipped, so that a slow server is not made up for.
+	Rate float64
 }
 
 // Report is the outcome of a run.
@@ -38,6 +45,7 @@ type Report struct {
 	P90Ms             float64        `json:"p90Ms"`
 	P99Ms             float64        `json:"p99Ms"`
 	MaxMs             float64        `json:"maxMs"`
+	Details           any            `json:"details,omitempty"`
 }
 
 // maxSamples bounds the latencies kept in memory.
@@ -66,6 +74,12 @@ func Run(ctx context.Context, op Op, o Options) (Report, error) {
 		errCount int
 		wg       sync.WaitGroup
 	)
+	var turns <-chan time.Time
+	if o.Rate > 0 {
+		t := time.NewTicker(time.Duration(float64(time.Second) / o.Rate))
+		defer t.Stop()
+		turns = t.C
+	}
 	start := time.Now()
 	for w := 0; w < o.Concurrency; w++ {
 		wg.Add(1)
@@ -73,6 +87,13 @@ func Run(ctx context.Context, op Op, o Options) (Report, error) {
 			defer wg.Done()
 			local := make([]time.Duration, 0, 1024)
 			for i := 0; runCtx.Err() == nil; i++ {
+				if turns != nil {
+					select {
+					case <-turns:
+					case <-runCtx.Done():
+						continue
+					}
+				}
 				if o.MaxRequests > 0 && issued.Add(1) > int64(o.MaxRequests) {
 					break
 				}
@@ -111,6 +132,9 @@ func Run(ctx context.Context, op Op, o Options) (Report, error) {
 	r.P50Ms, r.P90Ms, r.P99Ms = percentile(samples, 50), percentile(samples, 90), percentile(samples, 99)
 	if len(samples) > 0 {
 		r.MaxMs = ms(samples[len(samples)-1])
+	}
+	if op.Details != nil {
+		r.Details = op.Details()
 	}
 	if op.Teardown != nil {
 		if err := op.Teardown(ctx); err != nil {

@@ -76,3 +76,47 @@ func TestPercentile(t *testing.T) {
 		t.Fatalf("p50 of nothing %v", p)
 	}
 }
+
+func TestRunPaced(t *testing.T) {
+	var calls atomic.Int64
+	op := Op{Run: func(context.Context, int, int) error { calls.Add(1); return nil }}
+	r, err := Run(context.Background(), op, Options{Concurrency: 4, Duration: 500 * time.Millisecond, Rate: 40})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 40 a second for half a second, however many workers are free: never more than 20.
+	if r.Requests == 0 || r.Requests > 20 || int64(r.Requests) != calls.Load() {
+		t.Fatalf("requests %d, calls %d, want 1..20", r.Requests, calls.Load())
+	}
+}
+
+func TestPageStats(t *testing.T) {
+	var p pageRecorder
+	for pass := range 3 {
+		for depth := range 20 {
+			p.page(depth, time.Duration(depth+1+pass)*time.Millisecond)
+		}
+		p.pass(20)
+	}
+	p.page(0, time.Millisecond) // a pass cut off after its first page
+	s := p.stats()
+	if s.Passes != 3 || s.PagesPerPass != 20 || s.Pages != 61 || s.DeepestPage != 20 || len(s.ByDepthMs) != 10 {
+		t.Fatalf("%+v", s)
+	}
+	if s.FirstPageMs != 1 || s.LastPageMs != 21 || s.ByDepthMs[0] != 2 || s.ByDepthMs[9] != 20 {
+		t.Fatalf("%+v", s)
+	}
+}
+
+func TestReadPage(t *testing.T) {
+	body := []byte(`<ListRolesResponse><ListRolesResult><Roles><member><RoleName>a</RoleName></member></Roles>` +
+		`<IsTruncated>true</IsTruncated><Marker>m1</Marker></ListRolesResult></ListRolesResponse>`)
+	tr, m, err := readPage(body)
+	if err != nil || !tr || m != "m1" {
+		t.Fatalf("%v %q %v", tr, m, err)
+	}
+	tr, m, err = readPage([]byte(`<R><X><IsTruncated>false</IsTruncated></X></R>`))
+	if err != nil || tr || m != "" {
+		t.Fatalf("%v %q %v", tr, m, err)
+	}
+}

@@ -20,7 +20,6 @@ const benchTrustPolicy = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow"
 func Ops(c *awsclient.Client) map[string]Op {
 	suffix := randomSuffix()
 	roleName := "iamd-bench-" + suffix
-	var roleARN string
 	createRole := func(ctx context.Context, name string) error {
 		_, err := c.Query(ctx, "iam", url.Values{"Action": {"CreateRole"}, "Version": {"2010-05-08"},
 			"RoleName": {name}, "AssumeRolePolicyDocument": {benchTrustPolicy}})
@@ -49,39 +48,19 @@ func Ops(c *awsclient.Client) map[string]Op {
 		Setup:    func(ctx context.Context) error { return createRole(ctx, roleName) },
 		Teardown: func(ctx context.Context) error { return deleteRole(ctx, roleName) },
 	}
+	// pages pages through a whole list as the roles' paging ops do, with the bench's role
+	// in it.
+	pages := func(action string, params url.Values) Op {
+		op := Pages(c, action, PageSize, params)
+		op.Setup, op.Teardown = withRole.Setup, withRole.Teardown
+		return op
+	}
 	getRole := withRole
 	getRole.Run = call("iam", "GetRole", "RoleName", roleName)
 	listRoles := withRole
 	listRoles.Run = call("iam", "ListRoles")
-	assumeRole := Op{
-		// The role trusts the caller itself, whoever it is.
-		Setup: func(ctx context.Context) error {
-			body, err := c.Query(ctx, "sts", url.Values{"Action": {"GetCallerIdentity"}, "Version": {"2011-06-15"}})
-			if err != nil {
-				return err
-			}
-			var who struct {
-				Arn string `xml:"GetCallerIdentityResult>Arn"`
-			}
-			if err := xml.Unmarshal(body, &who); err != nil {
-				return err
-			}
-			trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"` + who.Arn + `"},"Action":"sts:AssumeRole"}]}`
-			_, err = c.Query(ctx, "iam", url.Values{"Action": {"CreateRole"}, "Version": {"2010-05-08"},
-				"RoleName": {roleName}, "AssumeRolePolicyDocument": {trust}})
-			if err != nil {
-				return err
-			}
-			roleARN, err = roleArnOf(ctx, c, roleName)
-			return err
-		},
-		Run: func(ctx context.Context, w, i int) error {
-			_, err := c.Query(ctx, "sts", url.Values{"Action": {"AssumeRole"}, "Version": {"2011-06-15"},
-				"RoleArn": {roleARN}, "RoleSessionName": {"bench-" + strconv.Itoa(w) + "-" + strconv.Itoa(i)}})
-			return err
-		},
-		Teardown: func(ctx context.Context) error { return deleteRole(ctx, roleName) },
-	}
+	self := &selfTrustedRole{c: c, name: roleName}
+	assumeRole := Op{Setup: self.create, Run: self.assumeRole, Teardown: self.remove}
 	secretName := "iamd-bench/" + suffix
 	getSecretValue := Op{
 		Setup: func(ctx context.Context) error {
@@ -99,13 +78,16 @@ func Ops(c *awsclient.Client) map[string]Op {
 		},
 	}
 	return map[string]Op{
-		"sqs-get-queue-url":   sqsGetQueueURL(c, "iamd-bench-"+suffix),
-		"get-secret-value":    getSecretValue,
-		"assume-role":         assumeRole,
-		"get-caller-identity": {Run: call("sts", "GetCallerIdentity")},
-		"get-user":            {Run: call("iam", "GetUser")},
-		"get-role":            getRole,
-		"list-roles":          listRoles,
+		"sqs-get-queue-url":                 sqsGetQueueURL(c, "iamd-bench-"+suffix),
+		"get-secret-value":                  getSecretValue,
+		"assume-role":                       assumeRole,
+		"get-caller-identity":               {Run: call("sts", "GetCallerIdentity")},
+		"get-user":                          {Run: call("iam", "GetUser")},
+		"get-role":                          getRole,
+		"list-roles":                        listRoles,
+		"list-roles-all":                    pages("ListRoles", nil),
+		"get-account-authorization-details": pages("GetAccountAuthorizationDetails", nil),
+		"mixed":                             mixed(c, roleName),
 		"create-delete-role": {Run: func(ctx context.Context, w, i int) error {
 			// The pair runs to its end even when the run's deadline passes meanwhile, so that
 			// no role is left behind; each call is bounded by the client's timeout.
@@ -118,6 +100,13 @@ func Ops(c *awsclient.Client) map[string]Op {
 		}},
 	}
 }
+
+// PageSize is the MaxItems of the paging ops: that of a ListRoles call that sets none.
+const PageSize = 100
+
+// Writer is the load `iamd bench --writes-per-second` runs beside the op it measures:
+// PutRolePolicy and TagRole in turn, on a role of its own.
+func Writer(c *awsclient.Client) Op { return writer(c, "iamd-bench-writer-"+randomSuffix()) }
 
 // OpNames lists the operations in order.
 func OpNames(ops map[string]Op) []string {

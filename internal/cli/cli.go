@@ -36,6 +36,7 @@ Usage:
                                                run CMD with a session of the role
   iamd bench --op OP [--concurrency N] [--duration D] [--json]
                                                load a running server (or any AWS endpoint)
+  iamd bench fill --roles N [--concurrency C]  fill an account with N roles, each with an inline policy
   iamd task run --task-role ARN [--execution-role ARN] [--secret NAME=SECRET_ARN ...] -- CMD
                                                run CMD with ECS task credentials (and secrets)
   iamd task list [--json]                      list the running tasks of your account

@@ -3,6 +3,8 @@ package sqlite
 import (
 	"context"
 	"fmt"
+	"runtime"
+	"sync/atomic"
 	"testing"
 
 	"github.com/iamd-dev/iamd/internal/docstore"
@@ -109,4 +111,24 @@ func BenchmarkList100(b *testing.B) {
 			b.Fatal(n, err)
 		}
 	}
+}
+
+// BenchmarkUpdatePutConcurrent is BenchmarkUpdatePut from 16 goroutines at once: each
+// Update a durable commit, as concurrent IAM writes are. Its ns/op against
+// BenchmarkUpdatePut's shows whether concurrent commits share an fsync.
+func BenchmarkUpdatePutConcurrent(b *testing.B) {
+	s, ctx := benchStore(b)
+	var serial atomic.Int64
+	b.SetParallelism(16 / max(1, runtime.GOMAXPROCS(0)))
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			i := int(serial.Add(1))
+			k, d := benchKey(i%1000), bdoc
+			d.Serial = i
+			if err := s.Update(ctx, func(tx docstore.Tx) error { return tx.Put(k, d) }); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
 }

@@ -30,6 +30,8 @@ const (
 type conn struct {
 	c                       *sql.Conn
 	begin, commit, rollback *sql.Stmt
+	savepoint, rollbackTo   *sql.Stmt // a group member's own part; nil on a reader
+	release                 *sql.Stmt
 	get, list, listTo       *sql.Stmt
 	count, countTo          *sql.Stmt
 	insert, put, del        *sql.Stmt // nil on a reader
@@ -75,6 +77,9 @@ func prepare(ctx context.Context, c *sql.Conn, writer bool) (*conn, error) {
 		p(&cn.insert, sqlInsert)
 		p(&cn.put, sqlPut)
 		p(&cn.del, sqlDelete)
+		p(&cn.savepoint, "SAVEPOINT iamd_update")
+		p(&cn.rollbackTo, "ROLLBACK TO iamd_update")
+		p(&cn.release, "RELEASE iamd_update")
 	}
 	if err != nil {
 		cn.close()

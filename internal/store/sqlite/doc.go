@@ -16,9 +16,20 @@
 // # Concurrency
 //
 // One writer connection runs every Update, one at a time: a one-slot semaphore, which a
-// context can stop waiting for, serializes them, and each begins with BEGIN IMMEDIATE so
-// that it holds the write lock from its start and never fails midway upgrading a read
-// lock. View runs on a pool of read-only connections (PRAGMA query_only); under WAL each
+// context can stop waiting for, serializes them, and each transaction begins with BEGIN
+// IMMEDIATE so that it holds the write lock from its start and never fails midway
+// upgrading a read lock.
+//
+// Updates that arrive together commit together (group commit): an Update whose fn has
+// returned nil, finding others waiting for the writer, hands the writer on without
+// committing, and the next runs in the same SQLite transaction inside a savepoint of its
+// own; the last of the group, finding no one waiting (or the group at 64), commits once,
+// one fsync for all. Every member's Update returns only after that COMMIT, so nothing
+// acknowledged is less durable than before; a member that fails rolls back to its
+// savepoint, taking back its own writes only; should SQLite have rolled the whole
+// transaction back (an I/O error), every member of the group fails and nothing of it is
+// stored. A lone Update runs as before: BEGIN, fn, COMMIT. Readers see a group's writes
+// when it commits, all at once, in the order its members ran. View runs on a pool of read-only connections (PRAGMA query_only); under WAL each
 // sees a consistent snapshot while the writer commits. Statements are prepared once per
 // connection.
 //
