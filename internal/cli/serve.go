@@ -31,7 +31,7 @@ func newServeFlags(fs *flag.FlagSet) *serveFlags {
 	f.data = fs.String("data", defaultDataDir(), "data directory: database, master key, root credentials")
 	f.account = fs.String("account-id", server.DefaultAccountID, "id of the default account, created at the first start")
 	f.region = fs.String("region", "us-east-1", "the region iamd serves; its partition (cn-north-1: aws-cn, us-gov-west-1: aws-us-gov) is the default account's")
-	f.auditPath = fs.String("audit", "-", "audit log of API calls as JSON lines: a file, - for standard output, or empty for none")
+	f.auditPath = fs.String("audit", "-", "audit log of API calls, one CloudTrail record (JSON) a line: a file, - for standard output, or empty for none")
 	f.masterKey = fs.String("master-key", "", "base64 master key for secrets (default: DATA/master.key)")
 	f.issuerBase = fs.String("issuer-url", "", "URL relying parties reach iamd at, for the accounts' outbound web identity federation issuers (default: the listener's loopback URL)")
 	f.oidcCA = fs.String("oidc-ca", "", "PEM file of CA certificates trusted, besides the system's, for OpenID Connect issuers")
