@@ -198,14 +198,11 @@ func (s *Service) UpdateSigningCertificate(ctx context.Context, account, userNam
 			return err
 		}
 		var c SigningCertificate
-		k := ownedKey(colSigningCertificate, account, o, id)
-		if err := tx.Get(k, &c); errors.Is(err, docstore.ErrNotFound) || (err == nil && c.ID != id) {
-			return noSuchSigningCertificate(id)
-		} else if err != nil {
+		if err := getOwnedSigningCertificate(tx, account, o, id, &c); err != nil {
 			return err
 		}
 		c.Status = status
-		return tx.Put(k, &c)
+		return tx.Put(ownedKey(colSigningCertificate, account, o, id), &c)
 	})
 }
 
@@ -220,14 +217,21 @@ func (s *Service) DeleteSigningCertificate(ctx context.Context, account, userNam
 			return err
 		}
 		var c SigningCertificate
-		k := ownedKey(colSigningCertificate, account, o, id)
-		if err := tx.Get(k, &c); errors.Is(err, docstore.ErrNotFound) || (err == nil && c.ID != id) {
-			return noSuchSigningCertificate(id)
-		} else if err != nil {
+		if err := getOwnedSigningCertificate(tx, account, o, id, &c); err != nil {
 			return err
 		}
-		return tx.Delete(k)
+		return tx.Delete(ownedKey(colSigningCertificate, account, o, id))
 	})
+}
+
+// getOwnedSigningCertificate reads the owner's certificate of the id (its key folds case:
+// the stored id must match exactly), with AWS's NoSuchEntity when there is none.
+func getOwnedSigningCertificate(tx docstore.Tx, account string, o credentialOwner, id string, c *SigningCertificate) error {
+	err := tx.Get(ownedKey(colSigningCertificate, account, o, id), c)
+	if errors.Is(err, docstore.ErrNotFound) || (err == nil && c.ID != id) {
+		return noSuchSigningCertificate(id)
+	}
+	return err
 }
 
 // SigningCertificateStatuses returns the status and upload date of each signing certificate
