@@ -19,6 +19,7 @@ const DefaultAddr = "127.0.0.1:4599"
 // (serve_config.go).
 type serveFlags struct {
 	addr, data, account, region, auditPath, masterKey, issuerBase, oidcCA, metricsAddr *string
+	lookupEvents, authzCacheSize                                                       *int
 	front                                                                              frontDoorFlags
 	tls                                                                                tlsFlags
 	config                                                                             *string
@@ -35,6 +36,8 @@ func newServeFlags(fs *flag.FlagSet) *serveFlags {
 	f.masterKey = fs.String("master-key", "", "base64 master key for secrets (default: DATA/master.key)")
 	f.issuerBase = fs.String("issuer-url", "", "URL relying parties reach iamd at, for the accounts' outbound web identity federation issuers (default: the listener's loopback URL)")
 	f.oidcCA = fs.String("oidc-ca", "", "PEM file of CA certificates trusted, besides the system's, for OpenID Connect issuers")
+	f.lookupEvents = fs.Int("lookup-events", 0, "how many of the latest audit records cloudtrail:LookupEvents answers from, kept in memory (default 10000)")
+	f.authzCacheSize = fs.Int("authz-cache-size", 0, "how many callers' compiled policies are kept (default 10000)")
 	f.metricsAddr = fs.String("metrics-addr", "", "address (host:port) of a listener of its own serving Prometheus metrics at /metrics (default: no metrics; the AWS listener never serves them)")
 	fs.Var(&f.front.upstreams, "upstream", "URL or SERVICE=URL (repeatable): the emulator the calls of services iamd does not serve are authorized and forwarded to (SERVICE is the credential scope's, e.g. s3)")
 	fs.Var(&f.front.credentials, "upstream-credentials", "[SERVICE=]KEY:SECRET (repeatable, default test:test): the keys forwarded calls are signed with")
@@ -101,7 +104,7 @@ func runServe(ctx context.Context, args []string, env Env) int {
 		Logger: logger, Audit: audit, Banner: env.Stderr, OIDCHTTPClient: oidcClient,
 		Upstreams: upstreams, Enforce: enforce,
 		TLS: listener.tls, TrustedProxies: listener.proxies,
-		MetricsAddr: *f.metricsAddr,
+		MetricsAddr: *f.metricsAddr, LookupEvents: *f.lookupEvents, AuthzCacheSize: *f.authzCacheSize,
 	})
 	if err != nil {
 		fmt.Fprintln(env.Stderr, "iamd serve:", err)

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -48,6 +49,12 @@ func flagValues(f *flag.Flag) []string {
 func sample(f *flag.Flag) (want []string, toml string) {
 	if b, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
 		return []string{"true"}, f.Name + " = true\n"
+	}
+	if g, ok := f.Value.(flag.Getter); ok {
+		if _, isInt := g.Get().(int); isInt {
+			n := strconv.Itoa(1000 + len(f.Name)) // a number of its own for each flag
+			return []string{n}, f.Name + " = " + n + "\n"
+		}
 	}
 	v := "from-file-" + f.Name
 	if _, ok := f.Value.(*listFlag); ok {

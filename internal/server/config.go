@@ -36,6 +36,9 @@ type Config struct {
 	// LookupEvents is how many of the latest records cloudtrail:LookupEvents answers from
 	// (kept in memory whatever Audit is); 0 for cloudtrail.DefaultStoreSize.
 	LookupEvents int
+	// AuthzCacheSize bounds how many callers' compiled policies are kept; 0 for
+	// authz.DefaultCacheSize.
+	AuthzCacheSize int
 	// Banner receives the one-time display of a generated root key; nil for none.
 	Banner io.Writer
 	Now    func() time.Time

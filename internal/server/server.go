@@ -119,7 +119,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		store.Close()
 		return nil, err
 	}
-	s.authz = authz.New(s.iam)
+	s.authz = authz.New(s.iam, authz.CacheSize(cfg.AuthzCacheSize))
 	s.iamAPI = iamapi.New(s.iam, s.authz)
 	s.sts = sts.New(s.iam, s.authz, sts.NewSealer(box), oidc.NewVerifier(cfg.OIDCHTTPClient, cfg.Now), cfg.Now)
 	s.msgs = authmsg.NewCodec(box)
