@@ -92,12 +92,13 @@ func Restore(ctx context.Context, file, dir string) error {
 	return syncDir(dir)
 }
 
-// CheckBackup reports an error unless file is a sound iamd database: SQLite's quick check
-// passes, and its schema_migrations holds only migrations this iamd knows, the first
+// CheckBackup reports an error unless file is a sound iamd database: not in WAL mode (a
+// live database's file, whose latest commits may sit in its -wal beside it), SQLite's
+// quick check passes, and its schema_migrations holds only migrations this iamd knows, the first
 // among them, with the documents table present.
 func CheckBackup(ctx context.Context, file string) error {
-	if _, err := os.Stat(file); err != nil {
-		return fmt.Errorf("sqlite: %w", err)
+	if err := checkNotWAL(file); err != nil {
+		return err
 	}
 	db, err := openReadOnly(file, true)
 	if err != nil {
@@ -153,6 +154,20 @@ func CheckBackup(ctx context.Context, file string) error {
 	var n int
 	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM documents`).Scan(&n); err != nil {
 		return notOurs("no documents table", err)
+	}
+	return nil
+}
+
+// checkNotWAL refuses a file in WAL mode: bytes 18 and 19 of a database header are 2 then.
+func checkNotWAL(file string) error {
+	f, err := os.Open(file)
+	if err != nil {
+		return fmt.Errorf("sqlite: %w", err)
+	}
+	defer f.Close()
+	var h [20]byte
+	if _, err := io.ReadFull(f, h[:]); err == nil && string(h[:16]) == "SQLite format 3\x00" && (h[18] == 2 || h[19] == 2) {
+		return fmt.Errorf("sqlite: %s is a live database in WAL mode, not a backup: make one with iamd backup", file)
 	}
 	return nil
 }
