@@ -41,6 +41,8 @@ Usage:
                                                run CMD with ECS task credentials (and secrets)
   iamd task list [--json]                      list the running tasks of your account
   iamd task stop [--reason TEXT] TASK_ID       stop a running task (and its iamd task run's CMD)
+  iamd backup FILE [--data DIR]                copy the database of a running server (no master key)
+  iamd restore FILE --data DIR                 restore a backup into an empty data directory
   iamd version                                 print the version
 
 Run 'iamd policy help' for details.
@@ -71,6 +73,10 @@ func Main(ctx context.Context, args []string, env Env) int {
 		return runInstance(ctx, args[1:], env)
 	case "exec":
 		return runExec(ctx, args[1:], env)
+	case "backup":
+		return runBackup(ctx, args[1:], env)
+	case "restore":
+		return runRestore(ctx, args[1:], env)
 	case "version", "--version":
 		fmt.Fprintln(env.Stdout, "iamd", Version)
 		return 0

@@ -116,6 +116,7 @@ func runServe(ctx context.Context, args []string, env Env) int {
 		return 1
 	}
 	fmt.Fprintf(env.Stderr, "iamd listening on %s (data in %s)\n", srv.URL(), *data)
+	warnKeyInData(logger, *masterKey, srv.Addr())
 	listener.announce(env.Stderr, srv)
 	stopReloads := listener.reloadOnHangup(logger)
 	defer stopReloads()
