@@ -21,24 +21,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 )
 
-// serveLog is serve's stderr, shared by its goroutine and the test.
-type serveLog struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *serveLog) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *serveLog) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // serveOn runs `iamd serve` in-process on data dir with extra flags and host (an address
 // without port), pointing the SDK's environment at it. stop ends it and returns its stderr.
 func serveOn(t *testing.T, dir, host string, args ...string) (endpoint string, stop func() string) {
@@ -53,7 +35,7 @@ func serveOn(t *testing.T, dir, host string, args ...string) (endpoint string, s
 	t.Setenv("IAMD_ROOT_SECRET_ACCESS_KEY", "cli-test-root-secret-000000000000000000")
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int, 1)
-	errs := &serveLog{}
+	errs := &lockedBuilder{}
 	go func() {
 		var out strings.Builder
 		done <- Main(ctx, append([]string{"serve", "--addr", net.JoinHostPort(host, port), "--data", dir, "--audit", ""}, args...), Env{Stdout: &out, Stderr: errs})
