@@ -97,12 +97,25 @@ func (c *Codec) encode(account string, msg []byte) (string, error) {
 	if err := w.Close(); err != nil {
 		return "", err
 	}
-	sealed, err := c.box.Seal(z.Bytes(), sealContext(account))
-	if err != nil {
-		return "", err
+	// The seal begins with a random nonce, so one message in 64 would begin with "-",
+	// which the aws CLI reads as an option (`--encoded-message -x...` fails with
+	// "expected one argument"). Sealing again with a fresh nonce costs nothing and keeps
+	// the command a denied user copies from the error working.
+	for try := 0; ; try++ {
+		sealed, err := c.box.Seal(z.Bytes(), sealContext(account))
+		if err != nil {
+			return "", err
+		}
+		s := encoding.EncodeToString(sealed)
+		if s[0] != '-' || try == maxReseals {
+			return s, nil
+		}
 	}
-	return encoding.EncodeToString(sealed), nil
 }
+
+// maxReseals bounds the re-sealing that keeps an encoded message from beginning with "-";
+// the chance of needing more is 64^-maxReseals.
+const maxReseals = 16
 
 // Decode returns the JSON of a message Encode made for account, or ErrInvalid.
 func (c *Codec) Decode(account, encoded string) ([]byte, error) {

@@ -62,7 +62,7 @@ case "$out" in
   *) echo "FAIL frank's create-tags: $out"; exit 1;;
 esac
 encoded=${out##*"$prefix"}
-decoded=$(aws sts decode-authorization-message --encoded-message "$encoded" --query DecodedMessage --output text)
+decoded=$(aws sts decode-authorization-message --encoded-message="$encoded" --query DecodedMessage --output text)
 expect_eq "the decoded message names the action and the VPC" \
   "$(python3 -c 'import json,sys; c=json.loads(sys.argv[1])["context"]; print(c["action"], c["resource"])' "$decoded")" "ec2:CreateTags $VPC_ARN"
 expect_eq "frank's tag is not in moto" \
