@@ -1,0 +1,84 @@
+package secretbox
+
+import (
+	"context"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/iamd-dev/iamd/internal/docstore"
+)
+
+// stateKey is the store's record of the master keys by id (never the keys): which key the
+// stored values are sealed under, which keys a rotation in progress is retiring, and which
+// keys were retired. Every replica on the store checks its keys against it when it starts.
+var stateKey = docstore.Key{Collection: "secretbox.master-key", ID: "state"}
+
+// keyState is the record stateKey names.
+type keyState struct {
+	// Primary is the id of the key values are sealed under (or being re-sealed under).
+	Primary string `json:"primary"`
+	// Retiring are the ids of the keys a rotation in progress re-seals away from.
+	Retiring []string `json:"retiring,omitempty"`
+	// Retired are the ids of the keys rotations retired, latest last.
+	Retired   []string  `json:"retired,omitempty"`
+	RotatedAt time.Time `json:"rotatedAt,omitzero"`
+}
+
+// ErrWrongKey is matched by the error CheckStore returns for a server started with master
+// keys that do not open the store's values.
+var ErrWrongKey = errors.New("secretbox: wrong master key")
+
+// CheckStore compares the Box's keys with the store's record of them, writing the record on
+// a store that has none (a new one, or one from before key ids). A server whose sealing key
+// was retired by a rotation, or whose keys do not include the one the store's values are
+// sealed under, is refused with an error saying which key it needs.
+func CheckStore(ctx context.Context, store docstore.Store, box *Box) error {
+	return store.Update(ctx, func(tx docstore.Tx) error {
+		var st keyState
+		err := tx.Get(stateKey, &st)
+		if errors.Is(err, docstore.ErrNotFound) {
+			return tx.Insert(stateKey, &keyState{Primary: box.PrimaryID().String()})
+		}
+		if err != nil {
+			return err
+		}
+		return st.admits(box)
+	})
+}
+
+// admits explains why the box cannot serve the store recorded so, or returns nil.
+func (st *keyState) admits(box *Box) error {
+	mine := box.PrimaryID().String()
+	if slices.Contains(st.Retired, mine) {
+		return fmt.Errorf("%w: the master key this server seals with (id %s) was retired by iamd rotate-master-key at %s; the data is sealed under the key of id %s: start iamd serve with that key",
+			ErrWrongKey, mine, st.RotatedAt.UTC().Format(time.RFC3339), st.Primary)
+	}
+	if !box.Has(parseID(st.Primary)) {
+		msg := fmt.Sprintf("%s: the data is sealed under the master key of id %s and this server was given the key(s) of id %s", ErrWrongKey, st.Primary, idList(box.KeyIDs()))
+		if len(st.Retiring) > 0 {
+			msg += fmt.Sprintf("; a rotation from the key(s) %s is unfinished: start with the new key first and the old one after it (in the key file, one a line; in IAMD_MASTER_KEY, NEW,OLD), then run iamd rotate-master-key again", strings.Join(st.Retiring, ", "))
+		}
+		return errors.New(msg)
+	}
+	return nil
+}
+
+func parseID(s string) KeyID {
+	var id KeyID
+	if b, err := hex.DecodeString(s); err == nil && len(b) == len(id) {
+		copy(id[:], b)
+	}
+	return id
+}
+
+func idList(ids []KeyID) string {
+	s := make([]string, len(ids))
+	for i, id := range ids {
+		s[i] = id.String()
+	}
+	return strings.Join(s, ", ")
+}
