@@ -43,6 +43,8 @@ Usage:
   iamd task stop [--reason TEXT] TASK_ID       stop a running task (and its iamd task run's CMD)
   iamd backup FILE [--data DIR]                copy the database of a running server (no master key)
   iamd restore FILE --data DIR                 restore a backup into an empty data directory
+  iamd rotate-master-key --new-key-file FILE   re-seal everything under a new master key, online
+                                               (--generate FILE makes a key file)
   iamd version                                 print the version
 
 Run 'iamd policy help' for details.
@@ -77,6 +79,8 @@ func Main(ctx context.Context, args []string, env Env) int {
 		return runBackup(ctx, args[1:], env)
 	case "restore":
 		return runRestore(ctx, args[1:], env)
+	case "rotate-master-key":
+		return runRotateMasterKey(ctx, args[1:], env)
 	case "version", "--version":
 		fmt.Fprintln(env.Stdout, "iamd", Version)
 		return 0

@@ -23,6 +23,7 @@ type serveFlags struct {
 	front                                                                              frontDoorFlags
 	tls                                                                                tlsFlags
 	config                                                                             *string
+	masterKeyFile                                                                      *string // serve_key_file.go
 }
 
 // newServeFlags defines the flags of `iamd serve` on fs.
@@ -43,6 +44,7 @@ func newServeFlags(fs *flag.FlagSet) *serveFlags {
 	fs.Var(&f.front.credentials, "upstream-credentials", "[SERVICE=]KEY:SECRET (repeatable, default test:test): the keys forwarded calls are signed with")
 	f.front.enforce = fs.String("enforce", "on", "on: refuse what policies deny; log: log and audit the denial, and forward the call anyway")
 	f.tls.define(fs)
+	f.masterKeyFile = defineMasterKeyFileFlag(fs)
 	f.config = fs.String("config", "", "TOML file of settings, each key a flag's name (IAMD_CONFIG): a flag wins over IAMD_<FLAG>, which wins over the file")
 	return f
 }
@@ -105,6 +107,7 @@ func runServe(ctx context.Context, args []string, env Env) int {
 		Upstreams: upstreams, Enforce: enforce,
 		TLS: listener.tls, TrustedProxies: listener.proxies,
 		MetricsAddr: *f.metricsAddr, LookupEvents: *f.lookupEvents, AuthzCacheSize: *f.authzCacheSize,
+		MasterKeyFile: *f.masterKeyFile,
 	})
 	if err != nil {
 		fmt.Fprintln(env.Stderr, "iamd serve:", err)
@@ -116,7 +119,7 @@ func runServe(ctx context.Context, args []string, env Env) int {
 		return 1
 	}
 	fmt.Fprintf(env.Stderr, "iamd listening on %s (data in %s)\n", srv.URL(), *data)
-	warnKeyInData(logger, *masterKey, srv.Addr())
+	warnKeyInData(logger, *masterKey, *f.masterKeyFile, *data, srv.Addr())
 	listener.announce(env.Stderr, srv)
 	stopReloads := listener.reloadOnHangup(logger)
 	defer stopReloads()

@@ -29,6 +29,9 @@ type Config struct {
 
 	// MasterKey (base64), when set, is used instead of the key file in DataDir.
 	MasterKey string
+	// MasterKeyFile, when set, is the file the master key is read from instead of the one in
+	// DataDir: the production setup, a file outside DataDir readable by its owner only.
+	MasterKeyFile string
 
 	Region string // the region iamd reports and expects in credential scopes
 	Logger *slog.Logger

@@ -128,6 +128,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	s.adminAPI = adminapi.New(s.iam, cfg.AccountID)
 	s.tasks = tasks.New(store, s.sts, s.authz, cfg.Region, cfg.Now)
 	s.adminAPI.EnableTasks(s.tasks, s.taskCredentialsURL)
+	s.adminAPI.EnableKeyRotation(secretbox.NewRotator(box, store, masterKeyFile(cfg), s.iam.AccountIDs, append(iam.SealedCollections(), secrets.SealedCollections()...), cfg.Now))
 	s.ctAPI = ctapi.New(s.audit.store, s.authz)
 	s.smAPI = smapi.New(secrets.New(store, box, cfg.Now).UsePrincipals(s.iam), s.authz)
 	s.ec2 = ec2.New(store, s.iam, s.sts, cfg.Now)
@@ -139,6 +140,10 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	s.verifier = &sigv4.Verifier{Now: cfg.Now}
 	s.routes = s.endpoints()
 	s.instrument()
+	if err := secretbox.CheckStore(ctx, store, box); err != nil {
+		store.Close()
+		return nil, err
+	}
 	if err := s.bootstrap(ctx); err != nil {
 		store.Close()
 		return nil, err
@@ -147,17 +152,36 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 }
 
 func masterBox(cfg Config) (*secretbox.Box, error) {
-	var key []byte
+	var keys [][]byte
 	var err error
-	if cfg.MasterKey != "" {
-		key, err = secretbox.ParseKey(cfg.MasterKey)
-	} else {
-		key, err = secretbox.LoadOrCreateKey(filepath.Join(cfg.DataDir, "master.key"))
+	switch {
+	case cfg.MasterKey != "" && cfg.MasterKeyFile != "":
+		err = errors.New("give the master key by --master-key (IAMD_MASTER_KEY) or by --master-key-file (IAMD_MASTER_KEY_FILE), not both")
+	case cfg.MasterKey != "":
+		keys, err = secretbox.ParseKeys(cfg.MasterKey)
+	case cfg.MasterKeyFile != "":
+		if keys, err = secretbox.LoadKeyFile(cfg.MasterKeyFile); errors.Is(err, os.ErrNotExist) {
+			err = fmt.Errorf("--master-key-file %s does not exist (iamd rotate-master-key --generate %s makes one)", cfg.MasterKeyFile, cfg.MasterKeyFile)
+		}
+	default:
+		keys, err = secretbox.LoadOrCreateKeyring(filepath.Join(cfg.DataDir, "master.key"))
 	}
 	if err != nil {
 		return nil, err
 	}
-	return secretbox.New(key)
+	return secretbox.NewRing(keys)
+}
+
+// masterKeyFile is the file the master key was read from, which a rotation rewrites; ""
+// when it came from the environment or the command line.
+func masterKeyFile(cfg Config) string {
+	switch {
+	case cfg.MasterKey != "":
+		return ""
+	case cfg.MasterKeyFile != "":
+		return cfg.MasterKeyFile
+	}
+	return filepath.Join(cfg.DataDir, "master.key")
 }
 
 // bootstrap makes sure the default account exists; at its creation the root key is shown
