@@ -58,11 +58,11 @@ func (st *keyState) admits(box *Box) error {
 			ErrWrongKey, mine, st.RotatedAt.UTC().Format(time.RFC3339), st.Primary)
 	}
 	if !box.Has(parseID(st.Primary)) {
-		msg := fmt.Sprintf("%s: the data is sealed under the master key of id %s and this server was given the key(s) of id %s", ErrWrongKey, st.Primary, idList(box.KeyIDs()))
+		more := ""
 		if len(st.Retiring) > 0 {
-			msg += fmt.Sprintf("; a rotation from the key(s) %s is unfinished: start with the new key first and the old one after it (in the key file, one a line; in IAMD_MASTER_KEY, NEW,OLD), then run iamd rotate-master-key again", strings.Join(st.Retiring, ", "))
+			more = fmt.Sprintf("; a rotation from the key(s) %s is unfinished: start with the new key first and the old one after it (in the key file, one a line; in IAMD_MASTER_KEY, NEW,OLD), then run iamd rotate-master-key again", strings.Join(st.Retiring, ", "))
 		}
-		return errors.New(msg)
+		return fmt.Errorf("%w: the data is sealed under the master key of id %s and this server was given the key(s) of id %s%s", ErrWrongKey, st.Primary, idList(box.KeyIDs()), more)
 	}
 	return nil
 }

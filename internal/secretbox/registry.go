@@ -26,35 +26,44 @@ type Collection struct {
 	// SealedIn are the source files (from the module's root) that seal the collection's
 	// values, for the test that every sealing file is covered.
 	SealedIn []string
-	// reseal re-seals one document's stale values under the box's sealing key.
-	reseal func(account, id string, raw []byte, box *Box) (doc any, changed int, err error)
+	// newDoc makes an empty document of the collection's type; fieldsOf lists its sealed
+	// values.
+	newDoc   func() any
+	fieldsOf func(account, id string, doc any) []Field
 }
 
 // Sealed describes a collection whose documents decode into T and whose sealed values
 // fields lists, given the document's account and id as well.
 func Sealed[T any](name string, global bool, sealedIn []string, fields func(account, id string, doc *T) []Field) Collection {
-	return Collection{Name: name, Global: global, SealedIn: sealedIn, reseal: func(account, id string, raw []byte, box *Box) (any, int, error) {
-		doc := new(T)
-		if err := json.Unmarshal(raw, doc); err != nil {
+	return Collection{Name: name, Global: global, SealedIn: sealedIn,
+		newDoc:   func() any { return new(T) },
+		fieldsOf: func(account, id string, doc any) []Field { return fields(account, id, doc.(*T)) },
+	}
+}
+
+// reseal decodes a stored document and re-seals its values not sealed under the box's
+// sealing key, returning the document and how many it re-sealed.
+func (c Collection) reseal(account, id string, raw []byte, box *Box) (any, int, error) {
+	doc := c.newDoc()
+	if err := json.Unmarshal(raw, doc); err != nil {
+		return nil, 0, err
+	}
+	changed := 0
+	for _, f := range c.fieldsOf(account, id, doc) {
+		if box.IsCurrent(*f.Value) {
+			continue
+		}
+		plain, err := box.Open(*f.Value, f.Context)
+		if err != nil {
+			return nil, 0, fmt.Errorf("a value sealed with the context %q opens under none of this server's master keys (%s)", f.Context, idList(box.KeyIDs()))
+		}
+		sealed, err := box.Seal(plain, f.Context)
+		clear(plain)
+		if err != nil {
 			return nil, 0, err
 		}
-		changed := 0
-		for _, f := range fields(account, id, doc) {
-			if box.IsCurrent(*f.Value) {
-				continue
-			}
-			plain, err := box.Open(*f.Value, f.Context)
-			if err != nil {
-				return nil, 0, fmt.Errorf("a value sealed with the context %q opens under none of this server's master keys (%s)", f.Context, idList(box.KeyIDs()))
-			}
-			sealed, err := box.Seal(plain, f.Context)
-			clear(plain)
-			if err != nil {
-				return nil, 0, err
-			}
-			*f.Value = sealed
-			changed++
-		}
-		return doc, changed, nil
-	}}
+		*f.Value = sealed
+		changed++
+	}
+	return doc, changed, nil
 }

@@ -1,0 +1,223 @@
+package secretbox
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/iamd-dev/iamd/internal/docstore"
+	"github.com/iamd-dev/iamd/internal/store/sqlite"
+)
+
+// testDoc is a document of the test collection: one sealed value and its context.
+type testDoc struct {
+	Ctx    string `json:"ctx"`
+	Sealed []byte `json:"sealed"`
+	Plain  string `json:"plain"` // what Sealed opens to, to check (a test collection only)
+}
+
+var testCollection = Sealed("test.sealed", false, nil, func(_, _ string, d *testDoc) []Field {
+	return []Field{{Value: &d.Sealed, Context: d.Ctx}}
+})
+
+// failingStore is a real store whose Updates fail once `left` reaches zero: a server that
+// stops in the middle of a rotation.
+type failingStore struct {
+	docstore.Store
+	left atomic.Int64
+}
+
+var errStopped = errors.New("the server stopped")
+
+func (f *failingStore) Update(ctx context.Context, fn func(docstore.Tx) error) error {
+	if f.left.Add(-1) < 0 {
+		return errStopped
+	}
+	return f.Store.Update(ctx, fn)
+}
+
+func openStore(t *testing.T) docstore.Store {
+	t.Helper()
+	st, err := sqlite.Open(context.Background(), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+// fill writes n documents per account sealed by box, some in the legacy format under key.
+func fill(t *testing.T, st docstore.Store, box *Box, legacyKey []byte, accounts []string, n int) {
+	t.Helper()
+	err := st.Update(context.Background(), func(tx docstore.Tx) error {
+		for _, a := range accounts {
+			for i := range n {
+				id := fmt.Sprintf("doc-%04d", i)
+				d := testDoc{Ctx: a + "/" + id, Plain: "secret " + a + "/" + id}
+				var err error
+				if i%5 == 0 {
+					d.Sealed = legacySeal(t, legacyKey, []byte(d.Plain), d.Ctx)
+				} else if d.Sealed, err = box.Seal([]byte(d.Plain), d.Ctx); err != nil {
+					return err
+				}
+				if err := tx.Put(docstore.Key{Collection: testCollection.Name, Account: a, ID: id}, &d); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// check opens every document with box, counting those sealed under its current key.
+func check(t *testing.T, st docstore.Store, box *Box, accounts []string) (opened, current int) {
+	t.Helper()
+	err := st.View(context.Background(), func(tx docstore.Tx) error {
+		for _, a := range accounts {
+			err := tx.List(testCollection.Name, a, "", "", func(id string, raw []byte) error {
+				var d testDoc
+				if err := jsonUnmarshal(raw, &d); err != nil {
+					return err
+				}
+				got, err := box.Open(d.Sealed, d.Ctx)
+				if err != nil || string(got) != d.Plain {
+					return fmt.Errorf("%s/%s does not open: %v", a, id, err)
+				}
+				opened++
+				if box.IsCurrent(d.Sealed) {
+					current++
+				}
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return opened, current
+}
+
+// A rotation stopped in the middle leaves every value readable under the key file's two
+// keys, is refused a restart with the old key alone (the store records the new key's id),
+// and finishes when run again; after it every value is under the new key, the key file
+// holds only it, and the old key is refused as retired.
+func TestRotationResumes(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t)
+	oldKey, newKey := randomKey(t), randomKey(t)
+	keyFile := filepath.Join(t.TempDir(), "master.key")
+	if err := WriteKeyFile(keyFile, [][]byte{oldKey}); err != nil {
+		t.Fatal(err)
+	}
+	box, _ := New(oldKey)
+	if err := CheckStore(ctx, st, box); err != nil {
+		t.Fatal(err)
+	}
+	accounts := []string{"111111111111", "222222222222"}
+	const perAccount = 3*resealBatch + 7
+	fill(t, st, box, oldKey, accounts, perAccount)
+	list := func(context.Context) ([]string, error) { return accounts, nil }
+
+	// Stopped after the key file, the record and three batches.
+	broken := &failingStore{Store: st}
+	broken.left.Store(4)
+	_, err := NewRotator(box, broken, keyFile, list, []Collection{testCollection}, time.Now).Rotate(ctx, newKey)
+	if !errors.Is(err, errStopped) {
+		t.Fatalf("the interrupted rotation: %v", err)
+	}
+	opened, current := check(t, st, box, accounts)
+	if opened != 2*perAccount || current == 0 || current == opened {
+		t.Fatalf("after the interruption: %d opened, %d under the new key", opened, current)
+	}
+	onFile, err := LoadKeyFile(keyFile)
+	if err != nil || len(onFile) != 2 || !bytes.Equal(onFile[0], newKey) || !bytes.Equal(onFile[1], oldKey) {
+		t.Fatalf("the key file in the middle: %d keys, %v", len(onFile), err)
+	}
+	oldOnly, _ := New(oldKey)
+	if err := CheckStore(ctx, st, oldOnly); !errors.Is(err, ErrWrongKey) || !strings.Contains(err.Error(), "unfinished") {
+		t.Fatalf("a restart with the old key in the middle: %v", err)
+	}
+	restarted, err := NewRing(onFile) // a restart from the key file, as the server does
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := CheckStore(ctx, st, restarted); err != nil {
+		t.Fatalf("a restart from the key file in the middle: %v", err)
+	}
+	if opened, _ := check(t, st, restarted, accounts); opened != 2*perAccount {
+		t.Fatalf("after the restart %d opened", opened)
+	}
+
+	rot, err := NewRotator(restarted, st, keyFile, list, []Collection{testCollection}, time.Now).Rotate(ctx, newKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rot.NewKeyID != IDOf(newKey).String() || len(rot.RetiredKeyIDs) != 1 || rot.RetiredKeyIDs[0] != IDOf(oldKey).String() || rot.KeyFile != keyFile {
+		t.Fatalf("rotation %+v", rot)
+	}
+	if opened, current := check(t, st, restarted, accounts); opened != 2*perAccount || current != opened {
+		t.Fatalf("after the rotation: %d opened, %d under the new key", opened, current)
+	}
+	if onFile, _ := LoadKeyFile(keyFile); len(onFile) != 1 || !bytes.Equal(onFile[0], newKey) {
+		t.Fatalf("the key file after: %d keys", len(onFile))
+	}
+	if err := CheckStore(ctx, st, oldOnly); !errors.Is(err, ErrWrongKey) || !strings.Contains(err.Error(), "retired") {
+		t.Fatalf("a restart with the retired key: %v", err)
+	}
+	newOnly, _ := New(newKey)
+	if err := CheckStore(ctx, st, newOnly); err != nil {
+		t.Fatalf("a restart with the new key: %v", err)
+	}
+	stranger, _ := New(randomKey(t))
+	if err := CheckStore(ctx, st, stranger); !errors.Is(err, ErrWrongKey) || !strings.Contains(err.Error(), IDOf(newKey).String()) {
+		t.Fatalf("a restart with an unknown key: %v", err)
+	}
+}
+
+// A value that opens under none of the server's keys (sealed by a replica given another
+// key) stops the rotation before any key is retired, naming the document; a second
+// rotation at once is refused.
+func TestRotationStopsOnAnUnopenableValue(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t)
+	oldKey, newKey, otherKey := randomKey(t), randomKey(t), randomKey(t)
+	box, _ := New(oldKey)
+	accounts := []string{"111111111111"}
+	fill(t, st, box, oldKey, accounts, 10)
+	other, _ := New(otherKey)
+	sealed, _ := other.Seal([]byte("x"), "c")
+	if err := st.Update(ctx, func(tx docstore.Tx) error {
+		return tx.Put(docstore.Key{Collection: testCollection.Name, Account: accounts[0], ID: "stranger"}, &testDoc{Ctx: "c", Sealed: sealed, Plain: "x"})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	r := NewRotator(box, st, "", func(context.Context) ([]string, error) { return accounts, nil }, []Collection{testCollection}, time.Now)
+	_, err := r.Rotate(ctx, newKey)
+	if err == nil || !strings.Contains(err.Error(), "stranger") || !strings.Contains(err.Error(), "opens under none") {
+		t.Fatalf("rotation over an unopenable value: %v", err)
+	}
+	if !box.Has(IDOf(oldKey)) || box.PrimaryID() != IDOf(newKey) {
+		t.Fatalf("keys after the stopped rotation: %v", box.KeyIDs())
+	}
+	r.mu.Lock()
+	if _, err := r.Rotate(ctx, newKey); !errors.Is(err, ErrRotating) {
+		t.Errorf("a rotation during another: %v", err)
+	}
+	r.mu.Unlock()
+}
+
+func jsonUnmarshal(raw []byte, v any) error { return json.Unmarshal(raw, v) }
