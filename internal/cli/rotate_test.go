@@ -297,7 +297,21 @@ func TestRotateMasterKeyOnline(t *testing.T) {
 	if info, _ := os.Stat(keyFile); info.Mode().Perm() != 0o600 {
 		t.Errorf("the key file's mode after the rotation: %v", info.Mode().Perm())
 	}
+	// A backup taken now (VACUUM INTO: no free pages, no WAL) holds nothing of the old key.
+	backup := filepath.Join(t.TempDir(), "after.db")
+	run(t, "", "backup", backup, "--data", data).want(t, 0)
+	raw, err := os.ReadFile(backup)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := bytes.Count(raw, []byte(base64.StdEncoding.EncodeToString(secretbox.HeaderOf(oldID)))); n != 0 {
+		t.Errorf("a backup taken after the rotation holds %d values sealed under the old key", n)
+	}
+	if n := bytes.Count(raw, []byte(base64.StdEncoding.EncodeToString(secretbox.HeaderOf(newID)))); n == 0 {
+		t.Error("the backup holds no value under the new key: the scan finds nothing")
+	}
 	stop()
+	t.Logf("raw bytes of the old key's header left in DATA's files (free pages, WAL): %v", rawResidue(t, data, oldID))
 
 	// The old key is refused with a message naming the key to use; the new one serves.
 	oldFile := filepath.Join(keys, "old.key")
@@ -399,4 +413,29 @@ func TestMasterKeyFileChecks(t *testing.T) {
 	if after, _ := os.ReadFile(path); !bytes.Equal(before, after) {
 		t.Errorf("the key file changed after a refused rotation")
 	}
+}
+
+// rawResidue counts, by file of the data directory, the base64 of the key's header in the
+// raw bytes (free pages and the WAL included).
+func rawResidue(t *testing.T, dir string, id secretbox.KeyID) map[string]int {
+	t.Helper()
+	marker := []byte(base64.StdEncoding.EncodeToString(secretbox.HeaderOf(id)))
+	found := map[string]int{}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if e.IsDir() {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := bytes.Count(data, marker); n > 0 {
+			found[e.Name()] = n
+		}
+	}
+	return found
 }
