@@ -17,8 +17,13 @@ const resealBatch = 64
 
 // maxPasses bounds the passes over the store: the first re-seals, the next finds nothing
 // left (a value a writer sealed under the old key just before the switch, committed behind
-// the pass, is re-sealed by the next one).
+// the pass, is re-sealed by the next one), and the last begins settle after the switch.
 const maxPasses = 8
+
+// settle is how long after the switch to the new key the last pass over the store begins
+// at the earliest: a write that sealed under the old key just before the switch and commits
+// within settle is found by it.
+const settle = 2 * time.Second
 
 // ErrRotating is returned by Rotate while another rotation runs.
 var ErrRotating = errors.New("secretbox: a master key rotation is already running")
@@ -31,6 +36,7 @@ type Rotator struct {
 	accounts    func(ctx context.Context) ([]string, error)
 	collections []Collection
 	now         func() time.Time
+	settle      time.Duration
 	mu          sync.Mutex
 }
 
@@ -38,7 +44,7 @@ type Rotator struct {
 // from ("" when its key came from the environment or the command line), the accounts of the
 // store, and every collection holding sealed values.
 func NewRotator(box *Box, store docstore.Store, keyFile string, accounts func(context.Context) ([]string, error), collections []Collection, now func() time.Time) *Rotator {
-	return &Rotator{box: box, store: store, keyFile: keyFile, accounts: accounts, collections: collections, now: now}
+	return &Rotator{box: box, store: store, keyFile: keyFile, accounts: accounts, collections: collections, now: now, settle: settle}
 }
 
 // Rotation is what Rotate did.
@@ -98,17 +104,26 @@ func (r *Rotator) Rotate(ctx context.Context, newKey []byte) (*Rotation, error) 
 		return nil, err
 	}
 	out := &Rotation{NewKeyID: next.id.String(), Resealed: map[string]int{}}
+	switched := time.Now()
 	for {
 		out.Passes++
+		began := time.Now()
 		n, err := r.pass(ctx, out.Resealed)
 		if err != nil {
 			return nil, err
 		}
-		if n == 0 {
+		if n == 0 && began.Sub(switched) >= r.settle {
 			break
 		}
 		if out.Passes == maxPasses {
 			return nil, fmt.Errorf("secretbox: values sealed under the old master key were still being written after %d passes; run iamd rotate-master-key again", maxPasses)
+		}
+		if wait := r.settle - time.Since(switched); n == 0 && wait > 0 {
+			select {
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			case <-time.After(wait):
+			}
 		}
 	}
 	for _, id := range r.box.retireOthers() {

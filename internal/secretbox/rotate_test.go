@@ -221,3 +221,51 @@ func TestRotationStopsOnAnUnopenableValue(t *testing.T) {
 }
 
 func jsonUnmarshal(raw []byte, v any) error { return json.Unmarshal(raw, v) }
+
+// A value sealed under the old key just before the switch and committed after the first
+// pass is re-sealed by the last pass, which begins settle after the switch: nothing is left
+// unreadable when the old key is retired.
+func TestRotationCatchesLateWriters(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t)
+	oldKey, newKey := randomKey(t), randomKey(t)
+	box, _ := New(oldKey)
+	accounts := []string{"111111111111"}
+	fill(t, st, box, oldKey, accounts, 20)
+	late, err := box.Seal([]byte("late"), "late-ctx") // under the old key, before the switch
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := NewRotator(box, st, "", func(context.Context) ([]string, error) { return accounts, nil }, []Collection{testCollection}, time.Now)
+	done := make(chan error, 1)
+	go func() {
+		_, err := r.Rotate(ctx, newKey)
+		done <- err
+	}()
+	for i := 0; box.PrimaryID() != IDOf(newKey); i++ {
+		if i > 400 {
+			t.Fatal("the rotation did not switch keys")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	time.Sleep(settle / 4) // the first pass over 20 documents is over
+	if err := st.Update(ctx, func(tx docstore.Tx) error {
+		return tx.Put(docstore.Key{Collection: testCollection.Name, Account: accounts[0], ID: "late"}, &testDoc{Ctx: "late-ctx", Sealed: late, Plain: "late"})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("the rotation did not end")
+	}
+	if box.Has(IDOf(oldKey)) {
+		t.Fatal("the old key was not retired")
+	}
+	if opened, current := check(t, st, box, accounts); opened != 21 || current != 21 {
+		t.Fatalf("after the rotation: %d opened, %d under the new key", opened, current)
+	}
+}
