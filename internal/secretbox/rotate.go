@@ -90,17 +90,19 @@ func (r *Rotator) Rotate(ctx context.Context, newKey []byte) (*Rotation, error) 
 			return nil, fmt.Errorf("writing the new key into %s: %w", r.keyFile, err)
 		}
 	}
-	if err := r.box.usePrimary(next.key); err != nil {
-		return nil, err
-	}
 	if err := r.record(ctx, func(st *keyState) {
 		for _, id := range append(old, st.Primary) {
-			if id != next.id.String() && !slices.Contains(st.Retiring, id) {
+			if id != "" && id != next.id.String() && !slices.Contains(st.Retiring, id) {
 				st.Retiring = append(st.Retiring, id)
 			}
 		}
 		st.Primary = next.id.String()
 	}); err != nil {
+		return nil, err
+	}
+	// Recorded before the switch: from here a server restarted without the new key is
+	// refused rather than left with values it cannot open.
+	if err := r.box.usePrimary(next.key); err != nil {
 		return nil, err
 	}
 	out := &Rotation{NewKeyID: next.id.String(), Resealed: map[string]int{}}
