@@ -235,6 +235,24 @@ func TestRotateMasterKeyOnline(t *testing.T) {
 			}
 		}()
 	}
+	// A third writer replaces one secret's value, over and over: its last acknowledged value
+	// must be the one read after.
+	if _, err := sm.CreateSecret(ctx, &secretsmanager.CreateSecretInput{Name: aws.String("hot"), SecretString: aws.String("hot-0")}); err != nil {
+		t.Fatal(err)
+	}
+	lastHot := "hot-0"
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for i := 1; i <= 60 && loadCtx.Err() == nil; i++ {
+			v := fmt.Sprintf("hot-%d", i)
+			if _, err := sm.PutSecretValue(loadCtx, &secretsmanager.PutSecretValueInput{SecretId: aws.String("hot"), SecretString: aws.String(v)}); err == nil {
+				mu.Lock()
+				lastHot = v
+				mu.Unlock()
+			}
+		}
+	}()
 	<-started
 	out := run(t, "", "rotate-master-key", "--new-key-file", newKeyFile).want(t, 0)
 	endLoad()
@@ -263,6 +281,9 @@ func TestRotateMasterKeyOnline(t *testing.T) {
 		if err != nil || *got.SecretString != value {
 			t.Errorf("secret %s written during the rotation: %v", name, err)
 		}
+	}
+	if got, err := sm.GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: aws.String("hot")}); err != nil || *got.SecretString != lastHot {
+		t.Errorf("the secret replaced during the rotation: %v, want %s", err, lastHot)
 	}
 	// The device's drift is -2 steps; a code one step later than that is within the skew
 	// and later than the last code accepted.
