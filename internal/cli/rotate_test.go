@@ -24,6 +24,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
@@ -32,6 +33,7 @@ import (
 	_ "modernc.org/sqlite"
 
 	iamdiam "github.com/iamd-dev/iamd/internal/iam"
+	"github.com/iamd-dev/iamd/internal/saml/samltest"
 	"github.com/iamd-dev/iamd/internal/secretbox"
 	"github.com/iamd-dev/iamd/internal/secrets"
 )
@@ -179,6 +181,16 @@ func TestRotateMasterKeyOnline(t *testing.T) {
 	if _, err := iamc.EnableOutboundWebIdentityFederation(ctx, &iam.EnableOutboundWebIdentityFederationInput{}); err != nil {
 		t.Fatal(err)
 	}
+	idp, err := samltest.New("https://idp.example.com/saml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	samlKey := string(idp.MarshalPEM())
+	samlKey = samlKey[:strings.Index(samlKey, "-----BEGIN CERTIFICATE")]
+	if _, err := iamc.CreateSAMLProvider(ctx, &iam.CreateSAMLProviderInput{Name: aws.String("corp"), SAMLMetadataDocument: aws.String(idp.Metadata("")),
+		AddPrivateKey: aws.String(samlKey), AssertionEncryptionMode: iamtypes.AssertionEncryptionModeTypeAllowed}); err != nil {
+		t.Fatal(err)
+	}
 	alice := sts.NewFromConfig(sdkConfig(t, *ak.AccessKey.AccessKeyId, *ak.AccessKey.SecretAccessKey, ""))
 	sess, err := alice.GetSessionToken(ctx, &sts.GetSessionTokenInput{})
 	if err != nil {
@@ -200,7 +212,7 @@ func TestRotateMasterKeyOnline(t *testing.T) {
 			t.Errorf("%s holds values sealed under the master key and no SealedCollections lists it", collection)
 		}
 	}
-	for _, want := range []string{"iam.access-key", "iam.mfa-device", "iam.server-certificate", "iam.service-credential", "iam.outbound-federation", "secrets.version"} {
+	for _, want := range []string{"iam.access-key", "iam.mfa-device", "iam.server-certificate", "iam.service-credential", "iam.outbound-federation", "iam.saml-provider", "secrets.version"} {
 		if before[want] == 0 {
 			t.Errorf("no value of %s sealed under the old key before the rotation: %v", want, before)
 		}
