@@ -23,6 +23,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
@@ -201,6 +203,20 @@ func TestRotateMasterKeyOnline(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// An encoded authorization message of a denied EC2 call, decodable before the rotation.
+	_, err = ec2.NewFromConfig(sdkConfig(t, *ak.AccessKey.AccessKeyId, *ak.AccessKey.SecretAccessKey, "")).RunInstances(ctx, &ec2.RunInstancesInput{
+		ImageId: aws.String("ami-0abcdef1234567890"), InstanceType: ec2types.InstanceTypeT3Micro, MinCount: aws.Int32(1), MaxCount: aws.Int32(1)})
+	const marker = "Encoded authorization failure message: "
+	var denied smithy.APIError
+	if !errors.As(err, &denied) || denied.ErrorCode() != "UnauthorizedOperation" || !strings.Contains(denied.ErrorMessage(), marker) {
+		t.Fatalf("a denied RunInstances: %v", err)
+	}
+	encoded := denied.ErrorMessage()[strings.Index(denied.ErrorMessage(), marker)+len(marker):]
+	rootSTS := sts.NewFromConfig(sdkConfig(t, "AKIACLITESTROOT00001", "cli-test-root-secret-000000000000000000", ""))
+	if _, err := rootSTS.DecodeAuthorizationMessage(ctx, &sts.DecodeAuthorizationMessageInput{EncodedMessage: aws.String(encoded)}); err != nil {
+		t.Fatalf("decoding before the rotation: %v", err)
+	}
+
 	// Every collection holding values sealed under the old key is one the rotation knows.
 	known := map[string]bool{}
 	for _, c := range append(iamdiam.SealedCollections(), secrets.SealedCollections()...) {
@@ -311,6 +327,11 @@ func TestRotateMasterKeyOnline(t *testing.T) {
 	var apiErr smithy.APIError
 	if !errors.As(err, &apiErr) || apiErr.ErrorCode() != "InvalidClientTokenId" || apiErr.ErrorMessage() != "The security token included in the request is invalid." {
 		t.Fatalf("a session token issued before the rotation: %v, want InvalidClientTokenId", err)
+	}
+
+	_, err = rootSTS.DecodeAuthorizationMessage(ctx, &sts.DecodeAuthorizationMessageInput{EncodedMessage: aws.String(encoded)})
+	if !errors.As(err, &apiErr) || apiErr.ErrorCode() != "InvalidAuthorizationMessageException" {
+		t.Errorf("an authorization message encoded before the rotation: %v, want InvalidAuthorizationMessageException", err)
 	}
 
 	// Nothing stored opens under the old key; the values are under the new one.
