@@ -37,7 +37,7 @@ var ErrWrongKey = errors.New("secretbox: wrong master key")
 // was retired by a rotation, or whose keys do not include the one the store's values are
 // sealed under, is refused with an error saying which key it needs.
 func CheckStore(ctx context.Context, store docstore.Store, box *Box) error {
-	return store.Update(ctx, func(tx docstore.Tx) error {
+	check := func(tx docstore.Tx) error {
 		var st keyState
 		err := tx.Get(stateKey, &st)
 		if errors.Is(err, docstore.ErrNotFound) {
@@ -47,7 +47,14 @@ func CheckStore(ctx context.Context, store docstore.Store, box *Box) error {
 			return err
 		}
 		return st.admits(box)
-	})
+	}
+	err := store.Update(ctx, check)
+	if errors.Is(err, docstore.ErrConflict) {
+		// Another replica starting on the same new store recorded its key first: check
+		// against its record.
+		err = store.Update(ctx, check)
+	}
+	return err
 }
 
 // admits explains why the box cannot serve the store recorded so, or returns nil.
