@@ -3,6 +3,7 @@ package secretbox
 import (
 	"context"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -32,15 +33,20 @@ type keyState struct {
 // keys that do not open the store's values.
 var ErrWrongKey = errors.New("secretbox: wrong master key")
 
-// CheckStore compares the Box's keys with the store's record of them, writing the record on
-// a store that has none (a new one, or one from before key ids). A server whose sealing key
-// was retired by a rotation, or whose keys do not include the one the store's values are
-// sealed under, is refused with an error saying which key it needs.
-func CheckStore(ctx context.Context, store docstore.Store, box *Box) error {
+// CheckStore compares the Box's keys with the store's record of them. A server whose sealing
+// key was retired by a rotation, or whose keys do not include the one the store's values are
+// sealed under, is refused with an error saying which key it needs. A store with no record
+// (a new one, or one from before key ids) gets one, once the Box has opened a stored value
+// of the collections of no account (an access key's secret) if there is one: a wrong key
+// given at the first start after an upgrade is refused, not recorded.
+func CheckStore(ctx context.Context, store docstore.Store, box *Box, collections []Collection) error {
 	check := func(tx docstore.Tx) error {
 		var st keyState
 		err := tx.Get(stateKey, &st)
 		if errors.Is(err, docstore.ErrNotFound) {
+			if err := probe(tx, box, collections); err != nil {
+				return err
+			}
 			return tx.Insert(stateKey, &keyState{Primary: box.PrimaryID().String()})
 		}
 		if err != nil {
@@ -55,6 +61,43 @@ func CheckStore(ctx context.Context, store docstore.Store, box *Box) error {
 		err = store.Update(ctx, check)
 	}
 	return err
+}
+
+// probe opens the first sealed value of the first collection of no account that has one.
+func probe(tx docstore.Tx, box *Box, collections []Collection) error {
+	for _, c := range collections {
+		if !c.Global {
+			continue
+		}
+		var failed error
+		opened := false
+		err := tx.List(c.Name, "", "", "", func(id string, raw []byte) error {
+			doc := c.newDoc()
+			if err := json.Unmarshal(raw, doc); err != nil {
+				return err
+			}
+			for _, f := range c.fieldsOf("", id, doc) {
+				if len(*f.Value) == 0 {
+					continue
+				}
+				plain, err := box.Open(*f.Value, f.Context)
+				if err != nil {
+					failed = fmt.Errorf("%w: the master key given (id %s) does not open the stored values (%s %s): start with the key this data was sealed under", ErrWrongKey, idList(box.KeyIDs()), c.Name, id)
+				}
+				clear(plain)
+				opened = true
+				return docstore.ErrStop
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		if opened {
+			return failed
+		}
+	}
+	return nil
 }
 
 // admits explains why the box cannot serve the store recorded so, or returns nil.

@@ -124,7 +124,7 @@ func TestRotationResumes(t *testing.T) {
 		t.Fatal(err)
 	}
 	box, _ := New(oldKey)
-	if err := CheckStore(ctx, st, box); err != nil {
+	if err := CheckStore(ctx, st, box, nil); err != nil {
 		t.Fatal(err)
 	}
 	accounts := []string{"111111111111", "222222222222"}
@@ -148,14 +148,14 @@ func TestRotationResumes(t *testing.T) {
 		t.Fatalf("the key file in the middle: %d keys, %v", len(onFile), err)
 	}
 	oldOnly, _ := New(oldKey)
-	if err := CheckStore(ctx, st, oldOnly); !errors.Is(err, ErrWrongKey) || !strings.Contains(err.Error(), "unfinished") {
+	if err := CheckStore(ctx, st, oldOnly, nil); !errors.Is(err, ErrWrongKey) || !strings.Contains(err.Error(), "unfinished") {
 		t.Fatalf("a restart with the old key in the middle: %v", err)
 	}
 	restarted, err := NewRing(onFile) // a restart from the key file, as the server does
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := CheckStore(ctx, st, restarted); err != nil {
+	if err := CheckStore(ctx, st, restarted, nil); err != nil {
 		t.Fatalf("a restart from the key file in the middle: %v", err)
 	}
 	if opened, _ := check(t, st, restarted, accounts); opened != 2*perAccount {
@@ -175,15 +175,15 @@ func TestRotationResumes(t *testing.T) {
 	if onFile, _ := LoadKeyFile(keyFile); len(onFile) != 1 || !bytes.Equal(onFile[0], newKey) {
 		t.Fatalf("the key file after: %d keys", len(onFile))
 	}
-	if err := CheckStore(ctx, st, oldOnly); !errors.Is(err, ErrWrongKey) || !strings.Contains(err.Error(), "retired") {
+	if err := CheckStore(ctx, st, oldOnly, nil); !errors.Is(err, ErrWrongKey) || !strings.Contains(err.Error(), "retired") {
 		t.Fatalf("a restart with the retired key: %v", err)
 	}
 	newOnly, _ := New(newKey)
-	if err := CheckStore(ctx, st, newOnly); err != nil {
+	if err := CheckStore(ctx, st, newOnly, nil); err != nil {
 		t.Fatalf("a restart with the new key: %v", err)
 	}
 	stranger, _ := New(randomKey(t))
-	if err := CheckStore(ctx, st, stranger); !errors.Is(err, ErrWrongKey) || !strings.Contains(err.Error(), IDOf(newKey).String()) {
+	if err := CheckStore(ctx, st, stranger, nil); !errors.Is(err, ErrWrongKey) || !strings.Contains(err.Error(), IDOf(newKey).String()) {
 		t.Fatalf("a restart with an unknown key: %v", err)
 	}
 }
@@ -267,5 +267,34 @@ func TestRotationCatchesLateWriters(t *testing.T) {
 	}
 	if opened, current := check(t, st, box, accounts); opened != 21 || current != 21 {
 		t.Fatalf("after the rotation: %d opened, %d under the new key", opened, current)
+	}
+}
+
+// A store from before key ids (no record, values without headers) is recorded under the key
+// given at its first start only if that key opens a stored value of a collection of no
+// account: a wrong key is refused and recorded nowhere, and the right one is recorded after.
+func TestCheckStoreProbesAStoreWithoutRecord(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t)
+	key := randomKey(t)
+	global := Sealed("test.global", true, nil, func(_, _ string, d *testDoc) []Field {
+		return []Field{{Value: &d.Sealed, Context: d.Ctx}}
+	})
+	if err := st.Update(ctx, func(tx docstore.Tx) error {
+		return tx.Put(docstore.Key{Collection: global.Name, ID: "AKIA1"}, &testDoc{Ctx: "AKIA1", Sealed: legacySeal(t, key, []byte("s"), "AKIA1")})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	wrong, _ := New(randomKey(t))
+	err := CheckStore(ctx, st, wrong, []Collection{testCollection, global})
+	if !errors.Is(err, ErrWrongKey) || !strings.Contains(err.Error(), "test.global AKIA1") {
+		t.Fatalf("a wrong key on a store without a record: %v", err)
+	}
+	right, _ := New(key)
+	if err := CheckStore(ctx, st, right, []Collection{testCollection, global}); err != nil {
+		t.Fatalf("the right key: %v", err)
+	}
+	if err := CheckStore(ctx, st, wrong, nil); !errors.Is(err, ErrWrongKey) {
+		t.Fatalf("a wrong key once recorded: %v", err)
 	}
 }

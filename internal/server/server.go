@@ -128,7 +128,8 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	s.adminAPI = adminapi.New(s.iam, cfg.AccountID)
 	s.tasks = tasks.New(store, s.sts, s.authz, cfg.Region, cfg.Now)
 	s.adminAPI.EnableTasks(s.tasks, s.taskCredentialsURL)
-	s.adminAPI.EnableKeyRotation(secretbox.NewRotator(box, store, masterKeyFile(cfg), s.iam.AccountIDs, append(iam.SealedCollections(), secrets.SealedCollections()...), cfg.Now))
+	sealed := append(iam.SealedCollections(), secrets.SealedCollections()...) // what a master key rotation re-seals
+	s.adminAPI.EnableKeyRotation(secretbox.NewRotator(box, store, masterKeyFile(cfg), s.iam.AccountIDs, sealed, cfg.Now))
 	s.ctAPI = ctapi.New(s.audit.store, s.authz)
 	s.smAPI = smapi.New(secrets.New(store, box, cfg.Now).UsePrincipals(s.iam), s.authz)
 	s.ec2 = ec2.New(store, s.iam, s.sts, cfg.Now)
@@ -140,7 +141,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	s.verifier = &sigv4.Verifier{Now: cfg.Now}
 	s.routes = s.endpoints()
 	s.instrument()
-	if err := secretbox.CheckStore(ctx, store, box); err != nil {
+	if err := secretbox.CheckStore(ctx, store, box, sealed); err != nil {
 		store.Close()
 		return nil, err
 	}
