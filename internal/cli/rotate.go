@@ -90,9 +90,10 @@ func runRotateMasterKey(ctx context.Context, args []string, env Env) int {
 			Collection string `xml:"Collection"`
 			Count      int    `xml:"Count"`
 		} `xml:"RotateMasterKeyResult>Resealed>member"`
-		Passes  int      `xml:"RotateMasterKeyResult>Passes"`
-		KeyFile string   `xml:"RotateMasterKeyResult>KeyFile"`
-		Ended   []string `xml:"RotateMasterKeyResult>Ended>member"`
+		Passes       int      `xml:"RotateMasterKeyResult>Passes"`
+		KeyFile      string   `xml:"RotateMasterKeyResult>KeyFile"`
+		KeyFileError string   `xml:"RotateMasterKeyResult>KeyFileError"`
+		Ended        []string `xml:"RotateMasterKeyResult>Ended>member"`
 	}
 	if err := xml.Unmarshal(body, &res); err != nil {
 		fmt.Fprintln(env.Stderr, "iamd rotate-master-key: unreadable response:", err)
@@ -110,9 +111,12 @@ func runRotateMasterKey(ctx context.Context, args []string, env Env) int {
 	if len(res.Ended) > 0 {
 		fmt.Fprintf(env.Stdout, "ended, as on AWS when a signing key is rotated: %s (callers take new credentials)\n", strings.Join(res.Ended, "; "))
 	}
-	if res.KeyFile != "" {
+	switch {
+	case res.KeyFile != "":
 		fmt.Fprintf(env.Stdout, "the server's key file %s now holds the new key only\n", res.KeyFile)
-	} else {
+	case res.KeyFileError != "":
+		fmt.Fprintln(env.Stdout, res.KeyFileError)
+	default:
 		fmt.Fprintf(env.Stdout, "the server took its key from the environment (IAMD_MASTER_KEY or --master-key): set it to the key in %s before the server restarts, or it will refuse to start\n", path)
 	}
 	fmt.Fprintln(env.Stdout, "other replicas on the same store: restart each with the new key only")

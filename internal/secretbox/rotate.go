@@ -58,6 +58,19 @@ type Rotation struct {
 	// KeyFile is the key file rewritten with the new key; "" when the key came from the
 	// environment or the command line, which the operator must update.
 	KeyFile string
+	// KeyFileError says why the key file could not be rewritten at the end ("" when it was).
+	KeyFileError string
+}
+
+// writeKeyFile is WriteKeyFile; tests make it fail as a read-only mount does (whatever the
+// permissions, root writes).
+var writeKeyFile = WriteKeyFile
+
+// startsWith reports whether the key file at path begins with key (an operator put the new
+// key first already, as in a key file mounted read-only).
+func startsWith(path string, key []byte) bool {
+	keys, err := LoadKeyFile(path)
+	return err == nil && len(keys) > 0 && string(keys[0]) == string(key)
 }
 
 // Rotate makes newKey the key that seals, re-seals every value of every Collection under it
@@ -85,9 +98,9 @@ func (r *Rotator) Rotate(ctx context.Context, newKey []byte) (*Rotation, error) 
 			old = append(old, k.id.String())
 		}
 	}
-	if r.keyFile != "" {
-		if err := WriteKeyFile(r.keyFile, keys); err != nil {
-			return nil, fmt.Errorf("writing the new key into %s: %w", r.keyFile, err)
+	if r.keyFile != "" && !startsWith(r.keyFile, next.key) {
+		if err := writeKeyFile(r.keyFile, keys); err != nil {
+			return nil, fmt.Errorf("cannot write the new key into the key file %s (%w): make it writable by the server, or write the new key as its first line and the old one after it yourself, restart the server, and rotate again", r.keyFile, err)
 		}
 	}
 	if err := r.record(ctx, func(st *keyState) {
@@ -132,10 +145,13 @@ func (r *Rotator) Rotate(ctx context.Context, newKey []byte) (*Rotation, error) 
 		out.RetiredKeyIDs = append(out.RetiredKeyIDs, id.String())
 	}
 	if r.keyFile != "" {
-		if err := WriteKeyFile(r.keyFile, [][]byte{next.key}); err != nil {
-			return nil, fmt.Errorf("writing the new key into %s: %w", r.keyFile, err)
+		// The rotation is done: a key file that cannot be rewritten still holds the new key
+		// first, which serves; the old line is the operator's to remove.
+		if err := writeKeyFile(r.keyFile, [][]byte{next.key}); err != nil {
+			out.KeyFileError = fmt.Sprintf("the key file %s could not be rewritten (%v): it holds the new key first and the old one after it; remove the old one", r.keyFile, err)
+		} else {
+			out.KeyFile = r.keyFile
 		}
-		out.KeyFile = r.keyFile
 	}
 	err = r.record(ctx, func(st *keyState) {
 		for _, id := range append(st.Retiring, out.RetiredKeyIDs...) {

@@ -298,3 +298,54 @@ func TestCheckStoreProbesAStoreWithoutRecord(t *testing.T) {
 		t.Fatalf("a wrong key once recorded: %v", err)
 	}
 }
+
+// A key file the server cannot write (a secret mounted read-only): a rotation that must
+// write it first stops before changing anything, saying what to do; once the operator has
+// put the new key first in it, the rotation runs and reports that the file keeps the old
+// key after the new one.
+func TestRotationWithAReadOnlyKeyFile(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t)
+	oldKey, newKey := randomKey(t), randomKey(t)
+	keyFile := filepath.Join(t.TempDir(), "master.key")
+	if err := WriteKeyFile(keyFile, [][]byte{oldKey}); err != nil {
+		t.Fatal(err)
+	}
+	defer func(w func(string, [][]byte) error) { writeKeyFile = w }(writeKeyFile)
+	writeKeyFile = func(string, [][]byte) error { return errors.New("read-only file system") }
+	box, _ := New(oldKey)
+	if err := CheckStore(ctx, st, box, nil); err != nil {
+		t.Fatal(err)
+	}
+	accounts := []string{"111111111111"}
+	fill(t, st, box, oldKey, accounts, 10)
+	r := NewRotator(box, st, keyFile, func(context.Context) ([]string, error) { return accounts, nil }, []Collection{testCollection}, time.Now)
+	r.settle = 0
+	if _, err := r.Rotate(ctx, newKey); err == nil || !strings.Contains(err.Error(), "write the new key as its first line") {
+		t.Fatalf("rotation over a read-only key file: %v", err)
+	}
+	if box.PrimaryID() != IDOf(oldKey) || len(box.KeyIDs()) != 1 {
+		t.Fatalf("the refused rotation changed the keys: %v", box.KeyIDs())
+	}
+	if err := CheckStore(ctx, st, box, nil); err != nil {
+		t.Fatalf("the refused rotation changed the record: %v", err)
+	}
+	// The operator writes NEW then OLD and restarts.
+	if err := WriteKeyFile(keyFile, [][]byte{newKey, oldKey}); err != nil {
+		t.Fatal(err)
+	}
+	onFile, _ := LoadKeyFile(keyFile)
+	restarted, _ := NewRing(onFile)
+	r = NewRotator(restarted, st, keyFile, func(context.Context) ([]string, error) { return accounts, nil }, []Collection{testCollection}, time.Now)
+	r.settle = 0
+	rot, err := r.Rotate(ctx, newKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rot.KeyFile != "" || !strings.Contains(rot.KeyFileError, "remove the old one") {
+		t.Errorf("result %+v", rot)
+	}
+	if opened, current := check(t, st, restarted, accounts); opened != 10 || current != 10 {
+		t.Errorf("after: %d opened, %d current", opened, current)
+	}
+}

@@ -30,7 +30,8 @@ type rotateMasterKeyResult struct {
 	Resealed      []resealedCount `xml:"Resealed>member"`
 	Passes        int             `xml:"Passes"`
 	KeyFile       string          `xml:"KeyFile,omitempty"` // rewritten with the new key; "" when the key came from the environment
-	Ended         []string        `xml:"Ended>member"`      // what no longer opens
+	KeyFileError  string          `xml:"KeyFileError,omitempty"`
+	Ended         []string        `xml:"Ended>member"` // what no longer opens
 }
 
 type resealedCount struct {
@@ -68,7 +69,7 @@ func (a *API) rotateMasterKey(c call, r KeyRotator) (any, error) {
 	if err != nil {
 		return nil, awserr.New("RotationIncomplete", "The rotation stopped before retiring any key (every key still opens every value): %s", strings.TrimPrefix(err.Error(), "secretbox: "))
 	}
-	out := rotateMasterKeyResult{NewKeyID: rot.NewKeyID, RetiredKeyIDs: rot.RetiredKeyIDs, Passes: rot.Passes, KeyFile: rot.KeyFile,
+	out := rotateMasterKeyResult{NewKeyID: rot.NewKeyID, RetiredKeyIDs: rot.RetiredKeyIDs, Passes: rot.Passes, KeyFile: rot.KeyFile, KeyFileError: rot.KeyFileError,
 		Ended: []string{"STS session tokens issued before the rotation", "encoded authorization messages issued before the rotation"}}
 	for name, n := range rot.Resealed {
 		out.Resealed = append(out.Resealed, resealedCount{name, n})
