@@ -1,0 +1,52 @@
+package pgtest
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"testing"
+)
+
+// shared is the cluster Main started; nil when none could start (unavailable says why).
+var (
+	shared      *Cluster
+	unavailable error
+)
+
+// Main is a TestMain for a package whose tests use PostgreSQL: it starts the cluster, runs
+// the tests and stops it. Without the server binaries the tests that need it skip (Need);
+// any other failure to start fails the binary.
+func Main(m *testing.M) {
+	c, err := Start()
+	switch {
+	case errors.Is(err, ErrUnavailable):
+		unavailable = err
+	case err != nil:
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	shared = c
+	code := m.Run()
+	if c != nil {
+		c.Stop()
+	}
+	os.Exit(code)
+}
+
+// Need returns the cluster Main started, skipping the test when PostgreSQL is not installed.
+func Need(t testing.TB) *Cluster {
+	t.Helper()
+	if shared == nil {
+		if unavailable == nil {
+			t.Fatal("pgtest: Main did not run (call pgtest.Main from TestMain)")
+		}
+		t.Skipf("skipping: %v", unavailable)
+	}
+	return shared
+}
+
+// Database returns the URL of a new, empty database for the test (Need's cluster).
+func Database(t testing.TB) string {
+	t.Helper()
+	return Need(t).NewDatabase(t)
+}
