@@ -175,4 +175,3 @@ func (s *Store) Close() error {
 	s.pool.Close()
 	return nil
 }
-
