@@ -23,6 +23,7 @@ type serveFlags struct {
 	front                                                                              frontDoorFlags
 	tls                                                                                tlsFlags
 	config                                                                             *string
+	store                                                                              *string
 }
 
 // newServeFlags defines the flags of `iamd serve` on fs.
@@ -43,6 +44,7 @@ func newServeFlags(fs *flag.FlagSet) *serveFlags {
 	fs.Var(&f.front.credentials, "upstream-credentials", "[SERVICE=]KEY:SECRET (repeatable, default test:test): the keys forwarded calls are signed with")
 	f.front.enforce = fs.String("enforce", "on", "on: refuse what policies deny; log: log and audit the denial, and forward the call anyway")
 	f.tls.define(fs)
+	f.store = fs.String("store", "", "where the documents are kept: empty for SQLite in DATA, or a postgres://USER:PASSWORD@HOST:PORT/DB URL of a PostgreSQL database several replicas share (give each the same --master-key)")
 	f.config = fs.String("config", "", "TOML file of settings, each key a flag's name (IAMD_CONFIG): a flag wins over IAMD_<FLAG>, which wins over the file")
 	return f
 }
@@ -105,6 +107,7 @@ func runServe(ctx context.Context, args []string, env Env) int {
 		Upstreams: upstreams, Enforce: enforce,
 		TLS: listener.tls, TrustedProxies: listener.proxies,
 		MetricsAddr: *f.metricsAddr, LookupEvents: *f.lookupEvents, AuthzCacheSize: *f.authzCacheSize,
+		Store: *f.store,
 	})
 	if err != nil {
 		fmt.Fprintln(env.Stderr, "iamd serve:", err)
@@ -115,7 +118,11 @@ func runServe(ctx context.Context, args []string, env Env) int {
 		fmt.Fprintln(env.Stderr, "iamd serve:", err)
 		return 1
 	}
-	fmt.Fprintf(env.Stderr, "iamd listening on %s (data in %s)\n", srv.URL(), *data)
+	if server.IsPostgresURL(*f.store) {
+		fmt.Fprintf(env.Stderr, "iamd listening on %s (replica %s on PostgreSQL; local files in %s)\n", srv.URL(), srv.ReplicaID(), *data)
+	} else {
+		fmt.Fprintf(env.Stderr, "iamd listening on %s (data in %s)\n", srv.URL(), *data)
+	}
 	warnKeyInData(logger, *masterKey, srv.Addr())
 	listener.announce(env.Stderr, srv)
 	stopReloads := listener.reloadOnHangup(logger)

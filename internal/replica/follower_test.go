@@ -47,7 +47,9 @@ func open(t *testing.T, url string) *postgres.Store {
 	return s
 }
 
-func k(id string) docstore.Key { return docstore.Key{Collection: "iam.role", Account: "111122223333", ID: id} }
+func k(id string) docstore.Key {
+	return docstore.Key{Collection: "iam.role", Account: "111122223333", ID: id}
+}
 
 func put(t *testing.T, s docstore.Store, keys ...docstore.Key) {
 	t.Helper()
