@@ -20,11 +20,6 @@ import (
 type Config struct {
 	Addr      string // listen address, e.g. 127.0.0.1:4599 (":0" style ports are fine)
 	DataDir   string // where the database, the master key and the root credentials live
-	// Store is where the documents are kept: "" for the SQLite database in DataDir, or a
-	// postgres:// URL of a PostgreSQL database several replicas may share (DataDir then keeps
-	// the local files only: the master key unless MasterKey is given, the root credentials,
-	// the replica id).
-	Store string
 	AccountID string // the default account, created at the first start
 
 	// RootAccessKeyID and RootSecretAccessKey choose the default account's root key at the
@@ -34,6 +29,12 @@ type Config struct {
 
 	// MasterKey (base64), when set, is used instead of the key file in DataDir.
 	MasterKey string
+
+	// Store is where the documents are kept: "" for the SQLite database in DataDir, or a
+	// postgres:// URL of a PostgreSQL database several replicas may share (DataDir then keeps
+	// the local files only: the master key unless MasterKey is given, the root credentials,
+	// the replica id).
+	Store string
 
 	Region string // the region iamd reports and expects in credential scopes
 	Logger *slog.Logger
