@@ -50,3 +50,22 @@ func Database(t testing.TB) string {
 	t.Helper()
 	return Need(t).NewDatabase(t)
 }
+
+// Own returns Main's cluster when the package has one, else starts a cluster for this test
+// alone, stopped when it ends (for a package whose few PostgreSQL tests do not warrant a
+// TestMain). It skips the test when PostgreSQL is not installed.
+func Own(t testing.TB) *Cluster {
+	t.Helper()
+	if shared != nil {
+		return shared
+	}
+	c, err := Start()
+	if errors.Is(err, ErrUnavailable) {
+		t.Skipf("skipping: %v", err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Stop)
+	return c
+}

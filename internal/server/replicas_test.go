@@ -1,0 +1,128 @@
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsec2 "github.com/aws/aws-sdk-go-v2/service/ec2"
+	awsiam "github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/iamd-dev/iamd/internal/store/pgtest"
+)
+
+// startReplicas runs n servers, each with a data directory of its own, on one new PostgreSQL
+// database, all with the same master key.
+func startReplicas(t *testing.T, n int) []*testServer {
+	t.Helper()
+	url := pgtest.Own(t).NewDatabase(t)
+	key := make([]byte, 32)
+	_, _ = rand.Read(key)
+	shared := func(c *Config) { c.Store, c.MasterKey = url, base64.StdEncoding.EncodeToString(key) }
+	out := make([]*testServer, n)
+	for i := range out {
+		out[i] = startServerAt(t, "", time.Now, shared)
+		if out[i].srv.ReplicaID() == "" {
+			t.Fatal("a server on PostgreSQL has no replica id")
+		}
+	}
+	return out
+}
+
+// TestReplicasPolicyChangeDecidesNextCall changes a user's policies through server A and
+// checks that the very next call through server B, which has the user's compiled policies
+// cached, is decided by the change: a Deny added, then taken away, again and again.
+func TestReplicasPolicyChangeDecidesNextCall(t *testing.T) {
+	rs := startReplicas(t, 2)
+	a, b := rs[0], rs[1]
+	ctx := context.Background()
+	adminA := a.iam(a.root)
+	mustDo(t, func() error {
+		_, err := adminA.CreateUser(ctx, &awsiam.CreateUserInput{UserName: aws.String("alice")})
+		return err
+	})
+	mustDo(t, func() error {
+		_, err := adminA.PutUserPolicy(ctx, &awsiam.PutUserPolicyInput{UserName: aws.String("alice"), PolicyName: aws.String("allow"),
+			PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:ListUsers","Resource":"*"}]}`)})
+		return err
+	})
+	out, err := adminA.CreateAccessKey(ctx, &awsiam.CreateAccessKeyInput{UserName: aws.String("alice")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	alice := aws.Credentials{AccessKeyID: aws.ToString(out.AccessKey.AccessKeyId), SecretAccessKey: aws.ToString(out.AccessKey.SecretAccessKey)}
+	aliceB := b.iam(alice)
+	if _, err := aliceB.ListUsers(ctx, &awsiam.ListUsersInput{}); err != nil {
+		t.Fatalf("alice's first call through B (her key made through A): %v", err)
+	}
+	const deny = `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"iam:ListUsers","Resource":"*"}]}`
+	for round := range 8 {
+		if _, err := aliceB.ListUsers(ctx, &awsiam.ListUsersInput{}); err != nil {
+			t.Fatalf("round %d: alice's call through B before the Deny: %v", round, err)
+		}
+		mustDo(t, func() error {
+			_, err := adminA.PutUserPolicy(ctx, &awsiam.PutUserPolicyInput{UserName: aws.String("alice"), PolicyName: aws.String("deny"), PolicyDocument: aws.String(deny)})
+			return err
+		})
+		_, err := aliceB.ListUsers(ctx, &awsiam.ListUsersInput{})
+		if err == nil {
+			t.Fatalf("round %d: the call through B right after A added a Deny was allowed", round)
+		}
+		apiError(t, err, "AccessDenied")
+		mustDo(t, func() error {
+			_, err := adminA.DeleteUserPolicy(ctx, &awsiam.DeleteUserPolicyInput{UserName: aws.String("alice"), PolicyName: aws.String("deny")})
+			return err
+		})
+	}
+	// A key deleted through B no longer signs calls through A.
+	mustDo(t, func() error {
+		_, err := b.iam(b.root).DeleteAccessKey(ctx, &awsiam.DeleteAccessKeyInput{UserName: aws.String("alice"), AccessKeyId: aws.String(alice.AccessKeyID)})
+		return err
+	})
+	_, err = a.iam(alice).ListUsers(ctx, &awsiam.ListUsersInput{})
+	apiError(t, err, "InvalidClientTokenId")
+}
+
+// TestReplicasInstancesBelongToTheirRunner launches an instance through A: A serves its
+// metadata, B does not (not even after a restart, which starts only its own instances), the
+// store tells which replica runs it, and terminating it through B closes A's endpoint.
+func TestReplicasInstancesBelongToTheirRunner(t *testing.T) {
+	rs := startReplicas(t, 2)
+	a, b := rs[0], rs[1]
+	ctx := context.Background()
+	inst := launch(t, a, "")
+	id := aws.ToString(inst.InstanceId)
+	if _, ok := a.srv.imds.Endpoint(id); !ok {
+		t.Fatal("A, which launched the instance, serves no metadata endpoint for it")
+	}
+	if _, ok := b.srv.imds.Endpoint(id); ok {
+		t.Fatal("B serves a metadata endpoint for A's instance")
+	}
+	// B restarted on its data directory starts only its own instances.
+	b.stop()
+	b = startServerAt(t, b.dir, time.Now, func(c *Config) { c.Store, c.MasterKey = a.srv.cfg.Store, a.srv.cfg.MasterKey })
+	if _, ok := b.srv.imds.Endpoint(id); ok {
+		t.Fatal("B, restarted, serves a metadata endpoint for A's instance")
+	}
+	runner, endpoint, ok, err := b.srv.InstanceReplica(ctx, id)
+	want, _ := a.srv.imds.Endpoint(id)
+	if err != nil || !ok || runner != a.srv.ReplicaID() || endpoint != want {
+		t.Fatalf("InstanceReplica = %q %q %v %v, want A's %q %q", runner, endpoint, ok, err, a.srv.ReplicaID(), want)
+	}
+	if _, err := b.ec2(b.root).TerminateInstances(ctx, &awsec2.TerminateInstancesInput{InstanceIds: []string{id}}); err != nil {
+		t.Fatal(err)
+	}
+	// A learns of it when woken, or at its next call at the latest.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if _, ok := a.srv.imds.Endpoint(id); !ok {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("A still serves the metadata of %s, terminated through B, after 10s", id)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
