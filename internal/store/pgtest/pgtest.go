@@ -138,9 +138,14 @@ func Start() (_ *Cluster, err error) {
 		return nil, err
 	}
 	// fsync is off: a test cluster need not survive a power loss, and the machine's disk is
-	// shared. The store's own settings (synchronous_commit) are unchanged.
+	// shared. The store's own settings (synchronous_commit) are unchanged. IAMD_PGTEST_FSYNC=on
+	// keeps it on, for benchmarks that compare with SQLite's fsynced commits.
+	fsync := "off"
+	if os.Getenv("IAMD_PGTEST_FSYNC") == "on" {
+		fsync = "on"
+	}
 	c.cmd = exec.Command(filepath.Join(bin, "postgres"), "-D", data, "-p", strconv.Itoa(c.port), "-k", root,
-		"-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "full_page_writes=off",
+		"-c", "listen_addresses=127.0.0.1", "-c", "fsync="+fsync, "-c", "full_page_writes="+fsync,
 		"-c", "max_connections=200", "-c", "shared_buffers=32MB")
 	c.cmd.Dir = root
 	c.cmd.Stdout, c.cmd.Stderr = c.log, c.log
