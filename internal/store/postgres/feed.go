@@ -2,12 +2,14 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/iamd-dev/iamd/internal/docstore"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // The change feed's channel, and how long and how many changes are kept.
@@ -19,49 +21,60 @@ const (
 	pruneEvery = time.Minute
 )
 
-// record inserts the change row of the transaction's writes and asks for its notification
-// (sent by PostgreSQL at commit), pruning old rows now and then.
-func (s *Store) record(ctx context.Context, ptx pgx.Tx, wrote map[docstore.Key]struct{}) error {
-	keys := make([]docstore.Key, 0, len(wrote))
-	for k := range wrote {
-		keys = append(keys, k)
-	}
-	slices.SortFunc(keys, compareKeys)
-	cs, as, is := make([][]byte, len(keys)), make([][]byte, len(keys)), make([][]byte, len(keys))
-	for i, k := range keys {
-		cs[i], as[i], is[i] = b(k.Collection), b(k.Account), b(k.ID)
-	}
-	var seq int64
-	err := ptx.QueryRow(ctx, `INSERT INTO changes (origin, collections, accounts, ids) VALUES ($1, $2, $3, $4) RETURNING seq`,
-		s.origin, cs, as, is).Scan(&seq)
-	if err != nil {
-		return fail("record the change", err)
-	}
-	if _, err := ptx.Exec(ctx, "SELECT pg_notify($1, $2)", notifyChannel, s.origin); err != nil {
-		return fail("notify the change", err)
-	}
-	last := s.lastPrune.Load()
-	if t := time.Now().UnixNano(); t-last >= int64(pruneEvery) && s.lastPrune.CompareAndSwap(last, t) {
-		if err := prune(ctx, ptx, seq); err != nil {
-			return err
+// commit commits the transaction, in one round trip with the row of its change in the feed
+// (if it wrote anything), the notification PostgreSQL sends at commit, and now and then the
+// pruning of old changes. It runs unbound by the context: Update has checked it, and must
+// know whether the transaction committed.
+func (s *Store) commit(t *tx) error {
+	ctx := context.WithoutCancel(t.ctx)
+	batch := &pgx.Batch{}
+	if len(t.wrote) > 0 {
+		keys := make([]docstore.Key, 0, len(t.wrote))
+		for k := range t.wrote {
+			keys = append(keys, k)
 		}
+		slices.SortFunc(keys, compareKeys)
+		cs, as, is := make([][]byte, len(keys)), make([][]byte, len(keys)), make([][]byte, len(keys))
+		for i, k := range keys {
+			cs[i], as[i], is[i] = b(k.Collection), b(k.Account), b(k.ID)
+		}
+		batch.Queue(`WITH c AS (INSERT INTO changes (origin, collections, accounts, ids) VALUES ($1, $2, $3, $4) RETURNING seq)
+			SELECT seq, pg_notify($5, $1) FROM c`, s.origin, cs, as, is, notifyChannel)
+		last := s.lastPrune.Load()
+		if now := time.Now().UnixNano(); now-last >= int64(pruneEvery) && s.lastPrune.CompareAndSwap(last, now) {
+			batch.Queue(pruneSQL, keepFor.Seconds(), int64(keepRows))
+		}
+	}
+	batch.Queue("COMMIT")
+	br := t.conn.SendBatch(ctx, batch)
+	var err error
+	for i := range batch.Len() {
+		var tag pgconn.CommandTag
+		tag, err = br.Exec()
+		if err == nil && i == batch.Len()-1 && tag.String() != "COMMIT" {
+			err = errors.New("the transaction was rolled back") // COMMIT of an aborted transaction
+		}
+		if err != nil {
+			break
+		}
+	}
+	if cerr := br.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fail("commit", err)
 	}
 	return nil
 }
 
-// prune deletes the changes older than keepFor or beyond the latest keepRows, but never
-// the newest (seq), and records the greatest seq deleted.
-func prune(ctx context.Context, ptx pgx.Tx, seq int64) error {
-	_, err := ptx.Exec(ctx, `WITH gone AS (
-			DELETE FROM changes WHERE seq < $1 AND (at < now() - make_interval(secs => $2) OR seq <= $1 - $3)
-			RETURNING seq)
-		UPDATE changes_pruned SET through = GREATEST(through, (SELECT max(seq) FROM gone))
-		WHERE EXISTS (SELECT 1 FROM gone)`, seq, keepFor.Seconds(), int64(keepRows))
-	if err != nil {
-		return fail("prune the changes", err)
-	}
-	return nil
-}
+// pruneSQL deletes the changes older than $1 seconds or beyond the latest $2, but never the
+// newest (the one this transaction has just added), and records the greatest seq deleted.
+const pruneSQL = `WITH head AS (SELECT max(seq) AS seq FROM changes),
+	gone AS (DELETE FROM changes WHERE seq < (SELECT seq FROM head)
+		AND (at < now() - make_interval(secs => $1) OR seq <= (SELECT seq FROM head) - $2)
+		RETURNING seq)
+	UPDATE changes_pruned SET through = GREATEST(through, (SELECT max(seq) FROM gone))
+	WHERE EXISTS (SELECT 1 FROM gone)`
 
 func compareKeys(x, y docstore.Key) int {
 	if c := strings.Compare(x.Collection, y.Collection); c != 0 {

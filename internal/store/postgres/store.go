@@ -7,7 +7,6 @@ import (
 	"sync/atomic"
 
 	"github.com/iamd-dev/iamd/internal/docstore"
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -68,6 +67,13 @@ func ctxErr(ctx context.Context, err error) error {
 	return err
 }
 
+// Statements that begin the transactions. A View's BEGIN goes with its first statement, in
+// one round trip; an Update's with the write lock.
+const (
+	beginView   = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+	beginUpdate = "BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE"
+)
+
 // View runs fn in a read-only transaction on one snapshot of the database. The Tx's Insert,
 // Put and Delete return ErrReadOnly.
 func (s *Store) View(ctx context.Context, fn func(docstore.Tx) error) error {
@@ -78,15 +84,15 @@ func (s *Store) View(ctx context.Context, fn func(docstore.Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	ptx, err := s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	conn, err := s.pool.Acquire(ctx)
 	if err != nil {
-		return ctxErr(ctx, fail("begin", err))
+		return ctxErr(ctx, fail("connect", err))
 	}
-	t := &tx{ctx: ctx, tx: ptx}
+	t := &tx{ctx: ctx, conn: conn, begin: beginView}
 	// Deferred, so that it also runs while a panic in fn unwinds, which then goes on.
 	defer func() {
 		t.done = true
-		_ = ptx.Rollback(context.WithoutCancel(ctx))
+		t.end()
 	}()
 	if err := fn(t); err != nil {
 		return err
@@ -116,20 +122,17 @@ func (s *Store) Update(ctx context.Context, fn func(docstore.Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	ptx, err := s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.ReadCommitted, AccessMode: pgx.ReadWrite})
+	conn, err := s.pool.Acquire(ctx)
 	if err != nil {
-		return ctxErr(ctx, fail("begin", err))
+		return ctxErr(ctx, fail("connect", err))
 	}
-	committed := false
-	t := &tx{ctx: ctx, tx: ptx, write: true}
+	t := &tx{ctx: ctx, conn: conn, write: true}
 	defer func() {
 		t.done = true
-		if !committed {
-			_ = ptx.Rollback(context.WithoutCancel(ctx))
-		}
+		t.end()
 	}()
-	if _, err := ptx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", writeLock); err != nil {
-		return ctxErr(ctx, fail("take the write lock", err))
+	if err := t.beginWrite(); err != nil {
+		return err
 	}
 	if err := fn(t); err != nil {
 		return err
@@ -140,19 +143,7 @@ func (s *Store) Update(ctx context.Context, fn func(docstore.Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if len(t.wrote) > 0 {
-		if err := s.record(ctx, ptx, t.wrote); err != nil {
-			return ctxErr(ctx, err)
-		}
-	}
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	committed = true
-	if err := ptx.Commit(context.WithoutCancel(ctx)); err != nil {
-		return fail("commit", err)
-	}
-	return nil
+	return s.commit(t)
 }
 
 // Close waits for the transactions running to end, then stops listening and closes the

@@ -8,17 +8,94 @@ import (
 
 	"github.com/iamd-dev/iamd/internal/docstore"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
-// tx is a docstore.Tx on one PostgreSQL transaction. Like the transaction it stands for, it
-// is for the goroutine running fn, and only until fn returns.
+// tx is a docstore.Tx on one PostgreSQL transaction, on a connection of its own. Like the
+// transaction it stands for, it is for the goroutine running fn, and only until fn returns.
 type tx struct {
 	ctx   context.Context
-	tx    pgx.Tx
-	write bool // an Update's
-	done  bool // fn has returned
+	conn  *pgxpool.Conn
+	begin string // the BEGIN still to send with the first statement ("" once sent)
+	write bool   // an Update's
+	done  bool   // fn has returned
 	err   error
 	wrote map[docstore.Key]struct{} // the documents changed, for the change feed
+}
+
+// beginWrite begins an Update's transaction and takes the write lock, in one round trip.
+// READ COMMITTED: each statement's snapshot is taken after the lock was granted, so it sees
+// every Update committed before (REPEATABLE READ would take it at the lock's statement,
+// before the lock).
+func (t *tx) beginWrite() error {
+	b := &pgx.Batch{}
+	b.Queue(beginUpdate)
+	b.Queue("SELECT pg_advisory_xact_lock($1)", writeLock)
+	br := t.conn.SendBatch(t.ctx, b)
+	_, err := br.Exec()
+	if err == nil {
+		_, err = br.Exec()
+	}
+	if cerr := br.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return ctxErr(t.ctx, fail("begin and take the write lock", err))
+	}
+	return nil
+}
+
+// end rolls back what is left of the transaction and gives the connection back (the pool
+// closes one left in a transaction or broken).
+func (t *tx) end() {
+	if t.begin == "" && t.conn.Conn().PgConn().TxStatus() != 'I' {
+		_, _ = t.conn.Exec(context.WithoutCancel(t.ctx), "ROLLBACK")
+	}
+	t.conn.Release()
+}
+
+// query runs a query, sending the pending BEGIN in the same round trip. finish is to be
+// called once rows are read; on an error both are done.
+func (t *tx) query(sql string, args ...any) (rows pgx.Rows, finish func() error, err error) {
+	if t.begin == "" {
+		rows, err := t.conn.Query(t.ctx, sql, args...)
+		return rows, func() error { return nil }, err
+	}
+	b := &pgx.Batch{}
+	b.Queue(t.begin)
+	b.Queue(sql, args...)
+	t.begin = ""
+	br := t.conn.SendBatch(t.ctx, b)
+	if _, err := br.Exec(); err != nil {
+		br.Close()
+		return nil, nil, err
+	}
+	rows, err = br.Query()
+	if err != nil {
+		br.Close()
+		return nil, nil, err
+	}
+	return rows, br.Close, nil
+}
+
+// queryRow runs a query of one row into dest, reporting whether there was one.
+func (t *tx) queryRow(dest []any, sql string, args ...any) (found bool, err error) {
+	rows, finish, err := t.query(sql, args...)
+	if err != nil {
+		return false, err
+	}
+	if rows.Next() {
+		found = true
+		err = rows.Scan(dest...)
+	}
+	rows.Close()
+	if err == nil {
+		err = rows.Err()
+	}
+	if ferr := finish(); err == nil {
+		err = ferr
+	}
+	return found, err
 }
 
 var _ docstore.Tx = (*tx)(nil)
@@ -71,13 +148,13 @@ func (t *tx) Get(k docstore.Key, v any) error {
 		return err
 	}
 	var raw []byte
-	err := t.tx.QueryRow(t.ctx, "SELECT body FROM documents WHERE collection = $1 AND account = $2 AND id = $3",
-		b(k.Collection), b(k.Account), b(k.ID)).Scan(&raw)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return docstore.ErrNotFound
-	}
+	found, err := t.queryRow([]any{&raw}, "SELECT body FROM documents WHERE collection = $1 AND account = $2 AND id = $3",
+		b(k.Collection), b(k.Account), b(k.ID))
 	if err != nil {
 		return t.poison("get", k, err)
+	}
+	if !found {
+		return docstore.ErrNotFound
 	}
 	if err := json.Unmarshal(raw, v); err != nil {
 		return fmt.Errorf("postgres: decode %q/%q/%q: %w", k.Collection, k.Account, k.ID, err)
@@ -95,7 +172,7 @@ func encode(k docstore.Key, v any) ([]byte, error) {
 
 // exec runs a write statement and returns how many documents it changed.
 func (t *tx) exec(op string, k docstore.Key, sql string, args ...any) (int64, error) {
-	tag, err := t.tx.Exec(t.ctx, sql, args...)
+	tag, err := t.conn.Exec(t.ctx, sql, args...)
 	if err != nil {
 		return 0, t.poison(op, k, err)
 	}
@@ -184,7 +261,7 @@ func (t *tx) List(collection, account, prefix, after string, fn func(id string, 
 		}
 		where, args := idRange(collection, account, prefix, start)
 		args = append(args, batch)
-		rows, err := t.tx.Query(t.ctx, fmt.Sprintf("SELECT id, body FROM documents WHERE %s ORDER BY id LIMIT $%d", where, len(args)), args...)
+		rows, finish, err := t.query(fmt.Sprintf("SELECT id, body FROM documents WHERE %s ORDER BY id LIMIT $%d", where, len(args)), args...)
 		if err != nil {
 			return t.poison("list", k, err)
 		}
@@ -193,6 +270,9 @@ func (t *tx) List(collection, account, prefix, after string, fn func(id string, 
 			err := r.Scan(&id, &raw)
 			return row{id: string(id), raw: raw}, err
 		})
+		if ferr := finish(); err == nil {
+			err = ferr
+		}
 		if err != nil {
 			return t.poison("list", k, err)
 		}
@@ -220,7 +300,7 @@ func (t *tx) Count(collection, account, prefix string) (int, error) {
 	}
 	where, args := idRange(collection, account, prefix, prefix)
 	var n int
-	if err := t.tx.QueryRow(t.ctx, "SELECT count(*) FROM documents WHERE "+where, args...).Scan(&n); err != nil {
+	if _, err := t.queryRow([]any{&n}, "SELECT count(*) FROM documents WHERE "+where, args...); err != nil {
 		return 0, t.poison("count", docstore.Key{Collection: collection, Account: account, ID: prefix + "*"}, err)
 	}
 	return n, nil
