@@ -130,12 +130,30 @@ func Start() (_ *Cluster, err error) {
 	if out, err := initdb.CombinedOutput(); err != nil {
 		return nil, fmt.Errorf("pgtest: initdb: %v\n%s", err, out)
 	}
-	if c.port, err = freePort(); err != nil {
-		return nil, err
-	}
 	c.log, err = os.Create(filepath.Join(root, "server.log"))
 	if err != nil {
 		return nil, err
+	}
+	// A free port may be taken by another test binary between the probe and the server's
+	// bind: then the server exits, and another port is tried.
+	for attempt := 1; ; attempt++ {
+		err = c.launch(bin, data, cred)
+		if err == nil || attempt == 3 {
+			break
+		}
+		c.exit = make(chan struct{})
+	}
+	if err != nil {
+		logText, _ := os.ReadFile(c.log.Name())
+		return nil, fmt.Errorf("pgtest: %w\n%s", err, logText)
+	}
+	return c, nil
+}
+
+// launch starts the server on a free port and waits until it accepts connections.
+func (c *Cluster) launch(bin, data string, cred *syscall.Credential) (err error) {
+	if c.port, err = freePort(); err != nil {
+		return err
 	}
 	// fsync is off: a test cluster need not survive a power loss, and the machine's disk is
 	// shared. The store's own settings (synchronous_commit) are unchanged. IAMD_PGTEST_FSYNC=on
@@ -144,22 +162,25 @@ func Start() (_ *Cluster, err error) {
 	if os.Getenv("IAMD_PGTEST_FSYNC") == "on" {
 		fsync = "on"
 	}
-	c.cmd = exec.Command(filepath.Join(bin, "postgres"), "-D", data, "-p", strconv.Itoa(c.port), "-k", root,
+	cmd := exec.Command(filepath.Join(bin, "postgres"), "-D", data, "-p", strconv.Itoa(c.port), "-k", c.dir,
 		"-c", "listen_addresses=127.0.0.1", "-c", "fsync="+fsync, "-c", "full_page_writes="+fsync,
 		"-c", "max_connections=200", "-c", "shared_buffers=32MB")
-	c.cmd.Dir = root
-	c.cmd.Stdout, c.cmd.Stderr = c.log, c.log
+	cmd.Dir = c.dir
+	cmd.Stdout, cmd.Stderr = c.log, c.log
 	// The server dies with the test binary (SIGINT: fast shutdown).
-	c.cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred, Setpgid: true, Pdeathsig: syscall.SIGINT}
-	if err := c.cmd.Start(); err != nil {
-		return nil, fmt.Errorf("pgtest: start postgres: %w", err)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred, Setpgid: true, Pdeathsig: syscall.SIGINT}
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("start postgres: %w", err)
 	}
-	go func() { _ = c.cmd.Wait(); close(c.exit) }()
+	c.cmd = cmd
+	exit := c.exit
+	go func() { _ = cmd.Wait(); close(exit) }()
 	if err := c.waitReady(30 * time.Second); err != nil {
-		logText, _ := os.ReadFile(c.log.Name())
-		return nil, fmt.Errorf("pgtest: %w\n%s", err, logText)
+		_ = cmd.Process.Kill()
+		<-exit
+		return err
 	}
-	return c, nil
+	return nil
 }
 
 // waitReady waits until the server accepts connections, or it exits, or the time is up.
