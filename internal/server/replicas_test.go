@@ -4,12 +4,14 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsec2 "github.com/aws/aws-sdk-go-v2/service/ec2"
 	awsiam "github.com/aws/aws-sdk-go-v2/service/iam"
+	awssts "github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/iamd-dev/iamd/internal/store/pgtest"
 )
 
@@ -124,5 +126,49 @@ func TestReplicasInstancesBelongToTheirRunner(t *testing.T) {
 			t.Fatalf("A still serves the metadata of %s, terminated through B, after 10s", id)
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestReplicasTaskStoppedElsewhere runs a task through A and reads its credentials there
+// (A then keeps it in memory), stops it through B, and checks that A's very next read of its
+// credentials is refused.
+func TestReplicasTaskStoppedElsewhere(t *testing.T) {
+	rs := startReplicas(t, 2)
+	a, b := rs[0], rs[1]
+	launcher := taskRoles(t, a)
+	task, err := a.runTask(launcher, taskRoleARN, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := containerCreds(task.FullURI, task.Token); err != nil {
+		t.Fatalf("the task's credentials from A, which ran it: %v", err)
+	}
+	if err := b.stopTask(launcher, task.TaskID); err != nil {
+		t.Fatalf("StopTask through B: %v", err)
+	}
+	if creds, err := containerCreds(task.FullURI, task.Token); err == nil {
+		t.Fatalf("A served the credentials of a task stopped through B: %s", creds.AccessKeyID)
+	}
+}
+
+// TestReplicasRoleSessionEverywhere assumes a role through A and calls B with the session: the
+// session token, sealed under the shared master key, opens on every replica.
+func TestReplicasRoleSessionEverywhere(t *testing.T) {
+	rs := startReplicas(t, 2)
+	a, b := rs[0], rs[1]
+	ctx := context.Background()
+	mustDo(t, func() error {
+		_, err := a.iam(a.root).CreateRole(ctx, &awsiam.CreateRoleInput{RoleName: aws.String("ops"),
+			AssumeRolePolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole"}]}`)})
+		return err
+	})
+	out, err := a.sts(a.root).AssumeRole(ctx, &awssts.AssumeRoleInput{RoleArn: aws.String("arn:aws:iam::123456789012:role/ops"), RoleSessionName: aws.String("ops-session")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sess := aws.Credentials{AccessKeyID: aws.ToString(out.Credentials.AccessKeyId), SecretAccessKey: aws.ToString(out.Credentials.SecretAccessKey), SessionToken: aws.ToString(out.Credentials.SessionToken)}
+	id, err := b.sts(sess).GetCallerIdentity(ctx, &awssts.GetCallerIdentityInput{})
+	if err != nil || !strings.HasSuffix(aws.ToString(id.Arn), ":assumed-role/ops/ops-session") {
+		t.Fatalf("GetCallerIdentity through B with A's session = %v, %v", id, err)
 	}
 }
