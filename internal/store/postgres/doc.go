@@ -23,6 +23,12 @@
 // View runs in a REPEATABLE READ READ ONLY transaction: one snapshot for all its reads,
 // never blocked by writers.
 //
+// Round trips are few: a View's BEGIN is sent with its first statement, in one pipeline (a
+// View that reads nothing sends nothing), an Update's with the write lock, and its change
+// row, notification and COMMIT together. A View of one Get is two round trips, an Update
+// that reads and writes one document four. The pool holds up to 16 connections (4 per CPU
+// on larger machines) unless the URL's pool_max_conns says otherwise.
+//
 // A database error inside a transaction (not ErrNotFound or ErrConflict, which change
 // nothing: Insert is ON CONFLICT DO NOTHING) poisons it, as PostgreSQL aborts the
 // transaction: every later call of the Tx returns the same error and Update returns it

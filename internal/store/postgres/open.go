@@ -7,7 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -24,6 +26,11 @@ func Open(ctx context.Context, url string) (_ *Store, err error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		return nil, errors.New("postgres: the store URL cannot be parsed (want postgres://USER:PASSWORD@HOST:PORT/DATABASE)")
+	}
+	if !strings.Contains(url, "pool_max_conns") {
+		// pgxpool's default (4 on a small machine) would queue a busy server's requests, each
+		// of which reads the change feed's head besides its own transactions.
+		cfg.MaxConns = int32(max(16, 4*runtime.GOMAXPROCS(0)))
 	}
 	cc := cfg.ConnConfig
 	cc.RuntimeParams["synchronous_commit"] = "on" // see the package doc: Update is durable

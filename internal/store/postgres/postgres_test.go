@@ -352,3 +352,51 @@ func TestSynchronousCommit(t *testing.T) {
 		t.Errorf("synchronous_commit = %q, %v, want on", v, err)
 	}
 }
+
+// TestUpdateWaitsForAnotherStoreUntilItsContextEnds holds an Update open on one Store: an
+// Update on another Store waits for the database's write lock, gives up when its context
+// does, and the Store goes on (its connection was not left in the aborted transaction).
+func TestUpdateWaitsForAnotherStoreUntilItsContextEnds(t *testing.T) {
+	url := pgtest.Database(t)
+	a, b := open(t, url), open(t, url)
+	holding, release := make(chan struct{}), make(chan struct{})
+	done := make(chan error, 1)
+	go func() {
+		done <- a.Update(t.Context(), func(tx docstore.Tx) error {
+			if err := tx.Put(key("k"), item{N: 1}); err != nil {
+				return err
+			}
+			close(holding)
+			select {
+			case <-release:
+			case <-time.After(20 * time.Second):
+			}
+			return nil
+		})
+	}()
+	<-holding
+	ctx, cancel := context.WithTimeout(t.Context(), 200*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	err := b.Update(ctx, func(tx docstore.Tx) error { return tx.Put(key("k"), item{N: 2}) })
+	waited := time.Since(start)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("B's Update = %v, want context.DeadlineExceeded", err)
+	}
+	if waited > 10*time.Second {
+		t.Errorf("B's Update gave up after %v, its context after 200ms", waited)
+	}
+	close(release)
+	if err := <-done; err != nil {
+		t.Fatalf("A's Update: %v", err)
+	}
+	for i := range 5 { // more than once: every connection B's pool holds is usable
+		if err := b.Update(t.Context(), func(tx docstore.Tx) error { return tx.Put(key("k"), item{N: 10 + i}) }); err != nil {
+			t.Fatalf("B's Update after giving up: %v", err)
+		}
+	}
+	var got item
+	if err := a.View(t.Context(), func(tx docstore.Tx) error { return tx.Get(key("k"), &got) }); err != nil || got.N != 14 {
+		t.Errorf("k = %+v, %v, want N 14", got, err)
+	}
+}
