@@ -7,6 +7,11 @@ import (
 	"testing"
 )
 
+// ChildEnv, set in the environment of a test binary a test runs as a process of its own (to
+// open a database from another process), makes Main start no cluster; its value is the URL
+// of the database to use.
+const ChildEnv = "IAMD_PGTEST_CHILD_URL"
+
 // shared is the cluster Main started; nil when none could start (unavailable says why).
 var (
 	shared      *Cluster
@@ -17,6 +22,9 @@ var (
 // the tests and stops it. Without the server binaries the tests that need it skip (Need);
 // any other failure to start fails the binary.
 func Main(m *testing.M) {
+	if os.Getenv(ChildEnv) != "" { // a test binary run by a test as another process: no cluster
+		os.Exit(m.Run())
+	}
 	c, err := Start()
 	switch {
 	case errors.Is(err, ErrUnavailable):

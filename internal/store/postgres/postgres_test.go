@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	osexec "os/exec"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -398,5 +400,54 @@ func TestUpdateWaitsForAnotherStoreUntilItsContextEnds(t *testing.T) {
 	var got item
 	if err := a.View(t.Context(), func(tx docstore.Tx) error { return tx.Get(key("k"), &got) }); err != nil || got.N != 14 {
 		t.Errorf("k = %+v, %v, want N 14", got, err)
+	}
+}
+
+// TestConcurrentOpenFromProcesses opens one new database from several processes at once
+// (this test binary run again): each migrates or finds it migrated, and writes.
+func TestConcurrentOpenFromProcesses(t *testing.T) {
+	url := pgtest.Database(t)
+	const procs = 4
+	var wg sync.WaitGroup
+	outs := make([][]byte, procs)
+	errs := make([]error, procs)
+	for i := range procs {
+		wg.Go(func() {
+			ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
+			defer cancel()
+			cmd := osexec.CommandContext(ctx, os.Args[0], "-test.run=^TestChildOpens$", "-test.count=1")
+			cmd.Env = append(os.Environ(), pgtest.ChildEnv+"="+url, fmt.Sprintf("IAMD_CHILD_ID=%d", i))
+			outs[i], errs[i] = cmd.CombinedOutput()
+		})
+	}
+	wg.Wait()
+	for i := range procs {
+		if errs[i] != nil || !strings.Contains(string(outs[i]), "PASS") {
+			t.Errorf("process %d: %v\n%s", i, errs[i], outs[i])
+		}
+	}
+	known, _ := migrations()
+	if got := queryInt(t, url, "SELECT count(*) FROM schema_migrations"); got != int64(len(known)) {
+		t.Errorf("schema_migrations has %d rows, want %d", got, len(known))
+	}
+	if got := queryInt(t, url, "SELECT count(*) FROM documents"); got != procs {
+		t.Errorf("%d documents, want one from each of the %d processes", got, procs)
+	}
+}
+
+// TestChildOpens is TestConcurrentOpenFromProcesses's child: it runs only in a process that
+// test starts.
+func TestChildOpens(t *testing.T) {
+	url := os.Getenv(pgtest.ChildEnv)
+	if url == "" {
+		t.Skip("run by TestConcurrentOpenFromProcesses in a process of its own")
+	}
+	s, err := Open(t.Context(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Update(t.Context(), func(tx docstore.Tx) error { return tx.Insert(key("child-"+os.Getenv("IAMD_CHILD_ID")), item{}) }); err != nil {
+		t.Fatal(err)
 	}
 }
