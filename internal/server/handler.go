@@ -75,7 +75,7 @@ func (s *Server) serveAWS(w http.ResponseWriter, r *http.Request) {
 	// Another replica's writes acknowledged before this call decide it (replica.go).
 	if err := s.catchUp(r.Context()); err != nil {
 		s.logInternal(requestID, "", err)
-		s.fail(w, &ev, scopeService(r), awserr.New("ServiceUnavailable", "The service is unavailable. Please try again later."), requestID)
+		s.fail(w, &ev, scopeService(r), awserr.New("ServiceUnavailable", "The request has failed due to a temporary failure of the server."), requestID)
 		return
 	}
 	caller, service := s.unsignedCaller(r, body)
