@@ -13,13 +13,32 @@ import (
 	awsiam "github.com/aws/aws-sdk-go-v2/service/iam"
 	awssts "github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/iamd-dev/iamd/internal/store/pgtest"
+	"github.com/jackc/pgx/v5"
 )
 
+// TestReplicas runs servers on PostgreSQL, one cluster for all the subtests, each on a new
+// database of its own.
+func TestReplicas(t *testing.T) {
+	c := pgtest.Own(t)
+	for _, tc := range []struct {
+		name string
+		fn   func(t *testing.T, c *pgtest.Cluster)
+	}{
+		{"PolicyChangeDecidesNextCall", testReplicasPolicyChangeDecidesNextCall},
+		{"InstancesBelongToTheirRunner", testReplicasInstancesBelongToTheirRunner},
+		{"TaskStoppedElsewhere", testReplicasTaskStoppedElsewhere},
+		{"RoleSessionEverywhere", testReplicasRoleSessionEverywhere},
+		{"RefuseWhenCannotCatchUp", testReplicaRefusesWhenItCannotCatchUp},
+	} {
+		t.Run(tc.name, func(t *testing.T) { tc.fn(t, c) })
+	}
+}
+
 // startReplicas runs n servers, each with a data directory of its own, on one new PostgreSQL
-// database, all with the same master key.
-func startReplicas(t *testing.T, n int) []*testServer {
+// database of the cluster, all with the same master key.
+func startReplicas(t *testing.T, c *pgtest.Cluster, n int) []*testServer {
 	t.Helper()
-	url := pgtest.Own(t).NewDatabase(t)
+	url := c.NewDatabase(t)
 	key := make([]byte, 32)
 	_, _ = rand.Read(key)
 	shared := func(c *Config) { c.Store, c.MasterKey = url, base64.StdEncoding.EncodeToString(key) }
@@ -33,11 +52,11 @@ func startReplicas(t *testing.T, n int) []*testServer {
 	return out
 }
 
-// TestReplicasPolicyChangeDecidesNextCall changes a user's policies through server A and
+// testReplicasPolicyChangeDecidesNextCall changes a user's policies through server A and
 // checks that the very next call through server B, which has the user's compiled policies
 // cached, is decided by the change: a Deny added, then taken away, again and again.
-func TestReplicasPolicyChangeDecidesNextCall(t *testing.T) {
-	rs := startReplicas(t, 2)
+func testReplicasPolicyChangeDecidesNextCall(t *testing.T, c *pgtest.Cluster) {
+	rs := startReplicas(t, c, 2)
 	a, b := rs[0], rs[1]
 	ctx := context.Background()
 	adminA := a.iam(a.root)
@@ -87,11 +106,11 @@ func TestReplicasPolicyChangeDecidesNextCall(t *testing.T) {
 	apiError(t, err, "InvalidClientTokenId")
 }
 
-// TestReplicasInstancesBelongToTheirRunner launches an instance through A: A serves its
+// testReplicasInstancesBelongToTheirRunner launches an instance through A: A serves its
 // metadata, B does not (not even after a restart, which starts only its own instances), the
 // store tells which replica runs it, and terminating it through B closes A's endpoint.
-func TestReplicasInstancesBelongToTheirRunner(t *testing.T) {
-	rs := startReplicas(t, 2)
+func testReplicasInstancesBelongToTheirRunner(t *testing.T, c *pgtest.Cluster) {
+	rs := startReplicas(t, c, 2)
 	a, b := rs[0], rs[1]
 	ctx := context.Background()
 	inst := launch(t, a, "")
@@ -129,11 +148,11 @@ func TestReplicasInstancesBelongToTheirRunner(t *testing.T) {
 	}
 }
 
-// TestReplicasTaskStoppedElsewhere runs a task through A and reads its credentials there
+// testReplicasTaskStoppedElsewhere runs a task through A and reads its credentials there
 // (A then keeps it in memory), stops it through B, and checks that A's very next read of its
 // credentials is refused.
-func TestReplicasTaskStoppedElsewhere(t *testing.T) {
-	rs := startReplicas(t, 2)
+func testReplicasTaskStoppedElsewhere(t *testing.T, c *pgtest.Cluster) {
+	rs := startReplicas(t, c, 2)
 	a, b := rs[0], rs[1]
 	launcher := taskRoles(t, a)
 	task, err := a.runTask(launcher, taskRoleARN, "")
@@ -151,10 +170,10 @@ func TestReplicasTaskStoppedElsewhere(t *testing.T) {
 	}
 }
 
-// TestReplicasRoleSessionEverywhere assumes a role through A and calls B with the session: the
+// testReplicasRoleSessionEverywhere assumes a role through A and calls B with the session: the
 // session token, sealed under the shared master key, opens on every replica.
-func TestReplicasRoleSessionEverywhere(t *testing.T) {
-	rs := startReplicas(t, 2)
+func testReplicasRoleSessionEverywhere(t *testing.T, c *pgtest.Cluster) {
+	rs := startReplicas(t, c, 2)
 	a, b := rs[0], rs[1]
 	ctx := context.Background()
 	mustDo(t, func() error {
@@ -170,5 +189,35 @@ func TestReplicasRoleSessionEverywhere(t *testing.T) {
 	id, err := b.sts(sess).GetCallerIdentity(ctx, &awssts.GetCallerIdentityInput{})
 	if err != nil || !strings.HasSuffix(aws.ToString(id.Arn), ":assumed-role/ops/ops-session") {
 		t.Fatalf("GetCallerIdentity through B with A's session = %v, %v", id, err)
+	}
+}
+
+// testReplicaRefusesWhenItCannotCatchUp makes the change feed unreadable: a replica that
+// cannot tell whether others changed policies answers ServiceUnavailable rather than decide
+// on what it has, and serves again once the feed is back.
+func testReplicaRefusesWhenItCannotCatchUp(t *testing.T, c *pgtest.Cluster) {
+	rs := startReplicas(t, c, 1)
+	ts := rs[0]
+	ctx := context.Background()
+	db, err := pgx.Connect(ctx, ts.srv.cfg.Store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close(ctx)
+	if _, err := ts.sts(ts.root).GetCallerIdentity(ctx, &awssts.GetCallerIdentityInput{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(ctx, "ALTER TABLE changes RENAME TO changes_away"); err != nil {
+		t.Fatal(err)
+	}
+	_, err = ts.sts(ts.root).GetCallerIdentity(ctx, &awssts.GetCallerIdentityInput{})
+	if ae := apiError(t, err, "ServiceUnavailable"); httpStatus(err) != 503 {
+		t.Errorf("status %d (%s), want 503", httpStatus(err), ae.ErrorMessage())
+	}
+	if _, err := db.Exec(ctx, "ALTER TABLE changes_away RENAME TO changes"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ts.sts(ts.root).GetCallerIdentity(ctx, &awssts.GetCallerIdentityInput{}); err != nil {
+		t.Fatalf("after the feed is back: %v", err)
 	}
 }
