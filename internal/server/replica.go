@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/iamd-dev/iamd/internal/api/adminapi"
 	"github.com/iamd-dev/iamd/internal/api/ec2api"
 	"github.com/iamd-dev/iamd/internal/docstore"
 	"github.com/iamd-dev/iamd/internal/ec2"
@@ -269,3 +270,25 @@ func (s *Server) InstanceReplica(ctx context.Context, instanceID string) (replic
 // ReplicaID is the name this server goes by among the replicas sharing its store ("" with
 // SQLite).
 func (s *Server) ReplicaID() string { return s.replicaID }
+
+// metadataEndpoints is what iamd's own API tells instances' metadata endpoints from: the
+// metadata manager, which on a shared store also names the replica that runs an instance
+// this one does not serve.
+func (s *Server) metadataEndpoints() adminapi.MetadataEndpoints {
+	if s.follower == nil {
+		return s.imds
+	}
+	return replicaEndpoints{s}
+}
+
+type replicaEndpoints struct{ s *Server }
+
+func (r replicaEndpoints) Endpoint(instanceID string) (string, bool) {
+	return r.s.imds.Endpoint(instanceID)
+}
+
+// Runner names the replica recorded as running the instance.
+func (r replicaEndpoints) Runner(ctx context.Context, instanceID string) (string, bool) {
+	name, _, ok, err := r.s.InstanceReplica(ctx, instanceID)
+	return name, ok && err == nil
+}

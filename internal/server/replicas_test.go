@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -131,6 +132,13 @@ func testReplicasInstancesBelongToTheirRunner(t *testing.T, c *pgtest.Cluster) {
 	want, _ := a.srv.imds.Endpoint(id)
 	if err != nil || !ok || runner != a.srv.ReplicaID() || endpoint != want {
 		t.Fatalf("InstanceReplica = %q %q %v %v, want A's %q %q", runner, endpoint, ok, err, a.srv.ReplicaID(), want)
+	}
+	// iamd's own API on B names the replica that serves the instance's metadata.
+	_, err = b.adminCall(b.root, url.Values{"Action": {"GetInstanceMetadataEndpoint"}, "InstanceId": {id}})
+	wantAdminError(t, err, 400, "IncorrectInstanceState",
+		"The instance '"+id+"' runs on the iamd replica "+a.srv.ReplicaID()+": its instance metadata endpoint is served there.")
+	if _, err := a.adminCall(a.root, url.Values{"Action": {"GetInstanceMetadataEndpoint"}, "InstanceId": {id}}); err != nil {
+		t.Errorf("GetInstanceMetadataEndpoint through A, which runs it: %v", err)
 	}
 	if _, err := b.ec2(b.root).TerminateInstances(ctx, &awsec2.TerminateInstancesInput{InstanceIds: []string{id}}); err != nil {
 		t.Fatal(err)

@@ -141,7 +141,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	s.ec2 = ec2.New(store, s.iam, s.sts, cfg.Now)
 	s.imds = imds.NewManager(s.ec2, cfg.Now, cfg.Logger, cfg.Limits.Metadata)
 	s.ec2API = ec2api.New(s.ec2, s.authz, s.msgs, s.machines(), cfg.Region)
-	s.adminAPI.WithInstances(s.ec2, s.authz, s.imds, cfg.Region)
+	s.adminAPI.WithInstances(s.ec2, s.authz, s.metadataEndpoints(), cfg.Region)
 	// The upstreams keep their buckets for the default account, the one of their keys.
 	s.front = frontapi.New(opmodel.Default(), catalog.Default(), s.authz, cfg.Upstreams, cfg.Enforce).LogTo(cfg.Logger).WithMessages(s.msgs).UpstreamsOwnedBy(cfg.AccountID)
 	s.verifier = &sigv4.Verifier{Now: cfg.Now}
