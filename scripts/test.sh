@@ -13,6 +13,18 @@ fi
 echo "== go vet"
 go vet ./...
 
+echo "== PostgreSQL for the PostgreSQL store's tests (internal/store/pgtest runs its own cluster)"
+if ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
+  as_root=""
+  [ "$(id -u)" = 0 ] || { sudo -n true 2>/dev/null && as_root="sudo -n"; }
+  if command -v apt-get >/dev/null && { [ "$(id -u)" = 0 ] || [ -n "$as_root" ]; }; then
+    $as_root apt-get update -qq >/dev/null
+    $as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+  else
+    echo "PostgreSQL's server binaries are missing (apt-get install postgresql): those tests will skip"
+  fi
+fi
+
 echo "== go test -race"
 go test -race -count=1 ./...
 

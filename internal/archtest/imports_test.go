@@ -57,6 +57,9 @@ var rules = []rule{
 	// no store implementation (it wraps a docstore.Store it is given).
 	{pkg: "internal/metrics", forbidden: []string{"database/sql", module + "internal/api", module + "internal/server", module + "internal/store", module + "internal/iam", module + "internal/sts", module + "internal/authz", module + "internal/ec2", module + "internal/imds", module + "internal/tasks", module + "internal/taskcreds", module + "internal/secrets"}},
 	{pkg: "internal/npmpack", stdlib: true, forbidden: []string{"net/http", "database/sql"}},
+	// The replica follower works over docstore's change feed only: no store implementation,
+	// no domain (the server hands it appliers), no API.
+	{pkg: "internal/replica", stdlib: true, allowed: []string{"internal/docstore"}},
 	{pkg: "internal/opmodel", stdlib: true, allowed: []string{"internal/npmpack"}, forbidden: []string{"database/sql"}},
 	{pkg: "internal/api", forbidden: []string{"database/sql", module + "internal/store", module + "internal/server"}},
 	{pkg: "internal/api/route", stdlib: true, allowed: []string{"internal/authz", "internal/awserr"}},

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 
+	"github.com/iamd-dev/iamd/internal/server"
 	"github.com/iamd-dev/iamd/internal/store/sqlite"
 )
 
@@ -14,8 +15,13 @@ func runBackup(ctx context.Context, args []string, env Env) int {
 	fs := flag.NewFlagSet("iamd backup", flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
 	data := fs.String("data", envOr("IAMD_DATA", defaultDataDir()), "data directory of the server to back up")
+	store := fs.String("store", envOr("IAMD_STORE", ""), "the server's --store: a PostgreSQL store is backed up with PostgreSQL's tools, not this command")
 	file, ok := oneFileArg(fs, args, env, "usage: iamd backup FILE [--data DIR]")
 	if !ok {
+		return 2
+	}
+	if server.IsPostgresURL(*store) {
+		fmt.Fprintln(env.Stderr, "iamd backup: the store is a PostgreSQL database, which iamd backup does not copy: back it up with pg_dump (or pg_basebackup), and keep the master key apart from the copy")
 		return 2
 	}
 	if err := sqlite.Backup(ctx, *data, file); err != nil {

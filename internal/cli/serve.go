@@ -24,6 +24,7 @@ type serveFlags struct {
 	tls                                                                                tlsFlags
 	config                                                                             *string
 	masterKeyFile                                                                      *string // serve_key_file.go
+	store                                                                              *string
 }
 
 // newServeFlags defines the flags of `iamd serve` on fs.
@@ -45,6 +46,7 @@ func newServeFlags(fs *flag.FlagSet) *serveFlags {
 	f.front.enforce = fs.String("enforce", "on", "on: refuse what policies deny; log: log and audit the denial, and forward the call anyway")
 	f.tls.define(fs)
 	f.masterKeyFile = defineMasterKeyFileFlag(fs)
+	f.store = fs.String("store", "", "where the documents are kept: empty for SQLite in DATA, or a postgres://USER:PASSWORD@HOST:PORT/DB URL of a PostgreSQL database several replicas share (give each the same --master-key)")
 	f.config = fs.String("config", "", "TOML file of settings, each key a flag's name (IAMD_CONFIG): a flag wins over IAMD_<FLAG>, which wins over the file")
 	return f
 }
@@ -108,6 +110,7 @@ func runServe(ctx context.Context, args []string, env Env) int {
 		TLS: listener.tls, TrustedProxies: listener.proxies,
 		MetricsAddr: *f.metricsAddr, LookupEvents: *f.lookupEvents, AuthzCacheSize: *f.authzCacheSize,
 		MasterKeyFile: *f.masterKeyFile,
+		Store:         *f.store,
 	})
 	if err != nil {
 		fmt.Fprintln(env.Stderr, "iamd serve:", err)
@@ -118,7 +121,11 @@ func runServe(ctx context.Context, args []string, env Env) int {
 		fmt.Fprintln(env.Stderr, "iamd serve:", err)
 		return 1
 	}
-	fmt.Fprintf(env.Stderr, "iamd listening on %s (data in %s)\n", srv.URL(), *data)
+	if server.IsPostgresURL(*f.store) {
+		fmt.Fprintf(env.Stderr, "iamd listening on %s (replica %s on PostgreSQL; local files in %s)\n", srv.URL(), srv.ReplicaID(), *data)
+	} else {
+		fmt.Fprintf(env.Stderr, "iamd listening on %s (data in %s)\n", srv.URL(), *data)
+	}
 	warnKeyInData(logger, *masterKey, *f.masterKeyFile, *data, srv.Addr())
 	listener.announce(env.Stderr, srv)
 	stopReloads := listener.reloadOnHangup(logger)

@@ -33,6 +33,12 @@ type Config struct {
 	// DataDir: the production setup, a file outside DataDir readable by its owner only.
 	MasterKeyFile string
 
+	// Store is where the documents are kept: "" for the SQLite database in DataDir, or a
+	// postgres:// URL of a PostgreSQL database several replicas may share (DataDir then keeps
+	// the local files only: the master key unless MasterKey is given, the root credentials,
+	// the replica id).
+	Store string
+
 	Region string // the region iamd reports and expects in credential scopes
 	Logger *slog.Logger
 	Audit  io.Writer // one CloudTrail record (a JSON line) per API call; nil for none

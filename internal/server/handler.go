@@ -72,6 +72,12 @@ func (s *Server) serveAWS(w http.ResponseWriter, r *http.Request) {
 	if !streamed {
 		ev.Params = requestParams(r, body)
 	}
+	// Another replica's writes acknowledged before this call decide it (replica.go).
+	if err := s.catchUp(r.Context()); err != nil {
+		s.logInternal(requestID, "", err)
+		s.fail(w, &ev, scopeService(r), awserr.New("ServiceUnavailable", "The request has failed due to a temporary failure of the server."), requestID)
+		return
+	}
 	caller, service := s.unsignedCaller(r, body)
 	if caller == nil {
 		caller, service, signed, session, err = s.authenticate(r.Context(), r, body, streamed)

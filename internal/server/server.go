@@ -33,10 +33,10 @@ import (
 	"github.com/iamd-dev/iamd/internal/metrics"
 	"github.com/iamd-dev/iamd/internal/oidc"
 	"github.com/iamd-dev/iamd/internal/opmodel"
+	"github.com/iamd-dev/iamd/internal/replica"
 	"github.com/iamd-dev/iamd/internal/secretbox"
 	"github.com/iamd-dev/iamd/internal/secrets"
 	"github.com/iamd-dev/iamd/internal/sigv4"
-	"github.com/iamd-dev/iamd/internal/store/sqlite"
 	"github.com/iamd-dev/iamd/internal/sts"
 	"github.com/iamd-dev/iamd/internal/tasks"
 )
@@ -82,6 +82,10 @@ type Server struct {
 	metrics         *metrics.Metrics
 	metricsListener net.Listener
 	metricsHTTP     *http.Server
+	// follower applies the writes of the other replicas sharing the store (replica.go); nil
+	// with SQLite. replicaID is this server's name among them.
+	follower  *replica.Follower
+	replicaID string
 }
 
 // New opens the data directory and prepares the server; Serve starts it.
@@ -106,7 +110,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	opened, err := sqlite.Open(ctx, cfg.DataDir)
+	opened, err := openStore(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -114,6 +118,10 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	s.metrics = s.newMetrics() // nil unless a metrics listener is configured (metrics.go)
 	store := s.metrics.Store(opened)
 	s.store = store
+	if err := s.follow(ctx, opened, box); err != nil {
+		store.Close()
+		return nil, err
+	}
 	s.iam = iam.New(store, box, cfg.Now)
 	if err := s.iam.BuildListIndexes(ctx); err != nil {
 		store.Close()
@@ -134,8 +142,8 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	s.smAPI = smapi.New(secrets.New(store, box, cfg.Now).UsePrincipals(s.iam), s.authz)
 	s.ec2 = ec2.New(store, s.iam, s.sts, cfg.Now)
 	s.imds = imds.NewManager(s.ec2, cfg.Now, cfg.Logger, cfg.Limits.Metadata)
-	s.ec2API = ec2api.New(s.ec2, s.authz, s.msgs, s.imds, cfg.Region)
-	s.adminAPI.WithInstances(s.ec2, s.authz, s.imds, cfg.Region)
+	s.ec2API = ec2api.New(s.ec2, s.authz, s.msgs, s.machines(), cfg.Region)
+	s.adminAPI.WithInstances(s.ec2, s.authz, s.metadataEndpoints(), cfg.Region)
 	// The upstreams keep their buckets for the default account, the one of their keys.
 	s.front = frontapi.New(opmodel.Default(), catalog.Default(), s.authz, cfg.Upstreams, cfg.Enforce).LogTo(cfg.Logger).WithMessages(s.msgs).UpstreamsOwnedBy(cfg.AccountID)
 	s.verifier = &sigv4.Verifier{Now: cfg.Now}
@@ -253,7 +261,7 @@ func (s *Server) Listen() error {
 		return err
 	}
 	// The running machines' metadata endpoints open with the server's listener.
-	if err := s.imds.StartAll(context.Background()); err != nil {
+	if err := s.startMachines(context.Background()); err != nil {
 		l.Close()
 		if s.plain != nil {
 			s.plain.Close()
@@ -315,6 +323,7 @@ func (s *Server) Serve(ctx context.Context) error {
 		go func() { errc <- s.plainHTTP.Serve(s.plain) }()
 	}
 	s.serveMetrics()
+	stopFollowing := s.startFollowing()
 	s.log.Info("serving", "addr", s.Addr(), "account", s.cfg.AccountID)
 	var err error
 	select {
@@ -332,6 +341,7 @@ func (s *Server) Serve(ctx context.Context) error {
 		cancel()
 	}
 	s.stopMetrics()
+	stopFollowing()
 	s.imds.Close()
 	if cerr := s.store.Close(); err == nil {
 		err = cerr

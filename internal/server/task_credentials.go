@@ -12,7 +12,7 @@ import (
 // taskCredentials is the container credentials endpoint of running tasks, at
 // adminapi.TaskCredentialsPath, its requests in the audit log.
 func (s *Server) taskCredentials() http.Handler {
-	return &taskcreds.Handler{
+	return s.followed(&taskcreds.Handler{
 		Tasks: s.tasks, Now: s.cfg.Now, Prefix: adminapi.TaskCredentialsPath, RequestID: newRequestID, Log: s.log,
 		Audit: func(r *http.Request, rec taskcreds.Record) {
 			s.metrics.TaskCredentialRead(rec.Decision)
@@ -22,7 +22,7 @@ func (s *Server) taskCredentials() http.Handler {
 				Resource: rec.Resource, Decision: rec.Decision, ErrorCode: rec.ErrorCode, Source: sourceAddr(r), UserAgent: r.UserAgent(),
 				Identity: &cloudtrail.UserIdentity{Type: cloudtrail.AWSService, InvokedBy: "ecs-tasks.amazonaws.com", ARN: rec.Caller, AccountID: accountOf(rec.Caller)}})
 		},
-	}
+	})
 }
 
 // loopbackURL is the URL programs on this machine reach the listener at: a listener on

@@ -1,6 +1,8 @@
 package adminapi
 
 import (
+	"context"
+
 	"github.com/iamd-dev/iamd/internal/api/route"
 	"github.com/iamd-dev/iamd/internal/authz"
 	"github.com/iamd-dev/iamd/internal/awserr"
@@ -10,6 +12,12 @@ import (
 // MetadataEndpoints tells where an instance's metadata is served.
 type MetadataEndpoints interface {
 	Endpoint(instanceID string) (string, bool)
+}
+
+// Runners is implemented by MetadataEndpoints of a replica sharing its store with others:
+// for a running instance whose endpoint another replica serves, it names that replica.
+type Runners interface {
+	Runner(ctx context.Context, instanceID string) (replica string, ok bool)
 }
 
 type instances struct {
@@ -54,6 +62,11 @@ func (i *instances) metadataEndpoint(c call) (any, error) {
 		return nil, err
 	}
 	endpoint, ok := i.endpoints.Endpoint(inst.ID)
+	if r, replicas := i.endpoints.(Runners); replicas && !ok && inst.State == ec2.StateRunning {
+		if name, known := r.Runner(c.Ctx, inst.ID); known {
+			return nil, awserr.New("IncorrectInstanceState", "The instance '%s' runs on the iamd replica %s: its instance metadata endpoint is served there.", inst.ID, name)
+		}
+	}
 	if inst.State != ec2.StateRunning || !ok {
 		return nil, awserr.New("IncorrectInstanceState", "The instance '%s' is not running: it has no instance metadata endpoint.", inst.ID)
 	}
