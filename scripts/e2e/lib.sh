@@ -10,9 +10,9 @@ E2E_PIDS=() # other processes a script started (moto, a TLS relay), stopped at e
 
 cleanup() {
   local status=$?
-  # In replica mode a script that passed must have read through replica B.
-  if [ "${E2E_REPLICAS:-}" = postgres ] && [ $status = 0 ] && ! [ -s "$E2E_TMP/audit-b.log" ]; then
-    echo "FAIL replica B answered no call"; status=1
+  # In replica mode, say how many calls replica B answered (replicas.sh adds them up).
+  if [ "${E2E_REPLICAS:-}" = postgres ] && [ -n "${E2E_REPLICA_TALLY:-}" ]; then
+    echo "$(basename "$0") $(cat "$E2E_TMP/audit-b.log" 2>/dev/null | wc -l)" >>"$E2E_REPLICA_TALLY"
   fi
   for pid in "$IAMD_PID" "${E2E_PIDS[@]}"; do
     if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
