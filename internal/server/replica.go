@@ -17,7 +17,6 @@ import (
 	"github.com/iamd-dev/iamd/internal/docstore"
 	"github.com/iamd-dev/iamd/internal/ec2"
 	"github.com/iamd-dev/iamd/internal/replica"
-	"github.com/iamd-dev/iamd/internal/secretbox"
 	"github.com/iamd-dev/iamd/internal/store/postgres"
 	"github.com/iamd-dev/iamd/internal/store/sqlite"
 )
@@ -71,13 +70,10 @@ func loadReplicaID(dir string) (string, error) {
 // follow makes the server a replica when its store is shared (a docstore.ChangeFeed): it
 // follows the others' writes, applying them to what this process keeps in memory. With
 // SQLite it does nothing.
-func (s *Server) follow(ctx context.Context, opened docstore.Store, box *secretbox.Box) error {
+func (s *Server) follow(ctx context.Context, opened docstore.Store) error {
 	feed, ok := opened.(docstore.ChangeFeed)
 	if !ok {
 		return nil
-	}
-	if err := checkMasterKey(ctx, s.store, box); err != nil {
-		return err
 	}
 	id, err := loadReplicaID(s.cfg.DataDir)
 	if err != nil {
@@ -98,33 +94,6 @@ func (s *Server) follow(ctx context.Context, opened docstore.Store, box *secretb
 	s.follower = f
 	s.log.Info("replica on a shared store", "replica", id)
 	return nil
-}
-
-// masterKeyCheck is a value sealed under the master key by the first replica on a shared
-// store: one started with another key (its own DATA/master.key, say) cannot open it, and
-// refuses to start rather than fail on every secret and session the others sealed.
-var masterKeyCheck = docstore.Key{Collection: "server.master-key-check", ID: "sealed"}
-
-const masterKeyCheckContext = "iamd master key check"
-
-func checkMasterKey(ctx context.Context, store docstore.Store, box *secretbox.Box) error {
-	return store.Update(ctx, func(tx docstore.Tx) error {
-		var sealed []byte
-		err := tx.Get(masterKeyCheck, &sealed)
-		if errors.Is(err, docstore.ErrNotFound) {
-			if sealed, err = box.Seal([]byte(masterKeyCheckContext), masterKeyCheckContext); err != nil {
-				return err
-			}
-			return tx.Insert(masterKeyCheck, sealed)
-		}
-		if err != nil {
-			return err
-		}
-		if _, err := box.Open(sealed, masterKeyCheckContext); err != nil {
-			return errors.New("the master key is not the one the replicas sharing this database use: give every replica the same --master-key (or IAMD_MASTER_KEY)")
-		}
-		return nil
-	})
 }
 
 // catchUp applies the other replicas' writes committed so far (nothing without a follower).

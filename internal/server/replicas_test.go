@@ -232,19 +232,20 @@ func testReplicaRefusesWhenItCannotCatchUp(t *testing.T, c *pgtest.Cluster) {
 }
 
 // testReplicaRefusesAnotherMasterKey starts a replica with a master key of its own on a
-// database the others seal under another: it refuses to start, saying so.
+// database the others seal under another: it refuses to start, naming the key the data is
+// sealed under (the store records the key ids, secretbox.CheckStore).
 func testReplicaRefusesAnotherMasterKey(t *testing.T, c *pgtest.Cluster) {
 	a := startReplicas(t, c, 1)[0]
 	other := make([]byte, 32)
 	_, _ = rand.Read(other)
 	_, err := New(context.Background(), Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), Store: a.srv.cfg.Store,
 		MasterKey: base64.StdEncoding.EncodeToString(other), RootAccessKeyID: testRootKey, RootSecretAccessKey: testRootSecret})
-	if err == nil || !strings.Contains(err.Error(), "same --master-key") {
+	if err == nil || !strings.Contains(err.Error(), "sealed under the master key of id") {
 		t.Fatalf("New with another master key = %v, want a refusal", err)
 	}
 	// Nor does one without --master-key, which would make its own in DATA.
 	_, err = New(context.Background(), Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), Store: a.srv.cfg.Store, RootAccessKeyID: testRootKey, RootSecretAccessKey: testRootSecret})
-	if err == nil || !strings.Contains(err.Error(), "same --master-key") {
+	if err == nil || !strings.Contains(err.Error(), "sealed under the master key of id") {
 		t.Fatalf("New with a key of its own in DATA = %v, want a refusal", err)
 	}
 }

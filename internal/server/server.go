@@ -118,7 +118,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	s.metrics = s.newMetrics() // nil unless a metrics listener is configured (metrics.go)
 	store := s.metrics.Store(opened)
 	s.store = store
-	if err := s.follow(ctx, opened, box); err != nil {
+	if err := s.follow(ctx, opened); err != nil {
 		store.Close()
 		return nil, err
 	}
