@@ -26,13 +26,14 @@ type credsCache struct {
 	renewAt time.Time
 }
 
-// get returns the instance's role session, renewing it when it is due or when the
-// instance's association or its profile's role has changed.
+// get returns the instance's role session, renewing it when it is due, when the
+// instance's association or its profile's role has changed, or when the master key it was
+// sealed under has been rotated away.
 func (c *credsCache) get(ctx context.Context, svc *ec2.Service, inst *ec2.Instance, role *ec2.Profile, now time.Time) (*ec2.RoleCredentials, error) {
 	key := inst.Profile.ID + "\x00" + role.RoleARN
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.creds != nil && c.key == key && now.Before(c.renewAt) {
+	if c.creds != nil && c.key == key && now.Before(c.renewAt) && svc.Current(c.creds) {
 		return c.creds, nil
 	}
 	rc, err := svc.RoleCredentials(ctx, inst, role)

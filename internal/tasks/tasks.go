@@ -216,7 +216,8 @@ func (s *Service) Credentials(ctx context.Context, id, token string) (*Credentia
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if e.session == nil || !s.now().Add(renewBefore).Before(e.session.Credentials.Expiration) {
+	if e.session == nil || !s.now().Add(renewBefore).Before(e.session.Credentials.Expiration) ||
+		!s.sts.Sealer().Current(e.session.Credentials.SessionToken) { // the master key was rotated
 		out, err := s.assume(ctx, e.rec.Account, e.rec.TaskRoleARN, e.rec.ID)
 		if err != nil {
 			return nil, err
