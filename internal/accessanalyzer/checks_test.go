@@ -1,0 +1,71 @@
+package accessanalyzer
+
+import (
+	"strings"
+	"testing"
+)
+
+func checkNoNew(t *testing.T, newDoc, oldDoc, typ string) *CheckOutput {
+	t.Helper()
+	out, err := CheckNoNewAccess(CheckNoNewAccessInput{NewPolicyDocument: newDoc, ExistingPolicyDocument: oldDoc, PolicyType: typ})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func TestCheckNoNewAccessCases(t *testing.T) {
+	for _, tc := range []struct {
+		name, newDoc, oldDoc, typ string
+		want                      string
+		example                   string // a part of the first reason
+	}{
+		{"same policy", `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}}`,
+			`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}}`, IdentityPolicy, Pass, ""},
+		{"narrower resource", `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/logs/*"}}`,
+			`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}}`, IdentityPolicy, Pass, ""},
+		{"wider resource", `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b*"}}`,
+			`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}}`, IdentityPolicy, Fail, "s3:GetObject on arn:aws:s3:::b"},
+		{"new action", `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":["s3:GetObject","s3:PutObject"],"Resource":"arn:aws:s3:::b/*"}}`,
+			`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}}`, IdentityPolicy, Fail, "s3:PutObject on arn:aws:s3:::b/"},
+		{"pass role on star", `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"iam:PassRole","Resource":"*"}}`,
+			`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"iam:PassRole","Resource":"arn:aws:iam::123456789012:role/Tower-*"}}`, IdentityPolicy, Fail, "iam:PassRole on arn:aws:iam::123456789012:role/iamdx"},
+		{"existing deny carves out", `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}}`,
+			`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"},{"Effect":"Deny","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/secret*"}]}`, IdentityPolicy, Fail, "arn:aws:s3:::b/secret"},
+		{"same deny kept", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"},{"Effect":"Deny","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/secret*"}]}`,
+			`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"},{"Effect":"Deny","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/secret*"}]}`, IdentityPolicy, Pass, ""},
+		{"condition dropped", `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}}`,
+			`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"aws:SourceVpc":"vpc-1"}}}}`, IdentityPolicy, Fail, "s3:GetObject"},
+		{"condition narrowed", `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"aws:SourceVpc":"vpc-1"}}}}`,
+			`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"aws:SourceVpc":["vpc-1","vpc-2"]}}}}`, IdentityPolicy, Pass, ""},
+		{"condition widened", `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"aws:SourceVpc":["vpc-1","vpc-3"]}}}}`,
+			`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"aws:SourceVpc":["vpc-1","vpc-2"]}}}}`, IdentityPolicy, Fail, "s3:GetObject"},
+		{"trust principal added", `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"AWS":["arn:aws:iam::111122223333:root","arn:aws:iam::444455556666:root"]},"Action":"sts:AssumeRole"}}`,
+			`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":"sts:AssumeRole"}}`, ResourcePolicy, Fail, "by AWS:arn:aws:iam::444455556666:root"},
+		{"trust same principal", `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"sts:AssumeRole"}}`,
+			`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":"sts:AssumeRole"}}`, ResourcePolicy, Pass, ""},
+		{"bucket policy opened", `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}}`,
+			`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}}`, ResourcePolicy, Fail, "by any principal"},
+		{"not action", `{"Version":"2012-10-17","Statement":{"Effect":"Allow","NotAction":"iam:*","Resource":"*"}}`,
+			`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}`, IdentityPolicy, Fail, "on"},
+		{"admin covers all", `{"Version":"2012-10-17","Statement":{"Effect":"Allow","NotAction":"iam:*","Resource":"*"}}`,
+			`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}`, IdentityPolicy, Pass, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out := checkNoNew(t, tc.newDoc, tc.oldDoc, tc.typ)
+			if out.Result != tc.want {
+				t.Fatalf("result %s (%+v), want %s", out.Result, out.Reasons, tc.want)
+			}
+			if tc.want == Fail {
+				if len(out.Reasons) == 0 || !strings.Contains(out.Reasons[0].Description, tc.example) || out.Reasons[0].StatementIndex == nil {
+					t.Fatalf("reasons %+v, want one naming %q", out.Reasons, tc.example)
+				}
+				if out.Message != noNewAccessFail {
+					t.Fatalf("message %q", out.Message)
+				}
+			} else if len(out.Reasons) != 0 || out.Message != noNewAccessPass {
+				t.Fatalf("PASS with %q %+v", out.Message, out.Reasons)
+			}
+		})
+	}
+}

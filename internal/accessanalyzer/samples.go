@@ -1,0 +1,252 @@
+package accessanalyzer
+
+import (
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/iamd-dev/iamd/internal/catalog"
+	"github.com/iamd-dev/iamd/internal/policy"
+)
+
+// The values the samples fill patterns with: a run no pattern of the documents is likely
+// to name (a fresh word), and a policy variable's value.
+const (
+	freshRun      = "iamdx"
+	freshByte     = "q"
+	variableValue = "iamd-variable"
+)
+
+var variablePattern = regexp.MustCompile(`\$\{([^}]*)\}`)
+
+// sampler forms the requests a check asks about: every action of the catalog (and every
+// action the documents name that the catalog lacks), each on the resources that the
+// documents' patterns and the action's own resource types stand for.
+type sampler struct {
+	cat       *catalog.Catalog
+	ctx       policy.Context
+	resources []string // instances of every pattern of the documents
+	extra     []string // actions the documents name that the catalog does not know
+}
+
+// newSampler prepares the samples of the documents' statements.
+func newSampler(docs ...*doc) *sampler {
+	s := &sampler{cat: catalog.Default()}
+	vars := map[string]bool{}
+	seen := map[string]bool{}
+	extra := map[string]bool{}
+	for _, d := range docs {
+		for _, st := range d.statements {
+			for _, r := range st.resources {
+				for _, m := range variablePattern.FindAllStringSubmatch(r, -1) {
+					vars[variableName(m[1])] = true
+				}
+			}
+			for _, a := range st.actions {
+				if !strings.ContainsAny(a, "*?") && s.cat.Action(a) == nil && a != "*" {
+					extra[strings.ToLower(a)] = true
+				}
+			}
+		}
+	}
+	for v := range vars {
+		if v != "" {
+			s.ctx.Set(v, variableValue)
+		}
+	}
+	for _, d := range docs {
+		for _, st := range d.statements {
+			for _, r := range st.resources {
+				for _, inst := range instances(r) {
+					if !seen[inst] {
+						seen[inst] = true
+						s.resources = append(s.resources, inst)
+					}
+				}
+			}
+		}
+	}
+	sort.Strings(s.resources)
+	for a := range extra {
+		s.extra = append(s.extra, a)
+	}
+	sort.Strings(s.extra)
+	return s
+}
+
+// variableName is the key of a policy variable's body ("aws:username, 'x'" is
+// aws:username); the escapes ${*}, ${?} and ${$} name none.
+func variableName(body string) string {
+	name, _, _ := strings.Cut(body, ",")
+	name = strings.TrimSpace(name)
+	switch name {
+	case "*", "?", "$":
+		return ""
+	}
+	return name
+}
+
+// instances are resources a pattern stands for: each wildcard run filled with a fresh
+// word, with nothing, and with two fresh words around a slash (so that arn:aws:s3:::b*
+// also stands for an object, arn:aws:s3:::biamdx/iamdx); each ? with a fresh byte; each variable with its value in the
+// samples' context. "*" is also itself: the resource of actions that take none.
+func instances(pattern string) []string {
+	if pattern == "*" {
+		return []string{"*", freshRun}
+	}
+	resolved := variablePattern.ReplaceAllStringFunc(pattern, func(m string) string {
+		switch body := m[2 : len(m)-1]; variableName(body) {
+		case "":
+			return strings.TrimSpace(body) // ${*} is a literal *
+		default:
+			return variableValue
+		}
+	})
+	fill := func(run string) string {
+		var b strings.Builder
+		for i := 0; i < len(resolved); i++ {
+			switch resolved[i] {
+			case '*':
+				b.WriteString(run)
+			case '?':
+				b.WriteString(freshByte)
+			default:
+				b.WriteByte(resolved[i])
+			}
+		}
+		return b.String()
+	}
+	if !strings.ContainsAny(resolved, "*?") {
+		return []string{resolved}
+	}
+	return []string{fill(freshRun), fill(""), fill(freshRun + "/" + freshRun)}
+}
+
+// typeInstance is a resource of a resource type: its ARN format with each variable filled.
+func typeInstance(rt *catalog.ResourceType) string {
+	return variablePattern.ReplaceAllStringFunc(rt.ARN, func(m string) string {
+		switch m {
+		case "${Partition}":
+			return "aws"
+		case "${Region}":
+			return "us-east-1"
+		case "${Account}":
+			return analyzerAccount
+		}
+		return freshRun
+	})
+}
+
+// resourcesFor are the samples an action is asked about on: those of the documents' that
+// are of one of its resource types, and one fresh resource of each type; "*" for an action
+// of no resource type. An action the catalog does not know is asked about on every sample.
+func (s *sampler) resourcesFor(a *catalog.Action) []string {
+	if a == nil {
+		return append([]string{"*"}, s.resources...)
+	}
+	if len(a.Resources) == 0 {
+		return []string{"*"}
+	}
+	var out []string
+	for _, r := range s.resources {
+		if r == "*" {
+			continue
+		}
+		if ok, _ := a.MatchesResource(r); ok {
+			out = append(out, r)
+		}
+	}
+	for _, r := range a.Resources {
+		if r.Type != nil {
+			out = append(out, typeInstance(r.Type))
+		}
+	}
+	return out
+}
+
+// actionsOf are the catalog's actions a statement's Action or NotAction element stands for.
+func (s *sampler) actionsOf(st *stmt) []*catalog.Action {
+	if !st.notAction {
+		seen := map[*catalog.Action]bool{}
+		var out []*catalog.Action
+		for _, p := range st.actions {
+			for _, a := range s.cat.Expand(p) {
+				if !seen[a] {
+					seen[a] = true
+					out = append(out, a)
+				}
+			}
+		}
+		return out
+	}
+	var out []*catalog.Action
+	for _, svc := range s.cat.Services {
+		for _, a := range svc.Actions {
+			excluded := false
+			for _, p := range st.actions {
+				if a.Matches(p) {
+					excluded = true
+					break
+				}
+			}
+			if !excluded {
+				out = append(out, a)
+			}
+		}
+	}
+	return out
+}
+
+// extraFor are the actions the documents name that the catalog lacks, which a statement's
+// element stands for (matched as the engine does).
+func (s *sampler) extraFor(st *stmt) []string {
+	var out []string
+	for _, a := range s.extra {
+		if actionNamed(st, a) {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// actionNamed reports whether a statement's Action (or NotAction) element stands for an
+// action, matching as IAM does: case folded, * and ? wildcards.
+func actionNamed(st *stmt, action string) bool {
+	hit := false
+	for _, p := range st.actions {
+		if globFold(p, action) {
+			hit = true
+			break
+		}
+	}
+	return hit != st.notAction
+}
+
+// globFold matches an action pattern, case folded.
+func globFold(pattern, s string) bool {
+	p, t := strings.ToLower(pattern), strings.ToLower(s)
+	if p == "*" {
+		return true
+	}
+	// Iterative glob with backtracking on the last *.
+	pi, ti, star, mark := 0, 0, -1, 0
+	for ti < len(t) {
+		switch {
+		case pi < len(p) && (p[pi] == '?' || p[pi] == t[ti]):
+			pi++
+			ti++
+		case pi < len(p) && p[pi] == '*':
+			star, mark = pi, ti
+			pi++
+		case star >= 0:
+			pi, mark = star+1, mark+1
+			ti = mark
+		default:
+			return false
+		}
+	}
+	for pi < len(p) && p[pi] == '*' {
+		pi++
+	}
+	return pi == len(p)
+}
