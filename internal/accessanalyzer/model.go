@@ -27,7 +27,12 @@ type stmt struct {
 	// resource the same as a resource policy naming every principal. Evaluated together,
 	// they apply to a request exactly when the statement's actions and resources do.
 	identity, resource *policy.Policy
-	conds              []cond
+	// probeIdentity and probeResource are the same for every action ("*") and Allow: they
+	// tell whether the statement's Resource or NotResource applies to a resource, which
+	// does not depend on the action; probed caches their answers.
+	probeIdentity, probeResource *policy.Policy
+	probed                       map[string]bool
+	conds                        []cond
 	// principals are the Principal element's values as type:value ("AWS:*" for "*");
 	// notPrincipal is set for a NotPrincipal element. Both empty in identity policies.
 	principals   []string
@@ -77,6 +82,16 @@ func readDoc(field, data string, kind policy.Kind) (*doc, error) {
 		if s.identity, s.resource, err = matchers(raw[i], p.Version); err != nil {
 			return nil, &InvalidParameterError{Message: fmt.Sprintf("Invalid parameter value: the %s is not a valid policy: %v", field, err)}
 		}
+		probe := map[string]json.RawMessage{"Effect": json.RawMessage(`"Allow"`), "Action": json.RawMessage(`"*"`)}
+		for _, k := range []string{"Resource", "NotResource"} {
+			if v, ok := raw[i][k]; ok {
+				probe[k] = v
+			}
+		}
+		if s.probeIdentity, s.probeResource, err = matchers(probe, p.Version); err != nil {
+			return nil, &InvalidParameterError{Message: fmt.Sprintf("Invalid parameter value: the %s is not a valid policy: %v", field, err)}
+		}
+		s.probed = map[string]bool{}
 		d.statements = append(d.statements, s)
 	}
 	return d, nil
@@ -206,4 +221,26 @@ func (s *stmt) matches(q *query) bool {
 		return d.Result == policy.ExplicitDeny
 	}
 	return d.Result == policy.Allowed
+}
+
+// probeAction is the action the resource probes are asked with: one of no service, which
+// nothing in the engine treats apart.
+const probeAction = "iamd-access-analyzer:Probe"
+
+// resourceMatches reports whether the statement's Resource or NotResource applies to a
+// resource (not a pattern) in the context.
+func (s *stmt) resourceMatches(resource string, ctx policy.Context) bool {
+	if v, ok := s.probed[resource]; ok {
+		return v
+	}
+	req := policy.NewRequest(principal, probeAction, resource, "", ctx)
+	v := policy.Evaluate(&policy.Set{Identity: []*policy.Policy{s.probeIdentity}, Resource: s.probeResource}, req).Result == policy.Allowed
+	s.probed[resource] = v
+	return v
+}
+
+// appliesTo reports whether the statement's actions and resources apply to an action on a
+// resource: matches for a literal query, computed from its two independent halves.
+func (s *stmt) appliesTo(action, resource string, ctx policy.Context) bool {
+	return actionNamed(s, action) && s.resourceMatches(resource, ctx)
 }

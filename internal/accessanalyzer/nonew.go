@@ -123,7 +123,7 @@ func NewAccess(newDoc, oldDoc *doc, resourcePolicy bool) map[int]Example {
 		try := func(a *catalog.Action, action string) bool {
 			for _, r := range s.resourcesFor(a) {
 				q := &query{action: action, resource: r, ctx: s.ctx}
-				if !st.matches(q) {
+				if !st.appliesTo(action, r, s.ctx) {
 					continue
 				}
 				for _, p := range st.principalSamples(resourcePolicy) {
@@ -176,7 +176,7 @@ func principalName(p string) string {
 // (one without conditions that names p).
 func newGrants(d *doc, st *stmt, q *query, p string) bool {
 	for _, dn := range d.statements {
-		if dn.effect == policy.Deny && len(dn.conds) == 0 && dn.names(p) && dn.matches(q) {
+		if dn.effect == policy.Deny && len(dn.conds) == 0 && dn.names(p) && dn.appliesTo(q.action, q.resource, q.ctx) {
 			return false
 		}
 	}
@@ -190,7 +190,7 @@ func newGrants(d *doc, st *stmt, q *query, p string) bool {
 func oldGrants(newDoc, oldDoc *doc, st *stmt, q *query, p string) bool {
 	allowed := false
 	for _, se := range oldDoc.statements {
-		if se.effect == policy.Allow && se.names(p) && impliedBy(se.conds, st.conds) && se.matches(q) {
+		if se.effect == policy.Allow && se.names(p) && impliedBy(se.conds, st.conds) && se.appliesTo(q.action, q.resource, q.ctx) {
 			allowed = true
 			break
 		}
@@ -199,7 +199,7 @@ func oldGrants(newDoc, oldDoc *doc, st *stmt, q *query, p string) bool {
 		return false
 	}
 	for _, de := range oldDoc.statements {
-		if de.effect != policy.Deny || !de.mayName(p) || !de.matches(q) {
+		if de.effect != policy.Deny || !de.mayName(p) || !de.appliesTo(q.action, q.resource, q.ctx) {
 			continue
 		}
 		if !denyCovered(newDoc, de, q, p) {
@@ -213,7 +213,7 @@ func oldGrants(newDoc, oldDoc *doc, st *stmt, q *query, p string) bool {
 // the existing document's Deny de does for p: it names p, and de's conditions imply its own.
 func denyCovered(newDoc *doc, de *stmt, q *query, p string) bool {
 	for _, dn := range newDoc.statements {
-		if dn.effect == policy.Deny && dn.names(p) && impliedBy(dn.conds, de.conds) && dn.matches(q) {
+		if dn.effect == policy.Deny && dn.names(p) && impliedBy(dn.conds, de.conds) && dn.appliesTo(q.action, q.resource, q.ctx) {
 			return true
 		}
 	}

@@ -27,11 +27,34 @@ type sampler struct {
 	ctx       policy.Context
 	resources []string // instances of every pattern of the documents
 	extra     []string // actions the documents name that the catalog does not know
+	// byTypes caches resourcesFor by the action's resource types.
+	byTypes map[string][]string
+	// canMatch caches whether a sample is of a resource type.
+	canMatch map[typeSample]bool
+}
+
+type typeSample struct {
+	rt       *catalog.ResourceType
+	resource string
+}
+
+// ofType reports whether a sample resource is of the resource type.
+func (s *sampler) ofType(rt *catalog.ResourceType, r string) bool {
+	if svc := arnService(r); svc != "" && svc != arnService(rt.ARN) {
+		return false // another service's resource: no need to match it
+	}
+	k := typeSample{rt, r}
+	v, ok := s.canMatch[k]
+	if !ok {
+		v = rt.CanMatch(r)
+		s.canMatch[k] = v
+	}
+	return v
 }
 
 // newSampler prepares the samples of the documents' statements.
 func newSampler(docs ...*doc) *sampler {
-	s := &sampler{cat: catalog.Default()}
+	s := &sampler{cat: catalog.Default(), byTypes: map[string][]string{}, canMatch: map[typeSample]bool{}}
 	vars := map[string]bool{}
 	seen := map[string]bool{}
 	extra := map[string]bool{}
@@ -147,13 +170,27 @@ func (s *sampler) resourcesFor(a *catalog.Action) []string {
 	if len(a.Resources) == 0 {
 		return []string{"*"}
 	}
-	var out []string
+	var key strings.Builder
+	for _, r := range a.Resources {
+		if r.Type != nil {
+			key.WriteString(r.Type.ARN)
+			key.WriteByte(' ')
+		}
+	}
+	if out, ok := s.byTypes[key.String()]; ok {
+		return out
+	}
+	out := []string{}
+	defer func() { s.byTypes[key.String()] = out }()
 	for _, r := range s.resources {
 		if r == "*" {
 			continue
 		}
-		if ok, _ := a.MatchesResource(r); ok {
-			out = append(out, r)
+		for _, t := range a.Resources {
+			if t.Type != nil && s.ofType(t.Type, r) {
+				out = append(out, r)
+				break
+			}
 		}
 	}
 	for _, r := range a.Resources {
@@ -249,4 +286,22 @@ func globFold(pattern, s string) bool {
 		pi++
 	}
 	return pi == len(p)
+}
+
+// arnService is the service part of an ARN (or ARN format), "" when it is not an ARN or
+// its service is not literal.
+func arnService(s string) string {
+	rest, ok := strings.CutPrefix(s, "arn:")
+	if !ok {
+		return ""
+	}
+	_, rest, ok = strings.Cut(rest, ":")
+	if !ok {
+		return ""
+	}
+	svc, _, ok := strings.Cut(rest, ":")
+	if !ok || strings.ContainsAny(svc, "*?$") {
+		return ""
+	}
+	return svc
 }

@@ -227,4 +227,3 @@ func docDigest(doc string) string {
 	sum := sha256.Sum256([]byte(doc))
 	return hex.EncodeToString(sum[:8])
 }
-
