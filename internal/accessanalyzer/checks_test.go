@@ -69,3 +69,38 @@ func TestCheckNoNewAccessCases(t *testing.T) {
 		})
 	}
 }
+
+// A policy variable is never taken for the literal that spells its sample value.
+func TestPolicyVariablesAreNotOneValue(t *testing.T) {
+	vars := `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/${aws:username}/*"}}`
+	literal := `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/` + variableValue + `/*"}}`
+	if out := checkNoNew(t, vars, literal, IdentityPolicy); out.Result != Fail {
+		t.Fatalf("a variable within one literal: %s", out.Result)
+	}
+	if out := checkNoNew(t, vars, vars, IdentityPolicy); out.Result != Pass {
+		t.Fatalf("the same variable: %s %+v", out.Result, out.Reasons)
+	}
+	if out := checkNoNew(t, literal, vars, IdentityPolicy); out.Result != Fail {
+		t.Fatalf("a literal within a variable: %s", out.Result)
+	}
+	for _, res := range []string{"arn:aws:s3:::b/alice/*", "arn:aws:s3:::b/alice/report"} {
+		out, err := CheckAccessNotGranted(CheckAccessNotGrantedInput{PolicyDocument: vars, PolicyType: IdentityPolicy,
+			Access: []Access{{Actions: []string{"s3:GetObject"}, Resources: []string{res}}}})
+		if err != nil || out.Result != Fail {
+			t.Fatalf("%s: %v %+v (alice's own objects are granted to alice)", res, err, out)
+		}
+	}
+}
+
+// An action of a service the catalog does not know is still asked about.
+func TestActionsTheCatalogLacks(t *testing.T) {
+	newDoc := `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":["s3:GetObject","newservice:Get*"],"Resource":"*"}}`
+	oldDoc := `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}}`
+	out := checkNoNew(t, newDoc, oldDoc, IdentityPolicy)
+	if out.Result != Fail || !strings.Contains(out.Reasons[0].Description, "newservice:Get") {
+		t.Fatalf("%s %+v", out.Result, out.Reasons)
+	}
+	if out := checkNoNew(t, oldDoc, newDoc, IdentityPolicy); out.Result != Pass {
+		t.Fatalf("reverse: %s %+v", out.Result, out.Reasons)
+	}
+}

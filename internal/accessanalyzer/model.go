@@ -32,7 +32,13 @@ type stmt struct {
 	// does not depend on the action; probed caches their answers.
 	probeIdentity, probeResource *policy.Policy
 	probed                       map[string]bool
-	conds                        []cond
+	// wildIdentity and wildResource are identity and resource with every policy variable
+	// of Resource read as "*": what the statement may apply to, whatever the variables'
+	// values (nil without variables). variableNotResource is set when NotResource names a
+	// variable, where no such reading exists.
+	wildIdentity, wildResource *policy.Policy
+	variableNotResource        bool
+	conds                      []cond
 	// principals are the Principal element's values as type:value ("AWS:*" for "*");
 	// notPrincipal is set for a NotPrincipal element. Both empty in identity policies.
 	principals   []string
@@ -92,6 +98,9 @@ func readDoc(field, data string, kind policy.Kind) (*doc, error) {
 			return nil, &InvalidParameterError{Message: fmt.Sprintf("Invalid parameter value: the %s is not a valid policy: %v", field, err)}
 		}
 		s.probed = map[string]bool{}
+		if err := s.wildMatchers(raw[i], p.Version); err != nil {
+			return nil, &InvalidParameterError{Message: fmt.Sprintf("Invalid parameter value: the %s is not a valid policy: %v", field, err)}
+		}
 		d.statements = append(d.statements, s)
 	}
 	return d, nil
@@ -234,18 +243,77 @@ const probeAction = "iamd-access-analyzer:Probe"
 
 // resourceMatches reports whether the statement's Resource or NotResource applies to a
 // resource (not a pattern) in the context.
-func (s *stmt) resourceMatches(resource string, ctx policy.Context) bool {
-	if v, ok := s.probed[resource]; ok {
+func (s *stmt) resourceMatches(resource string, in *sampler) bool {
+	key := in.value + "\x00" + resource
+	if v, ok := s.probed[key]; ok {
 		return v
 	}
-	req := policy.NewRequest(principal, probeAction, resource, "", ctx)
+	req := policy.NewRequest(principal, probeAction, resource, "", in.ctx)
 	v := policy.Evaluate(&policy.Set{Identity: []*policy.Policy{s.probeIdentity}, Resource: s.probeResource}, req).Result == policy.Allowed
-	s.probed[resource] = v
+	s.probed[key] = v
 	return v
 }
 
 // appliesTo reports whether the statement's actions and resources apply to an action on a
-// resource: matches for a literal query, computed from its two independent halves.
-func (s *stmt) appliesTo(action, resource string, ctx policy.Context) bool {
-	return actionNamed(s, action) && s.resourceMatches(resource, ctx)
+// resource of the samples: matches for a literal query, computed from its two independent
+// halves.
+func (s *stmt) appliesTo(action, resource string, in *sampler) bool {
+	return actionNamed(s, action) && s.resourceMatches(resource, in)
+}
+
+// hasVariables reports whether the statement's Resource or NotResource names a policy
+// variable.
+func (s *stmt) hasVariables() bool {
+	for _, r := range s.resources {
+		if strings.Contains(r, "${") {
+			return true
+		}
+	}
+	return false
+}
+
+// wildMatchers builds wildIdentity and wildResource for a statement whose Resource names
+// policy variables.
+func (s *stmt) wildMatchers(raw map[string]json.RawMessage, version string) error {
+	if !s.hasVariables() {
+		return nil
+	}
+	if _, ok := raw["NotResource"]; ok {
+		s.variableNotResource = true
+		return nil
+	}
+	wild := map[string]json.RawMessage{}
+	for k, v := range raw {
+		wild[k] = v
+	}
+	var rs []string
+	if err := json.Unmarshal(raw["Resource"], &rs); err != nil {
+		var one string
+		if err := json.Unmarshal(raw["Resource"], &one); err != nil {
+			return err
+		}
+		rs = []string{one}
+	}
+	for i, r := range rs {
+		rs[i] = variablePattern.ReplaceAllString(r, "*")
+	}
+	data, _ := json.Marshal(rs)
+	wild["Resource"] = data
+	var err error
+	s.wildIdentity, s.wildResource, err = matchers(wild, version)
+	return err
+}
+
+// mayMatch reports whether the statement's actions and resources may apply to the query
+// whatever its policy variables' values: matches with every variable read as "*".
+func (s *stmt) mayMatch(q *query) bool {
+	switch {
+	case s.variableNotResource:
+		return actionNamed(s, q.action)
+	case s.wildIdentity != nil:
+		w := *s
+		w.identity, w.resource, w.wildIdentity = s.wildIdentity, s.wildResource, nil
+		return w.matches(q)
+	}
+	return s.matches(q)
 }

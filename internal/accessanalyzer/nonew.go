@@ -114,23 +114,31 @@ func CheckNoNewAccess(in CheckNoNewAccessInput) (*CheckOutput, error) {
 // NewAccess finds, for each Allow statement of newDoc that grants what oldDoc does not, one
 // request that shows it, by statement index; none when newDoc grants nothing new.
 func NewAccess(newDoc, oldDoc *doc, resourcePolicy bool) map[int]Example {
-	s := newSampler(newDoc, oldDoc)
 	found := map[int]Example{}
+	for _, s := range samplers(newDoc, oldDoc) {
+		newAccessIn(s, newDoc, oldDoc, resourcePolicy, found)
+	}
+	return found
+}
+
+// newAccessIn is NewAccess over one set of samples, adding to found the statements it
+// finds (and skipping those already found).
+func newAccessIn(s *sampler, newDoc, oldDoc *doc, resourcePolicy bool, found map[int]Example) {
 	for _, st := range newDoc.statements {
-		if st.effect != policy.Allow {
+		if _, done := found[st.index]; done || st.effect != policy.Allow {
 			continue
 		}
 		try := func(a *catalog.Action, action string) bool {
 			for _, r := range s.resourcesFor(a) {
 				q := &query{action: action, resource: r, ctx: s.ctx}
-				if !st.appliesTo(action, r, s.ctx) {
+				if !st.appliesTo(action, r, s) {
 					continue
 				}
 				for _, p := range st.principalSamples(resourcePolicy) {
-					if !newGrants(newDoc, st, q, p) {
+					if !newGrants(s, newDoc, q, p) {
 						continue
 					}
-					if !oldGrants(newDoc, oldDoc, st, q, p) {
+					if !oldGrants(s, newDoc, oldDoc, st, q, p) {
 						found[st.index] = Example{Action: action, Resource: r, Principal: principalName(p)}
 						return true
 					}
@@ -157,7 +165,6 @@ func NewAccess(newDoc, oldDoc *doc, resourcePolicy bool) map[int]Example {
 			}
 		}
 	}
-	return found
 }
 
 // principalName is a principal sample as a reason names it.
@@ -174,9 +181,9 @@ func principalName(p string) string {
 // newGrants reports whether the new document may grant the query to p through st: st
 // applies (its conditions taken to hold) and no Deny of the document applies for certain
 // (one without conditions that names p).
-func newGrants(d *doc, st *stmt, q *query, p string) bool {
+func newGrants(s *sampler, d *doc, q *query, p string) bool {
 	for _, dn := range d.statements {
-		if dn.effect == policy.Deny && len(dn.conds) == 0 && dn.names(p) && dn.appliesTo(q.action, q.resource, q.ctx) {
+		if dn.effect == policy.Deny && len(dn.conds) == 0 && dn.names(p) && dn.appliesTo(q.action, q.resource, s) {
 			return false
 		}
 	}
@@ -187,10 +194,10 @@ func newGrants(d *doc, st *stmt, q *query, p string) bool {
 // wherever st of the new document does: an Allow that applies to it, names p, and whose
 // conditions st's imply; and for every Deny of it that may apply, a Deny of the new
 // document that applies whenever that one does.
-func oldGrants(newDoc, oldDoc *doc, st *stmt, q *query, p string) bool {
+func oldGrants(s *sampler, newDoc, oldDoc *doc, st *stmt, q *query, p string) bool {
 	allowed := false
 	for _, se := range oldDoc.statements {
-		if se.effect == policy.Allow && se.names(p) && impliedBy(se.conds, st.conds) && se.appliesTo(q.action, q.resource, q.ctx) {
+		if se.effect == policy.Allow && se.names(p) && impliedBy(se.conds, st.conds) && se.appliesTo(q.action, q.resource, s) {
 			allowed = true
 			break
 		}
@@ -199,10 +206,10 @@ func oldGrants(newDoc, oldDoc *doc, st *stmt, q *query, p string) bool {
 		return false
 	}
 	for _, de := range oldDoc.statements {
-		if de.effect != policy.Deny || !de.mayName(p) || !de.appliesTo(q.action, q.resource, q.ctx) {
+		if de.effect != policy.Deny || !de.mayName(p) || !de.appliesTo(q.action, q.resource, s) {
 			continue
 		}
-		if !denyCovered(newDoc, de, q, p) {
+		if !denyCovered(s, newDoc, de, q, p) {
 			return false
 		}
 	}
@@ -211,9 +218,9 @@ func oldGrants(newDoc, oldDoc *doc, st *stmt, q *query, p string) bool {
 
 // denyCovered reports whether a Deny of the new document applies to the query whenever
 // the existing document's Deny de does for p: it names p, and de's conditions imply its own.
-func denyCovered(newDoc *doc, de *stmt, q *query, p string) bool {
+func denyCovered(s *sampler, newDoc *doc, de *stmt, q *query, p string) bool {
 	for _, dn := range newDoc.statements {
-		if dn.effect == policy.Deny && dn.names(p) && impliedBy(dn.conds, de.conds) && dn.appliesTo(q.action, q.resource, q.ctx) {
+		if dn.effect == policy.Deny && dn.names(p) && impliedBy(dn.conds, de.conds) && dn.appliesTo(q.action, q.resource, s) {
 			return true
 		}
 	}

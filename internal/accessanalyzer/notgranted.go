@@ -88,7 +88,7 @@ func CheckAccessNotGranted(in CheckAccessNotGrantedInput) (*CheckOutput, error) 
 // Granted finds, for each Allow statement of the document that may grant some of the
 // access, one request of it that the statement grants, by statement index.
 func Granted(d *doc, acc Access, resourcePolicy bool) map[int]Example {
-	s := newSampler(d)
+	s := newSampler(variableValue, d)
 	actions := accessActions(s, acc.Actions)
 	resources := acc.Resources
 	if len(resources) == 0 {
@@ -103,7 +103,7 @@ func Granted(d *doc, acc Access, resourcePolicy bool) map[int]Example {
 		for _, a := range actions {
 			for _, r := range resources {
 				q := &query{action: a, resource: r, ctx: s.ctx, pattern: strings.ContainsAny(r, "*?")}
-				if !st.matches(q) {
+				if !st.mayMatch(q) {
 					continue
 				}
 				for _, p := range st.principalSamples(resourcePolicy) {
@@ -119,10 +119,10 @@ func Granted(d *doc, acc Access, resourcePolicy bool) map[int]Example {
 }
 
 // surelyDenied reports whether a Deny of the document applies to the query for certain:
-// without conditions, naming p, covering the resource wholly.
+// without conditions or policy variables, naming p, covering the resource wholly.
 func surelyDenied(d *doc, q *query, p string) bool {
 	for _, dn := range d.statements {
-		if dn.effect == policy.Deny && len(dn.conds) == 0 && dn.names(p) && dn.matches(q) {
+		if dn.effect == policy.Deny && len(dn.conds) == 0 && !dn.hasVariables() && dn.names(p) && dn.matches(q) {
 			return true
 		}
 	}

@@ -23,7 +23,10 @@ var variablePattern = regexp.MustCompile(`\$\{([^}]*)\}`)
 // action the documents name that the catalog lacks), each on the resources that the
 // documents' patterns and the action's own resource types stand for.
 type sampler struct {
-	cat       *catalog.Catalog
+	cat *catalog.Catalog
+	// value is the value of every policy variable in these samples, and ctx the context
+	// that gives it to them.
+	value     string
 	ctx       policy.Context
 	resources []string // instances of every pattern of the documents
 	extra     []string // actions the documents name that the catalog does not know
@@ -52,12 +55,13 @@ func (s *sampler) ofType(rt *catalog.ResourceType, r string) bool {
 	return v
 }
 
-// newSampler prepares the samples of the documents' statements.
-func newSampler(docs ...*doc) *sampler {
-	s := &sampler{cat: catalog.Default(), byTypes: map[string][]string{}, canMatch: map[typeSample]bool{}}
+// newSampler prepares the samples of the documents' statements, with value for every
+// policy variable.
+func newSampler(value string, docs ...*doc) *sampler {
+	s := &sampler{cat: catalog.Default(), value: value, byTypes: map[string][]string{}, canMatch: map[typeSample]bool{}}
 	vars := map[string]bool{}
 	seen := map[string]bool{}
-	extra := map[string]bool{}
+	extra := map[string]string{} // lower-case: as written
 	for _, d := range docs {
 		for _, st := range d.statements {
 			for _, r := range st.resources {
@@ -66,21 +70,27 @@ func newSampler(docs ...*doc) *sampler {
 				}
 			}
 			for _, a := range st.actions {
-				if !strings.ContainsAny(a, "*?") && s.cat.Action(a) == nil && a != "*" {
-					extra[strings.ToLower(a)] = true
+				if a == "*" {
+					continue
+				}
+				// An action the catalog lacks, or one a pattern of a service it lacks stands for.
+				for _, inst := range actionInstances(a) {
+					if _, seen := extra[strings.ToLower(inst)]; !seen && s.cat.Action(inst) == nil {
+						extra[strings.ToLower(inst)] = inst
+					}
 				}
 			}
 		}
 	}
 	for v := range vars {
 		if v != "" {
-			s.ctx.Set(v, variableValue)
+			s.ctx.Set(v, value)
 		}
 	}
 	for _, d := range docs {
 		for _, st := range d.statements {
 			for _, r := range st.resources {
-				for _, inst := range instances(r) {
+				for _, inst := range instances(r, value) {
 					if !seen[inst] {
 						seen[inst] = true
 						s.resources = append(s.resources, inst)
@@ -90,7 +100,7 @@ func newSampler(docs ...*doc) *sampler {
 		}
 	}
 	sort.Strings(s.resources)
-	for a := range extra {
+	for _, a := range extra {
 		s.extra = append(s.extra, a)
 	}
 	sort.Strings(s.extra)
@@ -113,7 +123,7 @@ func variableName(body string) string {
 // word, with nothing, and with two fresh words around a slash (so that arn:aws:s3:::b*
 // also stands for an object, arn:aws:s3:::biamdx/iamdx); each ? with a fresh byte; each variable with its value in the
 // samples' context. "*" is also itself: the resource of actions that take none.
-func instances(pattern string) []string {
+func instances(pattern, value string) []string {
 	if pattern == "*" {
 		return []string{"*", freshRun}
 	}
@@ -122,7 +132,7 @@ func instances(pattern string) []string {
 		case "":
 			return strings.TrimSpace(body) // ${*} is a literal *
 		default:
-			return variableValue
+			return value
 		}
 	})
 	fill := func(run string) string {
@@ -304,4 +314,47 @@ func arnService(s string) string {
 		return ""
 	}
 	return svc
+}
+
+// actionInstances are actions an Action value stands for: itself, or for a pattern, its
+// wildcards filled with a fresh word, and with nothing.
+func actionInstances(a string) []string {
+	if !strings.ContainsAny(a, "*?") {
+		return []string{a}
+	}
+	fill := func(run string) string {
+		return strings.NewReplacer("*", run, "?", freshByte).Replace(a)
+	}
+	var out []string
+	for _, inst := range []string{fill(freshRun), fill("")} {
+		if svc, name, ok := strings.Cut(inst, ":"); ok && svc != "" && name != "" {
+			out = append(out, inst)
+		}
+	}
+	return out
+}
+
+// hasVariables reports whether a document's resources name a policy variable.
+func (d *doc) hasVariables() bool {
+	for _, st := range d.statements {
+		for _, r := range st.resources {
+			if strings.Contains(r, "${") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// samplers are the samples of the documents: one set with every policy variable given one
+// value, and, when the documents name variables, another with another value, so that a
+// variable is never taken for the one literal that happens to spell its value.
+func samplers(docs ...*doc) []*sampler {
+	out := []*sampler{newSampler(variableValue, docs...)}
+	for _, d := range docs {
+		if d.hasVariables() {
+			return append(out, newSampler(variableValue+"-2", docs...))
+		}
+	}
+	return out
 }
