@@ -45,6 +45,7 @@ type stmt struct {
 	notPrincipal bool
 	// actions and resources are the element values, patterns as written.
 	actions, resources []string
+	lowerActions       []string // actions, lower-cased
 	notAction          bool
 }
 
@@ -73,6 +74,9 @@ func readDoc(field, data string, kind policy.Kind) (*doc, error) {
 		}
 		if st.NotResource != nil {
 			s.resources = st.NotResource
+		}
+		for _, a := range s.actions {
+			s.lowerActions = append(s.lowerActions, strings.ToLower(a))
 		}
 		for _, c := range st.Conditions {
 			vals := append([]string(nil), c.Values...)

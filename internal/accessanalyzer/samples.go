@@ -259,9 +259,10 @@ func (s *sampler) extraFor(st *stmt) []string {
 // actionNamed reports whether a statement's Action (or NotAction) element stands for an
 // action, matching as IAM does: case folded, * and ? wildcards.
 func actionNamed(st *stmt, action string) bool {
+	lower := strings.ToLower(action)
 	hit := false
-	for _, p := range st.actions {
-		if globFold(p, action) {
+	for _, p := range st.lowerActions {
+		if globLower(p, lower) {
 			hit = true
 			break
 		}
@@ -271,7 +272,11 @@ func actionNamed(st *stmt, action string) bool {
 
 // globFold matches an action pattern, case folded.
 func globFold(pattern, s string) bool {
-	p, t := strings.ToLower(pattern), strings.ToLower(s)
+	return globLower(strings.ToLower(pattern), strings.ToLower(s))
+}
+
+// globLower matches a lower-case pattern against a lower-case string.
+func globLower(p, t string) bool {
 	if p == "*" {
 		return true
 	}
