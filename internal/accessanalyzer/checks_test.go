@@ -57,7 +57,8 @@ func TestCheckNoNewAccessCases(t *testing.T) {
 				t.Fatalf("result %s (%+v), want %s", out.Result, out.Reasons, tc.want)
 			}
 			if tc.want == Fail {
-				if len(out.Reasons) == 0 || !strings.Contains(out.Reasons[0].Description, tc.example) || out.Reasons[0].StatementIndex == nil {
+				if len(out.Reasons) == 0 || !strings.Contains(out.Reasons[0].Description, tc.example) || out.Reasons[0].StatementIndex == nil ||
+					!strings.HasPrefix(out.Reasons[0].Description, "New access in the statement with index: 0. For example: ") {
 					t.Fatalf("reasons %+v, want one naming %q", out.Reasons, tc.example)
 				}
 				if out.Message != noNewAccessFail {

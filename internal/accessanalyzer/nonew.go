@@ -44,8 +44,8 @@ func (e Example) String() string {
 
 // Messages of CheckNoNewAccess, as Access Analyzer words them.
 const (
-	noNewAccessPass = "The modified permissions grant no new access compared to your existing permissions."
-	noNewAccessFail = "The modified permissions grant new access compared to your existing permissions."
+	noNewAccessPass = "The modified permissions grant no new access compared to your existing policy."
+	noNewAccessFail = "The modified permissions grant new access compared to your existing policy."
 )
 
 // accessCheckKind is the kind of policy an access check reads a document as: a resource
@@ -106,7 +106,7 @@ func CheckNoNewAccess(in CheckNoNewAccessInput) (*CheckOutput, error) {
 		}
 		i := st.index
 		out.Reasons = append(out.Reasons, Reason{StatementIndex: &i, StatementID: st.sid,
-			Description: fmt.Sprintf("New access in the statement with index: %d. For example: %s.", st.index, ex)})
+			Description: fmt.Sprintf("New access in the statement with %s. For example: %s.", st.named(), ex)})
 	}
 	return out, nil
 }
@@ -225,4 +225,12 @@ func denyCovered(s *sampler, newDoc *doc, de *stmt, q *query, p string) bool {
 		}
 	}
 	return false
+}
+
+// named is how Access Analyzer's reasons name a statement: by its Sid, else its index.
+func (s *stmt) named() string {
+	if s.sid != "" {
+		return "sid: " + s.sid
+	}
+	return fmt.Sprintf("index: %d", s.index)
 }

@@ -24,7 +24,7 @@ type CheckAccessNotGrantedInput struct {
 
 // Messages of CheckAccessNotGranted, as Access Analyzer words them.
 const (
-	notGrantedPass = "The policy document does not grant access to perform one or more of the listed actions or resources."
+	notGrantedPass = "The policy document does not grant access to perform the listed actions or resources."
 	notGrantedFail = "The policy document grants access to perform one or more of the listed actions or resources."
 )
 
@@ -79,7 +79,7 @@ func CheckAccessNotGranted(in CheckAccessNotGrantedInput) (*CheckOutput, error) 
 		if ex, ok := examples[st.index]; ok {
 			i := st.index
 			out.Reasons = append(out.Reasons, Reason{StatementIndex: &i, StatementID: st.sid,
-				Description: fmt.Sprintf("One or more of the listed actions or resources in the statement with index: %d. For example: %s.", st.index, ex)})
+				Description: fmt.Sprintf("One or more of the listed actions or resources in the statement with %s. For example: %s.", st.named(), ex)})
 		}
 	}
 	return out, nil

@@ -1,7 +1,6 @@
 package accessanalyzer
 
 import (
-	"fmt"
 	"net/netip"
 	"strings"
 
@@ -81,7 +80,7 @@ func CheckNoPublicAccess(in CheckNoPublicAccessInput) (*CheckOutput, error) {
 		i := st.index
 		out.Result, out.Message = Fail, noPublicFail
 		out.Reasons = append(out.Reasons, Reason{StatementIndex: &i, StatementID: st.sid,
-			Description: fmt.Sprintf("Public access granted in the following statement with index: %d.", st.index)})
+			Description: "Public access granted in the following statement with " + st.named() + "."})
 	}
 	return out, nil
 }

@@ -38,10 +38,10 @@ python3 - "$OUT" <<'PY'
 import json, sys
 out = json.loads(sys.argv[1])
 assert out["result"] == "FAIL", out
-assert out["message"] == "The modified permissions grant new access compared to your existing permissions.", out
+assert out["message"] == "The modified permissions grant new access compared to your existing policy.", out
 r = out["reasons"]
 assert len(r) == 1 and r[0]["statementIndex"] == 0 and r[0]["statementId"] == "PassAny", r
-assert "For example: iam:PassRole on arn:aws:iam::" in r[0]["description"], r
+assert r[0]["description"].startswith("New access in the statement with sid: PassAny. For example: iam:PassRole on arn:aws:iam::"), r
 role = r[0]["description"].split(" on ")[1].rstrip(".")
 assert not role.split(":role/")[1].startswith("Tower-"), role
 print("ok   check-no-new-access FAIL, with the counter-example: %s" % r[0]["description"])
