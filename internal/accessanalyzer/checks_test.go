@@ -1,6 +1,7 @@
 package accessanalyzer
 
 import (
+	"errors"
 	"strings"
 	"testing"
 )
@@ -103,5 +104,27 @@ func TestActionsTheCatalogLacks(t *testing.T) {
 	}
 	if out := checkNoNew(t, oldDoc, newDoc, IdentityPolicy); out.Result != Pass {
 		t.Fatalf("reverse: %s %+v", out.Result, out.Reasons)
+	}
+}
+
+// A check that would ask more than its budget is refused, never answered PASS.
+func TestBudget(t *testing.T) {
+	saved := Budget
+	defer func() { Budget = saved }()
+	Budget = 1000
+	admin := `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}`
+	_, err := CheckNoNewAccess(CheckNoNewAccessInput{NewPolicyDocument: admin, ExistingPolicyDocument: admin, PolicyType: IdentityPolicy})
+	var ue *UnprocessableEntityError
+	if !errors.As(err, &ue) {
+		t.Fatalf("%v, want an UnprocessableEntityError", err)
+	}
+	_, err = CheckAccessNotGranted(CheckAccessNotGrantedInput{PolicyDocument: admin, PolicyType: IdentityPolicy, Access: []Access{{Resources: []string{"arn:aws:s3:::b"}}}})
+	if err != nil {
+		t.Fatalf("a FAIL found early needs no more budget: %v", err)
+	}
+	narrow := `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::other/*"}}`
+	_, err = CheckAccessNotGranted(CheckAccessNotGrantedInput{PolicyDocument: narrow, PolicyType: IdentityPolicy, Access: []Access{{Resources: []string{"arn:aws:s3:::b"}}}})
+	if !errors.As(err, &ue) {
+		t.Fatalf("every action on the resource, over the budget: %v", err)
 	}
 }

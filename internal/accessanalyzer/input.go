@@ -97,3 +97,15 @@ func (f *fieldErrors) document(name, doc string) {
 		f.add(name, "Member must have length less than or equal to %d", maxPolicyLength)
 	}
 }
+
+// UnprocessableEntityError is a request Access Analyzer cannot process: its
+// UnprocessableEntityException. iamd answers it for documents whose check would ask more
+// requests than its budget allows (a sound answer needs them all).
+type UnprocessableEntityError struct{ Message string }
+
+func (e *UnprocessableEntityError) Error() string { return e.Message }
+
+var errTooComplex = &UnprocessableEntityError{Message: "The specified entity could not be processed: the policies are too complex to check."}
+
+// Budget is how many requests one check may ask the engine about.
+var Budget = 5_000_000

@@ -94,7 +94,10 @@ func CheckNoNewAccess(in CheckNoNewAccessInput) (*CheckOutput, error) {
 	if err != nil {
 		return nil, err
 	}
-	examples := NewAccess(newDoc, oldDoc, in.PolicyType == ResourcePolicy)
+	examples, err := newAccess(newDoc, oldDoc, in.PolicyType == ResourcePolicy)
+	if err != nil {
+		return nil, err
+	}
 	if len(examples) == 0 {
 		return &CheckOutput{Result: Pass, Message: noNewAccessPass, Reasons: []Reason{}}, nil
 	}
@@ -111,14 +114,18 @@ func CheckNoNewAccess(in CheckNoNewAccessInput) (*CheckOutput, error) {
 	return out, nil
 }
 
-// NewAccess finds, for each Allow statement of newDoc that grants what oldDoc does not, one
-// request that shows it, by statement index; none when newDoc grants nothing new.
-func NewAccess(newDoc, oldDoc *doc, resourcePolicy bool) map[int]Example {
+// newAccess finds, for each Allow statement of newDoc that grants what oldDoc does not, one
+// request that shows it, by statement index; none when newDoc grants nothing new. Documents
+// too large to decide within the budget are an UnprocessableEntityError.
+func newAccess(newDoc, oldDoc *doc, resourcePolicy bool) (map[int]Example, error) {
 	found := map[int]Example{}
 	for _, s := range samplers(newDoc, oldDoc) {
 		newAccessIn(s, newDoc, oldDoc, resourcePolicy, found)
+		if s.exhausted() {
+			return nil, errTooComplex
+		}
 	}
-	return found
+	return found, nil
 }
 
 // newAccessIn is NewAccess over one set of samples, adding to found the statements it
@@ -130,6 +137,9 @@ func newAccessIn(s *sampler, newDoc, oldDoc *doc, resourcePolicy bool, found map
 		}
 		try := func(a *catalog.Action, action string) bool {
 			for _, r := range s.resourcesFor(a) {
+				if !s.step() {
+					return true // out of budget: the caller refuses the check
+				}
 				q := &query{action: action, resource: r, ctx: s.ctx}
 				if !st.appliesTo(action, r, s) {
 					continue

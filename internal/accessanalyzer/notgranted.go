@@ -70,7 +70,10 @@ func CheckAccessNotGranted(in CheckAccessNotGrantedInput) (*CheckOutput, error) 
 	if err != nil {
 		return nil, err
 	}
-	examples := Granted(d, acc, in.PolicyType == ResourcePolicy)
+	examples, err := granted(d, acc, in.PolicyType == ResourcePolicy)
+	if err != nil {
+		return nil, err
+	}
 	if len(examples) == 0 {
 		return &CheckOutput{Result: Pass, Message: notGrantedPass, Reasons: []Reason{}}, nil
 	}
@@ -85,9 +88,9 @@ func CheckAccessNotGranted(in CheckAccessNotGrantedInput) (*CheckOutput, error) 
 	return out, nil
 }
 
-// Granted finds, for each Allow statement of the document that may grant some of the
+// granted finds, for each Allow statement of the document that may grant some of the
 // access, one request of it that the statement grants, by statement index.
-func Granted(d *doc, acc Access, resourcePolicy bool) map[int]Example {
+func granted(d *doc, acc Access, resourcePolicy bool) (map[int]Example, error) {
 	s := newSampler(variableValue, d)
 	actions := accessActions(s, acc.Actions)
 	resources := acc.Resources
@@ -102,6 +105,9 @@ func Granted(d *doc, acc Access, resourcePolicy bool) map[int]Example {
 	statement:
 		for _, a := range actions {
 			for _, r := range resources {
+				if !s.step() {
+					return nil, errTooComplex
+				}
 				q := &query{action: a, resource: r, ctx: s.ctx, pattern: strings.ContainsAny(r, "*?")}
 				if !st.mayMatch(q) {
 					continue
@@ -115,7 +121,7 @@ func Granted(d *doc, acc Access, resourcePolicy bool) map[int]Example {
 			}
 		}
 	}
-	return found
+	return found, nil
 }
 
 // surelyDenied reports whether a Deny of the document applies to the query for certain:

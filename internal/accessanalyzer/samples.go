@@ -32,6 +32,8 @@ type sampler struct {
 	extra     []string // actions the documents name that the catalog does not know
 	// byTypes caches resourcesFor by the action's resource types.
 	byTypes map[string][]string
+	// steps counts the requests asked about, up to Budget.
+	steps int
 	// canMatch caches whether a sample is of a resource type.
 	canMatch map[typeSample]bool
 }
@@ -363,3 +365,12 @@ func samplers(docs ...*doc) []*sampler {
 	}
 	return out
 }
+
+// step counts one request; false once the check is over its budget.
+func (s *sampler) step() bool {
+	s.steps++
+	return s.steps <= Budget
+}
+
+// exhausted reports whether the check ran out of budget.
+func (s *sampler) exhausted() bool { return s.steps > Budget }

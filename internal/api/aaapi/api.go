@@ -107,7 +107,10 @@ func (c *call) decode(v any) error {
 func (c *call) refuse(err error) error {
 	var ve *accessanalyzer.ValidationError
 	var pe *accessanalyzer.InvalidParameterError
+	var ue *accessanalyzer.UnprocessableEntityError
 	switch {
+	case errors.As(err, &ue):
+		return awserr.New("UnprocessableEntityException", "%s", ue.Message)
 	case errors.As(err, &ve):
 		c.In.fault = ve
 		return awserr.New("ValidationException", "%s", ve.Message)
