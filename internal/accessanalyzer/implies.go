@@ -67,12 +67,16 @@ func subset(a, b []string) bool {
 
 func sameValues(a, b []string) bool { return subset(a, b) && subset(b, a) }
 
-// The principal a request comes from, for resource policies: a Principal value as
-// type:value, or any principal at all ("AWS:*").
-const anyPrincipal = "AWS:*"
+// The principals a request may come from, for resource policies: a Principal value as
+// type:value, every AWS principal ("AWS:*", as {"AWS": "*"} names them), or everyone ("*",
+// as "Principal": "*" and NotPrincipal do, service principals included).
+const (
+	anyPrincipal    = "*"
+	anyAWSPrincipal = "AWS:*"
+)
 
 // names reports whether the statement's principals certainly include p: "*" includes
-// everyone, a value itself. A NotPrincipal is never certain.
+// everyone, AWS "*" every AWS principal, a value itself. A NotPrincipal is never certain.
 func (s *stmt) names(p string) bool {
 	if p == "" {
 		return true // an identity policy's statement: its holder
@@ -81,24 +85,24 @@ func (s *stmt) names(p string) bool {
 		return false
 	}
 	for _, v := range s.principals {
-		if v == anyPrincipal || v == p {
+		if v == anyPrincipal || v == p || v == anyAWSPrincipal && strings.HasPrefix(p, "AWS:") {
 			return true
 		}
 	}
 	return false
 }
 
-// mayName reports whether the statement's principals may include p: any NotPrincipal,
-// "*", the value itself, or any principal when p is everyone.
+// mayName reports whether the statement's principals may include p: any NotPrincipal, a
+// wildcard, the value itself, or any principal at all when p stands for many.
 func (s *stmt) mayName(p string) bool {
 	if p == "" {
 		return true
 	}
-	if s.notPrincipal || p == anyPrincipal && len(s.principals) > 0 {
+	if s.notPrincipal || (p == anyPrincipal || p == anyAWSPrincipal) && len(s.principals) > 0 {
 		return true
 	}
 	for _, v := range s.principals {
-		if v == anyPrincipal || v == p {
+		if v == anyPrincipal || v == p || v == anyAWSPrincipal && strings.HasPrefix(p, "AWS:") {
 			return true
 		}
 	}

@@ -39,7 +39,7 @@ type stmt struct {
 	wildIdentity, wildResource *policy.Policy
 	variableNotResource        bool
 	conds                      []cond
-	// principals are the Principal element's values as type:value ("AWS:*" for "*");
+	// principals are the Principal element's values as type:value ("*" for "*");
 	// notPrincipal is set for a NotPrincipal element. Both empty in identity policies.
 	principals   []string
 	notPrincipal bool
@@ -113,7 +113,7 @@ func readDoc(field, data string, kind policy.Kind) (*doc, error) {
 // principalValues lists a Principal element as type:value.
 func principalValues(p *policy.Principals) []string {
 	if p.Wildcard {
-		return []string{"AWS:*"}
+		return []string{anyPrincipal}
 	}
 	var out []string
 	add := func(typ string, vs []string) {

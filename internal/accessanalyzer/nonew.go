@@ -179,8 +179,11 @@ func newAccessIn(s *sampler, newDoc, oldDoc *doc, resourcePolicy bool, found map
 
 // principalName is a principal sample as a reason names it.
 func principalName(p string) string {
-	if p == anyPrincipal {
+	switch p {
+	case anyPrincipal:
 		return "any principal"
+	case anyAWSPrincipal:
+		return "any AWS principal"
 	}
 	if p == "" {
 		return ""

@@ -74,7 +74,7 @@ func CheckNoPublicAccess(in CheckNoPublicAccessInput) (*CheckOutput, error) {
 	services := publicResourceTypes[in.ResourceType]
 	out := &CheckOutput{Result: Pass, Message: noPublicPass, Reasons: []Reason{}}
 	for _, st := range d.statements {
-		if st.effect != policy.Allow || !st.mayName(anyPrincipal) || !namesEveryone(st) || !actsOn(st, services) || restricted(st) {
+		if st.effect != policy.Allow || !namesEveryone(st) || !actsOn(st, services) || restricted(st) {
 			continue
 		}
 		i := st.index
@@ -93,7 +93,7 @@ func namesEveryone(st *stmt) bool {
 		return true
 	}
 	for _, p := range st.principals {
-		if p == anyPrincipal || p == "Federated:*" || p == "Service:*" || p == "CanonicalUser:*" {
+		if p == anyPrincipal || p == anyAWSPrincipal || p == "Federated:*" || p == "Service:*" || p == "CanonicalUser:*" {
 			return true
 		}
 	}
