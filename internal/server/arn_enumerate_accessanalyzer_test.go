@@ -10,6 +10,7 @@ import (
 	aa "github.com/aws/aws-sdk-go-v2/service/accessanalyzer"
 	aatypes "github.com/aws/aws-sdk-go-v2/service/accessanalyzer/types"
 
+	"github.com/iamd-dev/iamd/internal/api/aaapi"
 	"github.com/iamd-dev/iamd/internal/catalog"
 )
 
@@ -45,6 +46,15 @@ const aaDoc = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"
 // is served, one allowed it only on an analyzer's ARN, or allowed the other actions, is
 // refused with AccessDeniedException (403) naming the action on resource "*".
 func TestAccessAnalyzerActionsAreAuthorizedOnStar(t *testing.T) {
+	served := aaapi.Operations()
+	if len(served) != len(accessAnalyzerCalls) {
+		t.Fatalf("aaapi serves %v; the test calls %d of them: a new operation needs an entry", served, len(accessAnalyzerCalls))
+	}
+	for _, op := range served {
+		if accessAnalyzerCalls[op] == nil {
+			t.Fatalf("%s has no entry in accessAnalyzerCalls: say how to call it", op)
+		}
+	}
 	ts := startServer(t, "")
 	for action, call := range accessAnalyzerCalls {
 		a := catalog.Default().Action("access-analyzer:" + action)

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"sort"
 
 	"github.com/iamd-dev/iamd/internal/awserr"
 )
@@ -116,4 +117,14 @@ var Statuses = awserr.Statuses{
 	"InternalServerException":      500,
 	"UnknownOperationException":    404,
 	"SerializationException":       400,
+}
+
+// Operations are the Access Analyzer operations iamd serves.
+func Operations() []string {
+	out := make([]string, 0, len(paths))
+	for _, op := range paths {
+		out = append(out, op)
+	}
+	sort.Strings(out)
+	return out
 }
