@@ -2,14 +2,19 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"net/http"
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	aa "github.com/aws/aws-sdk-go-v2/service/accessanalyzer"
 	aatypes "github.com/aws/aws-sdk-go-v2/service/accessanalyzer/types"
+
+	"github.com/iamd-dev/iamd/internal/sigv4"
 )
 
 func (ts *testServer) accessAnalyzer(creds aws.Credentials) *aa.Client {
@@ -154,4 +159,52 @@ func TestAccessAnalyzerRefusals(t *testing.T) {
 	}
 	_, err = c.ListAnalyzers(context.Background(), &aa.ListAnalyzersInput{})
 	apiError(t, err, "UnknownOperationException")
+}
+
+// signedAA posts a body to an Access Analyzer path, signed with the root key, and returns
+// the status, the error type header and the decoded body.
+func signedAA(t *testing.T, ts *testServer, path, body string) (int, string, map[string]any) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, ts.endpoint+path, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if err := sigv4.Sign(req, []byte(body), sigv4.Credentials{AccessKeyID: ts.root.AccessKeyID, SecretAccessKey: ts.root.SecretAccessKey},
+		"us-east-1", "access-analyzer", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := sdkHTTPClient().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out map[string]any
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, resp.Header.Get("X-Amzn-ErrorType"), out
+}
+
+// The wire format of errors: restJson1's X-Amzn-ErrorType and a body with the message, and
+// for a ValidationException its reason and fields.
+func TestAccessAnalyzerErrorsOnTheWire(t *testing.T) {
+	ts := startServer(t, "")
+	status, typ, body := signedAA(t, ts, "/policy/validation", "{not json")
+	if status != 400 || typ != "ValidationException" || body["reason"] != "cannotParse" || body["message"] == "" {
+		t.Fatalf("%d %s %v", status, typ, body)
+	}
+	status, typ, body = signedAA(t, ts, "/policy/check-no-new-access", `{"policyType":"IDENTITY_POLICY"}`)
+	fields, _ := body["fieldList"].([]any)
+	if status != 400 || typ != "ValidationException" || body["reason"] != "fieldValidationFailed" || len(fields) != 2 {
+		t.Fatalf("%d %s %v", status, typ, body)
+	}
+	status, typ, _ = signedAA(t, ts, "/policy/generation", `{}`)
+	if status != 404 || typ != "UnknownOperationException" {
+		t.Fatalf("%d %s", status, typ)
+	}
+	status, typ, body = signedAA(t, ts, "/policy/check-no-public-access", `{"policyDocument":"{\"Version\":\"2012-10-17\",\"Statement\":[]}","resourceType":"AWS::S3::Bucket"}`)
+	if status != 200 || typ != "" || body["result"] != "PASS" {
+		t.Fatalf("%d %s %v", status, typ, body)
+	}
 }
