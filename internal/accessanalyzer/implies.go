@@ -121,3 +121,28 @@ func (s *stmt) principalSamples(resourcePolicy bool) []string {
 	}
 	return s.principals
 }
+
+// principalsCover reports whether statement a certainly applies to every principal b
+// applies to: a names everyone; both are NotPrincipal and a leaves out no more than b; or
+// both name principals and a names each of b's (identity statements name none: their
+// holder).
+func principalsCover(a, b *stmt) bool {
+	if !a.notPrincipal && len(a.principals) == 0 && !b.notPrincipal && len(b.principals) == 0 {
+		return true
+	}
+	if !a.notPrincipal && subset([]string{anyPrincipal}, a.principals) {
+		return true
+	}
+	switch {
+	case a.notPrincipal && b.notPrincipal:
+		return subset(a.principals, b.principals)
+	case !a.notPrincipal && !b.notPrincipal:
+		for _, p := range b.principals {
+			if !a.names(p) {
+				return false
+			}
+		}
+		return len(b.principals) > 0
+	}
+	return false
+}

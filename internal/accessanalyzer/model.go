@@ -39,8 +39,9 @@ type stmt struct {
 	wildIdentity, wildResource *policy.Policy
 	variableNotResource        bool
 	conds                      []cond
-	// principals are the Principal element's values as type:value ("*" for "*");
-	// notPrincipal is set for a NotPrincipal element. Both empty in identity policies.
+	// principals are the Principal element's values as type:value ("*" for "*"), or with
+	// notPrincipal set, the NotPrincipal element's (those it leaves out). Both empty in
+	// identity policies.
 	principals   []string
 	notPrincipal bool
 	// actions and resources are the element values, patterns as written.
@@ -88,6 +89,7 @@ func readDoc(field, data string, kind policy.Kind) (*doc, error) {
 		}
 		if st.NotPrincipal != nil {
 			s.notPrincipal = true
+			s.principals = principalValues(st.NotPrincipal) // the principals it leaves out
 		}
 		if s.identity, s.resource, err = matchers(raw[i], p.Version); err != nil {
 			return nil, &InvalidParameterError{Message: fmt.Sprintf("Invalid parameter value: the %s is not a valid policy: %v", field, err)}

@@ -145,7 +145,7 @@ func newAccessIn(s *sampler, newDoc, oldDoc *doc, resourcePolicy bool, found map
 					continue
 				}
 				for _, p := range st.principalSamples(resourcePolicy) {
-					if !newGrants(s, newDoc, q, p) {
+					if !newGrants(s, newDoc, st, q, p) {
 						continue
 					}
 					if !oldGrants(s, newDoc, oldDoc, st, q, p) {
@@ -193,10 +193,10 @@ func principalName(p string) string {
 
 // newGrants reports whether the new document may grant the query to p through st: st
 // applies (its conditions taken to hold) and no Deny of the document applies for certain
-// (one without conditions that names p).
-func newGrants(s *sampler, d *doc, q *query, p string) bool {
+// (one without conditions that names p, or every principal st names).
+func newGrants(s *sampler, d *doc, st *stmt, q *query, p string) bool {
 	for _, dn := range d.statements {
-		if dn.effect == policy.Deny && len(dn.conds) == 0 && dn.names(p) && dn.appliesTo(q.action, q.resource, s) {
+		if dn.effect == policy.Deny && len(dn.conds) == 0 && (dn.names(p) || principalsCover(dn, st)) && dn.appliesTo(q.action, q.resource, s) {
 			return false
 		}
 	}
@@ -210,7 +210,7 @@ func newGrants(s *sampler, d *doc, q *query, p string) bool {
 func oldGrants(s *sampler, newDoc, oldDoc *doc, st *stmt, q *query, p string) bool {
 	allowed := false
 	for _, se := range oldDoc.statements {
-		if se.effect == policy.Allow && se.names(p) && impliedBy(se.conds, st.conds) && se.appliesTo(q.action, q.resource, s) {
+		if se.effect == policy.Allow && (se.names(p) || principalsCover(se, st)) && impliedBy(se.conds, st.conds) && se.appliesTo(q.action, q.resource, s) {
 			allowed = true
 			break
 		}
@@ -233,7 +233,7 @@ func oldGrants(s *sampler, newDoc, oldDoc *doc, st *stmt, q *query, p string) bo
 // the existing document's Deny de does for p: it names p, and de's conditions imply its own.
 func denyCovered(s *sampler, newDoc *doc, de *stmt, q *query, p string) bool {
 	for _, dn := range newDoc.statements {
-		if dn.effect == policy.Deny && dn.names(p) && impliedBy(dn.conds, de.conds) && dn.appliesTo(q.action, q.resource, s) {
+		if dn.effect == policy.Deny && (dn.names(p) || principalsCover(dn, de)) && impliedBy(dn.conds, de.conds) && dn.appliesTo(q.action, q.resource, s) {
 			return true
 		}
 	}

@@ -77,6 +77,11 @@ func newSampler(value string, docs ...*doc) *sampler {
 				}
 				// An action the catalog lacks, or one a pattern of a service it lacks stands for.
 				for _, inst := range actionInstances(a) {
+					svc, _, _ := strings.Cut(inst, ":")
+					pattern := strings.ContainsAny(a, "*?")
+					if pattern && s.cat.Service(svc) != nil {
+						continue // the catalog's actions of the service are asked about already
+					}
 					if _, seen := extra[strings.ToLower(inst)]; !seen && s.cat.Action(inst) == nil {
 						extra[strings.ToLower(inst)] = inst
 					}
@@ -97,6 +102,32 @@ func newSampler(value string, docs ...*doc) *sampler {
 						seen[inst] = true
 						s.resources = append(s.resources, inst)
 					}
+				}
+			}
+		}
+	}
+	// The common instances of pairs of patterns, the resources a pattern alone misses.
+	var resolved []string
+	for _, d := range docs {
+		for _, st := range d.statements {
+			for _, r := range st.resources {
+				if r != "*" && strings.ContainsAny(r, "*?") {
+					resolved = append(resolved, resolveVariables(r, value))
+				}
+			}
+		}
+	}
+	pairs := 0
+pairs:
+	for i := range resolved {
+		for j := i + 1; j < len(resolved); j++ {
+			if pairs++; pairs > maxPairs {
+				break pairs
+			}
+			for _, inst := range commonInstances(resolved[i], resolved[j]) {
+				if !seen[inst] {
+					seen[inst] = true
+					s.resources = append(s.resources, inst)
 				}
 			}
 		}
@@ -129,14 +160,7 @@ func instances(pattern, value string) []string {
 	if pattern == "*" {
 		return []string{"*", freshRun}
 	}
-	resolved := variablePattern.ReplaceAllStringFunc(pattern, func(m string) string {
-		switch body := m[2 : len(m)-1]; variableName(body) {
-		case "":
-			return strings.TrimSpace(body) // ${*} is a literal *
-		default:
-			return value
-		}
-	})
+	resolved := resolveVariables(pattern, value)
 	fill := func(run string) string {
 		var b strings.Builder
 		for i := 0; i < len(resolved); i++ {
@@ -374,3 +398,15 @@ func (s *sampler) step() bool {
 
 // exhausted reports whether the check ran out of budget.
 func (s *sampler) exhausted() bool { return s.steps > Budget }
+
+// resolveVariables writes a pattern's policy variables as their value in the samples.
+func resolveVariables(pattern, value string) string {
+	return variablePattern.ReplaceAllStringFunc(pattern, func(m string) string {
+		switch body := m[2 : len(m)-1]; variableName(body) {
+		case "":
+			return strings.TrimSpace(body) // ${*} is a literal *
+		default:
+			return value
+		}
+	})
+}

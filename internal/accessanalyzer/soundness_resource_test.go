@@ -114,6 +114,8 @@ func TestCheckNoNewAccessSoundForResourcePolicies(t *testing.T) {
 			fails++
 			if newAccess != "" {
 				witnessed++
+			} else if testing.Verbose() && fails-witnessed <= 12 {
+				t.Logf("FAIL the oracle does not confirm: %s\nnew %s\nold %s", out.Reasons[0].Description, newDoc, oldDoc)
 			}
 		}
 	}

@@ -18,7 +18,7 @@ var (
 	genResources = []string{"*", "arn:aws:s3:::b/*", "arn:aws:s3:::b*", "arn:aws:s3:::b/x", "arn:aws:s3:::c/*",
 		"arn:aws:s3:::b", "arn:aws:s3:::*/x*", "arn:aws:s3:::b/?", "arn:aws:iam::123456789012:role/R*",
 		"arn:aws:iam::123456789012:role/R1", "arn:aws:iam::*:role/*", "arn:aws:sqs:us-east-1:123456789012:q*",
-		"arn:aws:ec2:*:*:instance/*", "arn:aws:s3:::${aws:username}/*"}
+		"arn:aws:ec2:*:*:instance/*", "arn:aws:s3:::${aws:username}/*", "arn:aws:s3:::b/x*", "arn:aws:s3:::*/x*y"}
 	genConditions = []map[string]map[string]any{
 		{"StringEquals": {"aws:SourceVpc": "vpc-1"}},
 		{"StringEquals": {"aws:SourceVpc": []string{"vpc-1", "vpc-2"}}},
@@ -30,7 +30,8 @@ var (
 		"sqs:SendMessage", "sqs:ReceiveMessage", "dynamodb:GetItem"}
 	oracleResources = []string{"*", "arn:aws:s3:::b/x", "arn:aws:s3:::b/y/z", "arn:aws:s3:::bb/x", "arn:aws:s3:::b",
 		"arn:aws:s3:::bx", "arn:aws:s3:::c/x", "arn:aws:s3:::c", "arn:aws:s3:::d/xy", "arn:aws:s3:::b/q",
-		"arn:aws:s3:::iamd-access-analyzer/k", "arn:aws:iam::123456789012:role/R1", "arn:aws:iam::123456789012:role/R2",
+		"arn:aws:s3:::iamd-access-analyzer/k", "arn:aws:s3:::b/xy", "arn:aws:s3:::b/xzy", "arn:aws:s3:::c/xy", "arn:aws:s3:::b/x",
+		"arn:aws:iam::123456789012:role/R1", "arn:aws:iam::123456789012:role/R2",
 		"arn:aws:iam::123456789012:role/Q", "arn:aws:iam::999999999999:role/R1", "arn:aws:iam::123456789012:user/u",
 		"arn:aws:sqs:us-east-1:123456789012:q1", "arn:aws:sqs:us-east-1:123456789012:other",
 		"arn:aws:ec2:us-east-1:123456789012:instance/i-1", "arn:aws:ec2:us-east-1:123456789012:subnet/s-1",
