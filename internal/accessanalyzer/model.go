@@ -219,7 +219,8 @@ func mustPrincipal(s string) policy.Principal {
 // pattern), in a context that resolves the documents' policy variables.
 type query struct {
 	action, resource string
-	pattern          bool // the resource is a pattern: an Allow applies where it may overlap it
+	lower            string // action, lower-cased (set for appliesTo)
+	pattern          bool   // the resource is a pattern: an Allow applies where it may overlap it
 	ctx              policy.Context
 }
 
@@ -263,8 +264,8 @@ func (s *stmt) resourceMatches(resource string, in *sampler) bool {
 // appliesTo reports whether the statement's actions and resources apply to an action on a
 // resource of the samples: matches for a literal query, computed from its two independent
 // halves.
-func (s *stmt) appliesTo(action, resource string, in *sampler) bool {
-	return actionNamed(s, action) && s.resourceMatches(resource, in)
+func (s *stmt) appliesTo(q *query, in *sampler) bool {
+	return actionNamedLower(s, q.lower) && s.resourceMatches(q.resource, in)
 }
 
 // hasVariables reports whether the statement's Resource or NotResource names a policy

@@ -2,6 +2,7 @@ package accessanalyzer
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/iamd-dev/iamd/internal/catalog"
 	"github.com/iamd-dev/iamd/internal/policy"
@@ -136,12 +137,16 @@ func newAccessIn(s *sampler, newDoc, oldDoc *doc, resourcePolicy bool, found map
 			continue
 		}
 		try := func(a *catalog.Action, action string) bool {
+			lower := strings.ToLower(action)
+			if !actionNamedLower(st, lower) {
+				return false
+			}
 			for _, r := range s.resourcesFor(a) {
 				if !s.step() {
 					return true // out of budget: the caller refuses the check
 				}
-				q := &query{action: action, resource: r, ctx: s.ctx}
-				if !st.appliesTo(action, r, s) {
+				q := &query{action: action, resource: r, lower: lower, ctx: s.ctx}
+				if !st.appliesTo(q, s) {
 					continue
 				}
 				for _, p := range st.principalSamples(resourcePolicy) {
@@ -196,7 +201,7 @@ func principalName(p string) string {
 // (one without conditions that names p, or every principal st names).
 func newGrants(s *sampler, d *doc, st *stmt, q *query, p string) bool {
 	for _, dn := range d.statements {
-		if dn.effect == policy.Deny && len(dn.conds) == 0 && (dn.names(p) || principalsCover(dn, st)) && dn.appliesTo(q.action, q.resource, s) {
+		if dn.effect == policy.Deny && len(dn.conds) == 0 && (dn.names(p) || principalsCover(dn, st)) && dn.appliesTo(q, s) {
 			return false
 		}
 	}
@@ -210,7 +215,7 @@ func newGrants(s *sampler, d *doc, st *stmt, q *query, p string) bool {
 func oldGrants(s *sampler, newDoc, oldDoc *doc, st *stmt, q *query, p string) bool {
 	allowed := false
 	for _, se := range oldDoc.statements {
-		if se.effect == policy.Allow && (se.names(p) || principalsCover(se, st)) && impliedBy(se.conds, st.conds) && se.appliesTo(q.action, q.resource, s) {
+		if se.effect == policy.Allow && (se.names(p) || principalsCover(se, st)) && impliedBy(se.conds, st.conds) && se.appliesTo(q, s) {
 			allowed = true
 			break
 		}
@@ -219,7 +224,7 @@ func oldGrants(s *sampler, newDoc, oldDoc *doc, st *stmt, q *query, p string) bo
 		return false
 	}
 	for _, de := range oldDoc.statements {
-		if de.effect != policy.Deny || !de.mayName(p) || !de.appliesTo(q.action, q.resource, s) {
+		if de.effect != policy.Deny || !de.mayName(p) || !de.appliesTo(q, s) {
 			continue
 		}
 		if !denyCovered(s, newDoc, de, q, p) {
@@ -233,7 +238,7 @@ func oldGrants(s *sampler, newDoc, oldDoc *doc, st *stmt, q *query, p string) bo
 // the existing document's Deny de does for p: it names p, and de's conditions imply its own.
 func denyCovered(s *sampler, newDoc *doc, de *stmt, q *query, p string) bool {
 	for _, dn := range newDoc.statements {
-		if dn.effect == policy.Deny && (dn.names(p) || principalsCover(dn, de)) && impliedBy(dn.conds, de.conds) && dn.appliesTo(q.action, q.resource, s) {
+		if dn.effect == policy.Deny && (dn.names(p) || principalsCover(dn, de)) && impliedBy(dn.conds, de.conds) && dn.appliesTo(q, s) {
 			return true
 		}
 	}

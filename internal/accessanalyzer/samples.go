@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/iamd-dev/iamd/internal/catalog"
 	"github.com/iamd-dev/iamd/internal/policy"
@@ -181,9 +182,15 @@ func instances(pattern, value string) []string {
 	return []string{fill(freshRun), fill(""), fill(freshRun + "/" + freshRun)}
 }
 
+// typeInstances caches typeInstance by resource type.
+var typeInstances sync.Map
+
 // typeInstance is a resource of a resource type: its ARN format with each variable filled.
 func typeInstance(rt *catalog.ResourceType) string {
-	return variablePattern.ReplaceAllStringFunc(rt.ARN, func(m string) string {
+	if v, ok := typeInstances.Load(rt); ok {
+		return v.(string)
+	}
+	v := variablePattern.ReplaceAllStringFunc(rt.ARN, func(m string) string {
 		switch m {
 		case "${Partition}":
 			return "aws"
@@ -194,6 +201,8 @@ func typeInstance(rt *catalog.ResourceType) string {
 		}
 		return freshRun
 	})
+	typeInstances.Store(rt, v)
+	return v
 }
 
 // resourcesFor are the samples an action is asked about on: those of the documents' that
@@ -285,7 +294,11 @@ func (s *sampler) extraFor(st *stmt) []string {
 // actionNamed reports whether a statement's Action (or NotAction) element stands for an
 // action, matching as IAM does: case folded, * and ? wildcards.
 func actionNamed(st *stmt, action string) bool {
-	lower := strings.ToLower(action)
+	return actionNamedLower(st, strings.ToLower(action))
+}
+
+// actionNamedLower is actionNamed of a lower-cased action.
+func actionNamedLower(st *stmt, lower string) bool {
 	hit := false
 	for _, p := range st.lowerActions {
 		if globLower(p, lower) {
