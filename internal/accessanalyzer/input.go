@@ -40,12 +40,14 @@ type ValidationError struct {
 	Fields  []Field
 }
 
+// Error is the message.
 func (e *ValidationError) Error() string { return e.Message }
 
 // InvalidParameterError is a parameter whose value Access Analyzer cannot use (a policy
 // document that is not a policy): its InvalidParameterException.
 type InvalidParameterError struct{ Message string }
 
+// Error is the message.
 func (e *InvalidParameterError) Error() string { return e.Message }
 
 // fieldErrors gathers the faults of one request's fields.
@@ -103,6 +105,7 @@ func (f *fieldErrors) document(name, doc string) {
 // requests than its budget allows (a sound answer needs them all).
 type UnprocessableEntityError struct{ Message string }
 
+// Error is the message.
 func (e *UnprocessableEntityError) Error() string { return e.Message }
 
 var errTooComplex = &UnprocessableEntityError{Message: "The specified entity could not be processed: the policies are too complex to check."}

@@ -35,6 +35,7 @@ type Example struct {
 	Action, Resource, Principal string
 }
 
+// String is "action on resource", with " by principal" for a resource policy.
 func (e Example) String() string {
 	s := e.Action + " on " + e.Resource
 	if e.Principal != "" {
