@@ -2,6 +2,7 @@ package accessanalyzer
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -130,6 +131,17 @@ func TestBudget(t *testing.T) {
 	if err != nil {
 		t.Fatalf("a FAIL found early needs no more budget: %v", err)
 	}
+	Budget = saved
+	var many []string
+	for i := 0; i < 205; i++ {
+		many = append(many, fmt.Sprintf(`"arn:aws:s3:::b%d/*"`, i))
+	}
+	wide := `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":[` + strings.Join(many, ",") + `]}}`
+	_, err = CheckNoNewAccess(CheckNoNewAccessInput{NewPolicyDocument: wide, ExistingPolicyDocument: wide, PolicyType: IdentityPolicy})
+	if !errors.As(err, &ue) {
+		t.Fatalf("more pairs of patterns than sampled: %v", err)
+	}
+	Budget = 1000
 	narrow := `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::other/*"}}`
 	_, err = CheckAccessNotGranted(CheckAccessNotGrantedInput{PolicyDocument: narrow, PolicyType: IdentityPolicy, Access: []Access{{Resources: []string{"arn:aws:s3:::b"}}}})
 	if !errors.As(err, &ue) {

@@ -2,8 +2,9 @@ package accessanalyzer
 
 import "strings"
 
-// maxPairs bounds the pairs of patterns whose common instances a check samples.
-const maxPairs = 4000
+// maxPairs bounds the pairs of patterns whose common instances a check samples; a check of
+// more pairs is refused (UnprocessableEntityError) rather than answered from fewer.
+const maxPairs = 20000
 
 // commonInstances are resources two patterns (their variables resolved) both stand for,
 // when there are any: the shortest, and the same with a fresh word where both patterns

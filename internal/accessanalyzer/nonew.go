@@ -122,6 +122,9 @@ func CheckNoNewAccess(in CheckNoNewAccessInput) (*CheckOutput, error) {
 func newAccess(newDoc, oldDoc *doc, resourcePolicy bool) (map[int]Example, error) {
 	found := map[int]Example{}
 	for _, s := range samplers(newDoc, oldDoc) {
+		if s.truncated {
+			return nil, errTooComplex
+		}
 		newAccessIn(s, newDoc, oldDoc, resourcePolicy, found)
 		if s.exhausted() {
 			return nil, errTooComplex

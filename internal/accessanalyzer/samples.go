@@ -35,6 +35,8 @@ type sampler struct {
 	byTypes map[string][]string
 	// steps counts the requests asked about, up to Budget.
 	steps int
+	// truncated is set when the documents have more pairs of patterns than maxPairs.
+	truncated bool
 	// canMatch caches whether a sample is of a resource type.
 	canMatch map[typeSample]bool
 }
@@ -123,6 +125,7 @@ pairs:
 	for i := range resolved {
 		for j := i + 1; j < len(resolved); j++ {
 			if pairs++; pairs > maxPairs {
+				s.truncated = true
 				break pairs
 			}
 			for _, inst := range commonInstances(resolved[i], resolved[j]) {
@@ -410,7 +413,7 @@ func (s *sampler) step() bool {
 }
 
 // exhausted reports whether the check ran out of budget.
-func (s *sampler) exhausted() bool { return s.steps > Budget }
+func (s *sampler) exhausted() bool { return s.steps > Budget || s.truncated }
 
 // resolveVariables writes a pattern's policy variables as their value in the samples.
 func resolveVariables(pattern, value string) string {
