@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/iamd-dev/iamd/internal/arn"
 	"github.com/iamd-dev/iamd/internal/policy"
 )
 
@@ -130,10 +131,17 @@ func principalValues(p *policy.Principals) []string {
 	return out
 }
 
-// normalizePrincipal writes an account's principal as its root ARN, as IAM stores it.
+// normalizePrincipal writes an account's principal, its id or its root ARN, one way.
 func normalizePrincipal(typ, v string) string {
-	if typ == "AWS" && len(v) == 12 && strings.Trim(v, "0123456789") == "" {
-		return "arn:aws:iam::" + v + ":root"
+	if typ != "AWS" {
+		return v
+	}
+	if arn.IsAccountID(v) {
+		return "account:" + v
+	}
+	// An account's root ARN, in any partition, is the account.
+	if a, err := arn.Parse(v); err == nil && a.Service == "iam" && a.Resource == "root" && arn.IsAccountID(a.Account) {
+		return "account:" + a.Account
 	}
 	return v
 }
@@ -200,12 +208,10 @@ func matchers(raw map[string]json.RawMessage, version string) (identity, resourc
 
 // analyzer is the account and principal the checks ask about: any, the same for both
 // documents.
-const (
-	analyzerAccount   = "123456789012"
-	analyzerPrincipal = "arn:aws:iam::123456789012:user/iamd-access-analyzer"
-)
+const analyzerAccount = "123456789012"
 
-var principal = mustPrincipal(analyzerPrincipal)
+// principal is the caller the checks ask about (its policies are the documents').
+var principal = mustPrincipal(arn.IAM(arn.AWS, analyzerAccount, "user/iamd-access-analyzer"))
 
 func mustPrincipal(s string) policy.Principal {
 	p, err := policy.ParsePrincipal(s)

@@ -189,15 +189,26 @@ func newAccessIn(s *sampler, newDoc, oldDoc *doc, resourcePolicy bool, found map
 // principalName is a principal sample as a reason names it.
 func principalName(p string) string {
 	switch p {
+	case "":
+		return ""
 	case anyPrincipal:
 		return "any principal"
 	case anyAWSPrincipal:
 		return "any AWS principal"
 	}
-	if p == "" {
-		return ""
+	typ, v, _ := strings.Cut(p, ":")
+	switch typ {
+	case "AWS":
+		if id, ok := strings.CutPrefix(v, "account:"); ok {
+			return "account " + id
+		}
+		return v
+	case "Service":
+		return "service " + v
+	case "Federated":
+		return "federated " + v
 	}
-	return p
+	return "canonical user " + v
 }
 
 // newGrants reports whether the new document may grant the query to p through st: st

@@ -2,10 +2,12 @@ package accessanalyzer
 
 import (
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
 
+	"github.com/iamd-dev/iamd/internal/arn"
 	"github.com/iamd-dev/iamd/internal/catalog"
 	"github.com/iamd-dev/iamd/internal/policy"
 )
@@ -35,6 +37,9 @@ type sampler struct {
 	byTypes map[string][]string
 	// steps counts the requests asked about, up to Budget.
 	steps int
+	// partitions are those the documents' ARNs name, aws first: a fresh resource of each
+	// resource type is sampled in each.
+	partitions []string
 	// truncated is set when the documents have more pairs of patterns than maxPairs.
 	truncated bool
 	// canMatch caches whether a sample is of a resource type.
@@ -137,6 +142,12 @@ pairs:
 		}
 	}
 	sort.Strings(s.resources)
+	s.partitions = []string{arn.AWS}
+	for _, r := range s.resources {
+		if p := arn.PartitionOfARN(r); p != "" && arn.IsPartition(p) && !slices.Contains(s.partitions, p) {
+			s.partitions = append(s.partitions, p)
+		}
+	}
 	for _, a := range extra {
 		s.extra = append(s.extra, a)
 	}
@@ -185,18 +196,25 @@ func instances(pattern, value string) []string {
 	return []string{fill(freshRun), fill(""), fill(freshRun + "/" + freshRun)}
 }
 
-// typeInstances caches typeInstance by resource type.
+// typeInstances caches typeInstance by resource type and partition.
 var typeInstances sync.Map
 
-// typeInstance is a resource of a resource type: its ARN format with each variable filled.
-func typeInstance(rt *catalog.ResourceType) string {
-	if v, ok := typeInstances.Load(rt); ok {
+type typePartition struct {
+	rt        *catalog.ResourceType
+	partition string
+}
+
+// typeInstance is a resource of a resource type in a partition: its ARN format with each
+// variable filled.
+func typeInstance(rt *catalog.ResourceType, partition string) string {
+	k := typePartition{rt, partition}
+	if v, ok := typeInstances.Load(k); ok {
 		return v.(string)
 	}
 	v := variablePattern.ReplaceAllStringFunc(rt.ARN, func(m string) string {
 		switch m {
 		case "${Partition}":
-			return "aws"
+			return partition
 		case "${Region}":
 			return "us-east-1"
 		case "${Account}":
@@ -204,7 +222,7 @@ func typeInstance(rt *catalog.ResourceType) string {
 		}
 		return freshRun
 	})
-	typeInstances.Store(rt, v)
+	typeInstances.Store(k, v)
 	return v
 }
 
@@ -243,7 +261,9 @@ func (s *sampler) resourcesFor(a *catalog.Action) []string {
 	}
 	for _, r := range a.Resources {
 		if r.Type != nil {
-			out = append(out, typeInstance(r.Type))
+			for _, p := range s.partitions {
+				out = append(out, typeInstance(r.Type, p))
+			}
 		}
 	}
 	return out
