@@ -31,7 +31,7 @@ func TestCheckNoNewAccessCases(t *testing.T) {
 		{"new action", `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":["s3:GetObject","s3:PutObject"],"Resource":"arn:aws:s3:::b/*"}}`,
 			`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}}`, IdentityPolicy, Fail, "s3:PutObject on arn:aws:s3:::b/"},
 		{"pass role on star", `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"iam:PassRole","Resource":"*"}}`,
-			`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"iam:PassRole","Resource":"arn:aws:iam::123456789012:role/Tower-*"}}`, IdentityPolicy, Fail, "iam:PassRole on arn:aws:iam::123456789012:role/iamdx"},
+			`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"iam:PassRole","Resource":"arn:aws:iam::123456789012:role/Tower-*"}}`, IdentityPolicy, Fail, "iam:PassRole on arn:aws:iam::123456789012:role/qqq"},
 		{"existing deny carves out", `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}}`,
 			`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"},{"Effect":"Deny","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/secret*"}]}`, IdentityPolicy, Fail, "arn:aws:s3:::b/secret"},
 		{"existing deny inside the new pattern only", `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/x*"}}`,
@@ -146,5 +146,17 @@ func TestBudget(t *testing.T) {
 	_, err = CheckAccessNotGranted(CheckAccessNotGrantedInput{PolicyDocument: narrow, PolicyType: IdentityPolicy, Access: []Access{{Resources: []string{"arn:aws:s3:::b"}}}})
 	if !errors.As(err, &ue) {
 		t.Fatalf("every action on the resource, over the budget: %v", err)
+	}
+}
+
+// A fill is made of a byte no pattern spells, so that an existing pattern that happens to
+// spell one fill does not hide new access.
+func TestFreshFillIsNoPatternsWord(t *testing.T) {
+	newDoc := `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}}`
+	for _, f := range []string{"qqq", "zzz", "iamdx"} {
+		oldDoc := `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":["arn:aws:s3:::b/` + f + `*","arn:aws:s3:::b/"]}}`
+		if out := checkNoNew(t, newDoc, oldDoc, IdentityPolicy); out.Result != Fail {
+			t.Errorf("existing b/%s* and b/: %s, want FAIL", f, out.Result)
+		}
 	}
 }

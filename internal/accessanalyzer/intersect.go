@@ -11,7 +11,7 @@ const maxPairs = 20000
 // have a wildcard run at once. They are what the instances of each pattern alone miss: a
 // request inside a new Allow's pattern and an existing Deny's at once
 // (arn:aws:s3:::b/x* and arn:aws:s3:::*/x*y share arn:aws:s3:::b/xy).
-func commonInstances(p, q string) []string {
+func commonInstances(p, q string, f fresh) []string {
 	type state struct{ i, j int }
 	type step struct {
 		prev state
@@ -55,15 +55,15 @@ func commonInstances(p, q string) []string {
 			// One pattern is spent: only its wildcard runs' ends (above) can go on.
 		case a == '*' && b == '*':
 		case a == '*':
-			next(state{s.i, s.j + 1}, string(literal(b)))
+			next(state{s.i, s.j + 1}, literal(b, f))
 		case b == '*':
-			next(state{s.i + 1, s.j}, string(literal(a)))
+			next(state{s.i + 1, s.j}, literal(a, f))
 		case a == '?' || b == '?' || a == b:
-			c := a
+			c := literal(a, f)
 			if a == '?' {
-				c = literal(b)
+				c = literal(b, f)
 			}
-			next(state{s.i + 1, s.j + 1}, string(c))
+			next(state{s.i + 1, s.j + 1}, c)
 		}
 	}
 	if _, ok := seen[goal]; !ok {
@@ -78,7 +78,7 @@ func commonInstances(p, q string) []string {
 	var shortest, freshened strings.Builder
 	for k := len(parts) - 1; k >= 0; k-- {
 		if states[k] == fresh {
-			freshened.WriteString(freshRun)
+			freshened.WriteString(f.run)
 		}
 		shortest.WriteString(parts[k])
 		freshened.WriteString(parts[k])
@@ -91,9 +91,9 @@ func commonInstances(p, q string) []string {
 }
 
 // literal is a pattern byte as an instance spells it: ? is a fresh byte.
-func literal(c byte) byte {
+func literal(c byte, f fresh) string {
 	if c == '?' {
-		return freshByte[0]
+		return f.one
 	}
-	return c
+	return string(c)
 }

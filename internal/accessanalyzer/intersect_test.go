@@ -17,7 +17,7 @@ func TestCommonInstances(t *testing.T) {
 		{p: "abc", q: "abd", none: true},
 		{p: "a*", q: "b*", none: true},
 	} {
-		got := commonInstances(tc.p, tc.q)
+		got := commonInstances(tc.p, tc.q, fresh{run: "qqq", one: "q"})
 		if tc.none {
 			if len(got) != 0 {
 				t.Errorf("%s and %s: %v, want none", tc.p, tc.q, got)

@@ -12,13 +12,28 @@ import (
 	"github.com/iamd-dev/iamd/internal/policy"
 )
 
-// The values the samples fill patterns with: a run no pattern of the documents is likely
-// to name (a fresh word), and a policy variable's value.
-const (
-	freshRun      = "iamdx"
-	freshByte     = "q"
-	variableValue = "iamd-variable"
-)
+// variableValue is a policy variable's value in the samples.
+const variableValue = "iamd-variable"
+
+// freshCandidates are the bytes a fresh fill is made of: the first that no pattern of the
+// documents spells, so that a fill is matched only by another pattern's wildcards.
+const freshCandidates = "qzjkxvwyfgh"
+
+// fresh is how the samples fill wildcards: a run (three fresh bytes) and one byte.
+type fresh struct{ run, one string }
+
+// freshFor chooses the fill of patterns that spell none of its byte.
+func freshFor(patterns []string) fresh {
+	all := strings.ToLower(strings.Join(patterns, " "))
+	c := freshCandidates[:1]
+	for i := 0; i < len(freshCandidates); i++ {
+		if !strings.Contains(all, freshCandidates[i:i+1]) {
+			c = freshCandidates[i : i+1]
+			break
+		}
+	}
+	return fresh{run: c + c + c, one: c}
+}
 
 var variablePattern = regexp.MustCompile(`\$\{([^}]*)\}`)
 
@@ -27,6 +42,8 @@ var variablePattern = regexp.MustCompile(`\$\{([^}]*)\}`)
 // documents' patterns and the action's own resource types stand for.
 type sampler struct {
 	cat *catalog.Catalog
+	// fill is how wildcards are filled.
+	fill fresh
 	// value is the value of every policy variable in these samples, and ctx the context
 	// that gives it to them.
 	value     string
@@ -84,7 +101,7 @@ func newSampler(value string, docs ...*doc) *sampler {
 					continue
 				}
 				// An action the catalog lacks, or one a pattern of a service it lacks stands for.
-				for _, inst := range actionInstances(a) {
+				for _, inst := range actionInstances(a, s.fill) {
 					svc, _, _ := strings.Cut(inst, ":")
 					pattern := strings.ContainsAny(a, "*?")
 					if pattern && s.cat.Service(svc) != nil {
@@ -102,10 +119,18 @@ func newSampler(value string, docs ...*doc) *sampler {
 			s.ctx.Set(v, value)
 		}
 	}
+	var patterns []string
+	for _, d := range docs {
+		for _, st := range d.statements {
+			patterns = append(patterns, st.resources...)
+			patterns = append(patterns, st.actions...)
+		}
+	}
+	s.fill = freshFor(patterns)
 	for _, d := range docs {
 		for _, st := range d.statements {
 			for _, r := range st.resources {
-				for _, inst := range instances(r, value) {
+				for _, inst := range instances(r, value, s.fill) {
 					if !seen[inst] {
 						seen[inst] = true
 						s.resources = append(s.resources, inst)
@@ -133,7 +158,7 @@ pairs:
 				s.truncated = true
 				break pairs
 			}
-			for _, inst := range commonInstances(resolved[i], resolved[j]) {
+			for _, inst := range commonInstances(resolved[i], resolved[j], s.fill) {
 				if !seen[inst] {
 					seen[inst] = true
 					s.resources = append(s.resources, inst)
@@ -168,12 +193,13 @@ func variableName(body string) string {
 }
 
 // instances are resources a pattern stands for: each wildcard run filled with a fresh
-// word, with nothing, and with two fresh words around a slash (so that arn:aws:s3:::b*
-// also stands for an object, arn:aws:s3:::biamdx/iamdx); each ? with a fresh byte; each variable with its value in the
-// samples' context. "*" is also itself: the resource of actions that take none.
-func instances(pattern, value string) []string {
+// run, with nothing, and with two fresh runs around a slash (so that arn:aws:s3:::b* also
+// stands for an object, arn:aws:s3:::bqqq/qqq); each ? with a fresh byte; each variable
+// with its value in the samples' context. "*" is also itself: the resource of actions that
+// take none.
+func instances(pattern, value string, f fresh) []string {
 	if pattern == "*" {
-		return []string{"*", freshRun}
+		return []string{"*", f.run}
 	}
 	resolved := resolveVariables(pattern, value)
 	fill := func(run string) string {
@@ -183,7 +209,7 @@ func instances(pattern, value string) []string {
 			case '*':
 				b.WriteString(run)
 			case '?':
-				b.WriteString(freshByte)
+				b.WriteString(f.one)
 			default:
 				b.WriteByte(resolved[i])
 			}
@@ -193,7 +219,7 @@ func instances(pattern, value string) []string {
 	if !strings.ContainsAny(resolved, "*?") {
 		return []string{resolved}
 	}
-	return []string{fill(freshRun), fill(""), fill(freshRun + "/" + freshRun)}
+	return []string{fill(f.run), fill(""), fill(f.run + "/" + f.run)}
 }
 
 // typeInstances caches typeInstance by resource type and partition.
@@ -202,12 +228,13 @@ var typeInstances sync.Map
 type typePartition struct {
 	rt        *catalog.ResourceType
 	partition string
+	fill      fresh
 }
 
 // typeInstance is a resource of a resource type in a partition: its ARN format with each
 // variable filled.
-func typeInstance(rt *catalog.ResourceType, partition string) string {
-	k := typePartition{rt, partition}
+func typeInstance(rt *catalog.ResourceType, partition string, f fresh) string {
+	k := typePartition{rt, partition, f}
 	if v, ok := typeInstances.Load(k); ok {
 		return v.(string)
 	}
@@ -220,7 +247,7 @@ func typeInstance(rt *catalog.ResourceType, partition string) string {
 		case "${Account}":
 			return analyzerAccount
 		}
-		return freshRun
+		return f.run
 	})
 	typeInstances.Store(k, v)
 	return v
@@ -262,7 +289,7 @@ func (s *sampler) resourcesFor(a *catalog.Action) []string {
 	for _, r := range a.Resources {
 		if r.Type != nil {
 			for _, p := range s.partitions {
-				out = append(out, typeInstance(r.Type, p))
+				out = append(out, typeInstance(r.Type, p, s.fill))
 			}
 		}
 	}
@@ -385,15 +412,15 @@ func arnService(s string) string {
 
 // actionInstances are actions an Action value stands for: itself, or for a pattern, its
 // wildcards filled with a fresh word, and with nothing.
-func actionInstances(a string) []string {
+func actionInstances(a string, f fresh) []string {
 	if !strings.ContainsAny(a, "*?") {
 		return []string{a}
 	}
 	fill := func(run string) string {
-		return strings.NewReplacer("*", run, "?", freshByte).Replace(a)
+		return strings.NewReplacer("*", run, "?", f.one).Replace(a)
 	}
 	var out []string
-	for _, inst := range []string{fill(freshRun), fill("")} {
+	for _, inst := range []string{fill(f.run), fill("")} {
 		if svc, name, ok := strings.Cut(inst, ":"); ok && svc != "" && name != "" {
 			out = append(out, inst)
 		}
