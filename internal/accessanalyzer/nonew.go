@@ -133,7 +133,7 @@ func newAccess(newDoc, oldDoc *doc, resourcePolicy bool) (map[int]Example, error
 	return found, nil
 }
 
-// newAccessIn is NewAccess over one set of samples, adding to found the statements it
+// newAccessIn is newAccess over one set of samples, adding to found the statements it
 // finds (and skipping those already found).
 func newAccessIn(s *sampler, newDoc, oldDoc *doc, resourcePolicy bool, found map[int]Example) {
 	for _, st := range newDoc.statements {
