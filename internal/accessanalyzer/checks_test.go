@@ -160,3 +160,12 @@ func TestFreshFillIsNoPatternsWord(t *testing.T) {
 		}
 	}
 }
+
+// Patterns of ? do not hide a short resource between them: b/ and b/???* leave b/q out.
+func TestShortFills(t *testing.T) {
+	newDoc := `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}}`
+	oldDoc := `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":["arn:aws:s3:::b/???*","arn:aws:s3:::b/"]}}`
+	if out := checkNoNew(t, newDoc, oldDoc, IdentityPolicy); out.Result != Fail {
+		t.Fatalf("%s, want FAIL", out.Result)
+	}
+}

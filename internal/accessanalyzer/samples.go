@@ -193,7 +193,7 @@ func variableName(body string) string {
 }
 
 // instances are resources a pattern stands for: each wildcard run filled with a fresh
-// run, with nothing, and with two fresh runs around a slash (so that arn:aws:s3:::b* also
+// run, with nothing, with one fresh byte, and with two fresh runs around a slash (so that arn:aws:s3:::b* also
 // stands for an object, arn:aws:s3:::bqqq/qqq); each ? with a fresh byte; each variable
 // with its value in the samples' context. "*" is also itself: the resource of actions that
 // take none.
@@ -219,7 +219,7 @@ func instances(pattern, value string, f fresh) []string {
 	if !strings.ContainsAny(resolved, "*?") {
 		return []string{resolved}
 	}
-	return []string{fill(f.run), fill(""), fill(f.run + "/" + f.run)}
+	return []string{fill(f.run), fill(""), fill(f.one), fill(f.run + "/" + f.run)}
 }
 
 // typeInstances caches typeInstance by resource type and partition.
