@@ -137,7 +137,7 @@ func lintKind(policyType, resourceType string) policy.Kind {
 func convertFindings(fs []lint.Finding) []Finding {
 	out := make([]Finding, 0, len(fs))
 	for _, f := range fs {
-		g := Finding{FindingDetails: f.FindingDetails, FindingType: f.FindingType, IssueCode: f.IssueCode,
+		g := Finding{FindingDetails: details(f.IssueCode, f.FindingDetails), FindingType: f.FindingType, IssueCode: f.IssueCode,
 			LearnMoreLink: LearnMoreLink(f.FindingType, f.IssueCode), Locations: []Location{}}
 		for _, l := range f.Locations {
 			loc := Location{Path: []PathElement{}, Span: Span{Start: position(l.Span.Start), End: position(l.Span.End)}}

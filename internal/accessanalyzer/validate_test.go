@@ -34,6 +34,9 @@ func TestValidatePolicyShape(t *testing.T) {
 	if !strings.HasPrefix(line[span.Start.Column:], `"*"`) {
 		t.Fatalf("column %d of %q (columns count from 0)", span.Start.Column, line)
 	}
+	if f.FindingDetails != awsDetails["PASS_ROLE_WITH_STAR_IN_RESOURCE"] {
+		t.Fatalf("details %q, want Access Analyzer's", f.FindingDetails)
+	}
 	if f.LearnMoreLink != referencePage+"#access-analyzer-reference-policy-checks-security-warning-pass-role-with-star-in-resource" {
 		t.Fatalf("link %s", f.LearnMoreLink)
 	}
