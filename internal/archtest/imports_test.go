@@ -40,6 +40,10 @@ var rules = []rule{
 	{pkg: "internal/cloudtrail", stdlib: true, allowed: []string{"internal/awserr", "internal/authz/denial"}, forbidden: []string{"net/http", "database/sql"}},
 	// CloudTrail's protocol: JSON 1.1 over the records' store, authorized like any call.
 	{pkg: "internal/api/ctapi", forbidden: []string{"database/sql", module + "internal/store", module + "internal/server", module + "internal/iam"}},
+	// IAM Access Analyzer's policy checks: the linter's findings and the engine's decisions, no storage, no HTTP.
+	{pkg: "internal/accessanalyzer", stdlib: true, allowed: []string{"internal/catalog", "internal/policy", "internal/lint", "internal/arn"}, forbidden: []string{"net/http", "database/sql", "os"}},
+	// Access Analyzer's protocol: restJson1 over the checks, authorized like any call.
+	{pkg: "internal/api/aaapi", forbidden: []string{"database/sql", module + "internal/store", module + "internal/server", module + "internal/iam"}},
 	{pkg: "internal/policygen", forbidden: []string{"net/http", "database/sql", module + "internal/api", module + "internal/server", module + "internal/store"}},
 	// Resource policies held by upstreams: read through an interface (internal/upstream's), parsed and kept.
 	{pkg: "internal/resourcepolicy", forbidden: []string{"net/http", "database/sql", module + "internal/api", module + "internal/server", module + "internal/store", module + "internal/upstream"}},

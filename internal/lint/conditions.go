@@ -88,7 +88,7 @@ func (s *stmt) checkCondition(c *policy.Condition) {
 			continue // a policy variable: known only at request time
 		}
 		if why := badValue(fam, v); why != "" {
-			s.l.add(Error, "MALFORMED_CONDITION_VALUE", s.path("Condition", c.Operator, c.Key, j),
+			s.l.add(Error, valueMismatchCode[fam], s.path("Condition", c.Operator, c.Key, j),
 				"The value %q of %s is not %s, so the condition never matches.", "write "+why, v, c.Operator, why)
 		}
 	}
@@ -200,6 +200,18 @@ func compatible(f family, keyType, name string) bool {
 
 // badValue says what a condition value should be when it cannot be one of the operator's
 // values, or "" when it can.
+// valueMismatchCode is the issue code of a value its operator cannot read: Access
+// Analyzer's "Type mismatch" checks by the operator's type, and iamd's own
+// MALFORMED_CONDITION_VALUE for an ARN operator's value, which Access Analyzer has no check of.
+var valueMismatchCode = map[family]string{
+	famNumeric: "TYPE_MISMATCH_NUMBER",
+	famDate:    "TYPE_MISMATCH_DATE",
+	famBool:    "TYPE_MISMATCH_BOOLEAN",
+	famNull:    "TYPE_MISMATCH_BOOLEAN",
+	famIP:      "TYPE_MISMATCH_IP_RANGE",
+	famARN:     "MALFORMED_CONDITION_VALUE",
+}
+
 func badValue(f family, v string) string {
 	switch f {
 	case famNumeric:

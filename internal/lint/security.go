@@ -69,7 +69,11 @@ func (s *stmt) starResource(kind string) int {
 func (s *stmt) checkWildcardGrants() {
 	if s.st.NotResource != nil {
 		if j := s.covering("iam:PassRole"); j >= 0 {
-			s.l.add(SecurityWarning, "PASS_ROLE_WITH_NOT_RESOURCE", s.path("NotResource"),
+			code := "PASS_ROLE_WITH_NOT_RESOURCE"
+			if strings.Contains(s.values[j], "*") {
+				code = "PASS_ROLE_WITH_STAR_IN_ACTION_AND_NOT_RESOURCE"
+			}
+			s.l.add(SecurityWarning, code, s.path("NotResource"),
 				"Using the iam:PassRole action with NotResource can be overly permissive: it allows passing every role but those listed.",
 				"name the roles it may pass in Resource instead")
 		}

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"github.com/iamd-dev/iamd/internal/api/aaapi"
 	"github.com/iamd-dev/iamd/internal/api/route"
 )
 
@@ -17,6 +18,9 @@ func (s *Server) endpoints() map[string]route.Endpoint {
 		"iamd":           s.adminAPI,
 		"secretsmanager": s.smAPI,
 		"cloudtrail":     s.ctAPI, // LookupEvents over iamd's own audit records
+
+		// IAM Access Analyzer's policy checks (ValidatePolicy, CheckNoNewAccess, ...).
+		aaapi.SigningName: s.aaAPI,
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/iamd-dev/iamd/internal/api/aaapi"
 	"github.com/iamd-dev/iamd/internal/api/adminapi"
 	"github.com/iamd-dev/iamd/internal/api/ctapi"
 	"github.com/iamd-dev/iamd/internal/api/ec2api"
@@ -63,6 +64,8 @@ type Server struct {
 	smAPI    *smapi.API
 	// ctAPI serves cloudtrail:LookupEvents over the latest audit records.
 	ctAPI *ctapi.API
+	// aaAPI serves IAM Access Analyzer's policy checks.
+	aaAPI *aaapi.API
 	// front serves every other service: authorized, then forwarded to its upstream.
 	front  *frontapi.API
 	ec2    *ec2.Service
@@ -139,6 +142,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	sealed := append(iam.SealedCollections(), secrets.SealedCollections()...) // what a master key rotation re-seals
 	s.adminAPI.EnableKeyRotation(secretbox.NewRotator(box, store, masterKeyFile(cfg), s.iam.AccountIDs, sealed, cfg.Now))
 	s.ctAPI = ctapi.New(s.audit.store, s.authz)
+	s.aaAPI = aaapi.New(s.authz)
 	s.smAPI = smapi.New(secrets.New(store, box, cfg.Now).UsePrincipals(s.iam), s.authz)
 	s.ec2 = ec2.New(store, s.iam, s.sts, cfg.Now)
 	s.imds = imds.NewManager(s.ec2, cfg.Now, cfg.Logger, cfg.Limits.Metadata)
