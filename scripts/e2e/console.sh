@@ -4,7 +4,7 @@
 # others, one only with an ExternalId). It signs in with an access key, checks that nothing
 # of the key is kept in the page, opens each view, and finds the cross-account can-assume
 # edge in the access graph; the screenshot is kept at $CONSOLE_SCREENSHOT (printed).
-# Also runs the page's SigV4 signer against AWS's published example (node's test runner).
+# Also checks that the committed assets are a build of web/console, and runs the page's SigV4 signer against AWS's published example (node's test runner).
 IAMD_ARGS="--account-id 999999999999"
 source "$(dirname "$0")/lib.sh"
 SEEDS="$E2E_ROOT/examples/seeds"
@@ -21,9 +21,9 @@ fi
 if [ ! -x "$CHROMIUM" ]; then
   echo "SKIP console.sh: $CHROMIUM is missing and could not be installed (apt-get install chromium)"; exit 0
 fi
-if [ ! -d "$WEB/node_modules/playwright-core" ]; then
-  (cd "$WEB" && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error)
-fi
+# The committed assets are what the build makes from web/console (its npm ci also installs
+# playwright-core, pinned by the lockfile).
+bash "$E2E_ROOT/scripts/build-console.sh" --check
 
 echo "-- the page's SigV4 signer"
 node --test "$WEB/test/sigv4.test.mjs"

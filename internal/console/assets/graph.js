@@ -7,7 +7,7 @@ import { el, mono, table } from "./dom.js";
 
 const KIND_COLORS = {
   user: "#2f5fd0", role: "#1f7a3a", group: "#7a4fd0", service: "#b86e00", account: "#5c6577",
-  secret: "#c0262d", "instance-profile": "#0f7c8c", bucket: "#8c5a0f",
+  external: "#9aa3b5", secret: "#c0262d", "instance-profile": "#0f7c8c", resource: "#8c5a0f",
 };
 
 let cytoscapeLib = null;
@@ -35,30 +35,17 @@ function jsonMember(doc, name) {
   }
 }
 
-// xmlMembers reads <name><member>…</member></name> as objects of their children's text (a
-// member's own list of members as an array).
-function xmlMembers(doc, name) {
-  const list = doc.getElementsByTagName(name)[0];
-  if (!list) return [];
-  const read = (m) => {
-    const o = {};
-    for (const c of m.children) {
-      const members = [...c.children].filter((x) => x.localName === "member");
-      o[c.localName[0].toLowerCase() + c.localName.slice(1)] = members.length
-        ? members.map((x) => (x.children.length ? read(x) : x.textContent))
-        : c.children.length ? read(c) : c.textContent;
-    }
-    return o;
-  };
-  return [...list.children].filter((m) => m.localName === "member").map(read);
+// documentOf is the JSON document an access action answers with (its Document element).
+function documentOf(doc, action) {
+  const json = jsonMember(doc, "Document");
+  if (!json) throw new Error(`${action}: the answer holds no JSON document`);
+  return json;
 }
 
-// parseGraph reads AccessGraph's answer: the graph JSON ({nodes, edges}) in a Graph member,
-// or its nodes and edges as XML members.
+// parseGraph reads AccessGraph's answer: the graph JSON ({nodes, edges, truncated}).
 export function parseGraph(doc) {
-  const json = jsonMember(doc, "Graph") || jsonMember(doc, "GraphJson") || jsonMember(doc, "Document");
-  if (json && Array.isArray(json.nodes)) return { nodes: json.nodes, edges: json.edges || [] };
-  return { nodes: xmlMembers(doc, "Nodes"), edges: xmlMembers(doc, "Edges") };
+  const json = documentOf(doc, "AccessGraph");
+  return { nodes: json.nodes || [], edges: json.edges || [], truncated: !!json.truncated };
 }
 
 const graphs = new WeakMap();
@@ -73,18 +60,41 @@ export function loadGraph(client) {
   return graphs.get(client);
 }
 
-// loadEscalations fetches AccessEscalations: each an edge path, as pairs "from to".
+// edgeKey names an edge as the queries' paths do.
+const edgeKey = (e) => `${e.from} ${e.kind} ${e.to}`;
+
+// loadEscalations fetches AccessEscalations: the principals that can reach more than they
+// hold, and the edges of their paths (and of the chains that rewrite a target's policies).
 async function loadEscalations(client) {
-  const doc = await client.query("iamd", "AccessEscalations", {});
-  const json = jsonMember(doc, "Escalations");
-  const items = Array.isArray(json) ? json : json?.escalations || xmlMembers(doc, "Escalations");
+  const items = documentOf(await client.query("iamd", "AccessEscalations"), "AccessEscalations").escalations || [];
   const edges = new Set();
   const principals = new Set();
   for (const esc of items) {
-    if (esc.principal) principals.add(esc.principal);
-    for (const e of esc.path || esc.edges || []) if (e.from && e.to) edges.add(`${e.from} ${e.to}`);
+    principals.add(esc.principal);
+    for (const e of [...(esc.path || []), ...(esc.control || [])]) edges.add(edgeKey(e));
   }
-  return { edges, principals, count: items.length };
+  return { items, edges, principals, count: items.length };
+}
+
+// whoCan asks AccessWhoCan which principals may do the action on the resource, and by
+// which paths.
+async function whoCan(client, action, resource) {
+  const doc = await client.query("iamd", "AccessWhoCan", { ActionName: action, ResourceArn: resource });
+  return (documentOf(doc, "AccessWhoCan").principals || []).filter((a) => a.allowed !== false);
+}
+
+// defaultAction is the action "what reaches" asks about for a resource.
+function defaultAction(arn) {
+  if (arn.includes(":secretsmanager:")) return "secretsmanager:GetSecretValue";
+  if (arn.startsWith("arn:aws:s3:::")) return "s3:GetObject";
+  if (arn.includes(":iam::") && arn.includes(":role/")) return "sts:AssumeRole";
+  return "";
+}
+
+// conditionsText words an edge's conditions: KEY OPERATOR VALUES, or the requirement's note.
+export function conditionsText(conds) {
+  return (conds || []).map((c) => (c.key ? `${c.key} ${c.operator || ""} ${(c.values || []).join(", ")}`.replace(/\s+/g, " ").trim() : c.note || ""))
+    .filter(Boolean).join("; ");
 }
 
 // accountOf is the account of an ARN ("" for none, as for a service principal).
@@ -98,53 +108,51 @@ function shortLabel(n) {
   return tail || n.id;
 }
 
-// reaching is the set of edges on some path to target (and the nodes on them): who can
-// reach it, directly or through a chain.
-function reaching(edges, target) {
-  const into = new Map();
-  for (const e of edges) {
-    if (!into.has(e.to)) into.set(e.to, []);
-    into.get(e.to).push(e);
-  }
-  const seen = new Set([target]);
-  const onPath = new Set();
-  const queue = [target];
-  while (queue.length) {
-    const n = queue.shift();
-    for (const e of into.get(n) || []) {
-      onPath.add(e);
-      if (!seen.has(e.from)) {
-        seen.add(e.from);
-        queue.push(e.from);
-      }
-    }
-  }
-  return { nodes: seen, edges: onPath };
+function isTarget(n) {
+  return n.kind === "secret" || n.kind === "role";
 }
 
-function isResource(n) {
-  return n.kind === "secret" || n.kind === "bucket" || n.id.startsWith("arn:aws:s3:::") || n.id.includes(":secretsmanager:");
-}
+const STYLE = [
+  { selector: "node", style: { label: "data(label)", "background-color": (n) => KIND_COLORS[n.data("kind")] || "#999",
+    color: "#1d2330", "font-size": 11, "text-valign": "bottom", "text-margin-y": 4, width: 22, height: 22 } },
+  { selector: "node[kind = 'account-box']", style: { "background-color": "#f3f5f9", "border-color": "#b8c0cf", "border-width": 1,
+    label: "data(label)", "text-valign": "top", "font-weight": "bold", color: "#5c6577", shape: "round-rectangle", padding: 18 } },
+  { selector: "edge", style: { width: 1.6, "curve-style": "bezier", "target-arrow-shape": "triangle", "line-color": "#8a93a6",
+    "target-arrow-color": "#8a93a6", label: "data(label)", "font-size": 9, color: "#5c6577", "text-rotation": "autorotate",
+    "text-background-color": "#fff", "text-background-opacity": 0.8 } },
+  { selector: "edge.cross", style: { "line-style": "dashed", "line-color": "#2f5fd0", "target-arrow-color": "#2f5fd0", width: 2.4 } },
+  { selector: "edge.escalation", style: { "line-color": "#c0262d", "target-arrow-color": "#c0262d", width: 3 } },
+  { selector: "node.escalation", style: { "border-color": "#c0262d", "border-width": 3 } },
+  { selector: "edge.reaches", style: { "line-color": "#d9a400", "target-arrow-color": "#d9a400", width: 3.5, "line-style": "solid" } },
+  { selector: "node.reaches", style: { "border-color": "#d9a400", "border-width": 4 } },
+  { selector: ".faded", style: { opacity: 0.25 } },
+];
 
-// renderGraph draws the graph and lists its edges.
+// renderGraph draws the graph, lists its edges, and answers "what reaches" a resource.
 export async function renderGraph(client, view) {
   const [graph, cytoscape] = await Promise.all([loadGraph(client), library()]);
-  const escalations = await loadEscalations(client).catch((e) => ({ edges: new Set(), principals: new Set(), count: 0, error: e }));
+  const escalations = await loadEscalations(client).catch((e) => ({ items: [], edges: new Set(), principals: new Set(), count: 0, error: e }));
   const nodes = new Map(graph.nodes.map((n) => [n.id, n]));
-  for (const e of graph.edges) for (const id of [e.from, e.to]) if (!nodes.has(id)) nodes.set(id, { id, kind: "account", account: accountOf(id) });
+  for (const e of graph.edges) for (const id of [e.from, e.to]) if (!nodes.has(id)) nodes.set(id, { id, kind: "external", account: accountOf(id) });
   const accounts = [...new Set([...nodes.values()].map((n) => n.account || accountOf(n.id)).filter(Boolean))].sort();
+  const cross = (e) => accountOf(e.to) !== "" && accountOf(e.from) !== accountOf(e.to);
 
-  const targetSelect = el("select", { id: "graph-target" }, el("option", { value: "" }, "— what reaches… —"),
-    [...nodes.values()].filter(isResource).map((n) => el("option", { value: n.id }, n.id)));
-  const status = el("span", { class: "note", id: "graph-status" });
+  const targets = el("datalist", { id: "graph-targets" }, [...nodes.values()].filter(isTarget).map((n) => el("option", { value: n.id })));
+  const resourceInput = el("input", { id: "graph-resource", list: "graph-targets", size: 60, placeholder: "a secret, bucket or role ARN", spellcheck: "false" });
+  const actionInput = el("input", { id: "graph-action", size: 30, placeholder: "action", spellcheck: "false" });
+  resourceInput.addEventListener("change", () => { if (!actionInput.value) actionInput.value = defaultAction(resourceInput.value); });
+  const reachForm = el("form", { id: "graph-reach", class: "toolbar" }, el("strong", {}, "What reaches "), resourceInput, actionInput,
+    el("button", { type: "submit" }, "Show"), el("button", { type: "button", id: "graph-clear" }, "Clear"));
+  const status = el("p", { class: "note", id: "graph-status" });
   const canvas = el("div", { id: "graph-canvas", role: "img", "aria-label": "access graph" });
+  const reachList = el("div", { id: "graph-reach-answer" });
   const edgeList = el("div", { id: "graph-edges" });
+  const escList = el("div", { id: "graph-escalations" });
   view.replaceChildren(
-    el("h2", {}, "Access graph"),
-    el("div", { class: "toolbar" }, targetSelect, status),
-    el("p", { class: "legend" }, Object.entries(KIND_COLORS).map(([k, c]) => el("span", {}, el("i", { "data-color": c, class: `dot-${k}` }), k)),
+    el("h2", {}, "Access graph"), status, reachForm, targets,
+    el("p", { class: "legend" }, Object.entries(KIND_COLORS).map(([k, c]) => el("span", {}, el("i", { "data-color": c }), k)),
       el("span", {}, "— blue dashed: cross-account · red: escalation path · gold: reaches the chosen resource")),
-    canvas, el("h3", {}, "Edges"), edgeList);
+    canvas, reachList, el("h3", {}, `Escalations (${escalations.count})`), escList, el("h3", {}, "Edges"), edgeList);
   // The legend's colours, set through the CSSOM (the CSP allows no inline style attribute).
   for (const dot of view.querySelectorAll(".legend i")) dot.style.background = dot.dataset.color;
 
@@ -152,58 +160,74 @@ export async function renderGraph(client, view) {
   for (const a of accounts) elements.push({ data: { id: `account:${a}`, label: `account ${a}`, kind: "account-box" } });
   for (const n of nodes.values()) {
     const acct = n.account || accountOf(n.id);
-    elements.push({ data: { id: n.id, label: shortLabel(n), kind: n.kind, parent: acct ? `account:${acct}` : undefined } });
+    elements.push({ data: { id: n.id, label: shortLabel(n), kind: n.kind, parent: acct ? `account:${acct}` : undefined },
+      classes: escalations.principals.has(n.id) ? "escalation" : "" });
   }
   graph.edges.forEach((e, i) => {
-    const cross = accountOf(e.from) !== accountOf(e.to) && accountOf(e.to) !== "";
-    const esc = escalations.edges.has(`${e.from} ${e.to}`);
     elements.push({ data: { id: `e${i}`, source: e.from, target: e.to, label: e.kind, kind: e.kind },
-      classes: [cross ? "cross" : "", esc ? "escalation" : ""].join(" ").trim() });
+      classes: [cross(e) ? "cross" : "", escalations.edges.has(edgeKey(e)) ? "escalation" : ""].join(" ").trim() });
   });
-
-  const cy = cytoscape({
-    container: canvas, elements, wheelSensitivity: 0.3,
-    style: [
-      { selector: "node", style: { label: "data(label)", "background-color": (n) => KIND_COLORS[n.data("kind")] || "#999",
-        color: "#1d2330", "font-size": 11, "text-valign": "bottom", "text-margin-y": 4, width: 22, height: 22 } },
-      { selector: "node[kind = 'account-box']", style: { "background-color": "#f3f5f9", "border-color": "#b8c0cf", "border-width": 1,
-        label: "data(label)", "text-valign": "top", "font-weight": "bold", color: "#5c6577", shape: "round-rectangle", padding: 18 } },
-      { selector: "edge", style: { width: 1.6, "curve-style": "bezier", "target-arrow-shape": "triangle", "line-color": "#8a93a6",
-        "target-arrow-color": "#8a93a6", label: "data(label)", "font-size": 9, color: "#5c6577", "text-rotation": "autorotate",
-        "text-background-color": "#fff", "text-background-opacity": 0.8 } },
-      { selector: "edge.cross", style: { "line-style": "dashed", "line-color": "#2f5fd0", "target-arrow-color": "#2f5fd0", width: 2.4 } },
-      { selector: "edge.escalation", style: { "line-color": "#c0262d", "target-arrow-color": "#c0262d", width: 3 } },
-      { selector: ".reaches", style: { "line-color": "#d9a400", "target-arrow-color": "#d9a400", "border-color": "#d9a400", "border-width": 3, width: 3.5 } },
-      { selector: ".faded", style: { opacity: 0.25 } },
-    ],
-    layout: { name: "dagre", rankDir: "LR", nodeSep: 30, rankSep: 110, edgeSep: 12 },
-  });
+  const cy = cytoscape({ container: canvas, elements, style: STYLE, wheelSensitivity: 0.3,
+    layout: { name: "dagre", rankDir: "LR", nodeSep: 30, rankSep: 110, edgeSep: 12 } });
 
   const drawEdges = (reach) => {
     edgeList.replaceChildren(table(["From", "Edge", "To", "Action", "Granted by", "Conditions"], graph.edges.map((e) => [
-      mono(e.from), el("td", {}, e.kind), mono(e.to), mono(e.action || ""),
-      mono((e.statements || []).map((s) => (typeof s === "string" ? s : JSON.stringify(s))).join("; ")),
-      mono(e.conditions ? JSON.stringify(e.conditions) : ""),
+      mono(e.from), el("td", {}, e.kind), mono(e.to), mono(e.action || ""), mono((e.statements || []).join("; ")), mono(conditionsText(e.conditions)),
     ]), (i) => {
       const e = graph.edges[i];
-      const cls = [accountOf(e.from) !== accountOf(e.to) && accountOf(e.to) ? "cross-account" : "",
-        escalations.edges.has(`${e.from} ${e.to}`) ? "escalation" : "", reach?.edges.has(e) ? "reaches" : ""];
+      const cls = [cross(e) ? "cross-account" : "", escalations.edges.has(edgeKey(e)) ? "escalation" : "", reach?.has(edgeKey(e)) ? "reaches" : ""];
       return { class: cls.join(" ").trim(), "data-from": e.from, "data-to": e.to, "data-kind": e.kind };
     }));
   };
-  targetSelect.addEventListener("change", () => {
+  escList.replaceChildren(escalations.error ? el("p", { class: "error" }, escalations.error.message)
+    : table(["Principal", "Kind", "Target", "Path"], escalations.items.map((x) => [
+      mono(x.principal), el("td", {}, x.kind), mono(x.target + (x.action ? ` (${x.action})` : "")),
+      mono([...(x.control || []), ...(x.path || [])].map((e) => `${e.kind} → ${e.to}`).join(" · ")),
+    ]), () => ({ class: "escalation" })));
+
+  const clear = () => {
+    cy.remove(".answer");
     cy.elements().removeClass("reaches faded");
-    if (!targetSelect.value) { drawEdges(null); return; }
-    const reach = reaching(graph.edges, targetSelect.value);
-    graph.edges.forEach((e, i) => cy.getElementById(`e${i}`).addClass(reach.edges.has(e) ? "reaches" : "faded"));
-    cy.nodes().forEach((n) => { if (n.data("kind") !== "account-box" && !reach.nodes.has(n.id())) n.addClass("faded"); });
-    cy.getElementById(targetSelect.value).addClass("reaches");
-    drawEdges(reach);
+    reachList.replaceChildren();
+    drawEdges(null);
+  };
+  reachForm.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    clear();
+    const resource = resourceInput.value.trim();
+    const action = actionInput.value.trim() || defaultAction(resource);
+    if (!resource || !action) return;
+    reachForm.dataset.ready = "false";
+    try {
+      const answers = await whoCan(client, action, resource);
+      const onPath = new Set();
+      if (cy.getElementById(resource).empty()) cy.add({ group: "nodes", data: { id: resource, label: shortLabel({ id: resource }), kind: "resource" }, classes: "answer" });
+      answers.forEach((a, i) => {
+        for (const e of [...(a.control || []), ...(a.path || [])]) onPath.add(edgeKey(e));
+        cy.getElementById(a.principal).addClass("reaches");
+        const from = a.actingAs || a.principal;
+        if (!cy.getElementById(from).empty()) {
+          cy.add({ group: "edges", data: { id: `answer${i}`, source: from, target: resource, label: action }, classes: "answer reaches" });
+        }
+      });
+      graph.edges.forEach((e, i) => cy.getElementById(`e${i}`).addClass(onPath.has(edgeKey(e)) ? "reaches" : "faded"));
+      cy.getElementById(resource).addClass("reaches");
+      reachList.replaceChildren(el("h3", {}, `Who can ${action} on ${resource} (${answers.length})`),
+        table(["Principal", "Acting as", "Path", "Statements", "Conditions"], answers.map((a) => [
+          mono(a.principal), mono(a.actingAs || a.principal), mono([...(a.control || []), ...(a.path || [])].map((e) => `${e.kind} → ${e.to}`).join(" · ") || "itself"),
+          mono((a.statements || []).join("; ")), mono(conditionsText(a.conditions)),
+        ]), () => ({ class: "reaches" })));
+      drawEdges(onPath);
+    } catch (e) {
+      reachList.replaceChildren(el("p", { class: "error" }, e.message));
+    } finally {
+      reachForm.dataset.ready = "true";
+    }
   });
+  view.querySelector("#graph-clear").addEventListener("click", clear);
   drawEdges(null);
-  const crossCount = graph.edges.filter((e) => accountOf(e.from) !== accountOf(e.to) && accountOf(e.to)).length;
-  status.textContent = `${nodes.size} nodes, ${graph.edges.length} edges (${crossCount} cross-account) over ${accounts.length} accounts; ` +
-    (escalations.error ? `escalations unavailable: ${escalations.error.message}` : `${escalations.count} escalation paths`);
+  status.textContent = `${nodes.size} nodes, ${graph.edges.length} edges (${graph.edges.filter(cross).length} cross-account) over ${accounts.length} accounts` +
+    (graph.truncated ? " — truncated at the graph's bound" : "");
   canvas.dataset.nodes = String(cy.nodes().length);
   canvas.dataset.edges = String(cy.edges().length);
 }
