@@ -63,9 +63,9 @@ type builder struct {
 	g         *Graph
 	accounts  map[string]string // account id -> partition
 	actors    []*actor
-	roles     map[string]*roleInfo   // role ARN
-	groups    map[string]*groupInfo  // group ARN
-	users     map[string]*iam.User   // user ARN
+	roles     map[string]*roleInfo  // role ARN
+	groups    map[string]*groupInfo // group ARN
+	users     map[string]*iam.User  // user ARN
 	profiles  []iam.InstanceProfileWithRoles
 	secretsOf map[string]*secretInfo // secret ARN
 	decisions int
@@ -95,6 +95,10 @@ func (b *Builder) Build(ctx context.Context, scope Scope) (*Graph, error) {
 	bb.edges()
 	bb.g.finish()
 	bb.g.roles, bb.g.secrets, bb.g.groups = bb.roles, bb.secretsOf, bb.groups
+	bb.g.held = map[string]bool{}
+	for a := range bb.accounts {
+		bb.g.held[a] = true
+	}
 	bb.g.Decisions = bb.decisions
 	return bb.g, nil
 }

@@ -33,7 +33,10 @@ type verdict struct {
 // chooses (sts:ExternalId, aws:SourceIp, ...) taken from the conditions of the policies
 // involved. An allowed witness is reduced to the keys that matter, which the verdict's
 // conditions list. No value is guessed that the engine did not then allow.
-func (b *builder) decide(a *actor, r request) verdict {
+func (b *builder) decide(a *actor, r request) verdict { return decide(a, r, &b.decisions) }
+
+// decide is builder.decide counting the engine's decisions in count.
+func decide(a *actor, r request, count *int) verdict {
 	set := *a.set
 	set.Resource = r.resourcePolicy
 	if r.extra != nil {
@@ -52,7 +55,7 @@ func (b *builder) decide(a *actor, r request) verdict {
 				ctx.Set(k, as.values...)
 			}
 		}
-		b.decisions++
+		*count++
 		req := policy.NewRequest(a.principal, r.action, r.resource, r.account, ctx)
 		return policy.Evaluate(&set, req)
 	}

@@ -16,13 +16,13 @@ const (
 
 // Edge kinds.
 const (
-	EdgeMemberOf       = "member-of"               // a user is in a group
-	EdgeAssume         = "can-assume"              // sts:AssumeRole: the trust policy and the caller's policies allow
-	EdgePassToService  = "can-pass-to-service"     // iam:PassRole of a role to a service its trust policy lets assume it
-	EdgeLaunchProfile  = "can-launch-with-profile" // ec2:RunInstances with the profile, and iam:PassRole of its role
-	EdgeProfileRole    = "profile-role"            // an instance profile's role, which ec2.amazonaws.com may assume
-	EdgeChange         = "can-change"              // a privilege-escalation action on another principal
-	EdgeReadSecret     = "can-read-secret"         // secretsmanager:GetSecretValue
+	EdgeMemberOf      = "member-of"               // a user is in a group
+	EdgeAssume        = "can-assume"              // sts:AssumeRole: the trust policy and the caller's policies allow
+	EdgePassToService = "can-pass-to-service"     // iam:PassRole of a role to a service its trust policy lets assume it
+	EdgeLaunchProfile = "can-launch-with-profile" // ec2:RunInstances with the profile, and iam:PassRole of its role
+	EdgeProfileRole   = "profile-role"            // an instance profile's role, which ec2.amazonaws.com may assume
+	EdgeChange        = "can-change"              // a privilege-escalation action on another principal
+	EdgeReadSecret    = "can-read-secret"         // secretsmanager:GetSecretValue
 )
 
 // Node is a principal, a group, a service, an account, an instance profile or a secret.
@@ -77,6 +77,7 @@ type Graph struct {
 	roles   map[string]*roleInfo
 	secrets map[string]*secretInfo
 	groups  map[string]*groupInfo
+	held    map[string]bool // the accounts the graph holds
 
 	// Decisions counts the engine's decisions the build took.
 	Decisions int `json:"-"`
