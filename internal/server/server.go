@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/iamd-dev/iamd/internal/access"
 	"github.com/iamd-dev/iamd/internal/api/adminapi"
 	"github.com/iamd-dev/iamd/internal/api/ctapi"
 	"github.com/iamd-dev/iamd/internal/api/ec2api"
@@ -129,7 +130,9 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	s.tasks = tasks.New(store, s.sts, s.authz, cfg.Region, cfg.Now)
 	s.adminAPI.EnableTasks(s.tasks, s.taskCredentialsURL)
 	s.ctAPI = ctapi.New(s.audit.store, s.authz)
-	s.smAPI = smapi.New(secrets.New(store, box, cfg.Now).UsePrincipals(s.iam), s.authz)
+	sm := secrets.New(store, box, cfg.Now).UsePrincipals(s.iam)
+	s.smAPI = smapi.New(sm, s.authz)
+	s.adminAPI.EnableAccess(access.New(s.iam, sm, cfg.Region, access.Limits{}), s.authz)
 	s.ec2 = ec2.New(store, s.iam, s.sts, cfg.Now)
 	s.imds = imds.NewManager(s.ec2, cfg.Now, cfg.Logger, cfg.Limits.Metadata)
 	s.ec2API = ec2api.New(s.ec2, s.authz, s.msgs, s.imds, cfg.Region)

@@ -1,0 +1,160 @@
+package access
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/iamd-dev/iamd/internal/catalog"
+	"github.com/iamd-dev/iamd/internal/policy"
+)
+
+// Kinds of escalation.
+const (
+	// EscalationChangesItself: the principal, or something it can act as, can rewrite the
+	// principal's own permissions.
+	EscalationChangesItself = "can-change-itself"
+	// EscalationControlsReachable: the principal can act as another principal whose
+	// permissions it (or something it can act as) can rewrite.
+	EscalationControlsReachable = "controls-reachable"
+	// EscalationReachesAdministrator: the principal can act as one allowed every action on
+	// every resource ("Action": "*", "Resource": "*", e.g. AdministratorAccess).
+	EscalationReachesAdministrator = "reaches-administrator"
+	// EscalationReachesMore: the principal can act as one allowed an action (Action names
+	// one) the principal is allowed on no resource.
+	EscalationReachesMore = "reaches-more"
+)
+
+// Bounds of Escalations.
+const (
+	maxEscalationsPerPrincipal = 50
+	maxComparisons             = 20000 // pairs of principals compared action by action
+)
+
+// Escalation is a principal that can reach more than it holds, and the way.
+type Escalation struct {
+	Principal string `json:"principal"`
+	Kind      string `json:"kind"`
+	Target    string `json:"target"`           // the node reached, or rewritten
+	Action    string `json:"action,omitempty"` // reaches-more: an action the target holds and the principal does not
+	Path      []Edge `json:"path"`             // from the principal to the target
+	Control   []Edge `json:"control,omitempty"`
+}
+
+// Escalations lists the users and roles that can reach more than they hold, in principal
+// order: each way to rewrite its own permissions or those of a principal it can act as,
+// each principal allowed everything it can act as, and each one allowed an action it is
+// not. A principal already allowed everything is not listed.
+func (g *Graph) Escalations() []Escalation {
+	ids := make([]string, 0, len(g.actors))
+	for id, a := range g.actors {
+		if a.kind == KindUser || a.kind == KindRole {
+			ids = append(ids, id)
+		}
+	}
+	sort.Strings(ids)
+	out := []Escalation{}
+	comparisons := 0
+	for _, id := range ids {
+		p := g.actors[id]
+		if g.isAdministrator(p) {
+			continue
+		}
+		r := g.reachOf(id)
+		var found []Escalation
+		if c, ok := r.controlled[id]; ok {
+			found = append(found, Escalation{Principal: id, Kind: EscalationChangesItself, Target: id, Path: []Edge{}, Control: c})
+		}
+		for _, s := range r.order[1:] {
+			if len(found) >= maxEscalationsPerPrincipal {
+				break
+			}
+			a := g.actorOf(s)
+			if a == nil || !a.acts {
+				continue
+			}
+			target := s.node
+			if c, ok := r.controlled[s.node]; ok && s.node != id {
+				found = append(found, Escalation{Principal: id, Kind: EscalationControlsReachable, Target: target, Path: r.pathTo(s), Control: c})
+				continue
+			}
+			if g.isAdministrator(a) {
+				found = append(found, Escalation{Principal: id, Kind: EscalationReachesAdministrator, Target: target, Path: r.pathTo(s)})
+				continue
+			}
+			if comparisons >= maxComparisons || s.node == id {
+				continue
+			}
+			comparisons++
+			if action := moreThan(a, p); action != "" {
+				found = append(found, Escalation{Principal: id, Kind: EscalationReachesMore, Target: target, Action: action, Path: r.pathTo(s)})
+			}
+		}
+		out = append(out, found...)
+	}
+	return out
+}
+
+// isAdministrator reports whether the actor's policies allow every action on every
+// resource: the engine allows the action "*" on the resource "*" only under a statement
+// whose Action and Resource cover every one (with no Deny, and within a boundary).
+func (g *Graph) isAdministrator(a *actor) bool {
+	if a.kind == KindAccount {
+		return true
+	}
+	count := 0
+	return decide(a, request{action: "*", resource: "*", account: a.account}, &count).allowed
+}
+
+// moreThan is an action of the catalog that a is allowed on some resource of its account
+// and p on none of its own (conditions left as the stored state has them: an allow that
+// needs a request key does not count), or "".
+func moreThan(a, p *actor) string {
+	services := allowedServices(a.set)
+	if len(services) == 0 {
+		return ""
+	}
+	for _, svc := range catalog.Default().Services {
+		if !services["*"] && !services[strings.ToLower(svc.Prefix)] {
+			continue
+		}
+		for _, act := range svc.Actions {
+			name := act.String()
+			if allowedSomewhere(a, name) && !allowedSomewhere(p, name) {
+				return name
+			}
+		}
+	}
+	return ""
+}
+
+// allowedServices are the service prefixes an identity policy's Allow statements name ("*"
+// for every service: a wildcard prefix or NotAction).
+func allowedServices(set *policy.Set) map[string]bool {
+	out := map[string]bool{}
+	for _, p := range set.Identity {
+		for _, st := range p.Statements {
+			if st.Effect != policy.Allow {
+				continue
+			}
+			if len(st.NotAction) > 0 {
+				out["*"] = true
+			}
+			for _, a := range st.Action {
+				prefix, _, _ := strings.Cut(strings.ToLower(a), ":")
+				if strings.ContainsAny(prefix, "*?") {
+					prefix = "*"
+				}
+				out[prefix] = true
+			}
+		}
+	}
+	return out
+}
+
+// allowedSomewhere reports whether the actor may do the action on some resource of its own
+// account (a simulation's resource pattern "*").
+func allowedSomewhere(a *actor, action string) bool {
+	req := policy.NewPatternRequest(a.principal, action, "*", a.account, a.base.Clone())
+	d := policy.Evaluate(a.set, req)
+	return d.Result == policy.Allowed
+}
