@@ -29,7 +29,10 @@ try {
   const page = await context.newPage();
   page.setDefaultTimeout(20_000);
   page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-  page.on("console", (m) => { if (m.type() === "error") problems.push(`console error: ${m.text()}`); });
+  page.on("console", (m) => { if (m.type() === "error") problems.push(`console error: ${m.text()} at ${m.location().url}`); });
+  page.on("response", (r) => {
+    if (r.status() >= 400) console.log(`note ${r.status()} for ${r.request().method()} ${r.url()} ${r.request().headers()["x-amz-target"] || ""}${(r.request().postData() || "").slice(0, 100)}`);
+  });
 
   const res = await page.goto(url);
   check("the console loads", res.ok(), `status ${res.status()}`);
