@@ -64,6 +64,8 @@ var rules = []rule{
 	{pkg: "internal/api/awsquery", stdlib: true, allowed: []string{"internal/awserr"}},
 	{pkg: "internal/api/ec2query", stdlib: true, allowed: []string{"internal/awserr", "internal/api/awsquery"}}, // EC2's dialect of the Query protocol
 	{pkg: "internal/api/awsjson", stdlib: true, allowed: []string{"internal/awserr"}},
+	// The console: static files and their headers only; it calls the APIs from the browser.
+	{pkg: "internal/console", stdlib: true, forbidden: []string{"database/sql", "os"}},
 }
 
 func TestImportRules(t *testing.T) {

@@ -46,6 +46,10 @@ as_b aws iam create-role --role-name SeqeraPlatformRole-AccountB \
 # A customer managed policy with lint findings (iam:PassRole on every role), for the policies view.
 aws iam create-policy --policy-name console-pass-any-role --policy-document \
   '{"Version":"2012-10-17","Statement":[{"Sid":"PassAny","Effect":"Allow","Action":"iam:PassRole","Resource":"*"}]}' >/dev/null
+# A user who may rewrite its own policy: an escalation, for the graph's highlighting.
+aws iam create-user --user-name ci-deployer >/dev/null
+aws iam put-user-policy --user-name ci-deployer --policy-name self-service --policy-document \
+  '{"Version":"2012-10-17","Statement":[{"Sid":"OwnPolicy","Effect":"Allow","Action":"iam:PutUserPolicy","Resource":"arn:aws:iam::999999999999:user/ci-deployer"}]}'
 # The instance role's session: one call its policy allows, one the target's trust refuses
 # (no ExternalId), for the audit view's decisions and the statements that decided them.
 read -r I_KEY I_SECRET I_TOKEN < <(aws sts assume-role --role-arn arn:aws:iam::999999999999:role/SeqeraPlatform-EC2-InstanceRole \

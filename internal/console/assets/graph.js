@@ -140,7 +140,7 @@ export async function renderGraph(client, view) {
   const targets = el("datalist", { id: "graph-targets" }, [...nodes.values()].filter(isTarget).map((n) => el("option", { value: n.id })));
   const resourceInput = el("input", { id: "graph-resource", list: "graph-targets", size: 60, placeholder: "a secret, bucket or role ARN", spellcheck: "false" });
   const actionInput = el("input", { id: "graph-action", size: 30, placeholder: "action", spellcheck: "false" });
-  resourceInput.addEventListener("change", () => { if (!actionInput.value) actionInput.value = defaultAction(resourceInput.value); });
+  resourceInput.addEventListener("input", () => { actionInput.placeholder = defaultAction(resourceInput.value) || "action"; });
   const reachForm = el("form", { id: "graph-reach", class: "toolbar" }, el("strong", {}, "What reaches "), resourceInput, actionInput,
     el("button", { type: "submit" }, "Show"), el("button", { type: "button", id: "graph-clear" }, "Clear"));
   const status = el("p", { class: "note", id: "graph-status" });
@@ -164,11 +164,13 @@ export async function renderGraph(client, view) {
       classes: escalations.principals.has(n.id) ? "escalation" : "" });
   }
   graph.edges.forEach((e, i) => {
-    elements.push({ data: { id: `e${i}`, source: e.from, target: e.to, label: e.kind, kind: e.kind },
+    const keys = [...new Set((e.conditions || []).map((c) => c.key).filter(Boolean))];
+    const label = keys.length ? `${e.kind} [${keys.join(", ")}]` : e.kind;
+    elements.push({ data: { id: `e${i}`, source: e.from, target: e.to, label, kind: e.kind },
       classes: [cross(e) ? "cross" : "", escalations.edges.has(edgeKey(e)) ? "escalation" : ""].join(" ").trim() });
   });
   const cy = cytoscape({ container: canvas, elements, style: STYLE, wheelSensitivity: 0.3,
-    layout: { name: "dagre", rankDir: "LR", nodeSep: 30, rankSep: 110, edgeSep: 12 } });
+    layout: { name: "dagre", rankDir: "LR", nodeSep: 40, rankSep: 140, edgeSep: 16, nodeDimensionsIncludeLabels: true, padding: 20 } });
 
   const drawEdges = (reach) => {
     edgeList.replaceChildren(table(["From", "Edge", "To", "Action", "Granted by", "Conditions"], graph.edges.map((e) => [
@@ -202,12 +204,15 @@ export async function renderGraph(client, view) {
       const answers = await whoCan(client, action, resource);
       const onPath = new Set();
       if (cy.getElementById(resource).empty()) cy.add({ group: "nodes", data: { id: resource, label: shortLabel({ id: resource }), kind: "resource" }, classes: "answer" });
-      answers.forEach((a, i) => {
+      answers.forEach((a) => {
         for (const e of [...(a.control || []), ...(a.path || [])]) onPath.add(edgeKey(e));
         cy.getElementById(a.principal).addClass("reaches");
+        // The last step, the action itself: the graph's own edge when it has one, else drawn.
         const from = a.actingAs || a.principal;
-        if (!cy.getElementById(from).empty()) {
-          cy.add({ group: "edges", data: { id: `answer${i}`, source: from, target: resource, label: action }, classes: "answer reaches" });
+        const own = graph.edges.filter((e) => e.from === from && e.to === resource);
+        for (const e of own) onPath.add(edgeKey(e));
+        if (own.length === 0 && !cy.getElementById(from).empty() && cy.getElementById(`answer:${from}`).empty()) {
+          cy.add({ group: "edges", data: { id: `answer:${from}`, source: from, target: resource, label: action }, classes: "answer reaches" });
         }
       });
       graph.edges.forEach((e, i) => cy.getElementById(`e${i}`).addClass(onPath.has(edgeKey(e)) ? "reaches" : "faded"));

@@ -109,6 +109,22 @@ try {
   await page.waitForTimeout(500); // the layout's last frame
   await page.screenshot({ path: shot, fullPage: false });
   console.log(`screenshot: ${shot}`);
+  const escalation = page.locator("#graph-escalations tr.escalation", { hasText: `arn:aws:iam::${MGMT}:user/ci-deployer` });
+  check("graph: the user who can rewrite its own policy is an escalation", (await escalation.count()) >= 1);
+
+  // What reaches account A's role: the instance role, with the ExternalId it must give.
+  await page.fill("#graph-resource", ROLE_A);
+  await page.fill("#graph-action", "sts:AssumeRole");
+  await page.click("#graph-reach button[type=submit]");
+  await page.waitForFunction(() => document.getElementById("graph-reach").dataset.ready === "true");
+  const reach = await page.textContent("#graph-reach-answer");
+  check("graph: who can assume account A's role: the instance role", reach.includes(INSTANCE_ROLE), reach.slice(0, 300));
+  check("graph: with the ExternalId condition", reach.includes("sts:ExternalId"), reach.slice(0, 300));
+  const gold = page.locator(`#graph-edges tr.reaches[data-from="${INSTANCE_ROLE}"][data-to="${ROLE_A}"]`);
+  check("graph: the edge is highlighted as reaching", (await gold.count()) === 1);
+  const reachShot = shot.replace(/\.png$/, "") + "-reaches.png";
+  await page.screenshot({ path: reachShot, fullPage: false });
+  console.log(`screenshot: ${reachShot}`);
 
   check("no page error and no CSP violation", problems.length === 0, problems.join("\n"));
 } catch (e) {
