@@ -120,7 +120,7 @@ func noErr(t *testing.T, err error) {
 
 func seedFile(t *testing.T, name string) string {
 	t.Helper()
-	return string(must(os.ReadFile("../../examples/seeds/"+name))(t))
+	return string(must(os.ReadFile("../../examples/seeds/" + name))(t))
 }
 
 // TestAccessSeed002CrossAccount: seed 002's instance role in 999999999999 reaches account
@@ -370,12 +370,12 @@ func TestAccessDenyAndBoundaryRemoveEdges(t *testing.T) {
 		}
 	}
 	must(c.PutUserPolicy(ctx, &awsiam.PutUserPolicyInput{UserName: aws.String("alice"), PolicyName: aws.String("no-target"), PolicyDocument: aws.String(
-		`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"sts:AssumeRole","Resource":"`+target+`"}]}`)}))(t)
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"sts:AssumeRole","Resource":"` + target + `"}]}`)}))(t)
 	boundary := must(c.CreatePolicy(ctx, &awsiam.CreatePolicyInput{PolicyName: aws.String("s3-only"), PolicyDocument: aws.String(
 		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}`)}))(t)
 	must(c.PutUserPermissionsBoundary(ctx, &awsiam.PutUserPermissionsBoundaryInput{UserName: aws.String("bob"), PermissionsBoundary: boundary.Policy.Arn}))(t)
 	must(ts.sm(ts.root).PutResourcePolicy(ctx, &sm.PutResourcePolicyInput{SecretId: aws.String("db"), ResourcePolicy: aws.String(
-		`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":{"AWS":"`+user("carol")+`"},"Action":"secretsmanager:GetSecretValue","Resource":"*"}]}`)}))(t)
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":{"AWS":"` + user("carol") + `"},"Action":"secretsmanager:GetSecretValue","Resource":"*"}]}`)}))(t)
 	g = ts.accessGraph(t, ts.root)
 	for _, absent := range []struct{ from, to, kind string }{
 		{user("alice"), target, "can-assume"}, {user("bob"), target, "can-assume"},
