@@ -21,6 +21,11 @@ type actor struct {
 	note string
 	// acts reports an actor whose own calls are decided here: users, roles, roots.
 	acts bool
+	// contexts are base with the engine's derived keys, by resource account (contextIn).
+	contexts map[string]policy.Context
+	// services are the service prefixes its identity policies' Allow statements name
+	// (allowedServices), computed once.
+	services map[string]bool
 	// userName is a user's name (AddUserToGroup paths add this user).
 	userName string
 }
@@ -61,3 +66,17 @@ func resourceTags(ctx *policy.Context, tags []iam.Tag) {
 }
 
 func namedPolicy(name, doc string) iam.NamedPolicy { return iam.NamedPolicy{Name: name, Document: doc} }
+
+// mayAllow reports whether the actor's identity policies have an Allow statement that can
+// apply to an action of the service: without one, an action no resource policy governs
+// (IAM's, EC2's RunInstances, iam:PassRole) is implicitly denied, and the engine need not
+// be asked.
+func (a *actor) mayAllow(service string) bool {
+	if a.kind == KindAccount {
+		return true
+	}
+	if a.services == nil {
+		a.services = allowedServices(a.set)
+	}
+	return a.services["*"] || a.services[service]
+}

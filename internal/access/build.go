@@ -12,6 +12,10 @@ import (
 	"github.com/iamd-dev/iamd/internal/secrets"
 )
 
+// sessionName is the session name of the sessions a role node stands for (in aws:userid,
+// ROLE-ID:access-graph; sts:RoleSessionName is left open).
+const sessionName = "access-graph"
+
 // Default bounds of one graph (Limits).
 const (
 	DefaultMaxPrincipals = 5000
@@ -193,11 +197,12 @@ func (b *builder) loadAccount(account string) error {
 			return err
 		}
 		// A role acts as its sessions: aws:PrincipalArn is the role's ARN.
-		p, err := policy.ParsePrincipal(arn.New(partition, "sts", "", account, "assumed-role/"+r.Name+"/access-graph"))
+		p, err := policy.ParsePrincipal(arn.New(partition, "sts", "", account, "assumed-role/"+r.Name+"/"+sessionName))
 		if err != nil {
 			return err
 		}
 		a := &actor{id: r.ARN(), kind: KindRole, account: account, principal: p, set: set, acts: true}
+		a.base.Set("aws:userid", r.ID+":"+sessionName)
 		principalTags(&a.base, r.Tags)
 		b.roles[r.ARN()] = &roleInfo{role: r, trust: trust}
 		b.addActor(a, r.Name)

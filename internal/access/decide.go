@@ -42,10 +42,13 @@ func decide(a *actor, r request, count *int) verdict {
 	if r.extra != nil {
 		set.Identity = append(slices.Clip(set.Identity), r.extra)
 	}
-	base := a.base.Clone()
-	for _, k := range r.keys.Keys() {
-		v, _ := r.keys.Get(k)
-		base.Set(k, v...)
+	base := a.contextIn(r.account)
+	if keys := r.keys.Keys(); len(keys) > 0 {
+		base = base.Clone()
+		for _, k := range keys {
+			v, _ := r.keys.Get(k)
+			base.Set(k, v...)
+		}
 	}
 	eval := func(w witness) policy.Decision {
 		ctx := base
@@ -86,6 +89,22 @@ func decide(a *actor, r request, count *int) verdict {
 		return verdict{allowed: true, statements: deciding(&d), conditions: conds}
 	}
 	return verdict{}
+}
+
+// contextIn is the actor's fixed keys with those the engine derives from the principal
+// and the resource's account, made once per account: a request given it sets no key, so
+// that one context serves every request of the actor in the account (the engine only adds
+// the keys a context lacks).
+func (a *actor) contextIn(account string) policy.Context {
+	if c, ok := a.contexts[account]; ok {
+		return c
+	}
+	if a.contexts == nil {
+		a.contexts = map[string]policy.Context{}
+	}
+	req := policy.NewRequest(a.principal, "sts:GetCallerIdentity", "*", account, a.base.Clone())
+	a.contexts[account] = req.Context
+	return req.Context
 }
 
 // notes are the conditions every edge of the actor carries.

@@ -82,15 +82,25 @@ func (b *builder) assumeEdges() map[string]map[string]verdict {
 }
 
 // changers are the actors whose IAM changes, launches and passed roles the graph follows:
-// users and roles (an account's root may do all of it already).
-func (b *builder) changers(account string) []*actor {
+// users and roles (an account's root may do all of it already) whose identity policies may
+// allow an action of each of the services.
+func (b *builder) changers(account string, services ...string) []*actor {
 	var out []*actor
 	for _, a := range b.actors {
-		if a.account == account && (a.kind == KindUser || a.kind == KindRole) {
+		if a.account == account && (a.kind == KindUser || a.kind == KindRole) && mayAllowAll(a, services) {
 			out = append(out, a)
 		}
 	}
 	return out
+}
+
+func mayAllowAll(a *actor, services []string) bool {
+	for _, s := range services {
+		if !a.mayAllow(s) {
+			return false
+		}
+	}
+	return true
 }
 
 // passEdges are the can-pass-to-service edges: iam:PassRole of a role to each service its
@@ -104,7 +114,7 @@ func (b *builder) passEdges(services map[string]map[string]verdict) {
 		}
 		sort.Strings(names)
 		for _, s := range names {
-			for _, a := range b.changers(r.role.Account) {
+			for _, a := range b.changers(r.role.Account, "iam") {
 				if b.over() {
 					return
 				}
@@ -154,7 +164,7 @@ func (b *builder) launchEdges(services map[string]map[string]verdict) {
 		pass.Set("iam:PassedToService", ec2Principal)
 		pass.Set("iam:AssociatedResourceArn", instances)
 		reqs = append(reqs, request{action: "iam:PassRole", resource: roleARN, account: account, keys: pass})
-		for _, a := range b.changers(account) {
+		for _, a := range b.changers(account, "ec2", "iam") {
 			if b.over() {
 				return
 			}
@@ -206,7 +216,7 @@ var (
 // policies attached to one.
 func (b *builder) changeEdges() {
 	for account := range b.heldAccounts() {
-		changers := b.changers(account)
+		changers := b.changers(account, "iam")
 		type target struct {
 			id      string
 			actions []string

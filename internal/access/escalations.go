@@ -60,10 +60,19 @@ func (g *Graph) Escalations() []Escalation {
 			continue
 		}
 		r := g.reachOf(id)
-		var found []Escalation
-		if c, ok := r.controlled[id]; ok {
-			found = append(found, Escalation{Principal: id, Kind: EscalationChangesItself, Target: id, Path: []Edge{}, Control: c})
+		// Past an administrator there is nothing more to find: chains through one are
+		// reported as reaching it.
+		admins := map[string]bool{}
+		throughAdmin := func(path []Edge) bool {
+			for _, e := range path {
+				if admins[e.From] {
+					return true
+				}
+			}
+			return false
 		}
+		var found []Escalation
+		selfControl, selfControlled := r.controlled[id]
 		for _, s := range r.order[1:] {
 			if len(found) >= maxEscalationsPerPrincipal {
 				break
@@ -72,13 +81,17 @@ func (g *Graph) Escalations() []Escalation {
 			if a == nil || !a.acts {
 				continue
 			}
-			target := s.node
-			if c, ok := r.controlled[s.node]; ok && s.node != id {
-				found = append(found, Escalation{Principal: id, Kind: EscalationControlsReachable, Target: target, Path: r.pathTo(s), Control: c})
+			target, path := s.node, r.pathTo(s)
+			if throughAdmin(path) {
 				continue
 			}
 			if g.isAdministrator(a) {
-				found = append(found, Escalation{Principal: id, Kind: EscalationReachesAdministrator, Target: target, Path: r.pathTo(s)})
+				admins[s.node] = true
+				found = append(found, Escalation{Principal: id, Kind: EscalationReachesAdministrator, Target: target, Path: path})
+				continue
+			}
+			if c, ok := r.controlled[s.node]; ok && s.node != id && !throughAdmin(c) {
+				found = append(found, Escalation{Principal: id, Kind: EscalationControlsReachable, Target: target, Path: path, Control: c})
 				continue
 			}
 			if comparisons >= maxComparisons || s.node == id {
@@ -86,8 +99,11 @@ func (g *Graph) Escalations() []Escalation {
 			}
 			comparisons++
 			if action := moreThan(a, p); action != "" {
-				found = append(found, Escalation{Principal: id, Kind: EscalationReachesMore, Target: target, Action: action, Path: r.pathTo(s)})
+				found = append(found, Escalation{Principal: id, Kind: EscalationReachesMore, Target: target, Action: action, Path: path})
 			}
+		}
+		if selfControlled && !throughAdmin(selfControl) {
+			found = append([]Escalation{{Principal: id, Kind: EscalationChangesItself, Target: id, Path: []Edge{}, Control: selfControl}}, found...)
 		}
 		out = append(out, found...)
 	}

@@ -79,7 +79,7 @@ func (b *builder) addExternal(v string) {
 		}
 		caller := p
 		if p.Kind == policy.Role {
-			if caller, err = policy.ParsePrincipal(arn.New(partition, "sts", "", p.Account, "assumed-role/"+p.Name+"/access-graph")); err != nil {
+			if caller, err = policy.ParsePrincipal(arn.New(partition, "sts", "", p.Account, "assumed-role/"+p.Name+"/"+sessionName)); err != nil {
 				return
 			}
 		}

@@ -62,37 +62,56 @@ func controls(e Edge) bool {
 	return false
 }
 
-// reachOf explores, breadth first, everything the node can act as.
+// reachOf explores everything the node can act as, the shortest chains first; a passed
+// role counts three steps, so that a chain the engine decided whole (an assume, a launch with
+// a profile) is preferred to one that needs the service driven.
 func (g *Graph) reachOf(start string) *reach {
 	r := &reach{g: g, start: start, parent: map[state]parentLink{}, controlled: map[string][]Edge{}}
 	first := state{node: start}
-	r.order = append(r.order, first)
 	r.parent[first] = parentLink{}
-	for i := 0; i < len(r.order) && len(r.order) < maxReach; i++ {
-		s := r.order[i]
-		if s.user != "" {
-			continue // a group's policies act through its user, whose edges are explored
-		}
-		for _, e := range g.Out(s.node) {
-			if controls(e) {
-				r.control(s, e)
-			}
-			if !becomes(e) {
+	buckets := [][]state{{first}}
+	done := map[state]bool{}
+	best := map[state]int{first: 0}
+	for cost := 0; cost < len(buckets) && len(r.order) < maxReach; cost++ {
+		for i := 0; i < len(buckets[cost]) && len(r.order) < maxReach; i++ {
+			s := buckets[cost][i]
+			if done[s] {
 				continue
 			}
-			next := state{node: e.To}
-			if e.Action == "iam:AddUserToGroup" {
-				a := g.actors[s.node]
-				if a == nil || a.kind != KindUser {
-					continue // only a user can add itself
+			done[s] = true
+			r.order = append(r.order, s)
+			if s.user != "" {
+				continue // a group's policies act through its user, whose edges are explored
+			}
+			for _, e := range g.Out(s.node) {
+				if controls(e) {
+					r.control(s, e)
 				}
-				next.user = s.node
+				if !becomes(e) {
+					continue
+				}
+				next := state{node: e.To}
+				if e.Action == "iam:AddUserToGroup" {
+					a := g.actors[s.node]
+					if a == nil || a.kind != KindUser {
+						continue // only a user can add itself
+					}
+					next.user = s.node
+				}
+				step := 1
+				if e.Kind == EdgePassToService {
+					step = 3
+				}
+				if c, seen := best[next]; seen && c <= cost+step {
+					continue
+				}
+				best[next] = cost + step
+				r.parent[next] = parentLink{prev: s, edge: e}
+				for len(buckets) <= cost+step {
+					buckets = append(buckets, nil)
+				}
+				buckets[cost+step] = append(buckets[cost+step], next)
 			}
-			if _, seen := r.parent[next]; seen {
-				continue
-			}
-			r.parent[next] = parentLink{prev: s, edge: e}
-			r.order = append(r.order, next)
 		}
 	}
 	return r

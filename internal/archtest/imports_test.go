@@ -40,6 +40,9 @@ var rules = []rule{
 	{pkg: "internal/cloudtrail", stdlib: true, allowed: []string{"internal/awserr", "internal/authz/denial"}, forbidden: []string{"net/http", "database/sql"}},
 	// CloudTrail's protocol: JSON 1.1 over the records' store, authorized like any call.
 	{pkg: "internal/api/ctapi", forbidden: []string{"database/sql", module + "internal/store", module + "internal/server", module + "internal/iam"}},
+	// The access graph: read through the IAM and Secrets Manager services, decided by the
+	// engine; no HTTP, no store.
+	{pkg: "internal/access", forbidden: []string{"net/http", "database/sql", module + "internal/api", module + "internal/server", module + "internal/store", module + "internal/authz"}},
 	{pkg: "internal/policygen", forbidden: []string{"net/http", "database/sql", module + "internal/api", module + "internal/server", module + "internal/store"}},
 	// Resource policies held by upstreams: read through an interface (internal/upstream's), parsed and kept.
 	{pkg: "internal/resourcepolicy", forbidden: []string{"net/http", "database/sql", module + "internal/api", module + "internal/server", module + "internal/store", module + "internal/upstream"}},

@@ -6,7 +6,6 @@ import (
 
 	"github.com/iamd-dev/iamd/internal/access"
 	"github.com/iamd-dev/iamd/internal/api/route"
-	"github.com/iamd-dev/iamd/internal/arn"
 	"github.com/iamd-dev/iamd/internal/authz"
 	"github.com/iamd-dev/iamd/internal/awserr"
 )
@@ -21,8 +20,9 @@ type accessAPI struct {
 	defaultAccount string
 }
 
-// EnableAccess adds the access graph's actions. Each is authorized as iamd:ACTION on the
-// caller's account (its root user's ARN); the default account's root user sees every
+// EnableAccess adds the access graph's actions. Each is authorized as iamd:ACTION on "*" in
+// the caller's account (an action without a resource type, as IAM's policy grammar takes no
+// ARN for an account as a whole); the default account's root user sees every
 // account the server holds, any other caller its own account's principals and resources.
 func (a *API) EnableAccess(b *access.Builder, az *authz.Authorizer) {
 	x := &accessAPI{builder: b, authz: az, defaultAccount: a.defaultAccount}
@@ -38,10 +38,9 @@ func (a *API) EnableAccess(b *access.Builder, az *authz.Authorizer) {
 	a.addRoutes(routes)
 }
 
-// accountResource is the ARN the access actions are authorized on: the caller's account.
-func accountResource(c call) (string, error) {
-	return arn.IAM(c.Caller.Principal.Partition(), c.Caller.Account, "root"), nil
-}
+// accountResource is what the access actions are authorized on: "*", in the caller's
+// account.
+func accountResource(call) (string, error) { return "*", nil }
 
 // serve authorizes the action, builds the caller's graph and answers with h.
 func (x *accessAPI) serve(name string, h func(call, *access.Graph) (any, error)) func(call) (any, error) {
