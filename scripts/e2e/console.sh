@@ -61,6 +61,10 @@ expect_error "account A's role without the ExternalId" AccessDenied as_instance 
 
 echo "-- the console in chromium"
 export CONSOLE_SCREENSHOT=${CONSOLE_SCREENSHOT:-${TMPDIR:-/tmp}/iamd-console.png}
+# A second session of the instance role, for signing in with temporary credentials.
+read -r S_KEY S_SECRET S_TOKEN < <(aws sts assume-role --role-arn arn:aws:iam::999999999999:role/SeqeraPlatform-EC2-InstanceRole \
+  --role-session-name console --query 'Credentials.[AccessKeyId,SecretAccessKey,SessionToken]' --output text)
+CONSOLE_SESSION_KEY_ID=$S_KEY CONSOLE_SESSION_SECRET=$S_SECRET CONSOLE_SESSION_TOKEN=$S_TOKEN \
 CONSOLE_URL="$AWS_ENDPOINT_URL/console" CONSOLE_KEY_ID=$AWS_ACCESS_KEY_ID CONSOLE_SECRET=$AWS_SECRET_ACCESS_KEY \
   CHROMIUM=$CHROMIUM node "$WEB/test/console_test.mjs"
 echo "console: all checks passed (screenshot: $CONSOLE_SCREENSHOT)"

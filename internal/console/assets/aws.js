@@ -68,13 +68,13 @@ export class Client {
     return out;
   }
 
-  // pages calls a paged Query action until it is done (at most max pages) and returns every
-  // member element under listName.
+  // pages calls a paged Query action until it is done (at most max pages of 1000) and returns
+  // every member element under listName.
   async pages(service, action, params, listName, max = 20) {
     const all = [];
     let marker = "";
     for (let i = 0; i < max; i++) {
-      const doc = await this.query(service, action, { ...params, Marker: marker });
+      const doc = await this.query(service, action, { MaxItems: 1000, ...params, Marker: marker });
       const list = doc.getElementsByTagName(listName)[0];
       if (list) for (const m of list.children) if (m.localName === "member") all.push(m);
       if (xmlText(doc, "IsTruncated") !== "true") break;

@@ -4,6 +4,20 @@ import { childText, xmlText } from "./aws.js";
 import { badge, el, mono, prettyJSON, table } from "./dom.js";
 import { loadGraph } from "./graph.js";
 
+// mapLimit maps items through an async function, at most limit calls at a time, in order.
+async function mapLimit(items, limit, fn) {
+  const out = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i], i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
 // settle runs a call and returns its result, or the error as a value.
 async function settle(p) {
   try {
@@ -139,7 +153,7 @@ export async function renderPolicies(client, view) {
   const list = await client.pages("iam", "ListPolicies", { Scope: "Local" }, "Policies");
   const out = [el("h2", {}, `Customer managed policies (${list.length})`)];
   if (list.length === 0) out.push(el("p", { class: "note" }, "This account has no customer managed policies; inline policies are under Principals."));
-  const blocks = await Promise.all(list.map(async (m) => {
+  const blocks = await mapLimit(list, 6, async (m) => {
     const arn = childText(m, "Arn");
     const [version, findings] = await Promise.all([
       settle(client.query("iam", "GetPolicyVersion", { PolicyArn: arn, VersionId: childText(m, "DefaultVersionId") })),
@@ -149,7 +163,7 @@ export async function renderPolicies(client, view) {
     return el("section", { class: "policy", "data-arn": arn }, el("h3", { class: "mono" }, arn),
       el("p", {}, `Attached ${childText(m, "AttachmentCount")} times; default version ${childText(m, "DefaultVersionId")}`),
       findingsNode(findings), el("details", {}, el("summary", {}, "Document"), el("pre", {}, prettyJSON(doc))));
-  }));
+  });
   out.push(...blocks);
   view.replaceChildren(...out);
 }

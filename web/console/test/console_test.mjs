@@ -68,6 +68,8 @@ try {
       const e = document.getElementById("view");
       return e.dataset.view === v && e.dataset.ready === "true";
     }, view);
+    const shown = await page.$$eval("#view .error", (es) => es.map((e) => e.textContent));
+    check(`${view}: no error shown`, shown.length === 0, shown.join("; "));
     if (process.env.CONSOLE_SHOTS_DIR) await page.screenshot({ path: `${process.env.CONSOLE_SHOTS_DIR}/${view}.png`, fullPage: true });
     return page.textContent("#view");
   };
@@ -125,6 +127,26 @@ try {
   const reachShot = shot.replace(/\.png$/, "") + "-reaches.png";
   await page.screenshot({ path: reachShot, fullPage: false });
   console.log(`screenshot: ${reachShot}`);
+
+  // Temporary credentials: the instance role's session signs in with its token, and sees
+  // what its policy allows (assuming roles) and not what it does not (listing roles).
+  const other = await browser.newContext();
+  const second = await other.newPage();
+  second.setDefaultTimeout(20_000);
+  await second.goto(url);
+  await second.fill("#key-id", process.env.CONSOLE_SESSION_KEY_ID);
+  await second.fill("#secret", process.env.CONSOLE_SESSION_SECRET);
+  await second.fill("#token", process.env.CONSOLE_SESSION_TOKEN);
+  await second.click("#signin button[type=submit]");
+  await second.waitForFunction(() => document.getElementById("who").textContent.startsWith("arn:"));
+  check("a session signs in with its token", (await second.textContent("#who")) === `arn:aws:sts::${MGMT}:assumed-role/SeqeraPlatform-EC2-InstanceRole/console`,
+    await second.textContent("#who"));
+  check("the session's token is not kept in the form", (await second.inputValue("#token")) === "");
+  await second.evaluate(() => { location.hash = "principals"; });
+  await second.waitForFunction(() => document.getElementById("view").dataset.ready === "true" && document.getElementById("view").dataset.view === "principals");
+  const refusedList = await second.textContent("#view");
+  check("the session is refused what its policy does not allow", /AccessDenied/.test(refusedList), refusedList.slice(0, 200));
+  await other.close();
 
   check("no page error and no CSP violation", problems.length === 0, problems.join("\n"));
 } catch (e) {
