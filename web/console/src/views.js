@@ -172,8 +172,12 @@ export async function renderPolicies(client, view) {
 // the record keeps them, those that allowed it.
 export function statementsOf(facts) {
   const reason = facts.denial || facts.allowed;
-  if (!reason || !reason.statements) return facts.denial?.missingKeys?.length ? `missing keys: ${facts.denial.missingKeys.join(", ")}` : "";
-  return reason.statements.map((s) => `${s.effect} ${s.layer} ${s.policy || "(unnamed)"} #${s.index}${s.sid ? ` (${s.sid})` : ""}`).join("; ");
+  if (!reason) return "";
+  const parts = (reason.statements || []).map((s) => `${s.effect} ${s.layer} ${s.policy || "(unnamed)"} #${s.index}${s.sid ? ` (${s.sid})` : ""}`);
+  if (reason.missingKeys?.length) parts.push(`missing keys: ${reason.missingKeys.join(", ")}`);
+  if (reason.entityGone) parts.push("the caller's user or role is gone");
+  if (facts.denial && parts.length === 0) parts.push(reason.layer ? `nothing allowed it (${reason.layer})` : "nothing allowed it");
+  return parts.join("; ");
 }
 
 // renderAudit shows the latest decisions of the audit log (CloudTrail LookupEvents over
