@@ -234,7 +234,7 @@ func (a *Authorizer) Decide(ctx context.Context, c *Caller, r Request) (policy.D
 		}
 	}
 	if err == nil && d.Result == policy.Allowed {
-		if rec := denial.RecorderFrom(ctx); rec != nil {
+		if rec := denial.RecorderFrom(ctx); rec != nil && len(d.Matched) > 0 {
 			if reason := denial.Of(&d, r.Action, r.Resource); len(reason.Statements) > 0 {
 				rec.KeepAllowed(reason)
 			}
