@@ -43,6 +43,11 @@ as_a aws iam create-role --role-name SeqeraPlatformRole-AccountA \
   --assume-role-policy-document "file://$SEEDS/002-target-role-external-id-trust-policy.json" >/dev/null
 as_b aws iam create-role --role-name SeqeraPlatformRole-AccountB \
   --assume-role-policy-document "file://$SEEDS/002-target-role-trust-policy.json" >/dev/null
+# A secret in account A that account A's role may read: what reaches it is a chain across
+# accounts (999's root, the instance role with the ExternalId, role A).
+SECRET_ARN=$(as_a aws secretsmanager create-secret --name tower/DB_PASSWORD --secret-string 'console-e2e-secret-value' --query ARN --output text)
+as_a aws iam put-role-policy --role-name SeqeraPlatformRole-AccountA --policy-name read-db \
+  --policy-document "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"ReadDB\",\"Effect\":\"Allow\",\"Action\":\"secretsmanager:GetSecretValue\",\"Resource\":\"$SECRET_ARN\"}]}"
 # A customer managed policy with lint findings (iam:PassRole on every role), for the policies view.
 aws iam create-policy --policy-name console-pass-any-role --policy-document \
   '{"Version":"2012-10-17","Statement":[{"Sid":"PassAny","Effect":"Allow","Action":"iam:PassRole","Resource":"*"}]}' >/dev/null
@@ -65,6 +70,6 @@ export CONSOLE_SCREENSHOT=${CONSOLE_SCREENSHOT:-${TMPDIR:-/tmp}/iamd-console.png
 read -r S_KEY S_SECRET S_TOKEN < <(aws sts assume-role --role-arn arn:aws:iam::999999999999:role/SeqeraPlatform-EC2-InstanceRole \
   --role-session-name console --query 'Credentials.[AccessKeyId,SecretAccessKey,SessionToken]' --output text)
 CONSOLE_SESSION_KEY_ID=$S_KEY CONSOLE_SESSION_SECRET=$S_SECRET CONSOLE_SESSION_TOKEN=$S_TOKEN \
-CONSOLE_URL="$AWS_ENDPOINT_URL/console" CONSOLE_KEY_ID=$AWS_ACCESS_KEY_ID CONSOLE_SECRET=$AWS_SECRET_ACCESS_KEY \
+CONSOLE_SECRET_ARN=$SECRET_ARN CONSOLE_URL="$AWS_ENDPOINT_URL/console" CONSOLE_KEY_ID=$AWS_ACCESS_KEY_ID CONSOLE_SECRET=$AWS_SECRET_ACCESS_KEY \
   CHROMIUM=$CHROMIUM node "$WEB/test/console_test.mjs"
 echo "console: all checks passed (screenshot: $CONSOLE_SCREENSHOT)"

@@ -124,6 +124,22 @@ try {
   check("graph: with the ExternalId condition", reach.includes("sts:ExternalId"), reach.slice(0, 300));
   const gold = page.locator(`#graph-edges tr.reaches[data-from="${INSTANCE_ROLE}"][data-to="${ROLE_A}"]`);
   check("graph: the edge is highlighted as reaching", (await gold.count()) === 1);
+  // What reaches the secret in account A: role A itself, and through it the instance role and
+  // 999's root, each with its chain.
+  const secretArn = process.env.CONSOLE_SECRET_ARN;
+  await page.click("#graph-clear");
+  await page.fill("#graph-resource", secretArn);
+  await page.fill("#graph-action", "");
+  await page.click("#graph-reach button[type=submit]");
+  await page.waitForFunction(() => document.getElementById("graph-reach").dataset.ready === "true");
+  const readers = await page.$$eval("#graph-reach-answer tbody tr", (trs) => trs.map((r) => [...r.children].map((c) => c.textContent)));
+  const reader = (p) => readers.find((r) => r[0] === p);
+  check("graph: what reaches the secret: account A's role, itself", reader(ROLE_A)?.[2] === "itself", JSON.stringify(readers));
+  check("graph: and the instance role, through role A", !!reader(INSTANCE_ROLE) && reader(INSTANCE_ROLE)[1] === ROLE_A, JSON.stringify(reader(INSTANCE_ROLE)));
+  check("graph: and the management account's root, through both", !!reader(`arn:aws:iam::${MGMT}:root`) && reader(`arn:aws:iam::${MGMT}:root`)[2].includes(INSTANCE_ROLE),
+    JSON.stringify(reader(`arn:aws:iam::${MGMT}:root`)));
+  check("graph: and no one of account B", !readers.some((r) => r[0].includes(":222222222222:")));
+  check("graph: the secret's value is nowhere in the page", !(await page.content()).includes("console-e2e-secret-value"));
   const reachShot = shot.replace(/\.png$/, "") + "-reaches.png";
   await page.screenshot({ path: reachShot, fullPage: false });
   console.log(`screenshot: ${reachShot}`);
