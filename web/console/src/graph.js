@@ -7,7 +7,7 @@ import { el, mono, table } from "./dom.js";
 
 const KIND_COLORS = {
   user: "#2f5fd0", role: "#1f7a3a", group: "#7a4fd0", service: "#b86e00", account: "#5c6577",
-  external: "#9aa3b5", secret: "#c0262d", "instance-profile": "#0f7c8c", resource: "#8c5a0f",
+  external: "#9aa3b5", federated: "#6b3fa0", secret: "#c0262d", "instance-profile": "#0f7c8c", resource: "#8c5a0f",
 };
 
 let cytoscapeLib = null;
