@@ -73,6 +73,12 @@ type builder struct {
 	profiles  []iam.InstanceProfileWithRoles
 	secretsOf map[string]*secretInfo // secret ARN
 	decisions int
+	// serviceAssumes are, by role ARN, the verdicts of the services that may assume it.
+	serviceAssumes map[string]map[string]verdict
+	// src, when not nil, are the only actors whose edges are decided, into collect
+	// (groupEdges).
+	src     []*actor
+	collect *[]Edge
 }
 
 // Build reads the scope's accounts and decides every edge.

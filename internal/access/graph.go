@@ -78,6 +78,8 @@ type Graph struct {
 	secrets map[string]*secretInfo
 	groups  map[string]*groupInfo
 	held    map[string]bool // the accounts the graph holds
+	// groupEdges are the edges of a user once it adds itself to a group, by group state.
+	groupEdges map[state][]Edge
 
 	// Decisions counts the engine's decisions the build took.
 	Decisions int `json:"-"`

@@ -408,3 +408,50 @@ func TestAccessDenyAndBoundaryRemoveEdges(t *testing.T) {
 		t.Error("dave, allowed iamd:AccessGraph, gets the graph")
 	}
 }
+
+// TestAccessAddUserToGroupEscalation: a user who may add itself to a group reaches what the
+// group's policies let it assume; the chain goes through the group.
+func TestAccessAddUserToGroupEscalation(t *testing.T) {
+	ts := startServer(t, "")
+	ctx := context.Background()
+	c := ts.iam(ts.root)
+	must(c.CreateRole(ctx, &awsiam.CreateRoleInput{RoleName: aws.String("Admin"), AssumeRolePolicyDocument: aws.String(
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole"}]}`)}))(t)
+	must(c.AttachRolePolicy(ctx, &awsiam.AttachRolePolicyInput{RoleName: aws.String("Admin"), PolicyArn: aws.String("arn:aws:iam::aws:policy/AdministratorAccess")}))(t)
+	must(c.CreateGroup(ctx, &awsiam.CreateGroupInput{GroupName: aws.String("operators")}))(t)
+	must(c.PutGroupPolicy(ctx, &awsiam.PutGroupPolicyInput{GroupName: aws.String("operators"), PolicyName: aws.String("to-admin"), PolicyDocument: aws.String(
+		`{"Version":"2012-10-17","Statement":[{"Sid":"ToAdmin","Effect":"Allow","Action":"sts:AssumeRole","Resource":"arn:aws:iam::123456789012:role/Admin"}]}`)}))(t)
+	must(c.CreateUser(ctx, &awsiam.CreateUserInput{UserName: aws.String("joiner")}))(t)
+	must(c.PutUserPolicy(ctx, &awsiam.PutUserPolicyInput{UserName: aws.String("joiner"), PolicyName: aws.String("join"), PolicyDocument: aws.String(
+		`{"Version":"2012-10-17","Statement":[{"Sid":"Join","Effect":"Allow","Action":"iam:AddUserToGroup","Resource":"arn:aws:iam::123456789012:group/operators"}]}`)}))(t)
+	const (
+		joiner = "arn:aws:iam::123456789012:user/joiner"
+		group  = "arn:aws:iam::123456789012:group/operators"
+		admin  = "arn:aws:iam::123456789012:role/Admin"
+	)
+	g := ts.accessGraph(t, ts.root)
+	if g.edge(joiner, admin, "can-assume") != nil {
+		t.Fatal("joiner assumes Admin before joining")
+	}
+	if e := g.edge(joiner, group, "can-change"); e == nil || e.Action != "iam:AddUserToGroup" {
+		t.Fatalf("joiner adds users to operators: %+v", e)
+	}
+	var res struct{ Escalations []accessEscalation }
+	noErr(t, ts.accessCall(t, ts.root, "AccessEscalations", nil, &res))
+	var found *accessEscalation
+	for i, e := range res.Escalations {
+		if e.Principal == joiner && e.Kind == "reaches-administrator" && e.Target == admin {
+			found = &res.Escalations[i]
+		}
+	}
+	if found == nil || len(found.Path) != 2 || found.Path[0].To != group || found.Path[1].From != group || found.Path[1].Kind != "can-assume" ||
+		!slices.Contains(found.Path[1].Statements, "to-admin/ToAdmin") || len(found.Path[1].Conditions) != 1 {
+		t.Fatalf("joiner -> operators -> Admin: %+v", res.Escalations)
+	}
+	// Once a member, the edge is the user's own.
+	must(c.AddUserToGroup(ctx, &awsiam.AddUserToGroupInput{GroupName: aws.String("operators"), UserName: aws.String("joiner")}))(t)
+	g = ts.accessGraph(t, ts.root)
+	if g.edge(joiner, admin, "can-assume") == nil || g.edge(joiner, group, "member-of") == nil {
+		t.Errorf("a member assumes Admin with the group's policy")
+	}
+}
