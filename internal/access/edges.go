@@ -133,11 +133,18 @@ func (b *builder) assumeEdges() map[string]map[string]verdict {
 			if a.id == roleARN || b.over() {
 				continue
 			}
-			v := b.decide(a, request{action: "sts:AssumeRole", resource: roleARN, account: r.role.Account, resourcePolicy: r.trust})
+			action := "sts:AssumeRole"
+			if a.assumeAction != "" {
+				if a.account != r.role.Account {
+					continue // STS finds a token's provider in the role's account
+				}
+				action = a.assumeAction
+			}
+			v := b.decide(a, request{action: action, resource: roleARN, account: r.role.Account, resourcePolicy: r.trust})
 			if !v.allowed {
 				continue
 			}
-			b.emit(Edge{From: a.id, To: roleARN, Kind: EdgeAssume, Action: "sts:AssumeRole", Statements: v.statements, Conditions: v.conditions})
+			b.emit(Edge{From: a.id, To: roleARN, Kind: EdgeAssume, Action: action, Statements: v.statements, Conditions: v.conditions})
 			if a.kind == KindService {
 				if services[roleARN] == nil {
 					services[roleARN] = map[string]verdict{}
@@ -379,7 +386,7 @@ func (b *builder) secretEdges() {
 	for _, sa := range arns {
 		s := b.secretsOf[sa]
 		for _, a := range b.sources() {
-			if a.kind == KindService || b.over() {
+			if a.kind == KindService || a.kind == KindFederated || b.over() {
 				continue
 			}
 			v := b.decide(a, request{action: "secretsmanager:GetSecretValue", resource: sa, account: s.account, resourcePolicy: s.policy, keys: s.keys})

@@ -7,9 +7,10 @@ const (
 	KindUser            = "user"
 	KindRole            = "role"
 	KindGroup           = "group"
-	KindAccount         = "account"  // an account's root user (held here, or named in a trust policy)
-	KindExternal        = "external" // a user or role of an account iamd does not hold, named in a trust policy
-	KindService         = "service"  // an AWS service principal named in a trust policy
+	KindAccount         = "account"   // an account's root user (held here, or named in a trust policy)
+	KindExternal        = "external"  // a user or role of an account iamd does not hold, named in a trust policy
+	KindService         = "service"   // an AWS service principal named in a trust policy
+	KindFederated       = "federated" // an IAM OIDC or SAML provider named in a trust policy
 	KindSecret          = "secret"
 	KindInstanceProfile = "instance-profile"
 )

@@ -455,3 +455,46 @@ func TestAccessAddUserToGroupEscalation(t *testing.T) {
 		t.Errorf("a member assumes Admin with the group's policy")
 	}
 }
+
+// TestAccessWebIdentityProvider: an OIDC provider a trust policy names reaches the role with
+// AssumeRoleWithWebIdentity, the token's claims the trust requires as the edge's
+// conditions; a trust without a sub condition lets any subject in.
+func TestAccessWebIdentityProvider(t *testing.T) {
+	ts := startServer(t, "")
+	ctx := context.Background()
+	c := ts.iam(ts.root)
+	p := must(c.CreateOpenIDConnectProvider(ctx, &awsiam.CreateOpenIDConnectProviderInput{Url: aws.String("https://token.actions.githubusercontent.com"),
+		ClientIDList: []string{"sts.amazonaws.com"}, ThumbprintList: []string{"6938fd4d98bab03faadb97b34396831e3780aea1"}}))(t)
+	provider := *p.OpenIDConnectProviderArn
+	trust := func(cond string) *string {
+		return aws.String(`{"Version":"2012-10-17","Statement":[{"Sid":"GitHub","Effect":"Allow","Principal":{"Federated":"` + provider + `"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":` + cond + `}]}`)
+	}
+	must(c.CreateRole(ctx, &awsiam.CreateRoleInput{RoleName: aws.String("deploy"), AssumeRolePolicyDocument: trust(
+		`{"StringEquals":{"token.actions.githubusercontent.com:aud":"sts.amazonaws.com"},"StringLike":{"token.actions.githubusercontent.com:sub":"repo:octo-org/app:*"}}`)}))(t)
+	must(c.CreateRole(ctx, &awsiam.CreateRoleInput{RoleName: aws.String("any-repo"), AssumeRolePolicyDocument: trust(
+		`{"StringEquals":{"token.actions.githubusercontent.com:aud":"sts.amazonaws.com"}}`)}))(t)
+	g := ts.accessGraph(t, ts.root)
+	deploy := g.edge(provider, "arn:aws:iam::123456789012:role/deploy", "can-assume")
+	if deploy == nil || deploy.Action != "sts:AssumeRoleWithWebIdentity" || len(deploy.Conditions) != 2 {
+		t.Fatalf("provider -> deploy: %+v", deploy)
+	}
+	keys := map[string][]string{}
+	for _, cd := range deploy.Conditions {
+		keys[cd.Key] = cd.Values
+	}
+	if !slices.Equal(keys["token.actions.githubusercontent.com:sub"], []string{"repo:octo-org/app:"}) || !slices.Equal(keys["token.actions.githubusercontent.com:aud"], []string{"sts.amazonaws.com"}) {
+		t.Errorf("deploy's conditions: %v", keys)
+	}
+	if e := g.edge(provider, "arn:aws:iam::123456789012:role/any-repo", "can-assume"); e == nil || len(e.Conditions) != 1 || e.Conditions[0].Key != "token.actions.githubusercontent.com:aud" {
+		t.Errorf("provider -> any-repo, any subject: %+v", e)
+	}
+	kind := ""
+	for _, n := range g.Nodes {
+		if n.ID == provider {
+			kind = n.Kind
+		}
+	}
+	if kind != "federated" {
+		t.Errorf("the provider's node is %q", kind)
+	}
+}
