@@ -109,6 +109,7 @@ func (b *builder) addFederated(v, account string) {
 		return
 	}
 	var action, label string
+	var aud [2]string
 	switch {
 	case strings.HasPrefix(a.Resource, "oidc-provider/"):
 		p, err := b.iam.OIDCProvider(b.ctx, account, v)
@@ -116,6 +117,9 @@ func (b *builder) addFederated(v, account string) {
 			return
 		}
 		action, label = "sts:AssumeRoleWithWebIdentity", p.URL
+		if len(p.ClientIDs) == 1 {
+			aud = [2]string{p.URL + ":aud", p.ClientIDs[0]} // STS accepts no other audience
+		}
 	case strings.HasPrefix(a.Resource, "saml-provider/"):
 		p, err := b.iam.SAMLProvider(b.ctx, account, v)
 		if err != nil {
@@ -131,5 +135,8 @@ func (b *builder) addFederated(v, account string) {
 	}
 	fa := &actor{id: v, kind: KindFederated, account: account, principal: p, set: &policy.Set{}, assumeAction: action}
 	fa.base.Set("aws:FederatedProvider", v)
+	if aud[0] != "" {
+		fa.base.Set(aud[0], aud[1])
+	}
 	b.addActor(fa, label)
 }

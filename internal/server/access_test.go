@@ -458,7 +458,8 @@ func TestAccessAddUserToGroupEscalation(t *testing.T) {
 
 // TestAccessWebIdentityProvider: an OIDC provider a trust policy names reaches the role with
 // AssumeRoleWithWebIdentity, the token's claims the trust requires as the edge's
-// conditions; a trust without a sub condition lets any subject in.
+// conditions; a trust without a sub condition lets any subject in; a trust requiring an
+// audience the provider does not accept lets nobody in.
 func TestAccessWebIdentityProvider(t *testing.T) {
 	ts := startServer(t, "")
 	ctx := context.Background()
@@ -475,18 +476,25 @@ func TestAccessWebIdentityProvider(t *testing.T) {
 		`{"StringEquals":{"token.actions.githubusercontent.com:aud":"sts.amazonaws.com"}}`)}))(t)
 	g := ts.accessGraph(t, ts.root)
 	deploy := g.edge(provider, "arn:aws:iam::123456789012:role/deploy", "can-assume")
-	if deploy == nil || deploy.Action != "sts:AssumeRoleWithWebIdentity" || len(deploy.Conditions) != 2 {
+	if deploy == nil || deploy.Action != "sts:AssumeRoleWithWebIdentity" || len(deploy.Conditions) != 1 {
 		t.Fatalf("provider -> deploy: %+v", deploy)
 	}
 	keys := map[string][]string{}
 	for _, cd := range deploy.Conditions {
 		keys[cd.Key] = cd.Values
 	}
-	if !slices.Equal(keys["token.actions.githubusercontent.com:sub"], []string{"repo:octo-org/app:"}) || !slices.Equal(keys["token.actions.githubusercontent.com:aud"], []string{"sts.amazonaws.com"}) {
+	// The provider has one client id: a token's audience is it, no condition of the edge's.
+	if !slices.Equal(keys["token.actions.githubusercontent.com:sub"], []string{"repo:octo-org/app:"}) {
 		t.Errorf("deploy's conditions: %v", keys)
 	}
-	if e := g.edge(provider, "arn:aws:iam::123456789012:role/any-repo", "can-assume"); e == nil || len(e.Conditions) != 1 || e.Conditions[0].Key != "token.actions.githubusercontent.com:aud" {
+	if e := g.edge(provider, "arn:aws:iam::123456789012:role/any-repo", "can-assume"); e == nil || len(e.Conditions) != 0 {
 		t.Errorf("provider -> any-repo, any subject: %+v", e)
+	}
+	must(c.CreateRole(ctx, &awsiam.CreateRoleInput{RoleName: aws.String("other-audience"), AssumeRolePolicyDocument: trust(
+		`{"StringEquals":{"token.actions.githubusercontent.com:aud":"my-app"}}`)}))(t)
+	g = ts.accessGraph(t, ts.root)
+	if e := g.edge(provider, "arn:aws:iam::123456789012:role/other-audience", "can-assume"); e != nil {
+		t.Errorf("an audience the provider does not accept: %+v", e)
 	}
 	kind := ""
 	for _, n := range g.Nodes {
