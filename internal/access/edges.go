@@ -86,9 +86,10 @@ func slicesContains(names []string, name string) bool {
 	return false
 }
 
-// over reports that the decisions' bound is reached, and marks the graph truncated.
+// over reports that the decisions' or the edges' bound is reached, and marks the graph
+// truncated.
 func (b *builder) over() bool {
-	if b.decisions >= b.limits.MaxDecisions {
+	if b.decisions >= b.limits.MaxDecisions || len(b.g.Edges) >= b.limits.MaxEdges {
 		b.g.Truncated = true
 		return true
 	}
@@ -116,6 +117,9 @@ func (b *builder) memberships() {
 			continue
 		}
 		for _, gname := range u.Groups {
+			if b.over() {
+				return
+			}
 			if ga, ok := byName[u.Account+"/"+gname]; ok {
 				b.addEdge(Edge{From: a.id, To: ga, Kind: EdgeMemberOf})
 			}
@@ -218,7 +222,7 @@ func (b *builder) launchEdges(services map[string]map[string]verdict) {
 		roleARN, profileARN, account := role.ARN(), ip.Profile.ARN(), ip.Profile.Account
 		partition := b.accounts[account]
 		ec2Principal := arn.ServicePrincipal("ec2", partition)
-		if v, ok := services[roleARN][ec2Principal]; ok && b.src == nil {
+		if v, ok := services[roleARN][ec2Principal]; ok && b.src == nil && !b.over() {
 			b.addEdge(Edge{From: profileARN, To: roleARN, Kind: EdgeProfileRole, Action: "sts:AssumeRole", Service: ec2Principal,
 				Statements: v.statements, Conditions: v.conditions})
 		}

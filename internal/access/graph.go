@@ -107,8 +107,12 @@ func (g *Graph) Out(id string) []Edge {
 // finish puts nodes and edges in their order and indexes them.
 func (g *Graph) finish() {
 	sort.Slice(g.Nodes, func(i, j int) bool { return g.Nodes[i].ID < g.Nodes[j].ID })
-	sort.SliceStable(g.Edges, func(i, j int) bool {
-		a, b := g.Edges[i], g.Edges[j]
+	idx := make([]int, len(g.Edges)) // sorted by index: an edge is too large to move about
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(i, j int) bool {
+		a, b := &g.Edges[idx[i]], &g.Edges[idx[j]]
 		if a.From != b.From {
 			return a.From < b.From
 		}
@@ -123,6 +127,11 @@ func (g *Graph) finish() {
 		}
 		return a.Via < b.Via
 	})
+	sorted := make([]Edge, len(g.Edges))
+	for i, k := range idx {
+		sorted[i] = g.Edges[k]
+	}
+	g.Edges = sorted
 	g.byID = make(map[string]int, len(g.Nodes))
 	for i, n := range g.Nodes {
 		g.byID[n.ID] = i
