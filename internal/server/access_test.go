@@ -506,3 +506,31 @@ func TestAccessWebIdentityProvider(t *testing.T) {
 		t.Errorf("the provider's node is %q", kind)
 	}
 }
+
+// TestAccessOutsidersReachingAdministrators: an OIDC provider whose trust checks no subject,
+// and an account the graph does not hold, reaching an administrator role are escalations.
+func TestAccessOutsidersReachingAdministrators(t *testing.T) {
+	ts := startServer(t, "")
+	ctx := context.Background()
+	c := ts.iam(ts.root)
+	p := must(c.CreateOpenIDConnectProvider(ctx, &awsiam.CreateOpenIDConnectProviderInput{Url: aws.String("https://token.actions.githubusercontent.com"),
+		ClientIDList: []string{"sts.amazonaws.com"}, ThumbprintList: []string{"6938fd4d98bab03faadb97b34396831e3780aea1"}}))(t)
+	must(c.CreateRole(ctx, &awsiam.CreateRoleInput{RoleName: aws.String("ci-admin"), AssumeRolePolicyDocument: aws.String(
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"` + *p.OpenIDConnectProviderArn + `"},"Action":"sts:AssumeRoleWithWebIdentity"},` +
+			`{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"sts:ExternalId":"vendor-1"}}}]}`)}))(t)
+	must(c.AttachRolePolicy(ctx, &awsiam.AttachRolePolicyInput{RoleName: aws.String("ci-admin"), PolicyArn: aws.String("arn:aws:iam::aws:policy/AdministratorAccess")}))(t)
+	var res struct{ Escalations []accessEscalation }
+	noErr(t, ts.accessCall(t, ts.root, "AccessEscalations", nil, &res))
+	found := map[string]bool{}
+	for _, e := range res.Escalations {
+		if e.Kind == "reaches-administrator" && e.Target == "arn:aws:iam::123456789012:role/ci-admin" {
+			found[e.Principal] = true
+		}
+		if e.Kind == "reaches-more" && (e.Principal == *p.OpenIDConnectProviderArn || e.Principal == "arn:aws:iam::444455556666:root") {
+			t.Errorf("an outsider holds nothing to compare: %+v", e)
+		}
+	}
+	if !found[*p.OpenIDConnectProviderArn] || !found["arn:aws:iam::444455556666:root"] {
+		t.Errorf("outsiders reaching ci-admin: %v in %+v", found, res.Escalations)
+	}
+}
