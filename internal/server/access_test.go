@@ -16,8 +16,8 @@ import (
 )
 
 // The access graph through a real server: the seeds' setups made with the SDK, the
-// graph and its queries asked through iamd's admin API (AccessGraph, AccessWhoCan,
-// AccessCan, AccessEscalations).
+// graph and its queries asked through iamd's admin API (GetAccessGraph, ListAccessWhoCan,
+// GetAccessCan, ListAccessEscalations).
 
 type accessEdge struct {
 	From, To, Kind, Action, Service, Via string
@@ -85,7 +85,7 @@ func (ts *testServer) accessCall(t *testing.T, creds aws.Credentials, action str
 func (ts *testServer) accessGraph(t *testing.T, creds aws.Credentials) accessGraphDoc {
 	t.Helper()
 	var g accessGraphDoc
-	if err := ts.accessCall(t, creds, "AccessGraph", url.Values{"Format": {"json"}}, &g); err != nil {
+	if err := ts.accessCall(t, creds, "GetAccessGraph", url.Values{"Format": {"json"}}, &g); err != nil {
 		t.Fatal(err)
 	}
 	return g
@@ -190,19 +190,19 @@ func TestAccessSeed002CrossAccount(t *testing.T) {
 
 	// Two assumes: the operator, through the instance role, reads account B's role.
 	var ans accessAnswer
-	noErr(t, ts.accessCall(t, ts.root, "AccessCan", url.Values{"PrincipalArn": {operator}, "ActionName": {"sts:AssumeRole"}, "ResourceArn": {roleB}}, &ans))
+	noErr(t, ts.accessCall(t, ts.root, "GetAccessCan", url.Values{"PrincipalArn": {operator}, "ActionName": {"sts:AssumeRole"}, "ResourceArn": {roleB}}, &ans))
 	if !ans.Allowed || len(ans.Path) != 1 || ans.Path[0].To != instance || ans.ActingAs != instance {
 		t.Fatalf("operator -> account B: %+v", ans)
 	}
 	ans = accessAnswer{}
-	noErr(t, ts.accessCall(t, ts.root, "AccessCan", url.Values{"PrincipalArn": {operator}, "ActionName": {"iam:GetRole"}, "ResourceArn": {roleB}}, &ans))
+	noErr(t, ts.accessCall(t, ts.root, "GetAccessCan", url.Values{"PrincipalArn": {operator}, "ActionName": {"iam:GetRole"}, "ResourceArn": {roleB}}, &ans))
 	if ans.Allowed {
 		t.Fatalf("account B's role has no policy allowing iam:GetRole: %+v", ans)
 	}
 	must(ts.iam(b).PutRolePolicy(ctx, &awsiam.PutRolePolicyInput{RoleName: aws.String("SeqeraPlatformRole-AccountB"), PolicyName: aws.String("read-roles"),
 		PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Sid":"Read","Effect":"Allow","Action":["iam:ListRoles","iam:GetRole"],"Resource":"*"}]}`)}))(t)
 	ans = accessAnswer{}
-	noErr(t, ts.accessCall(t, ts.root, "AccessCan", url.Values{"PrincipalArn": {operator}, "ActionName": {"iam:GetRole"}, "ResourceArn": {roleB}}, &ans))
+	noErr(t, ts.accessCall(t, ts.root, "GetAccessCan", url.Values{"PrincipalArn": {operator}, "ActionName": {"iam:GetRole"}, "ResourceArn": {roleB}}, &ans))
 	if !ans.Allowed || ans.ActingAs != roleB || len(ans.Path) != 2 || ans.Path[0].To != instance || ans.Path[1].To != roleB ||
 		!slices.Equal(ans.Statements, []string{"read-roles/Read"}) {
 		t.Fatalf("operator -> instance role -> account B: %+v", ans)
@@ -211,7 +211,7 @@ func TestAccessSeed002CrossAccount(t *testing.T) {
 	// Who can read account B's role: its account's root, the role itself, and through it
 	// the instance role, the operator and the management account's root.
 	var who struct{ Principals []accessAnswer }
-	noErr(t, ts.accessCall(t, ts.root, "AccessWhoCan", url.Values{"ActionName": {"iam:GetRole"}, "ResourceArn": {roleB}}, &who))
+	noErr(t, ts.accessCall(t, ts.root, "ListAccessWhoCan", url.Values{"ActionName": {"iam:GetRole"}, "ResourceArn": {roleB}}, &who))
 	var names []string
 	for _, p := range who.Principals {
 		names = append(names, p.Principal)
@@ -266,7 +266,7 @@ func TestAccessSeed000PassRoleEscalation(t *testing.T) {
 		t.Fatal("tower-admin assumes Tower-Role (its trust names the user)")
 	}
 	var res struct{ Escalations []accessEscalation }
-	noErr(t, ts.accessCall(t, ts.root, "AccessEscalations", nil, &res))
+	noErr(t, ts.accessCall(t, ts.root, "ListAccessEscalations", nil, &res))
 	has := func(principal, kind, target string) *accessEscalation {
 		for i, e := range res.Escalations {
 			if e.Principal == principal && e.Kind == kind && e.Target == target {
@@ -336,12 +336,12 @@ func TestAccessSeed003DirectorProfiles(t *testing.T) {
 	must(c.PutRolePolicy(ctx, &awsiam.PutRolePolicyInput{RoleName: aws.String("admin-vm"), PolicyName: aws.String("users"), PolicyDocument: aws.String(
 		`{"Version":"2012-10-17","Statement":[{"Sid":"Users","Effect":"Allow","Action":"iam:CreateUser","Resource":"*"}]}`)}))(t)
 	var ans accessAnswer
-	noErr(t, ts.accessCall(t, ts.root, "AccessCan", url.Values{"PrincipalArn": {director}, "ActionName": {"iam:CreateUser"}, "ResourceArn": {"arn:aws:iam::123456789012:user/x"}}, &ans))
+	noErr(t, ts.accessCall(t, ts.root, "GetAccessCan", url.Values{"PrincipalArn": {director}, "ActionName": {"iam:CreateUser"}, "ResourceArn": {"arn:aws:iam::123456789012:user/x"}}, &ans))
 	if !ans.Allowed || ans.ActingAs != role("admin-vm") || len(ans.Path) != 2 || ans.Path[0].Kind != "can-launch-with-profile" || ans.Path[1].Kind != "profile-role" {
 		t.Fatalf("director -> admin-vm profile -> admin-vm: %+v", ans)
 	}
 	var dot string
-	noErr(t, ts.accessCall(t, ts.root, "AccessGraph", url.Values{"Format": {"dot"}}, &dot))
+	noErr(t, ts.accessCall(t, ts.root, "GetAccessGraph", url.Values{"Format": {"dot"}}, &dot))
 	if !strings.HasPrefix(dot, "digraph access {") || !strings.Contains(dot, `"`+director+`" -> "`+profile("admin-vm")+`"`) {
 		t.Errorf("DOT: %s", dot)
 	}
@@ -389,7 +389,7 @@ func TestAccessDenyAndBoundaryRemoveEdges(t *testing.T) {
 		t.Error("the edges no Deny or boundary names remain")
 	}
 	var who struct{ Principals []accessAnswer }
-	noErr(t, ts.accessCall(t, ts.root, "AccessWhoCan", url.Values{"ActionName": {"secretsmanager:GetSecretValue"}, "ResourceArn": {*sec.ARN}}, &who))
+	noErr(t, ts.accessCall(t, ts.root, "ListAccessWhoCan", url.Values{"ActionName": {"secretsmanager:GetSecretValue"}, "ResourceArn": {*sec.ARN}}, &who))
 	for _, p := range who.Principals {
 		if p.Principal == user("bob") || p.Principal == user("carol") {
 			t.Errorf("who-can lists %s: %+v", p.Principal, p)
@@ -399,13 +399,13 @@ func TestAccessDenyAndBoundaryRemoveEdges(t *testing.T) {
 	must(c.CreateUser(ctx, &awsiam.CreateUserInput{UserName: aws.String("dave")}))(t)
 	key := must(c.CreateAccessKey(ctx, &awsiam.CreateAccessKeyInput{UserName: aws.String("dave")}))(t)
 	dave := aws.Credentials{AccessKeyID: *key.AccessKey.AccessKeyId, SecretAccessKey: *key.AccessKey.SecretAccessKey}
-	if err := ts.accessCall(t, dave, "AccessGraph", nil, nil); err == nil || !strings.Contains(err.Error(), "AccessDenied") || !strings.Contains(err.Error(), "iamd:AccessGraph") {
-		t.Errorf("dave without iamd:AccessGraph: %v", err)
+	if err := ts.accessCall(t, dave, "GetAccessGraph", nil, nil); err == nil || !strings.Contains(err.Error(), "AccessDenied") || !strings.Contains(err.Error(), "iamd:GetAccessGraph") {
+		t.Errorf("dave without iamd:GetAccessGraph: %v", err)
 	}
 	must(c.PutUserPolicy(ctx, &awsiam.PutUserPolicyInput{UserName: aws.String("dave"), PolicyName: aws.String("graph"), PolicyDocument: aws.String(
-		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iamd:AccessGraph","Resource":"*"}]}`)}))(t)
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iamd:GetAccessGraph","Resource":"*"}]}`)}))(t)
 	if len(ts.accessGraph(t, dave).Edges) == 0 {
-		t.Error("dave, allowed iamd:AccessGraph, gets the graph")
+		t.Error("dave, allowed iamd:GetAccessGraph, gets the graph")
 	}
 }
 
@@ -437,7 +437,7 @@ func TestAccessAddUserToGroupEscalation(t *testing.T) {
 		t.Fatalf("joiner adds users to operators: %+v", e)
 	}
 	var res struct{ Escalations []accessEscalation }
-	noErr(t, ts.accessCall(t, ts.root, "AccessEscalations", nil, &res))
+	noErr(t, ts.accessCall(t, ts.root, "ListAccessEscalations", nil, &res))
 	var found *accessEscalation
 	for i, e := range res.Escalations {
 		if e.Principal == joiner && e.Kind == "reaches-administrator" && e.Target == admin {
@@ -520,7 +520,7 @@ func TestAccessOutsidersReachingAdministrators(t *testing.T) {
 			`{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"sts:ExternalId":"vendor-1"}}}]}`)}))(t)
 	must(c.AttachRolePolicy(ctx, &awsiam.AttachRolePolicyInput{RoleName: aws.String("ci-admin"), PolicyArn: aws.String("arn:aws:iam::aws:policy/AdministratorAccess")}))(t)
 	var res struct{ Escalations []accessEscalation }
-	noErr(t, ts.accessCall(t, ts.root, "AccessEscalations", nil, &res))
+	noErr(t, ts.accessCall(t, ts.root, "ListAccessEscalations", nil, &res))
 	found := map[string]bool{}
 	for _, e := range res.Escalations {
 		if e.Kind == "reaches-administrator" && e.Target == "arn:aws:iam::123456789012:role/ci-admin" {
