@@ -26,6 +26,9 @@ type actor struct {
 	// services are the service prefixes its identity policies' Allow statements name
 	// (allowedServices), computed once.
 	services map[string]bool
+	// assumeAction is how it assumes a role: sts:AssumeRole ("") or, for an identity
+	// provider, sts:AssumeRoleWithWebIdentity or sts:AssumeRoleWithSAML.
+	assumeAction string
 	// userName is a user's name (AddUserToGroup paths add this user).
 	userName string
 }

@@ -33,6 +33,49 @@ func fill(tb testing.TB, s *testutil.Stack, n int) {
 	}
 }
 
+// fillDense makes n users and n roles each allowed every IAM action and sts:AssumeRole
+// everywhere: the worst case, every pair asked about every edge kind.
+func fillDense(tb testing.TB, s *testutil.Stack, n int) {
+	tb.Helper()
+	ctx := context.Background()
+	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole"}]}`
+	doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:*","sts:AssumeRole"],"Resource":"*"},{"Effect":"Deny","Action":"iam:CreateAccessKey","Resource":"*","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"false"}}}]}`
+	for i := range n {
+		name := fmt.Sprintf("dense-%d-role", i)
+		if _, err := s.IAM.CreateRole(ctx, iam.CreateRoleInput{Account: testutil.Account, Name: name, AssumeRolePolicy: trust}); err != nil {
+			tb.Fatal(err)
+		}
+		if err := s.IAM.PutRolePolicy(ctx, testutil.Account, name, "p", doc); err != nil {
+			tb.Fatal(err)
+		}
+		s.User(tb, fmt.Sprintf("dense-user-%d", i), doc)
+	}
+}
+
+// BenchmarkBuildDense is BenchmarkBuild's worst case.
+func BenchmarkBuildDense(b *testing.B) {
+	for _, n := range []int{50, 100} {
+		b.Run(fmt.Sprint(2*n, "principals"), func(b *testing.B) {
+			s := testutil.New(b)
+			fillDense(b, s, n)
+			builder := New(s.IAM, nil, "us-east-1", Limits{})
+			b.ResetTimer()
+			var decisions int
+			start := time.Now()
+			for range b.N {
+				g, err := builder.Build(context.Background(), Scope{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				decisions = g.Decisions
+			}
+			elapsed := time.Since(start)
+			b.ReportMetric(float64(decisions), "decisions/op")
+			b.ReportMetric(float64(elapsed.Nanoseconds())/float64(b.N)/float64(decisions), "ns/decision")
+		})
+	}
+}
+
 // BenchmarkBuild builds the graph of 2n principals: about (2n)² × 8 decisions.
 func BenchmarkBuild(b *testing.B) {
 	for _, n := range []int{50, 200} {
@@ -71,6 +114,13 @@ func TestBuildBound(t *testing.T) {
 	}
 	if !g.Truncated || g.Decisions > 20 {
 		t.Fatalf("truncated %v after %d decisions", g.Truncated, g.Decisions)
+	}
+	g, err = New(s.IAM, nil, "us-east-1", Limits{MaxEdges: 3}).Build(context.Background(), Scope{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !g.Truncated || len(g.Edges) > 3 {
+		t.Fatalf("truncated %v with %d edges", g.Truncated, len(g.Edges))
 	}
 	g, err = New(s.IAM, nil, "us-east-1", Limits{}).Build(context.Background(), Scope{})
 	if err != nil || g.Truncated {

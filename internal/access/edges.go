@@ -8,19 +8,88 @@ import (
 	"github.com/iamd-dev/iamd/internal/policy"
 )
 
-// edges decides every edge of the graph, until the decisions' bound.
+// edges decides every edge of the graph, until the decisions' bound, then the edges of
+// users with the policies of groups they can add themselves to.
 func (b *builder) edges() {
 	b.memberships()
-	serviceAssumes := b.assumeEdges()
-	b.passEdges(serviceAssumes)
-	b.launchEdges(serviceAssumes)
+	b.serviceAssumes = b.assumeEdges()
+	b.fromActors()
+	b.groupEdges()
+}
+
+// fromActors decides the edges of the sources (every actor, or b.src) but can-assume.
+func (b *builder) fromActors() {
+	b.passEdges(b.serviceAssumes)
+	b.launchEdges(b.serviceAssumes)
 	b.changeEdges()
 	b.secretEdges()
 }
 
-// over reports that the decisions' bound is reached, and marks the graph truncated.
+// sources are the actors whose edges are decided: every actor, or b.src.
+func (b *builder) sources() []*actor {
+	if b.src != nil {
+		return b.src
+	}
+	return b.actors
+}
+
+// emit adds an edge of a source: to the graph, or to b.collect.
+func (b *builder) emit(e Edge) {
+	if b.collect == nil {
+		b.addEdge(e)
+		return
+	}
+	if e.Statements == nil {
+		e.Statements = []string{}
+	}
+	*b.collect = append(*b.collect, e)
+}
+
+// groupEdges decides, for each user that can add itself to a group it is not in
+// (iam:AddUserToGroup), the edges it has with the group's policies as well. They are kept
+// apart from the graph's (the user has them only once in the group), from the group, and
+// carry that requirement; reach follows them from the group.
+func (b *builder) groupEdges() {
+	b.g.groupEdges = map[state][]Edge{}
+	for _, e := range b.g.Edges {
+		if e.Kind != EdgeChange || e.Action != "iam:AddUserToGroup" {
+			continue
+		}
+		u, gi := b.g.actors[e.From], b.groups[e.To]
+		if u == nil || u.kind != KindUser || gi == nil || slicesContains(b.users[u.id].Groups, gi.group.Name) {
+			continue
+		}
+		a := *u
+		set := *u.set
+		set.Identity = append(append([]*policy.Policy(nil), set.Identity...), gi.identity...)
+		a.set, a.services = &set, nil
+		var out []Edge
+		b.src, b.collect = []*actor{&a}, &out
+		b.assumeEdges()
+		b.fromActors()
+		b.src, b.collect = nil, nil
+		note := Condition{Note: u.id + " adds itself to the group first (iam:AddUserToGroup); the edge is its own, with the group's policies"}
+		for i := range out {
+			out[i].From = e.To
+			out[i].Conditions = append(append([]Condition{}, out[i].Conditions...), note)
+		}
+		b.g.groupEdges[state{node: e.To, user: u.id}] = out
+	}
+}
+
+func slicesContains(names []string, name string) bool {
+	for _, n := range names {
+		if n == name {
+			return true
+		}
+	}
+	return false
+}
+
+// over reports that the decisions' or the edges' bound is reached, and marks the graph
+// truncated.
 func (b *builder) over() bool {
-	if b.decisions >= b.limits.MaxDecisions {
+	if b.decisions >= b.limits.MaxDecisions || len(b.g.Edges) >= b.limits.MaxEdges {
 		b.g.Truncated = true
 		return true
 	}
@@ -48,6 +117,9 @@ func (b *builder) memberships() {
 			continue
 		}
 		for _, gname := range u.Groups {
+			if b.over() {
+				return
+			}
 			if ga, ok := byName[u.Account+"/"+gname]; ok {
 				b.addEdge(Edge{From: a.id, To: ga, Kind: EdgeMemberOf})
 			}
@@ -61,15 +133,22 @@ func (b *builder) assumeEdges() map[string]map[string]verdict {
 	services := map[string]map[string]verdict{}
 	for _, r := range b.sortedRoles() {
 		roleARN := r.role.ARN()
-		for _, a := range b.actors {
+		for _, a := range b.sources() {
 			if a.id == roleARN || b.over() {
 				continue
 			}
-			v := b.decide(a, request{action: "sts:AssumeRole", resource: roleARN, account: r.role.Account, resourcePolicy: r.trust})
+			action := "sts:AssumeRole"
+			if a.assumeAction != "" {
+				if a.account != r.role.Account {
+					continue // STS finds a token's provider in the role's account
+				}
+				action = a.assumeAction
+			}
+			v := b.decide(a, request{action: action, resource: roleARN, account: r.role.Account, resourcePolicy: r.trust})
 			if !v.allowed {
 				continue
 			}
-			b.addEdge(Edge{From: a.id, To: roleARN, Kind: EdgeAssume, Action: "sts:AssumeRole", Statements: v.statements, Conditions: v.conditions})
+			b.emit(Edge{From: a.id, To: roleARN, Kind: EdgeAssume, Action: action, Statements: v.statements, Conditions: v.conditions})
 			if a.kind == KindService {
 				if services[roleARN] == nil {
 					services[roleARN] = map[string]verdict{}
@@ -86,7 +165,7 @@ func (b *builder) assumeEdges() map[string]map[string]verdict {
 // allow an action of each of the services.
 func (b *builder) changers(account string, services ...string) []*actor {
 	var out []*actor
-	for _, a := range b.actors {
+	for _, a := range b.sources() {
 		if a.account == account && (a.kind == KindUser || a.kind == KindRole) && mayAllowAll(a, services) {
 			out = append(out, a)
 		}
@@ -122,7 +201,7 @@ func (b *builder) passEdges(services map[string]map[string]verdict) {
 				keys.Set("iam:PassedToService", s)
 				v := b.decide(a, request{action: "iam:PassRole", resource: roleARN, account: r.role.Account, keys: keys})
 				if v.allowed {
-					b.addEdge(Edge{From: a.id, To: roleARN, Kind: EdgePassToService, Action: "iam:PassRole", Service: s,
+					b.emit(Edge{From: a.id, To: roleARN, Kind: EdgePassToService, Action: "iam:PassRole", Service: s,
 						Statements: v.statements, Conditions: v.conditions})
 				}
 			}
@@ -143,7 +222,7 @@ func (b *builder) launchEdges(services map[string]map[string]verdict) {
 		roleARN, profileARN, account := role.ARN(), ip.Profile.ARN(), ip.Profile.Account
 		partition := b.accounts[account]
 		ec2Principal := arn.ServicePrincipal("ec2", partition)
-		if v, ok := services[roleARN][ec2Principal]; ok {
+		if v, ok := services[roleARN][ec2Principal]; ok && b.src == nil && !b.over() {
 			b.addEdge(Edge{From: profileARN, To: roleARN, Kind: EdgeProfileRole, Action: "sts:AssumeRole", Service: ec2Principal,
 				Statements: v.statements, Conditions: v.conditions})
 		}
@@ -170,7 +249,7 @@ func (b *builder) launchEdges(services map[string]map[string]verdict) {
 			}
 			if e, ok := b.all(a, reqs); ok {
 				e.From, e.To, e.Kind, e.Action = a.id, profileARN, EdgeLaunchProfile, "ec2:RunInstances + iam:PassRole"
-				b.addEdge(e)
+				b.emit(e)
 			}
 		}
 	}
@@ -253,7 +332,7 @@ func (b *builder) changeEdges() {
 					}
 					v := b.decide(a, request{action: action, resource: t.id, account: account, keys: keys})
 					if v.allowed {
-						b.addEdge(Edge{From: a.id, To: t.id, Kind: EdgeChange, Action: action, Statements: v.statements, Conditions: v.conditions})
+						b.emit(Edge{From: a.id, To: t.id, Kind: EdgeChange, Action: action, Statements: v.statements, Conditions: v.conditions})
 					}
 				}
 			}
@@ -274,7 +353,7 @@ func (b *builder) changeEdges() {
 						continue
 					}
 					for _, h := range holders[pa] {
-						b.addEdge(Edge{From: a.id, To: h, Kind: EdgeChange, Action: action, Via: pa, Statements: v.statements, Conditions: v.conditions})
+						b.emit(Edge{From: a.id, To: h, Kind: EdgeChange, Action: action, Via: pa, Statements: v.statements, Conditions: v.conditions})
 					}
 				}
 			}
@@ -310,13 +389,13 @@ func (b *builder) secretEdges() {
 	sort.Strings(arns)
 	for _, sa := range arns {
 		s := b.secretsOf[sa]
-		for _, a := range b.actors {
-			if a.kind == KindService || b.over() {
+		for _, a := range b.sources() {
+			if a.kind == KindService || a.kind == KindFederated || b.over() {
 				continue
 			}
 			v := b.decide(a, request{action: "secretsmanager:GetSecretValue", resource: sa, account: s.account, resourcePolicy: s.policy, keys: s.keys})
 			if v.allowed {
-				b.addEdge(Edge{From: a.id, To: sa, Kind: EdgeReadSecret, Action: "secretsmanager:GetSecretValue", Statements: v.statements, Conditions: v.conditions})
+				b.emit(Edge{From: a.id, To: sa, Kind: EdgeReadSecret, Action: "secretsmanager:GetSecretValue", Statements: v.statements, Conditions: v.conditions})
 			}
 		}
 	}

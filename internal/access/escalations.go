@@ -43,11 +43,13 @@ type Escalation struct {
 // Escalations lists the users and roles that can reach more than they hold, in principal
 // order: each way to rewrite its own permissions or those of a principal it can act as,
 // each principal allowed everything it can act as, and each one allowed an action it is
-// not. A principal already allowed everything is not listed.
+// not. A principal already allowed everything is not listed. Identity providers and
+// principals of accounts not held are listed with the administrators and rewritable
+// principals they reach.
 func (g *Graph) Escalations() []Escalation {
 	ids := make([]string, 0, len(g.actors))
 	for id, a := range g.actors {
-		if a.kind == KindUser || a.kind == KindRole {
+		if a.kind == KindUser || a.kind == KindRole || outsider(a) {
 			ids = append(ids, id)
 		}
 	}
@@ -56,7 +58,7 @@ func (g *Graph) Escalations() []Escalation {
 	comparisons := 0
 	for _, id := range ids {
 		p := g.actors[id]
-		if g.isAdministrator(p) {
+		if !outsider(p) && g.isAdministrator(p) {
 			continue
 		}
 		r := g.reachOf(id)
@@ -94,7 +96,7 @@ func (g *Graph) Escalations() []Escalation {
 				found = append(found, Escalation{Principal: id, Kind: EscalationControlsReachable, Target: target, Path: path, Control: c})
 				continue
 			}
-			if comparisons >= maxComparisons || s.node == id {
+			if outsider(p) || comparisons >= maxComparisons || s.node == id {
 				continue
 			}
 			comparisons++
@@ -108,6 +110,13 @@ func (g *Graph) Escalations() []Escalation {
 		out = append(out, found...)
 	}
 	return out
+}
+
+// outsider reports a principal from outside the graph's accounts that acts here only
+// through the roles it may assume: an identity provider, a principal or root of an account
+// not held. Its escalations are the administrators and rewritable principals it reaches.
+func outsider(a *actor) bool {
+	return a.kind == KindFederated || a.kind == KindExternal || a.kind == KindAccount && a.note != ""
 }
 
 // isAdministrator reports whether the actor's policies allow every action on every

@@ -2,6 +2,7 @@ package access
 
 import (
 	"sort"
+	"strings"
 
 	"github.com/iamd-dev/iamd/internal/arn"
 	"github.com/iamd-dev/iamd/internal/policy"
@@ -29,6 +30,9 @@ func (b *builder) addExternals() {
 			}
 			for _, v := range st.Principal.AWS {
 				b.addExternal(v)
+			}
+			for _, v := range st.Principal.Federated {
+				b.addFederated(v, b.roles[ra].role.Account)
 			}
 		}
 	}
@@ -90,4 +94,49 @@ func (b *builder) addExternal(v string) {
 		b.addActor(&actor{id: p.ID, kind: KindExternal, account: p.Account, principal: caller, set: &policy.Set{Identity: []*policy.Policy{id}},
 			note: "its identity policies in account " + p.Account + " (not held here) must allow the action"}, p.Name+" ("+p.Account+", not held here)")
 	}
+}
+
+// addFederated adds an identity provider a trust policy names, when it is an IAM OIDC or
+// SAML provider of the role's account (the one STS looks a token's issuer up in, and that
+// must exist): its edges are AssumeRoleWithWebIdentity or AssumeRoleWithSAML, the token's
+// claims left open.
+func (b *builder) addFederated(v, account string) {
+	if _, ok := b.g.actors[v]; ok {
+		return
+	}
+	a, err := arn.Parse(v)
+	if err != nil || a.Service != "iam" || a.Account != account {
+		return
+	}
+	var action, label string
+	var aud [2]string
+	switch {
+	case strings.HasPrefix(a.Resource, "oidc-provider/"):
+		p, err := b.iam.OIDCProvider(b.ctx, account, v)
+		if err != nil {
+			return
+		}
+		action, label = "sts:AssumeRoleWithWebIdentity", p.URL
+		if len(p.ClientIDs) == 1 {
+			aud = [2]string{p.URL + ":aud", p.ClientIDs[0]} // STS accepts no other audience
+		}
+	case strings.HasPrefix(a.Resource, "saml-provider/"):
+		p, err := b.iam.SAMLProvider(b.ctx, account, v)
+		if err != nil {
+			return
+		}
+		action, label = "sts:AssumeRoleWithSAML", p.Name
+	default:
+		return
+	}
+	p, err := policy.ParsePrincipal(v)
+	if err != nil || p.Kind != policy.Federated {
+		return
+	}
+	fa := &actor{id: v, kind: KindFederated, account: account, principal: p, set: &policy.Set{}, assumeAction: action}
+	fa.base.Set("aws:FederatedProvider", v)
+	if aud[0] != "" {
+		fa.base.Set(aud[0], aud[1])
+	}
+	b.addActor(fa, label)
 }

@@ -7,9 +7,10 @@ const (
 	KindUser            = "user"
 	KindRole            = "role"
 	KindGroup           = "group"
-	KindAccount         = "account"  // an account's root user (held here, or named in a trust policy)
-	KindExternal        = "external" // a user or role of an account iamd does not hold, named in a trust policy
-	KindService         = "service"  // an AWS service principal named in a trust policy
+	KindAccount         = "account"   // an account's root user (held here, or named in a trust policy)
+	KindExternal        = "external"  // a user or role of an account iamd does not hold, named in a trust policy
+	KindService         = "service"   // an AWS service principal named in a trust policy
+	KindFederated       = "federated" // an IAM OIDC or SAML provider named in a trust policy
 	KindSecret          = "secret"
 	KindInstanceProfile = "instance-profile"
 )
@@ -78,6 +79,8 @@ type Graph struct {
 	secrets map[string]*secretInfo
 	groups  map[string]*groupInfo
 	held    map[string]bool // the accounts the graph holds
+	// groupEdges are the edges of a user once it adds itself to a group, by group state.
+	groupEdges map[state][]Edge
 
 	// Decisions counts the engine's decisions the build took.
 	Decisions int `json:"-"`
@@ -104,8 +107,12 @@ func (g *Graph) Out(id string) []Edge {
 // finish puts nodes and edges in their order and indexes them.
 func (g *Graph) finish() {
 	sort.Slice(g.Nodes, func(i, j int) bool { return g.Nodes[i].ID < g.Nodes[j].ID })
-	sort.SliceStable(g.Edges, func(i, j int) bool {
-		a, b := g.Edges[i], g.Edges[j]
+	idx := make([]int, len(g.Edges)) // sorted by index: an edge is too large to move about
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(i, j int) bool {
+		a, b := &g.Edges[idx[i]], &g.Edges[idx[j]]
 		if a.From != b.From {
 			return a.From < b.From
 		}
@@ -120,6 +127,11 @@ func (g *Graph) finish() {
 		}
 		return a.Via < b.Via
 	})
+	sorted := make([]Edge, len(g.Edges))
+	for i, k := range idx {
+		sorted[i] = g.Edges[k]
+	}
+	g.Edges = sorted
 	g.byID = make(map[string]int, len(g.Nodes))
 	for i, n := range g.Nodes {
 		g.byID[n.ID] = i

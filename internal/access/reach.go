@@ -80,10 +80,11 @@ func (g *Graph) reachOf(start string) *reach {
 			}
 			done[s] = true
 			r.order = append(r.order, s)
+			out := g.Out(s.node)
 			if s.user != "" {
-				continue // a group's policies act through its user, whose edges are explored
+				out = g.groupEdges[s] // the user's edges with the group's policies
 			}
-			for _, e := range g.Out(s.node) {
+			for _, e := range out {
 				if controls(e) {
 					r.control(s, e)
 				}

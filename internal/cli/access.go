@@ -24,7 +24,7 @@ itself or through a chain of roles, instance profiles, passed roles and policy c
 with its chain; whether PRINCIPAL (an ARN) may, with the path (exit 0 when it may, 1 when it
 may not); which users and roles can reach more than they hold; and the graph itself, as JSON
 or Graphviz DOT. The default account's root user sees every account; any other caller needs
-iamd:AccessWhoCan, iamd:AccessCan, iamd:AccessEscalations or iamd:AccessGraph and sees its own
+iamd:ListAccessWhoCan, iamd:GetAccessCan, iamd:ListAccessEscalations or iamd:GetAccessGraph and sees its own
 account. Flags come before the arguments.
 `
 
@@ -113,7 +113,7 @@ func accessWhoCan(ctx context.Context, args []string, env Env) int {
 	if !c.parse(args, 2, env) {
 		return 2
 	}
-	doc, err := c.call(ctx, url.Values{"Action": {"AccessWhoCan"}, "ActionName": {c.fs.Arg(0)}, "ResourceArn": {c.fs.Arg(1)}})
+	doc, err := c.call(ctx, url.Values{"Action": {"ListAccessWhoCan"}, "ActionName": {c.fs.Arg(0)}, "ResourceArn": {c.fs.Arg(1)}})
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "%s: %v\n", c.name, err)
 		return 1
@@ -141,7 +141,7 @@ func accessCan(ctx context.Context, args []string, env Env) int {
 	if !c.parse(args, 3, env) {
 		return 2
 	}
-	doc, err := c.call(ctx, url.Values{"Action": {"AccessCan"}, "PrincipalArn": {c.fs.Arg(0)}, "ActionName": {c.fs.Arg(1)}, "ResourceArn": {c.fs.Arg(2)}})
+	doc, err := c.call(ctx, url.Values{"Action": {"GetAccessCan"}, "PrincipalArn": {c.fs.Arg(0)}, "ActionName": {c.fs.Arg(1)}, "ResourceArn": {c.fs.Arg(2)}})
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "%s: %v\n", c.name, err)
 		return 1
@@ -170,7 +170,7 @@ func accessEscalations(ctx context.Context, args []string, env Env) int {
 	if !c.parse(args, 0, env) {
 		return 2
 	}
-	doc, err := c.call(ctx, url.Values{"Action": {"AccessEscalations"}})
+	doc, err := c.call(ctx, url.Values{"Action": {"ListAccessEscalations"}})
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "%s: %v\n", c.name, err)
 		return 1
@@ -208,7 +208,7 @@ func accessGraph(ctx context.Context, args []string, env Env) int {
 		fmt.Fprintf(env.Stderr, "%s: --format is json or dot\n", c.name)
 		return 2
 	}
-	doc, err := c.call(ctx, url.Values{"Action": {"AccessGraph"}, "Format": {*c.format}})
+	doc, err := c.call(ctx, url.Values{"Action": {"GetAccessGraph"}, "Format": {*c.format}})
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "%s: %v\n", c.name, err)
 		return 1

@@ -16,8 +16,8 @@ import (
 )
 
 // The access graph through a real server: the seeds' setups made with the SDK, the
-// graph and its queries asked through iamd's admin API (AccessGraph, AccessWhoCan,
-// AccessCan, AccessEscalations).
+// graph and its queries asked through iamd's admin API (GetAccessGraph, ListAccessWhoCan,
+// GetAccessCan, ListAccessEscalations).
 
 type accessEdge struct {
 	From, To, Kind, Action, Service, Via string
@@ -85,7 +85,7 @@ func (ts *testServer) accessCall(t *testing.T, creds aws.Credentials, action str
 func (ts *testServer) accessGraph(t *testing.T, creds aws.Credentials) accessGraphDoc {
 	t.Helper()
 	var g accessGraphDoc
-	if err := ts.accessCall(t, creds, "AccessGraph", url.Values{"Format": {"json"}}, &g); err != nil {
+	if err := ts.accessCall(t, creds, "GetAccessGraph", url.Values{"Format": {"json"}}, &g); err != nil {
 		t.Fatal(err)
 	}
 	return g
@@ -190,19 +190,19 @@ func TestAccessSeed002CrossAccount(t *testing.T) {
 
 	// Two assumes: the operator, through the instance role, reads account B's role.
 	var ans accessAnswer
-	noErr(t, ts.accessCall(t, ts.root, "AccessCan", url.Values{"PrincipalArn": {operator}, "ActionName": {"sts:AssumeRole"}, "ResourceArn": {roleB}}, &ans))
+	noErr(t, ts.accessCall(t, ts.root, "GetAccessCan", url.Values{"PrincipalArn": {operator}, "ActionName": {"sts:AssumeRole"}, "ResourceArn": {roleB}}, &ans))
 	if !ans.Allowed || len(ans.Path) != 1 || ans.Path[0].To != instance || ans.ActingAs != instance {
 		t.Fatalf("operator -> account B: %+v", ans)
 	}
 	ans = accessAnswer{}
-	noErr(t, ts.accessCall(t, ts.root, "AccessCan", url.Values{"PrincipalArn": {operator}, "ActionName": {"iam:GetRole"}, "ResourceArn": {roleB}}, &ans))
+	noErr(t, ts.accessCall(t, ts.root, "GetAccessCan", url.Values{"PrincipalArn": {operator}, "ActionName": {"iam:GetRole"}, "ResourceArn": {roleB}}, &ans))
 	if ans.Allowed {
 		t.Fatalf("account B's role has no policy allowing iam:GetRole: %+v", ans)
 	}
 	must(ts.iam(b).PutRolePolicy(ctx, &awsiam.PutRolePolicyInput{RoleName: aws.String("SeqeraPlatformRole-AccountB"), PolicyName: aws.String("read-roles"),
 		PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Sid":"Read","Effect":"Allow","Action":["iam:ListRoles","iam:GetRole"],"Resource":"*"}]}`)}))(t)
 	ans = accessAnswer{}
-	noErr(t, ts.accessCall(t, ts.root, "AccessCan", url.Values{"PrincipalArn": {operator}, "ActionName": {"iam:GetRole"}, "ResourceArn": {roleB}}, &ans))
+	noErr(t, ts.accessCall(t, ts.root, "GetAccessCan", url.Values{"PrincipalArn": {operator}, "ActionName": {"iam:GetRole"}, "ResourceArn": {roleB}}, &ans))
 	if !ans.Allowed || ans.ActingAs != roleB || len(ans.Path) != 2 || ans.Path[0].To != instance || ans.Path[1].To != roleB ||
 		!slices.Equal(ans.Statements, []string{"read-roles/Read"}) {
 		t.Fatalf("operator -> instance role -> account B: %+v", ans)
@@ -211,7 +211,7 @@ func TestAccessSeed002CrossAccount(t *testing.T) {
 	// Who can read account B's role: its account's root, the role itself, and through it
 	// the instance role, the operator and the management account's root.
 	var who struct{ Principals []accessAnswer }
-	noErr(t, ts.accessCall(t, ts.root, "AccessWhoCan", url.Values{"ActionName": {"iam:GetRole"}, "ResourceArn": {roleB}}, &who))
+	noErr(t, ts.accessCall(t, ts.root, "ListAccessWhoCan", url.Values{"ActionName": {"iam:GetRole"}, "ResourceArn": {roleB}}, &who))
 	var names []string
 	for _, p := range who.Principals {
 		names = append(names, p.Principal)
@@ -266,7 +266,7 @@ func TestAccessSeed000PassRoleEscalation(t *testing.T) {
 		t.Fatal("tower-admin assumes Tower-Role (its trust names the user)")
 	}
 	var res struct{ Escalations []accessEscalation }
-	noErr(t, ts.accessCall(t, ts.root, "AccessEscalations", nil, &res))
+	noErr(t, ts.accessCall(t, ts.root, "ListAccessEscalations", nil, &res))
 	has := func(principal, kind, target string) *accessEscalation {
 		for i, e := range res.Escalations {
 			if e.Principal == principal && e.Kind == kind && e.Target == target {
@@ -336,12 +336,12 @@ func TestAccessSeed003DirectorProfiles(t *testing.T) {
 	must(c.PutRolePolicy(ctx, &awsiam.PutRolePolicyInput{RoleName: aws.String("admin-vm"), PolicyName: aws.String("users"), PolicyDocument: aws.String(
 		`{"Version":"2012-10-17","Statement":[{"Sid":"Users","Effect":"Allow","Action":"iam:CreateUser","Resource":"*"}]}`)}))(t)
 	var ans accessAnswer
-	noErr(t, ts.accessCall(t, ts.root, "AccessCan", url.Values{"PrincipalArn": {director}, "ActionName": {"iam:CreateUser"}, "ResourceArn": {"arn:aws:iam::123456789012:user/x"}}, &ans))
+	noErr(t, ts.accessCall(t, ts.root, "GetAccessCan", url.Values{"PrincipalArn": {director}, "ActionName": {"iam:CreateUser"}, "ResourceArn": {"arn:aws:iam::123456789012:user/x"}}, &ans))
 	if !ans.Allowed || ans.ActingAs != role("admin-vm") || len(ans.Path) != 2 || ans.Path[0].Kind != "can-launch-with-profile" || ans.Path[1].Kind != "profile-role" {
 		t.Fatalf("director -> admin-vm profile -> admin-vm: %+v", ans)
 	}
 	var dot string
-	noErr(t, ts.accessCall(t, ts.root, "AccessGraph", url.Values{"Format": {"dot"}}, &dot))
+	noErr(t, ts.accessCall(t, ts.root, "GetAccessGraph", url.Values{"Format": {"dot"}}, &dot))
 	if !strings.HasPrefix(dot, "digraph access {") || !strings.Contains(dot, `"`+director+`" -> "`+profile("admin-vm")+`"`) {
 		t.Errorf("DOT: %s", dot)
 	}
@@ -389,7 +389,7 @@ func TestAccessDenyAndBoundaryRemoveEdges(t *testing.T) {
 		t.Error("the edges no Deny or boundary names remain")
 	}
 	var who struct{ Principals []accessAnswer }
-	noErr(t, ts.accessCall(t, ts.root, "AccessWhoCan", url.Values{"ActionName": {"secretsmanager:GetSecretValue"}, "ResourceArn": {*sec.ARN}}, &who))
+	noErr(t, ts.accessCall(t, ts.root, "ListAccessWhoCan", url.Values{"ActionName": {"secretsmanager:GetSecretValue"}, "ResourceArn": {*sec.ARN}}, &who))
 	for _, p := range who.Principals {
 		if p.Principal == user("bob") || p.Principal == user("carol") {
 			t.Errorf("who-can lists %s: %+v", p.Principal, p)
@@ -399,12 +399,138 @@ func TestAccessDenyAndBoundaryRemoveEdges(t *testing.T) {
 	must(c.CreateUser(ctx, &awsiam.CreateUserInput{UserName: aws.String("dave")}))(t)
 	key := must(c.CreateAccessKey(ctx, &awsiam.CreateAccessKeyInput{UserName: aws.String("dave")}))(t)
 	dave := aws.Credentials{AccessKeyID: *key.AccessKey.AccessKeyId, SecretAccessKey: *key.AccessKey.SecretAccessKey}
-	if err := ts.accessCall(t, dave, "AccessGraph", nil, nil); err == nil || !strings.Contains(err.Error(), "AccessDenied") || !strings.Contains(err.Error(), "iamd:AccessGraph") {
-		t.Errorf("dave without iamd:AccessGraph: %v", err)
+	if err := ts.accessCall(t, dave, "GetAccessGraph", nil, nil); err == nil || !strings.Contains(err.Error(), "AccessDenied") || !strings.Contains(err.Error(), "iamd:GetAccessGraph") {
+		t.Errorf("dave without iamd:GetAccessGraph: %v", err)
 	}
 	must(c.PutUserPolicy(ctx, &awsiam.PutUserPolicyInput{UserName: aws.String("dave"), PolicyName: aws.String("graph"), PolicyDocument: aws.String(
-		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iamd:AccessGraph","Resource":"*"}]}`)}))(t)
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iamd:GetAccessGraph","Resource":"*"}]}`)}))(t)
 	if len(ts.accessGraph(t, dave).Edges) == 0 {
-		t.Error("dave, allowed iamd:AccessGraph, gets the graph")
+		t.Error("dave, allowed iamd:GetAccessGraph, gets the graph")
+	}
+}
+
+// TestAccessAddUserToGroupEscalation: a user who may add itself to a group reaches what the
+// group's policies let it assume; the chain goes through the group.
+func TestAccessAddUserToGroupEscalation(t *testing.T) {
+	ts := startServer(t, "")
+	ctx := context.Background()
+	c := ts.iam(ts.root)
+	must(c.CreateRole(ctx, &awsiam.CreateRoleInput{RoleName: aws.String("Admin"), AssumeRolePolicyDocument: aws.String(
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole"}]}`)}))(t)
+	must(c.AttachRolePolicy(ctx, &awsiam.AttachRolePolicyInput{RoleName: aws.String("Admin"), PolicyArn: aws.String("arn:aws:iam::aws:policy/AdministratorAccess")}))(t)
+	must(c.CreateGroup(ctx, &awsiam.CreateGroupInput{GroupName: aws.String("operators")}))(t)
+	must(c.PutGroupPolicy(ctx, &awsiam.PutGroupPolicyInput{GroupName: aws.String("operators"), PolicyName: aws.String("to-admin"), PolicyDocument: aws.String(
+		`{"Version":"2012-10-17","Statement":[{"Sid":"ToAdmin","Effect":"Allow","Action":"sts:AssumeRole","Resource":"arn:aws:iam::123456789012:role/Admin"}]}`)}))(t)
+	must(c.CreateUser(ctx, &awsiam.CreateUserInput{UserName: aws.String("joiner")}))(t)
+	must(c.PutUserPolicy(ctx, &awsiam.PutUserPolicyInput{UserName: aws.String("joiner"), PolicyName: aws.String("join"), PolicyDocument: aws.String(
+		`{"Version":"2012-10-17","Statement":[{"Sid":"Join","Effect":"Allow","Action":"iam:AddUserToGroup","Resource":"arn:aws:iam::123456789012:group/operators"}]}`)}))(t)
+	const (
+		joiner = "arn:aws:iam::123456789012:user/joiner"
+		group  = "arn:aws:iam::123456789012:group/operators"
+		admin  = "arn:aws:iam::123456789012:role/Admin"
+	)
+	g := ts.accessGraph(t, ts.root)
+	if g.edge(joiner, admin, "can-assume") != nil {
+		t.Fatal("joiner assumes Admin before joining")
+	}
+	if e := g.edge(joiner, group, "can-change"); e == nil || e.Action != "iam:AddUserToGroup" {
+		t.Fatalf("joiner adds users to operators: %+v", e)
+	}
+	var res struct{ Escalations []accessEscalation }
+	noErr(t, ts.accessCall(t, ts.root, "ListAccessEscalations", nil, &res))
+	var found *accessEscalation
+	for i, e := range res.Escalations {
+		if e.Principal == joiner && e.Kind == "reaches-administrator" && e.Target == admin {
+			found = &res.Escalations[i]
+		}
+	}
+	if found == nil || len(found.Path) != 2 || found.Path[0].To != group || found.Path[1].From != group || found.Path[1].Kind != "can-assume" ||
+		!slices.Contains(found.Path[1].Statements, "to-admin/ToAdmin") || len(found.Path[1].Conditions) != 1 {
+		t.Fatalf("joiner -> operators -> Admin: %+v", res.Escalations)
+	}
+	// Once a member, the edge is the user's own.
+	must(c.AddUserToGroup(ctx, &awsiam.AddUserToGroupInput{GroupName: aws.String("operators"), UserName: aws.String("joiner")}))(t)
+	g = ts.accessGraph(t, ts.root)
+	if g.edge(joiner, admin, "can-assume") == nil || g.edge(joiner, group, "member-of") == nil {
+		t.Errorf("a member assumes Admin with the group's policy")
+	}
+}
+
+// TestAccessWebIdentityProvider: an OIDC provider a trust policy names reaches the role with
+// AssumeRoleWithWebIdentity, the token's claims the trust requires as the edge's
+// conditions; a trust without a sub condition lets any subject in; a trust requiring an
+// audience the provider does not accept lets nobody in.
+func TestAccessWebIdentityProvider(t *testing.T) {
+	ts := startServer(t, "")
+	ctx := context.Background()
+	c := ts.iam(ts.root)
+	p := must(c.CreateOpenIDConnectProvider(ctx, &awsiam.CreateOpenIDConnectProviderInput{Url: aws.String("https://token.actions.githubusercontent.com"),
+		ClientIDList: []string{"sts.amazonaws.com"}, ThumbprintList: []string{"6938fd4d98bab03faadb97b34396831e3780aea1"}}))(t)
+	provider := *p.OpenIDConnectProviderArn
+	trust := func(cond string) *string {
+		return aws.String(`{"Version":"2012-10-17","Statement":[{"Sid":"GitHub","Effect":"Allow","Principal":{"Federated":"` + provider + `"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":` + cond + `}]}`)
+	}
+	must(c.CreateRole(ctx, &awsiam.CreateRoleInput{RoleName: aws.String("deploy"), AssumeRolePolicyDocument: trust(
+		`{"StringEquals":{"token.actions.githubusercontent.com:aud":"sts.amazonaws.com"},"StringLike":{"token.actions.githubusercontent.com:sub":"repo:octo-org/app:*"}}`)}))(t)
+	must(c.CreateRole(ctx, &awsiam.CreateRoleInput{RoleName: aws.String("any-repo"), AssumeRolePolicyDocument: trust(
+		`{"StringEquals":{"token.actions.githubusercontent.com:aud":"sts.amazonaws.com"}}`)}))(t)
+	g := ts.accessGraph(t, ts.root)
+	deploy := g.edge(provider, "arn:aws:iam::123456789012:role/deploy", "can-assume")
+	if deploy == nil || deploy.Action != "sts:AssumeRoleWithWebIdentity" || len(deploy.Conditions) != 1 {
+		t.Fatalf("provider -> deploy: %+v", deploy)
+	}
+	keys := map[string][]string{}
+	for _, cd := range deploy.Conditions {
+		keys[cd.Key] = cd.Values
+	}
+	// The provider has one client id: a token's audience is it, no condition of the edge's.
+	if !slices.Equal(keys["token.actions.githubusercontent.com:sub"], []string{"repo:octo-org/app:"}) {
+		t.Errorf("deploy's conditions: %v", keys)
+	}
+	if e := g.edge(provider, "arn:aws:iam::123456789012:role/any-repo", "can-assume"); e == nil || len(e.Conditions) != 0 {
+		t.Errorf("provider -> any-repo, any subject: %+v", e)
+	}
+	must(c.CreateRole(ctx, &awsiam.CreateRoleInput{RoleName: aws.String("other-audience"), AssumeRolePolicyDocument: trust(
+		`{"StringEquals":{"token.actions.githubusercontent.com:aud":"my-app"}}`)}))(t)
+	g = ts.accessGraph(t, ts.root)
+	if e := g.edge(provider, "arn:aws:iam::123456789012:role/other-audience", "can-assume"); e != nil {
+		t.Errorf("an audience the provider does not accept: %+v", e)
+	}
+	kind := ""
+	for _, n := range g.Nodes {
+		if n.ID == provider {
+			kind = n.Kind
+		}
+	}
+	if kind != "federated" {
+		t.Errorf("the provider's node is %q", kind)
+	}
+}
+
+// TestAccessOutsidersReachingAdministrators: an OIDC provider whose trust checks no subject,
+// and an account the graph does not hold, reaching an administrator role are escalations.
+func TestAccessOutsidersReachingAdministrators(t *testing.T) {
+	ts := startServer(t, "")
+	ctx := context.Background()
+	c := ts.iam(ts.root)
+	p := must(c.CreateOpenIDConnectProvider(ctx, &awsiam.CreateOpenIDConnectProviderInput{Url: aws.String("https://token.actions.githubusercontent.com"),
+		ClientIDList: []string{"sts.amazonaws.com"}, ThumbprintList: []string{"6938fd4d98bab03faadb97b34396831e3780aea1"}}))(t)
+	must(c.CreateRole(ctx, &awsiam.CreateRoleInput{RoleName: aws.String("ci-admin"), AssumeRolePolicyDocument: aws.String(
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"` + *p.OpenIDConnectProviderArn + `"},"Action":"sts:AssumeRoleWithWebIdentity"},` +
+			`{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"sts:ExternalId":"vendor-1"}}}]}`)}))(t)
+	must(c.AttachRolePolicy(ctx, &awsiam.AttachRolePolicyInput{RoleName: aws.String("ci-admin"), PolicyArn: aws.String("arn:aws:iam::aws:policy/AdministratorAccess")}))(t)
+	var res struct{ Escalations []accessEscalation }
+	noErr(t, ts.accessCall(t, ts.root, "ListAccessEscalations", nil, &res))
+	found := map[string]bool{}
+	for _, e := range res.Escalations {
+		if e.Kind == "reaches-administrator" && e.Target == "arn:aws:iam::123456789012:role/ci-admin" {
+			found[e.Principal] = true
+		}
+		if e.Kind == "reaches-more" && (e.Principal == *p.OpenIDConnectProviderArn || e.Principal == "arn:aws:iam::444455556666:root") {
+			t.Errorf("an outsider holds nothing to compare: %+v", e)
+		}
+	}
+	if !found[*p.OpenIDConnectProviderArn] || !found["arn:aws:iam::444455556666:root"] {
+		t.Errorf("outsiders reaching ci-admin: %v in %+v", found, res.Escalations)
 	}
 }

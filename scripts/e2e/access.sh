@@ -103,4 +103,11 @@ expect_eq "account A's view has no user of the management account" \
   "$(python3 -c 'import json,sys; print(sum(n["kind"]=="user" for n in json.load(open(sys.argv[1]))["nodes"]))' "$E2E_TMP/graph-a.json")" "0"
 expect_eq "account A's view: the instance role is external" \
   "$(python3 -c 'import json,sys; print([n["kind"] for n in json.load(open(sys.argv[1]))["nodes"] if n["id"]==sys.argv[2]])' "$E2E_TMP/graph-a.json" $INSTANCE)" "['external']"
+# A user without iamd:GetAccessGraph is refused, and the audit log has both decisions.
+aws iam create-user --user-name nosy >/dev/null
+read -r N_KEY N_SECRET < <(aws iam create-access-key --user-name nosy --query 'AccessKey.[AccessKeyId,SecretAccessKey]' --output text)
+if out=$(AWS_ACCESS_KEY_ID=$N_KEY AWS_SECRET_ACCESS_KEY=$N_SECRET "$IAMD_BIN" access graph 2>&1); then echo "FAIL nosy got the graph"; exit 1; fi
+case "$out" in *AccessDenied*"iamd:GetAccessGraph"*) echo "ok   refused without iamd:GetAccessGraph";; *) echo "FAIL nosy: $out"; exit 1;; esac
+audit_has iamd:GetAccessGraph '*' allowed
+audit_has iamd:GetAccessGraph '*' denied
 echo "access: all checks passed"

@@ -10,9 +10,9 @@ import (
 	"github.com/iamd-dev/iamd/internal/awserr"
 )
 
-// accessAPI serves the access graph's queries (`iamd access ...`): AccessWhoCan,
-// AccessCan, AccessEscalations and AccessGraph. Each answers in one Document element
-// holding a JSON document (AccessGraph with Format=dot: Graphviz's text), as
+// accessAPI serves the access graph's queries (`iamd access ...`): ListAccessWhoCan,
+// GetAccessCan, ListAccessEscalations and GetAccessGraph. Each answers in one Document element
+// holding a JSON document (GetAccessGraph with Format=dot: Graphviz's text), as
 // docs/ACCESS.md describes.
 type accessAPI struct {
 	builder        *access.Builder
@@ -28,12 +28,12 @@ func (a *API) EnableAccess(b *access.Builder, az *authz.Authorizer) {
 	x := &accessAPI{builder: b, authz: az, defaultAccount: a.defaultAccount}
 	routes := map[string]route.Route[call]{}
 	for name, h := range map[string]func(call, *access.Graph) (any, error){
-		"AccessWhoCan":      x.whoCan,
-		"AccessCan":         x.can,
-		"AccessEscalations": x.escalations,
-		"AccessGraph":       x.graph,
+		"ListAccessWhoCan":      x.whoCan,
+		"GetAccessCan":          x.can,
+		"ListAccessEscalations": x.escalations,
+		"GetAccessGraph":        x.graph,
 	} {
-		routes[name] = route.Route[call]{Auth: route.ByHandler, Resource: accountResource, Handle: x.serve(name, h)}
+		routes[name] = route.Route[call]{Auth: route.ByHandler, Handle: x.serve(name, h)}
 	}
 	a.addRoutes(routes)
 }
@@ -46,6 +46,7 @@ func accountResource(call) (string, error) { return "*", nil }
 func (x *accessAPI) serve(name string, h func(call, *access.Graph) (any, error)) func(call) (any, error) {
 	return func(c call) (any, error) {
 		resource, _ := accountResource(c)
+		c.Resource = resource // for the audit log
 		if err := x.authz.Authorize(c.Ctx, c.Caller, authz.Request{Action: "iamd:" + name, Resource: resource, ResourceAccount: c.Caller.Account}); err != nil {
 			return nil, err
 		}
@@ -88,7 +89,7 @@ func required(c call, names ...string) error {
 	return nil
 }
 
-// whoCan serves AccessWhoCan (ActionName, ResourceArn).
+// whoCan serves ListAccessWhoCan (ActionName, ResourceArn).
 func (x *accessAPI) whoCan(c call, g *access.Graph) (any, error) {
 	if err := required(c, "ActionName", "ResourceArn"); err != nil {
 		return nil, err
@@ -101,7 +102,7 @@ func (x *accessAPI) whoCan(c call, g *access.Graph) (any, error) {
 	}{action, resource, g.WhoCan(action, resource)})
 }
 
-// can serves AccessCan (PrincipalArn, ActionName, ResourceArn).
+// can serves GetAccessCan (PrincipalArn, ActionName, ResourceArn).
 func (x *accessAPI) can(c call, g *access.Graph) (any, error) {
 	if err := required(c, "PrincipalArn", "ActionName", "ResourceArn"); err != nil {
 		return nil, err
@@ -113,14 +114,14 @@ func (x *accessAPI) can(c call, g *access.Graph) (any, error) {
 	return jsonResult(g, ans)
 }
 
-// escalations serves AccessEscalations.
+// escalations serves ListAccessEscalations.
 func (x *accessAPI) escalations(_ call, g *access.Graph) (any, error) {
 	return jsonResult(g, struct {
 		Escalations []access.Escalation `json:"escalations"`
 	}{g.Escalations()})
 }
 
-// graph serves AccessGraph (Format json, the default, or dot).
+// graph serves GetAccessGraph (Format json, the default, or dot).
 func (x *accessAPI) graph(c call, g *access.Graph) (any, error) {
 	switch c.In.Get("Format") {
 	case "", "json":
