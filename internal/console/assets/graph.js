@@ -1,6 +1,6 @@
-// The access graph view: iamd's AccessGraph drawn with Cytoscape.js and its dagre layout,
+// The access graph view: iamd's GetAccessGraph drawn with Cytoscape.js and its dagre layout,
 // accounts as boxes, cross-account edges marked, the paths that reach a chosen resource and
-// the escalation paths (AccessEscalations) highlighted, and every edge listed as a table
+// the escalation paths (ListAccessEscalations) highlighted, and every edge listed as a table
 // under the drawing with the statements that grant it.
 import { xmlText } from "./aws.js";
 import { el, mono, table } from "./dom.js";
@@ -42,9 +42,9 @@ function documentOf(doc, action) {
   return json;
 }
 
-// parseGraph reads AccessGraph's answer: the graph JSON ({nodes, edges, truncated}).
+// parseGraph reads GetAccessGraph's answer: the graph JSON ({nodes, edges, truncated}).
 export function parseGraph(doc) {
-  const json = documentOf(doc, "AccessGraph");
+  const json = documentOf(doc, "GetAccessGraph");
   return { nodes: json.nodes || [], edges: json.edges || [], truncated: !!json.truncated };
 }
 
@@ -53,7 +53,7 @@ const graphs = new WeakMap();
 // loadGraph fetches the access graph once per signed-in client.
 export function loadGraph(client) {
   if (!graphs.has(client)) {
-    const p = client.query("iamd", "AccessGraph", { Format: "json" }).then(parseGraph);
+    const p = client.query("iamd", "GetAccessGraph", { Format: "json" }).then(parseGraph);
     p.catch(() => graphs.delete(client));
     graphs.set(client, p);
   }
@@ -63,10 +63,10 @@ export function loadGraph(client) {
 // edgeKey names an edge as the queries' paths do.
 const edgeKey = (e) => `${e.from} ${e.kind} ${e.to}`;
 
-// loadEscalations fetches AccessEscalations: the principals that can reach more than they
+// loadEscalations fetches ListAccessEscalations: the principals that can reach more than they
 // hold, and the edges of their paths (and of the chains that rewrite a target's policies).
 async function loadEscalations(client) {
-  const items = documentOf(await client.query("iamd", "AccessEscalations"), "AccessEscalations").escalations || [];
+  const items = documentOf(await client.query("iamd", "ListAccessEscalations"), "ListAccessEscalations").escalations || [];
   const edges = new Set();
   const principals = new Set();
   for (const esc of items) {
@@ -76,11 +76,11 @@ async function loadEscalations(client) {
   return { items, edges, principals, count: items.length };
 }
 
-// whoCan asks AccessWhoCan which principals may do the action on the resource, and by
+// whoCan asks ListAccessWhoCan which principals may do the action on the resource, and by
 // which paths.
 async function whoCan(client, action, resource) {
-  const doc = await client.query("iamd", "AccessWhoCan", { ActionName: action, ResourceArn: resource });
-  return (documentOf(doc, "AccessWhoCan").principals || []).filter((a) => a.allowed !== false);
+  const doc = await client.query("iamd", "ListAccessWhoCan", { ActionName: action, ResourceArn: resource });
+  return (documentOf(doc, "ListAccessWhoCan").principals || []).filter((a) => a.allowed !== false);
 }
 
 // defaultAction is the action "what reaches" asks about for a resource.
