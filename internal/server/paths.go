@@ -24,8 +24,9 @@ func (s *Server) paths() http.Handler {
 	mux.Handle(strings.TrimSuffix(adminapi.TaskCredentialsPath, "/"), aws)
 	mux.Handle("/", aws)
 	// The console's pages; a signed request there is still an AWS call (console.Handler).
-	mux.Handle(console.Path, console.Handler(console.Assets(), aws))
-	mux.Handle(console.Path+"/", console.Handler(console.Assets(), aws))
+	pages := console.Handler(console.Assets(), aws)
+	mux.Handle(console.Path, pages)
+	mux.Handle(console.Path+"/", pages)
 	return s.withOrigin(asSent{mux})
 }
 
