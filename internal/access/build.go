@@ -110,7 +110,7 @@ func (b *Builder) Build(ctx context.Context, scope Scope) (*Graph, error) {
 	bb.addExternals()
 	bb.edges()
 	bb.g.finish()
-	bb.g.roles, bb.g.secrets, bb.g.groups = bb.roles, bb.secretsOf, bb.groups
+	bb.g.roles, bb.g.secrets, bb.g.groups, bb.g.users = bb.roles, bb.secretsOf, bb.groups, bb.users
 	bb.g.held = map[string]bool{}
 	for a := range bb.accounts {
 		bb.g.held[a] = true

@@ -1,6 +1,10 @@
 package access
 
-import "sort"
+import (
+	"sort"
+
+	"github.com/iamd-dev/iamd/internal/iam"
+)
 
 // Node kinds.
 const (
@@ -78,6 +82,7 @@ type Graph struct {
 	roles   map[string]*roleInfo
 	secrets map[string]*secretInfo
 	groups  map[string]*groupInfo
+	users   map[string]*iam.User
 	held    map[string]bool // the accounts the graph holds
 	// groupEdges are the edges of a user once it adds itself to a group, by group state.
 	groupEdges map[state][]Edge

@@ -85,6 +85,9 @@ func (g *Graph) requestFor(a *actor, action, resource string) request {
 			resourceTags(&r.keys, ri.role.Tags)
 		}
 	}
+	if u := g.users[resource]; u != nil && strings.HasPrefix(lower, "iam:") {
+		resourceTags(&r.keys, u.Tags)
+	}
 	if si := g.secrets[resource]; si != nil && strings.HasPrefix(lower, "secretsmanager:") {
 		r.resourcePolicy, r.keys = si.policy, si.keys.Clone()
 	}

@@ -534,3 +534,24 @@ func TestAccessOutsidersReachingAdministrators(t *testing.T) {
 		t.Errorf("outsiders reaching ci-admin: %v in %+v", found, res.Escalations)
 	}
 }
+
+// TestAccessAPIErrors: missing parameters, an unknown format and a principal the caller's
+// graph does not hold are refused as the API says.
+func TestAccessAPIErrors(t *testing.T) {
+	ts := startServer(t, "")
+	for _, c := range []struct {
+		action string
+		params url.Values
+		code   string
+	}{
+		{"ListAccessWhoCan", url.Values{"ActionName": {"iam:GetRole"}}, "ValidationError"},
+		{"GetAccessCan", url.Values{"ActionName": {"iam:GetRole"}, "ResourceArn": {"*"}}, "ValidationError"},
+		{"GetAccessCan", url.Values{"PrincipalArn": {"arn:aws:iam::123456789012:user/nobody"}, "ActionName": {"iam:GetRole"}, "ResourceArn": {"*"}}, "NoSuchEntity"},
+		{"GetAccessGraph", url.Values{"Format": {"svg"}}, "ValidationError"},
+	} {
+		err := ts.accessCall(t, ts.root, c.action, c.params, nil)
+		if err == nil || !strings.Contains(err.Error(), c.code) {
+			t.Errorf("%s %v: %v, want %s", c.action, c.params, err, c.code)
+		}
+	}
+}
