@@ -44,6 +44,9 @@ var rules = []rule{
 	{pkg: "internal/accessanalyzer", stdlib: true, allowed: []string{"internal/catalog", "internal/policy", "internal/lint", "internal/arn"}, forbidden: []string{"net/http", "database/sql", "os"}},
 	// Access Analyzer's protocol: restJson1 over the checks, authorized like any call.
 	{pkg: "internal/api/aaapi", forbidden: []string{"database/sql", module + "internal/store", module + "internal/server", module + "internal/iam"}},
+	// The access graph: read through the IAM and Secrets Manager services, decided by the
+	// engine; no HTTP, no store.
+	{pkg: "internal/access", forbidden: []string{"net/http", "database/sql", module + "internal/api", module + "internal/server", module + "internal/store", module + "internal/authz"}},
 	{pkg: "internal/policygen", forbidden: []string{"net/http", "database/sql", module + "internal/api", module + "internal/server", module + "internal/store"}},
 	// Resource policies held by upstreams: read through an interface (internal/upstream's), parsed and kept.
 	{pkg: "internal/resourcepolicy", forbidden: []string{"net/http", "database/sql", module + "internal/api", module + "internal/server", module + "internal/store", module + "internal/upstream"}},
@@ -71,6 +74,8 @@ var rules = []rule{
 	{pkg: "internal/api/awsquery", stdlib: true, allowed: []string{"internal/awserr"}},
 	{pkg: "internal/api/ec2query", stdlib: true, allowed: []string{"internal/awserr", "internal/api/awsquery"}}, // EC2's dialect of the Query protocol
 	{pkg: "internal/api/awsjson", stdlib: true, allowed: []string{"internal/awserr"}},
+	// The console: static files and their headers only; it calls the APIs from the browser.
+	{pkg: "internal/console", stdlib: true, forbidden: []string{"database/sql", "os"}},
 }
 
 func TestImportRules(t *testing.T) {

@@ -233,6 +233,13 @@ func (a *Authorizer) Decide(ctx context.Context, c *Caller, r Request) (policy.D
 			rec.Keep(reason)
 		}
 	}
+	if err == nil && d.Result == policy.Allowed {
+		if rec := denial.RecorderFrom(ctx); rec != nil && len(d.Matched) > 0 {
+			if reason := denial.Of(&d, r.Action, r.Resource); len(reason.Statements) > 0 {
+				rec.KeepAllowed(reason)
+			}
+		}
+	}
 	return d, err
 }
 

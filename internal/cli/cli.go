@@ -41,6 +41,10 @@ Usage:
                                                run CMD with ECS task credentials (and secrets)
   iamd task list [--json]                      list the running tasks of your account
   iamd task stop [--reason TEXT] TASK_ID       stop a running task (and its iamd task run's CMD)
+  iamd access who-can ACTION RESOURCE          who may do it, directly or through a chain
+  iamd access can PRINCIPAL ACTION RESOURCE    whether PRINCIPAL may, with the path
+  iamd access escalations                      principals that can reach more than they hold
+  iamd access graph [--format dot|json]        the access graph
   iamd backup FILE [--data DIR]                copy the database of a running server (no master key)
   iamd restore FILE --data DIR                 restore a backup into an empty data directory
   iamd rotate-master-key --new-key-file FILE   re-seal everything under a new master key, online
@@ -77,6 +81,8 @@ func Main(ctx context.Context, args []string, env Env) int {
 		return runExec(ctx, args[1:], env)
 	case "backup":
 		return runBackup(ctx, args[1:], env)
+	case "access":
+		return runAccess(ctx, args[1:], env)
 	case "restore":
 		return runRestore(ctx, args[1:], env)
 	case "rotate-master-key":

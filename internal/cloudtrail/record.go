@@ -109,6 +109,9 @@ type Iamd struct {
 	// Denial is why the policies denied a denied call, when they did (a call refused before
 	// its policies were read has none).
 	Denial *denial.Reason `json:"denial,omitempty"`
+	// Allowed is, for an allowed call, the statements that allowed it (result "allowed"), when
+	// statements did (the root user's calls need none).
+	Allowed *denial.Reason `json:"allowed,omitempty"`
 }
 
 // The decisions of Iamd.Decision.

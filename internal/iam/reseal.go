@@ -1,9 +1,6 @@
 package iam
 
 import (
-	"context"
-
-	"github.com/iamd-dev/iamd/internal/docstore"
 	"github.com/iamd-dev/iamd/internal/secretbox"
 )
 
@@ -40,18 +37,4 @@ func SealedCollections() []secretbox.Collection {
 			return fields
 		}),
 	}
-}
-
-// AccountIDs are the ids of every account of the store, for the collections a rotation of
-// the master key reads account by account.
-func (s *Service) AccountIDs(ctx context.Context) ([]string, error) {
-	var ids []string
-	err := s.store.View(ctx, func(tx docstore.Tx) error {
-		ids = ids[:0]
-		return tx.List(colAccount, "", "", "", func(id string, _ []byte) error {
-			ids = append(ids, id)
-			return nil
-		})
-	})
-	return ids, err
 }

@@ -44,6 +44,8 @@ type auditEvent struct {
 	// Denial is why the policies denied a denied call, when they did (a call refused
 	// before its policies were read has none): for iamd policy explain.
 	Denial *denial.Reason
+	// Allowed is, for an allowed call, the statements that allowed it (the console's audit view).
+	Allowed *denial.Reason
 	// Params are the call's parameters, and Answer its answer as sent (when tapped).
 	Params any
 	Answer *responseTap
@@ -104,7 +106,7 @@ func (e *auditEvent) cloudTrail(defaultRegion string) *cloudtrail.Record {
 		ReadOnly: readOnly(e.Action, name), EventType: "AwsApiCall", ManagementEvent: true, EventCategory: "Management",
 		TLSDetails: e.TLS,
 		AdditionalEventData: &cloudtrail.AdditionalEventData{Iamd: &cloudtrail.Iamd{
-			Action: e.Action, Resource: e.Resource, Decision: e.Decision, Denial: e.Denial}},
+			Action: e.Action, Resource: e.Resource, Decision: e.Decision, Denial: e.Denial, Allowed: e.Allowed}},
 	}
 	if prefix == "s3" && strings.Contains(name, "Object") {
 		rec.ManagementEvent, rec.EventCategory = false, "Data"

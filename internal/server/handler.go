@@ -123,6 +123,9 @@ func (s *Server) serveAWS(w http.ResponseWriter, r *http.Request) {
 	if ev.Decision == "denied" || wouldDeny {
 		ev.Denial = denials.Last()
 	}
+	if ev.Decision == cloudtrail.Allowed {
+		ev.Allowed = denials.LastAllowed()
+	}
 	if out.Cause != nil {
 		s.logInternal(requestID, out.Action, out.Cause)
 	}

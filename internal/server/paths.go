@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/iamd-dev/iamd/internal/api/adminapi"
+	"github.com/iamd-dev/iamd/internal/console"
 	"github.com/iamd-dev/iamd/internal/iam"
 )
 
@@ -22,6 +23,10 @@ func (s *Server) paths() http.Handler {
 	// would otherwise redirect to the endpoint.
 	mux.Handle(strings.TrimSuffix(adminapi.TaskCredentialsPath, "/"), aws)
 	mux.Handle("/", aws)
+	// The console's pages; a signed request there is still an AWS call (console.Handler).
+	pages := console.Handler(console.Assets(), aws)
+	mux.Handle(console.Path, pages)
+	mux.Handle(console.Path+"/", pages)
 	return s.withOrigin(asSent{mux})
 }
 

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/iamd-dev/iamd/internal/access"
 	"github.com/iamd-dev/iamd/internal/api/aaapi"
 	"github.com/iamd-dev/iamd/internal/api/adminapi"
 	"github.com/iamd-dev/iamd/internal/api/ctapi"
@@ -143,7 +144,9 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	s.adminAPI.EnableKeyRotation(secretbox.NewRotator(box, store, masterKeyFile(cfg), s.iam.AccountIDs, sealed, cfg.Now))
 	s.ctAPI = ctapi.New(s.audit.store, s.authz)
 	s.aaAPI = aaapi.New(s.authz)
-	s.smAPI = smapi.New(secrets.New(store, box, cfg.Now).UsePrincipals(s.iam), s.authz)
+	sm := secrets.New(store, box, cfg.Now).UsePrincipals(s.iam)
+	s.smAPI = smapi.New(sm, s.authz)
+	s.adminAPI.EnableAccess(access.New(s.iam, sm, cfg.Region, access.Limits{}), s.authz)
 	s.ec2 = ec2.New(store, s.iam, s.sts, cfg.Now)
 	s.imds = imds.NewManager(s.ec2, cfg.Now, cfg.Logger, cfg.Limits.Metadata)
 	s.ec2API = ec2api.New(s.ec2, s.authz, s.msgs, s.machines(), cfg.Region)

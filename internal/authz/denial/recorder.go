@@ -5,11 +5,14 @@ import (
 	"sync"
 )
 
-// Recorder keeps the last denial met while one request was authorized. It is safe for
+// Recorder keeps the last denial met while one request was authorized (and the last allowing
+// decision, for the audit record of an allowed call). It is safe for
 // concurrent use.
 type Recorder struct {
 	mu   sync.Mutex
 	last *Reason
+	// allowed is the last decision that allowed, with the statements that did.
+	allowed *Reason
 }
 
 type recorderKey struct{}
@@ -39,4 +42,19 @@ func (r *Recorder) Last() *Reason {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.last
+}
+
+// KeepAllowed records the statements of a decision that allowed, replacing those kept
+// before: the last is the one that let the call through.
+func (r *Recorder) KeepAllowed(reason *Reason) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.allowed = reason
+}
+
+// LastAllowed returns the last allowing decision kept, or nil.
+func (r *Recorder) LastAllowed() *Reason {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.allowed
 }
