@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
+	"time"
 
 	"github.com/iamd-dev/iamd/internal/arn"
 	"github.com/iamd-dev/iamd/internal/iam"
@@ -42,6 +44,14 @@ type Builder struct {
 	secrets *secrets.Service
 	region  string
 	limits  Limits
+	now     func() time.Time
+}
+
+// WithClock makes the builder read the time from now (time.Now by default): aws:CurrentTime
+// and aws:EpochTime are the build's time, not a request's choice.
+func (b *Builder) WithClock(now func() time.Time) *Builder {
+	b.now = now
+	return b
 }
 
 // New makes a builder; region is the region whose EC2 launches and secrets the graph
@@ -56,7 +66,7 @@ func New(svc *iam.Service, sm *secrets.Service, region string, limits Limits) *B
 	if limits.MaxEdges <= 0 {
 		limits.MaxEdges = DefaultMaxEdges
 	}
-	return &Builder{iam: svc, secrets: sm, region: region, limits: limits}
+	return &Builder{iam: svc, secrets: sm, region: region, limits: limits, now: time.Now}
 }
 
 // Scope is what a graph covers: the accounts whose principals and resources it holds
@@ -79,6 +89,8 @@ type builder struct {
 	profiles  []iam.InstanceProfileWithRoles
 	secretsOf map[string]*secretInfo // secret ARN
 	decisions int
+	// at is the build's time (aws:CurrentTime, aws:EpochTime of every request).
+	at time.Time
 	// serviceAssumes are, by role ARN, the verdicts of the services that may assume it.
 	serviceAssumes map[string]map[string]verdict
 	// src, when not nil, are the only actors whose edges are decided, into collect
@@ -95,6 +107,7 @@ func (b *Builder) Build(ctx context.Context, scope Scope) (*Graph, error) {
 		roles: map[string]*roleInfo{}, groups: map[string]*groupInfo{}, users: map[string]*iam.User{},
 		secretsOf: map[string]*secretInfo{},
 	}
+	bb.at = b.now().UTC()
 	ids := scope.Accounts
 	if ids == nil {
 		var err error
@@ -127,7 +140,14 @@ func (b *builder) addNode(n Node) {
 	b.g.Nodes = append(b.g.Nodes, n)
 }
 
+// stamp sets the build's time on the actor's requests.
+func (b *builder) stamp(a *actor) {
+	a.base.Set("aws:CurrentTime", b.at.Format(time.RFC3339))
+	a.base.Set("aws:EpochTime", strconv.FormatInt(b.at.Unix(), 10))
+}
+
 func (b *builder) addActor(a *actor, label string) {
+	b.stamp(a)
 	b.addNode(Node{ID: a.id, Kind: a.kind, Account: a.account, Label: label})
 	b.actors = append(b.actors, a)
 	b.g.actors[a.id] = a
