@@ -83,10 +83,17 @@ func TestDecideLeavesRequestKeysOpen(t *testing.T) {
 			}
 		})
 	}
+	// A user without an MFA device cannot supply MFA.
+	a.absent = []string{"aws:multifactorauthpresent", "aws:multifactorauthage"}
+	count := 0
+	if v := decide(a, request{action: "sts:AssumeRole", resource: "arn:aws:iam::111111111111:role/r", account: "111111111111",
+		resourcePolicy: trust(`{"Bool":{"aws:MultiFactorAuthPresent":"true"}}`)}, &count); v.allowed {
+		t.Errorf("MFA without a device: %+v", v)
+	}
+	a.absent = nil
 	// A Deny of requests without MFA is avoided by MFA; a Deny of the action is not.
 	denyNoMFA := parse(t, "guard", `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"BoolIfExists":{"aws:MultiFactorAuthPresent":"false"}}}]}`, policy.Identity)
 	a.set = &policy.Set{Identity: []*policy.Policy{identity, denyNoMFA}}
-	count := 0
 	plain := parse(t, "trust", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"`+caller+`"},"Action":"sts:AssumeRole"}]}`, policy.Trust)
 	v := decide(a, request{action: "sts:AssumeRole", resource: "arn:aws:iam::111111111111:role/r", account: "111111111111", resourcePolicy: plain}, &count)
 	if !v.allowed || len(v.conditions) != 1 || v.conditions[0].Key != "aws:MultiFactorAuthPresent" || v.conditions[0].Values[0] != "true" {

@@ -52,6 +52,15 @@ func (b *builder) loadAccount(account string) error {
 		}
 		a := &actor{id: u.ARN(), kind: KindUser, account: account, principal: p, set: set, acts: true, userName: u.Name}
 		a.base.Set("aws:userid", u.ID)
+		devices, err := b.iam.ListMFADevices(b.ctx, account, u.Name, iam.Page{MaxItems: 1})
+		if err != nil {
+			return err
+		}
+		if len(devices.Items) == 0 {
+			// Without an MFA device no request of the user's carries MFA: long-term keys
+			// carry no MFA key at all, sessions "false".
+			a.absent = []string{"aws:multifactorauthpresent", "aws:multifactorauthage"}
+		}
 		principalTags(&a.base, u.Tags)
 		uu := u
 		b.users[u.ARN()] = &uu

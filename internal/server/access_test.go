@@ -555,3 +555,30 @@ func TestAccessAPIErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestAccessMFARequiredTrust: a trust that requires MFA is an edge, carrying the MFA
+// condition, for a user with an MFA device, and none for a user without one.
+func TestAccessMFARequiredTrust(t *testing.T) {
+	clock := newMFAClock()
+	ts := startServerAt(t, "", clock.Now)
+	ctx := context.Background()
+	c := ts.iam(ts.root)
+	must(c.CreateRole(ctx, &awsiam.CreateRoleInput{RoleName: aws.String("break-glass"), AssumeRolePolicyDocument: aws.String(
+		`{"Version":"2012-10-17","Statement":[{"Sid":"WithMFA","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}}]}`)}))(t)
+	for _, u := range []string{"with-device", "without-device"} {
+		must(c.CreateUser(ctx, &awsiam.CreateUserInput{UserName: aws.String(u)}))(t)
+		must(c.PutUserPolicy(ctx, &awsiam.PutUserPolicyInput{UserName: aws.String(u), PolicyName: aws.String("assume"), PolicyDocument: aws.String(
+			`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}]}`)}))(t)
+	}
+	serial, seed := newDevice(t, ts, "with-device", "")
+	enableDevice(t, ts, clock, "with-device", serial, seed)
+	g := ts.accessGraph(t, ts.root)
+	const role = "arn:aws:iam::123456789012:role/break-glass"
+	e := g.edge("arn:aws:iam::123456789012:user/with-device", role, "can-assume")
+	if e == nil || len(e.Conditions) != 1 || e.Conditions[0].Key != "aws:MultiFactorAuthPresent" || !slices.Equal(e.Conditions[0].Values, []string{"true"}) {
+		t.Errorf("with a device: %+v", e)
+	}
+	if e := g.edge("arn:aws:iam::123456789012:user/without-device", role, "can-assume"); e != nil {
+		t.Errorf("without a device: %+v", e)
+	}
+}
