@@ -582,3 +582,32 @@ func TestAccessMFARequiredTrust(t *testing.T) {
 		t.Errorf("without a device: %+v", e)
 	}
 }
+
+// TestAccessAnyPrincipalTrust: a trust naming every principal ("*") lets principals of any
+// account in, shown as the node "*"; one narrowed to an organization lets none of them in.
+func TestAccessAnyPrincipalTrust(t *testing.T) {
+	ts := startServer(t, "")
+	ctx := context.Background()
+	c := ts.iam(ts.root)
+	must(c.CreateRole(ctx, &awsiam.CreateRoleInput{RoleName: aws.String("public"), AssumeRolePolicyDocument: aws.String(
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole"}]}`)}))(t)
+	must(c.AttachRolePolicy(ctx, &awsiam.AttachRolePolicyInput{RoleName: aws.String("public"), PolicyArn: aws.String("arn:aws:iam::aws:policy/AdministratorAccess")}))(t)
+	must(c.CreateRole(ctx, &awsiam.CreateRoleInput{RoleName: aws.String("org-only"), AssumeRolePolicyDocument: aws.String(
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-abcdefghij"}}}]}`)}))(t)
+	g := ts.accessGraph(t, ts.root)
+	if e := g.edge("*", "arn:aws:iam::123456789012:role/public", "can-assume"); e == nil || len(e.Conditions) != 1 || e.Conditions[0].Note == "" {
+		t.Errorf("anyone -> public: %+v", e)
+	}
+	if e := g.edge("*", "arn:aws:iam::123456789012:role/org-only", "can-assume"); e != nil {
+		t.Errorf("anyone -> org-only (no organization here): %+v", e)
+	}
+	var res struct{ Escalations []accessEscalation }
+	noErr(t, ts.accessCall(t, ts.root, "ListAccessEscalations", nil, &res))
+	found := false
+	for _, e := range res.Escalations {
+		found = found || e.Principal == "*" && e.Kind == "reaches-administrator" && e.Target == "arn:aws:iam::123456789012:role/public"
+	}
+	if !found {
+		t.Errorf("anyone reaching an administrator role: %+v", res.Escalations)
+	}
+}
