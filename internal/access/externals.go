@@ -9,8 +9,10 @@ import (
 )
 
 // addExternals adds the principals trust policies name that the graph does not hold: AWS
-// services, and the users, roles and roots of accounts outside the scope.
+// services, and the users, roles and roots of accounts outside the scope (those secrets'
+// resource policies name, too).
 func (b *builder) addExternals() {
+	defer b.secretExternals()
 	arns := make([]string, 0, len(b.roles))
 	for a := range b.roles {
 		arns = append(arns, a)
@@ -173,4 +175,31 @@ func (b *builder) addAnyone() {
 	}
 	b.addActor(&actor{id: Anyone, kind: KindExternal, account: account, principal: p, set: &policy.Set{Identity: []*policy.Policy{id}},
 		note: "any principal of any account not held here (the trust names \"*\"), as its own identity policies allow"}, "any AWS principal")
+}
+
+// secretExternals adds the principals of accounts outside the scope that secrets' resource
+// policies name (and "*").
+func (b *builder) secretExternals() {
+	arns := make([]string, 0, len(b.secretsOf))
+	for a := range b.secretsOf {
+		arns = append(arns, a)
+	}
+	sort.Strings(arns)
+	for _, sa := range arns {
+		rp := b.secretsOf[sa].policy
+		if rp == nil {
+			continue
+		}
+		for _, st := range rp.Statements {
+			if st.Principal == nil || st.Effect != policy.Allow {
+				continue
+			}
+			if st.Principal.Wildcard {
+				b.addAnyone()
+			}
+			for _, v := range st.Principal.AWS {
+				b.addExternal(v)
+			}
+		}
+	}
 }

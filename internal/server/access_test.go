@@ -610,4 +610,23 @@ func TestAccessAnyPrincipalTrust(t *testing.T) {
 	if !found {
 		t.Errorf("anyone reaching an administrator role: %+v", res.Escalations)
 	}
+	// A secret whose policy names everyone, and one naming another account.
+	for name, principal := range map[string]string{"open": `"*"`, "shared": `{"AWS":"arn:aws:iam::777788889999:root"}`} {
+		must(ts.sm(ts.root).CreateSecret(ctx, &sm.CreateSecretInput{Name: aws.String(name), SecretString: aws.String("v-" + name)}))(t)
+		must(ts.sm(ts.root).PutResourcePolicy(ctx, &sm.PutResourcePolicyInput{SecretId: aws.String(name), BlockPublicPolicy: aws.Bool(false), ResourcePolicy: aws.String(
+			`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":` + principal + `,"Action":"secretsmanager:GetSecretValue","Resource":"*"}]}`)}))(t)
+	}
+	var who struct{ Principals []accessAnswer }
+	for name, want := range map[string]string{"open": "*", "shared": "arn:aws:iam::777788889999:root"} {
+		arn := *must(ts.sm(ts.root).DescribeSecret(ctx, &sm.DescribeSecretInput{SecretId: aws.String(name)}))(t).ARN
+		who.Principals = nil
+		noErr(t, ts.accessCall(t, ts.root, "ListAccessWhoCan", url.Values{"ActionName": {"secretsmanager:GetSecretValue"}, "ResourceArn": {arn}}, &who))
+		found := false
+		for _, p := range who.Principals {
+			found = found || p.Principal == want
+		}
+		if !found {
+			t.Errorf("who can read %s: %+v, want %s among them", name, who.Principals, want)
+		}
+	}
 }
