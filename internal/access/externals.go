@@ -9,10 +9,10 @@ import (
 )
 
 // addExternals adds the principals trust policies name that the graph does not hold: AWS
-// services, and the users, roles and roots of accounts outside the scope (those secrets'
-// resource policies name, too).
+// services, identity providers, and the users, roles and roots of accounts outside the
+// scope; then those secrets' resource policies name.
 func (b *builder) addExternals() {
-	defer b.secretExternals()
+	defer b.secretExternals() // after the trust policies' (their order is the nodes')
 	arns := make([]string, 0, len(b.roles))
 	for a := range b.roles {
 		arns = append(arns, a)
