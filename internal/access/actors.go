@@ -26,6 +26,9 @@ type actor struct {
 	// services are the service prefixes its identity policies' Allow statements name
 	// (allowedServices), computed once.
 	services map[string]bool
+	// absent are lower-cased keys the actor's requests never carry (a user without an MFA
+	// device has no MFA keys): no witness sets them.
+	absent []string
 	// assumeAction is how it assumes a role: sts:AssumeRole ("") or, for an identity
 	// provider, sts:AssumeRoleWithWebIdentity or sts:AssumeRoleWithSAML.
 	assumeAction string

@@ -66,7 +66,7 @@ func decide(a *actor, r request, count *int) verdict {
 	if d.Result == policy.Allowed {
 		return verdict{allowed: true, statements: deciding(&d), conditions: a.notes()}
 	}
-	for _, w := range witnesses(&set, &base) {
+	for _, w := range witnesses(&set, &base, a.absent) {
 		d = eval(w)
 		if d.Result != policy.Allowed {
 			continue
@@ -163,7 +163,7 @@ func (w witness) String() string {
 // witnesses are the contexts worth trying: every statement's values together, then each
 // statement's alone, then each pair of statements of two policies (a trust policy's and an
 // identity policy's), at most maxWitnesses, none twice.
-func witnesses(set *policy.Set, fixed *policy.Context) []witness {
+func witnesses(set *policy.Set, fixed *policy.Context, absent []string) []witness {
 	type stmtWitness struct {
 		policy int
 		w      witness
@@ -178,7 +178,7 @@ func witnesses(set *policy.Set, fixed *policy.Context) []witness {
 			w := witness{}
 			for _, c := range st.Conditions {
 				lk := strings.ToLower(c.Key)
-				if fixed.Has(c.Key) || isFixedKey(lk) {
+				if fixed.Has(c.Key) || isFixedKey(lk) || slices.Contains(absent, lk) {
 					continue
 				}
 				if _, ok := w[lk]; ok {

@@ -3,6 +3,7 @@ package access
 import (
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/iamd-dev/iamd/internal/policy"
 )
@@ -29,6 +30,7 @@ func TestDecideLeavesRequestKeysOpen(t *testing.T) {
 	}
 	identity := parse(t, "id", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}]}`, policy.Identity)
 	a := &actor{id: caller, kind: KindUser, account: "111111111111", principal: p, set: &policy.Set{Identity: []*policy.Policy{identity}}, acts: true}
+	(&builder{at: time.Now()}).stamp(a)
 	trust := func(cond string) *policy.Policy {
 		return parse(t, "trust", `{"Version":"2012-10-17","Statement":[{"Sid":"T","Effect":"Allow","Principal":{"AWS":"`+caller+`"},"Action":"sts:AssumeRole","Condition":`+cond+`}]}`, policy.Trust)
 	}
@@ -40,7 +42,9 @@ func TestDecideLeavesRequestKeysOpen(t *testing.T) {
 		{"external id pattern", `{"StringLike":{"sts:ExternalId":"team-*"}}`, map[string][]string{"sts:ExternalId": {"team-"}}},
 		{"source ip and mfa", `{"IpAddress":{"aws:SourceIp":"10.1.0.0/16"},"Bool":{"aws:MultiFactorAuthPresent":"true"}}`,
 			map[string][]string{"aws:SourceIp": {"10.1.0.0"}, "aws:MultiFactorAuthPresent": {"true"}}},
-		{"before a date", `{"DateLessThan":{"aws:CurrentTime":"2030-01-01T00:00:00Z"}}`, map[string][]string{"aws:CurrentTime": {"2029-12-31T23:59:59Z"}}},
+		{"before a date", `{"DateLessThan":{"aws:TokenIssueTime":"2030-01-01T00:00:00Z"}}`, map[string][]string{"aws:TokenIssueTime": {"2029-12-31T23:59:59Z"}}},
+		{"a time that has passed", `{"DateLessThan":{"aws:CurrentTime":"2020-01-01T00:00:00Z"}}`, nil},
+		{"a time still to come", `{"DateLessThan":{"aws:CurrentTime":"2200-01-01T00:00:00Z"}}`, map[string][]string{}},
 		{"an optional key", `{"StringEqualsIfExists":{"sts:ExternalId":"x"}}`, map[string][]string{}},
 		{"a negated key", `{"StringNotEquals":{"sts:ExternalId":"x"}}`, map[string][]string{}},
 		{"a principal tag the caller lacks", `{"StringEquals":{"aws:PrincipalTag/team":"a"}}`, nil},
@@ -79,10 +83,17 @@ func TestDecideLeavesRequestKeysOpen(t *testing.T) {
 			}
 		})
 	}
+	// A user without an MFA device cannot supply MFA.
+	a.absent = []string{"aws:multifactorauthpresent", "aws:multifactorauthage"}
+	count := 0
+	if v := decide(a, request{action: "sts:AssumeRole", resource: "arn:aws:iam::111111111111:role/r", account: "111111111111",
+		resourcePolicy: trust(`{"Bool":{"aws:MultiFactorAuthPresent":"true"}}`)}, &count); v.allowed {
+		t.Errorf("MFA without a device: %+v", v)
+	}
+	a.absent = nil
 	// A Deny of requests without MFA is avoided by MFA; a Deny of the action is not.
 	denyNoMFA := parse(t, "guard", `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"BoolIfExists":{"aws:MultiFactorAuthPresent":"false"}}}]}`, policy.Identity)
 	a.set = &policy.Set{Identity: []*policy.Policy{identity, denyNoMFA}}
-	count := 0
 	plain := parse(t, "trust", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"`+caller+`"},"Action":"sts:AssumeRole"}]}`, policy.Trust)
 	v := decide(a, request{action: "sts:AssumeRole", resource: "arn:aws:iam::111111111111:role/r", account: "111111111111", resourcePolicy: plain}, &count)
 	if !v.allowed || len(v.conditions) != 1 || v.conditions[0].Key != "aws:MultiFactorAuthPresent" || v.conditions[0].Values[0] != "true" {

@@ -9,8 +9,10 @@ import (
 )
 
 // addExternals adds the principals trust policies name that the graph does not hold: AWS
-// services, and the users, roles and roots of accounts outside the scope.
+// services, identity providers, and the users, roles and roots of accounts outside the
+// scope; then those secrets' resource policies name.
 func (b *builder) addExternals() {
+	defer b.secretExternals() // after the trust policies' (their order is the nodes')
 	arns := make([]string, 0, len(b.roles))
 	for a := range b.roles {
 		arns = append(arns, a)
@@ -55,7 +57,8 @@ const externalIdentity = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow"
 
 func (b *builder) addExternal(v string) {
 	if v == "*" {
-		return // every principal: the held ones are decided each; others are not drawn
+		b.addAnyone()
+		return
 	}
 	p, err := policy.ParsePrincipal(v)
 	if err != nil {
@@ -139,4 +142,64 @@ func (b *builder) addFederated(v, account string) {
 		fa.base.Set(aud[0], aud[1])
 	}
 	b.addActor(fa, label)
+}
+
+// Anyone is the id of the node standing for every principal of every account the graph does
+// not hold, added when a trust policy names "*".
+const Anyone = "*"
+
+// addAnyone adds the node for any AWS principal outside the graph: a role of an account
+// iamd holds nothing of (the first unused of a few ids stands for it), with identity
+// policies that may allow anything, as a principal elsewhere may have.
+func (b *builder) addAnyone() {
+	if _, ok := b.g.actors[Anyone]; ok {
+		return
+	}
+	account := ""
+	for _, id := range []string{"000000000000", "000000000001", "000000000002", "999999999998"} {
+		if _, held := b.accounts[id]; !held {
+			account = id
+			break
+		}
+	}
+	if account == "" {
+		return
+	}
+	p, err := policy.ParsePrincipal(arn.New(arn.AWS, "sts", "", account, "assumed-role/anyone/"+sessionName))
+	if err != nil {
+		return
+	}
+	id, err := compile(namedPolicy("identity policies in any other account", externalIdentity), policy.Identity)
+	if err != nil {
+		return
+	}
+	b.addActor(&actor{id: Anyone, kind: KindExternal, account: account, principal: p, set: &policy.Set{Identity: []*policy.Policy{id}},
+		note: "any principal of any account not held here (the trust names \"*\"), as its own identity policies allow"}, "any AWS principal")
+}
+
+// secretExternals adds the principals of accounts outside the scope that secrets' resource
+// policies name (and "*").
+func (b *builder) secretExternals() {
+	arns := make([]string, 0, len(b.secretsOf))
+	for a := range b.secretsOf {
+		arns = append(arns, a)
+	}
+	sort.Strings(arns)
+	for _, sa := range arns {
+		rp := b.secretsOf[sa].policy
+		if rp == nil {
+			continue
+		}
+		for _, st := range rp.Statements {
+			if st.Principal == nil || st.Effect != policy.Allow {
+				continue
+			}
+			if st.Principal.Wildcard {
+				b.addAnyone()
+			}
+			for _, v := range st.Principal.AWS {
+				b.addExternal(v)
+			}
+		}
+	}
 }

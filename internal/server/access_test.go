@@ -555,3 +555,78 @@ func TestAccessAPIErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestAccessMFARequiredTrust: a trust that requires MFA is an edge, carrying the MFA
+// condition, for a user with an MFA device, and none for a user without one.
+func TestAccessMFARequiredTrust(t *testing.T) {
+	clock := newMFAClock()
+	ts := startServerAt(t, "", clock.Now)
+	ctx := context.Background()
+	c := ts.iam(ts.root)
+	must(c.CreateRole(ctx, &awsiam.CreateRoleInput{RoleName: aws.String("break-glass"), AssumeRolePolicyDocument: aws.String(
+		`{"Version":"2012-10-17","Statement":[{"Sid":"WithMFA","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}}]}`)}))(t)
+	for _, u := range []string{"with-device", "without-device"} {
+		must(c.CreateUser(ctx, &awsiam.CreateUserInput{UserName: aws.String(u)}))(t)
+		must(c.PutUserPolicy(ctx, &awsiam.PutUserPolicyInput{UserName: aws.String(u), PolicyName: aws.String("assume"), PolicyDocument: aws.String(
+			`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}]}`)}))(t)
+	}
+	serial, seed := newDevice(t, ts, "with-device", "")
+	enableDevice(t, ts, clock, "with-device", serial, seed)
+	g := ts.accessGraph(t, ts.root)
+	const role = "arn:aws:iam::123456789012:role/break-glass"
+	e := g.edge("arn:aws:iam::123456789012:user/with-device", role, "can-assume")
+	if e == nil || len(e.Conditions) != 1 || e.Conditions[0].Key != "aws:MultiFactorAuthPresent" || !slices.Equal(e.Conditions[0].Values, []string{"true"}) {
+		t.Errorf("with a device: %+v", e)
+	}
+	if e := g.edge("arn:aws:iam::123456789012:user/without-device", role, "can-assume"); e != nil {
+		t.Errorf("without a device: %+v", e)
+	}
+}
+
+// TestAccessAnyPrincipalTrust: a trust naming every principal ("*") lets principals of any
+// account in, shown as the node "*"; one narrowed to an organization lets none of them in.
+func TestAccessAnyPrincipalTrust(t *testing.T) {
+	ts := startServer(t, "")
+	ctx := context.Background()
+	c := ts.iam(ts.root)
+	must(c.CreateRole(ctx, &awsiam.CreateRoleInput{RoleName: aws.String("public"), AssumeRolePolicyDocument: aws.String(
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole"}]}`)}))(t)
+	must(c.AttachRolePolicy(ctx, &awsiam.AttachRolePolicyInput{RoleName: aws.String("public"), PolicyArn: aws.String("arn:aws:iam::aws:policy/AdministratorAccess")}))(t)
+	must(c.CreateRole(ctx, &awsiam.CreateRoleInput{RoleName: aws.String("org-only"), AssumeRolePolicyDocument: aws.String(
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-abcdefghij"}}}]}`)}))(t)
+	g := ts.accessGraph(t, ts.root)
+	if e := g.edge("*", "arn:aws:iam::123456789012:role/public", "can-assume"); e == nil || len(e.Conditions) != 1 || e.Conditions[0].Note == "" {
+		t.Errorf("anyone -> public: %+v", e)
+	}
+	if e := g.edge("*", "arn:aws:iam::123456789012:role/org-only", "can-assume"); e != nil {
+		t.Errorf("anyone -> org-only (no organization here): %+v", e)
+	}
+	var res struct{ Escalations []accessEscalation }
+	noErr(t, ts.accessCall(t, ts.root, "ListAccessEscalations", nil, &res))
+	found := false
+	for _, e := range res.Escalations {
+		found = found || e.Principal == "*" && e.Kind == "reaches-administrator" && e.Target == "arn:aws:iam::123456789012:role/public"
+	}
+	if !found {
+		t.Errorf("anyone reaching an administrator role: %+v", res.Escalations)
+	}
+	// A secret whose policy names everyone, and one naming another account.
+	for name, principal := range map[string]string{"open": `"*"`, "shared": `{"AWS":"arn:aws:iam::777788889999:root"}`} {
+		must(ts.sm(ts.root).CreateSecret(ctx, &sm.CreateSecretInput{Name: aws.String(name), SecretString: aws.String("v-" + name)}))(t)
+		must(ts.sm(ts.root).PutResourcePolicy(ctx, &sm.PutResourcePolicyInput{SecretId: aws.String(name), BlockPublicPolicy: aws.Bool(false), ResourcePolicy: aws.String(
+			`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":` + principal + `,"Action":"secretsmanager:GetSecretValue","Resource":"*"}]}`)}))(t)
+	}
+	var who struct{ Principals []accessAnswer }
+	for name, want := range map[string]string{"open": "*", "shared": "arn:aws:iam::777788889999:root"} {
+		arn := *must(ts.sm(ts.root).DescribeSecret(ctx, &sm.DescribeSecretInput{SecretId: aws.String(name)}))(t).ARN
+		who.Principals = nil
+		noErr(t, ts.accessCall(t, ts.root, "ListAccessWhoCan", url.Values{"ActionName": {"secretsmanager:GetSecretValue"}, "ResourceArn": {arn}}, &who))
+		found := false
+		for _, p := range who.Principals {
+			found = found || p.Principal == want
+		}
+		if !found {
+			t.Errorf("who can read %s: %+v, want %s among them", name, who.Principals, want)
+		}
+	}
+}

@@ -146,7 +146,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	s.aaAPI = aaapi.New(s.authz)
 	sm := secrets.New(store, box, cfg.Now).UsePrincipals(s.iam)
 	s.smAPI = smapi.New(sm, s.authz)
-	s.adminAPI.EnableAccess(access.New(s.iam, sm, cfg.Region, access.Limits{}), s.authz)
+	s.adminAPI.EnableAccess(access.New(s.iam, sm, cfg.Region, access.Limits{}).WithClock(cfg.Now), s.authz)
 	s.ec2 = ec2.New(store, s.iam, s.sts, cfg.Now)
 	s.imds = imds.NewManager(s.ec2, cfg.Now, cfg.Logger, cfg.Limits.Metadata)
 	s.ec2API = ec2api.New(s.ec2, s.authz, s.msgs, s.machines(), cfg.Region)

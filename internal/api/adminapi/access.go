@@ -38,16 +38,14 @@ func (a *API) EnableAccess(b *access.Builder, az *authz.Authorizer) {
 	a.addRoutes(routes)
 }
 
-// accountResource is what the access actions are authorized on: "*", in the caller's
-// account.
-func accountResource(call) (string, error) { return "*", nil }
+// accessResource is what the access actions are authorized on, in the caller's account.
+const accessResource = "*"
 
 // serve authorizes the action, builds the caller's graph and answers with h.
 func (x *accessAPI) serve(name string, h func(call, *access.Graph) (any, error)) func(call) (any, error) {
 	return func(c call) (any, error) {
-		resource, _ := accountResource(c)
-		c.Resource = resource // for the audit log
-		if err := x.authz.Authorize(c.Ctx, c.Caller, authz.Request{Action: "iamd:" + name, Resource: resource, ResourceAccount: c.Caller.Account}); err != nil {
+		c.Resource = accessResource // for the audit log
+		if err := x.authz.Authorize(c.Ctx, c.Caller, authz.Request{Action: "iamd:" + name, Resource: accessResource, ResourceAccount: c.Caller.Account}); err != nil {
 			return nil, err
 		}
 		scope := access.Scope{Accounts: []string{c.Caller.Account}}
