@@ -18,6 +18,15 @@ import (
 	"github.com/iamd-dev/iamd/internal/awsclient"
 )
 
+// params is a Query request's parameters, given as name, value, name, value, ...
+func params(kv ...string) url.Values {
+	v := url.Values{}
+	for i := 0; i < len(kv); i += 2 {
+		v.Set(kv[i], kv[i+1])
+	}
+	return v
+}
+
 // query makes one signed Query call to the server of startServe as its root user.
 func query(t *testing.T, service string, params url.Values) string {
 	t.Helper()
@@ -34,20 +43,13 @@ func query(t *testing.T, service string, params url.Values) string {
 
 func TestInstanceEnvAndExec(t *testing.T) {
 	startServe(t)
-	p := func(kv ...string) url.Values {
-		v := url.Values{}
-		for i := 0; i < len(kv); i += 2 {
-			v.Set(kv[i], kv[i+1])
-		}
-		return v
-	}
-	query(t, "iam", p("Action", "CreateRole", "Version", "2010-05-08", "RoleName", "Tower-Role", "AssumeRolePolicyDocument",
+	query(t, "iam", params("Action", "CreateRole", "Version", "2010-05-08", "RoleName", "Tower-Role", "AssumeRolePolicyDocument",
 		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}`))
-	query(t, "iam", p("Action", "PutRolePolicy", "Version", "2010-05-08", "RoleName", "Tower-Role", "PolicyName", "p", "PolicyDocument",
+	query(t, "iam", params("Action", "PutRolePolicy", "Version", "2010-05-08", "RoleName", "Tower-Role", "PolicyName", "p", "PolicyDocument",
 		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:ListRoles","Resource":"*"}]}`))
-	query(t, "iam", p("Action", "CreateInstanceProfile", "Version", "2010-05-08", "InstanceProfileName", "Tower-Instance"))
-	query(t, "iam", p("Action", "AddRoleToInstanceProfile", "Version", "2010-05-08", "InstanceProfileName", "Tower-Instance", "RoleName", "Tower-Role"))
-	body := query(t, "ec2", p("Action", "RunInstances", "Version", "2016-11-15", "ImageId", "ami-0abcdef1234567890", "MinCount", "1", "MaxCount", "1",
+	query(t, "iam", params("Action", "CreateInstanceProfile", "Version", "2010-05-08", "InstanceProfileName", "Tower-Instance"))
+	query(t, "iam", params("Action", "AddRoleToInstanceProfile", "Version", "2010-05-08", "InstanceProfileName", "Tower-Instance", "RoleName", "Tower-Role"))
+	body := query(t, "ec2", params("Action", "RunInstances", "Version", "2016-11-15", "ImageId", "ami-0abcdef1234567890", "MinCount", "1", "MaxCount", "1",
 		"IamInstanceProfile.Name", "Tower-Instance"))
 	var run struct {
 		ID string `xml:"instancesSet>item>instanceId"`

@@ -6,7 +6,6 @@ import (
 	"encoding/xml"
 	"io"
 	"net/http"
-	"net/url"
 	"regexp"
 	"testing"
 
@@ -20,18 +19,11 @@ func TestRotateMasterKeyRenewsInstanceSessions(t *testing.T) {
 	keyFile, _ := generateKey(t, keys, "master.key")
 	newKeyFile, _ := generateKey(t, keys, "next.key")
 	serveOn(t, t.TempDir(), "127.0.0.1", "--master-key-file", keyFile)
-	p := func(kv ...string) url.Values {
-		v := url.Values{}
-		for i := 0; i < len(kv); i += 2 {
-			v.Set(kv[i], kv[i+1])
-		}
-		return v
-	}
-	query(t, "iam", p("Action", "CreateRole", "Version", "2010-05-08", "RoleName", "Machine-Role", "AssumeRolePolicyDocument",
+	query(t, "iam", params("Action", "CreateRole", "Version", "2010-05-08", "RoleName", "Machine-Role", "AssumeRolePolicyDocument",
 		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}`))
-	query(t, "iam", p("Action", "CreateInstanceProfile", "Version", "2010-05-08", "InstanceProfileName", "Machine"))
-	query(t, "iam", p("Action", "AddRoleToInstanceProfile", "Version", "2010-05-08", "InstanceProfileName", "Machine", "RoleName", "Machine-Role"))
-	body := query(t, "ec2", p("Action", "RunInstances", "Version", "2016-11-15", "ImageId", "ami-0abcdef1234567890", "MinCount", "1", "MaxCount", "1",
+	query(t, "iam", params("Action", "CreateInstanceProfile", "Version", "2010-05-08", "InstanceProfileName", "Machine"))
+	query(t, "iam", params("Action", "AddRoleToInstanceProfile", "Version", "2010-05-08", "InstanceProfileName", "Machine", "RoleName", "Machine-Role"))
+	body := query(t, "ec2", params("Action", "RunInstances", "Version", "2016-11-15", "ImageId", "ami-0abcdef1234567890", "MinCount", "1", "MaxCount", "1",
 		"IamInstanceProfile.Name", "Machine"))
 	var launched struct {
 		ID string `xml:"instancesSet>item>instanceId"`
