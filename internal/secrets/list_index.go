@@ -1,0 +1,138 @@
+package secrets
+
+import (
+	"context"
+	"encoding/json"
+	"sync"
+
+	"github.com/iamd-dev/iamd/internal/docstore"
+	"github.com/iamd-dev/iamd/internal/pagecursor"
+)
+
+// ListSecrets' orders are kept as indexes, written in the transaction that makes or purges
+// a secret document (a secret's creation date, serial and name never change), so that a page
+// costs a page:
+//
+//   - by creation date, ascending (colByCreated) and descending (colByCreatedDesc): ids
+//     REGION/KEY, KEY the order-preserving key of (created, serial, name), reversed for the
+//     descending one;
+//   - by name, descending (colByNameDesc): REGION/reversed key of the name. Ascending name
+//     order is the secrets collection itself (ids REGION/NAME).
+//
+// Each entry's document is the secret's name. A name prefix (the "name" filter) is a key
+// prefix of the name orders.
+const (
+	colByCreated     = "secrets.by-created"
+	colByCreatedDesc = "secrets.by-created-desc"
+	colByNameDesc    = "secrets.by-name-desc"
+	// colListIndexes records, per account, that the indexes were built for its secrets
+	// (a data directory made before them has secrets without entries).
+	colListIndexes     = "secrets.list-indexes"
+	listIndexesID      = "built"
+	listIndexesVersion = 1
+)
+
+// createdKey is a secret's key in creation order: ListSecrets' default order (creation date,
+// then the order secrets were made in, then name).
+func createdKey(sec *Secret) string {
+	return pagecursor.Int64(sec.Created.UnixMilli()) + pagecursor.Int64(sec.Serial) + pagecursor.Key(sec.Name)
+}
+
+// indexEntries are the ids of a secret's entries, by index.
+func indexEntries(sec *Secret) map[string]string {
+	region := sec.Region + "/"
+	return map[string]string{
+		colByCreated:     region + createdKey(sec),
+		colByCreatedDesc: region + pagecursor.Reverse(createdKey(sec)),
+		colByNameDesc:    region + pagecursor.Reverse(pagecursor.Key(sec.Name)),
+	}
+}
+
+// indexSecret files a new secret document in the list indexes.
+func indexSecret(tx docstore.Tx, sec *Secret) error {
+	for col, id := range indexEntries(sec) {
+		if err := tx.Put(docstore.Key{Collection: col, Account: sec.Account, ID: id}, sec.Name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// unindexSecret takes a secret document that goes out of the list indexes.
+func unindexSecret(tx docstore.Tx, sec *Secret) error {
+	for col, id := range indexEntries(sec) {
+		if err := tx.Delete(docstore.Key{Collection: col, Account: sec.Account, ID: id}); err != nil && !isNotFound(err) {
+			return err
+		}
+	}
+	return nil
+}
+
+// listIndexes remembers the accounts whose indexes are known to be built.
+type listIndexes struct{ built sync.Map }
+
+// ensureListIndexes builds the account's list indexes once for a data directory: a data
+// directory made before them lists its secrets from the first ListSecrets on. Once built
+// (the record of it is kept in the store, and in memory), it costs nothing.
+func (s *Service) ensureListIndexes(ctx context.Context, account string) error {
+	if _, ok := s.indexes.built.Load(account); ok {
+		return nil
+	}
+	record := docstore.Key{Collection: colListIndexes, Account: account, ID: listIndexesID}
+	var version int
+	err := s.store.View(ctx, func(tx docstore.Tx) error {
+		if err := tx.Get(record, &version); err != nil && !isNotFound(err) {
+			return err
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if version < listIndexesVersion {
+		err = s.store.Update(ctx, func(tx docstore.Tx) error {
+			if err := tx.Get(record, &version); err != nil && !isNotFound(err) {
+				return err
+			}
+			if version >= listIndexesVersion {
+				return nil // built by another call meanwhile
+			}
+			if err := rebuildListIndexes(tx, account); err != nil {
+				return err
+			}
+			return tx.Put(record, listIndexesVersion)
+		})
+		if err != nil {
+			return err
+		}
+	}
+	s.indexes.built.Store(account, true)
+	return nil
+}
+
+// rebuildListIndexes replaces an account's list indexes with those of the secret documents
+// it holds, reading them one at a time.
+func rebuildListIndexes(tx docstore.Tx, account string) error {
+	for _, col := range []string{colByCreated, colByCreatedDesc, colByNameDesc} {
+		var stale []string
+		err := tx.List(col, account, "", "", func(id string, _ []byte) error {
+			stale = append(stale, id)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for _, id := range stale {
+			if err := tx.Delete(docstore.Key{Collection: col, Account: account, ID: id}); err != nil {
+				return err
+			}
+		}
+	}
+	return tx.List(colSecret, account, "", "", func(_ string, raw []byte) error {
+		var sec Secret
+		if err := json.Unmarshal(raw, &sec); err != nil {
+			return err
+		}
+		return indexSecret(tx, &sec)
+	})
+}

@@ -1,0 +1,116 @@
+package secrets
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+
+	"github.com/iamd-dev/iamd/internal/docstore"
+	"github.com/iamd-dev/iamd/internal/pagecursor"
+)
+
+// listOrder is one order ListSecrets reads from an index (list_index.go).
+type listOrder struct {
+	tag        string // begins its NextTokens, so that a token is refused in another order
+	collection string // the index; colSecret for ascending names
+	prefix     string // the ids of the region's entries (and of a name prefix) begin so
+}
+
+// orderOf is the index and key prefix that serve a ListSecrets call: creation date (the
+// default) or name, ascending or descending. A single name filter value (a prefix, not
+// negated) under name order is a key prefix of the index.
+func orderOf(in ListInput) listOrder {
+	region := in.Region + "/"
+	desc := in.SortOrder == "desc"
+	if in.SortBy != "name" {
+		if desc {
+			return listOrder{"cd", colByCreatedDesc, region}
+		}
+		return listOrder{"ca", colByCreated, region}
+	}
+	name := keyedNamePrefix(in.Filters)
+	if desc {
+		return listOrder{"nd", colByNameDesc, region + pagecursor.ReversePrefix(pagecursor.Key(name))}
+	}
+	return listOrder{"na", colSecret, region + name}
+}
+
+// keyedNamePrefix is the name prefix every listed secret must begin with, when the filters
+// say so plainly (one "name" filter of one value, not negated); "" otherwise.
+func keyedNamePrefix(fs []Filter) string {
+	prefix := ""
+	for _, f := range fs {
+		if f.Key == "name" && len(f.Values) == 1 && !strings.HasPrefix(f.Values[0], "!") {
+			prefix = f.Values[0]
+		}
+	}
+	return prefix
+}
+
+// nameFilters are the filters that read the name alone: an index entry, which holds the
+// name, is checked against them before its secret is read.
+func nameFilters(fs []Filter) []Filter {
+	var out []Filter
+	for _, f := range fs {
+		if f.Key == "name" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// listIndexed reads one page from the index of the call's order, after the NextToken's
+// cursor: each entry's secret is read and checked (list_index.go's listable) until the page
+// and one more are found. Filters that no key serves are checked on the way, so that such a
+// list reads until its page is filled (and, for a filter that few secrets pass, up to the
+// whole region: docs/SCALE.md).
+func (s *Service) listIndexed(ctx context.Context, in ListInput, max int) ([]*Secret, string, error) {
+	order := orderOf(in)
+	after := ""
+	if in.NextToken != "" {
+		cursor, ok := pagecursor.Decode(in.NextToken)
+		tag, id, _ := strings.Cut(cursor, "|")
+		if !ok || tag != order.tag || !strings.HasPrefix(id, in.Region+"/") {
+			return nil, "", errInvalidNextToken()
+		}
+		after = id
+	}
+	byName := nameFilters(in.Filters)
+	var out []*Secret
+	var next string
+	err := s.store.View(ctx, func(tx docstore.Tx) error {
+		now := s.clock()
+		walk := func(after string, fn func(id string, raw []byte) error) error {
+			return tx.List(order.collection, in.Account, order.prefix, after, fn)
+		}
+		take := func(_ string, raw []byte) (*Secret, bool, error) {
+			if order.collection == colSecret {
+				return listable(tx, raw, in, now)
+			}
+			var name string
+			if err := json.Unmarshal(raw, &name); err != nil {
+				return nil, false, err
+			}
+			if len(byName) > 0 && !matchesAll(&Secret{Name: name}, byName) {
+				return nil, false, nil
+			}
+			var doc json.RawMessage
+			if err := tx.Get(secretKey(in.Account, in.Region, name), &doc); isNotFound(err) {
+				return nil, false, nil
+			} else if err != nil {
+				return nil, false, err
+			}
+			return listable(tx, doc, in, now)
+		}
+		var err error
+		out, next, err = pagecursor.Collect(walk, after, max, take)
+		return err
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	if next != "" {
+		next = pagecursor.Encode(order.tag + "|" + next)
+	}
+	return out, next, nil
+}
