@@ -70,6 +70,7 @@ func (s *Service) ensureListIndexes(ctx context.Context, account string) error {
 	if _, ok := s.indexes.accounts.Load(account); ok {
 		return nil
 	}
+	ctx = context.WithoutCancel(ctx) // a build runs to its end once begun
 	record := docstore.Key{Collection: colListIndexes, Account: account, ID: listIndexesID}
 	var version int
 	err := s.store.View(ctx, func(tx docstore.Tx) error {

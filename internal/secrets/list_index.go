@@ -49,7 +49,15 @@ func indexEntries(sec *Secret) map[string]string {
 }
 
 // indexSecret files a new secret document in the list indexes.
-func indexSecret(tx docstore.Tx, sec *Secret) error {
+func (s *Service) indexSecret(tx docstore.Tx, sec *Secret) error {
+	if err := s.noteFreshAccount(tx, sec.Account); err != nil {
+		return err
+	}
+	return indexEntriesOf(tx, sec)
+}
+
+// indexEntriesOf puts a secret's entries in the list indexes.
+func indexEntriesOf(tx docstore.Tx, sec *Secret) error {
 	for col, id := range indexEntries(sec) {
 		if err := tx.Put(docstore.Key{Collection: col, Account: sec.Account, ID: id}, sec.Name); err != nil {
 			return err
@@ -71,13 +79,46 @@ func unindexSecret(tx docstore.Tx, sec *Secret) error {
 // listIndexes remembers the accounts whose indexes are known to be built.
 type listIndexes struct{ built sync.Map }
 
+// noteFreshAccount records, in the transaction of an account's first secret, that its list
+// indexes are complete: an account without secret documents has nothing to build, and every
+// secret it makes from then on is indexed as it is made. An account that holds secrets
+// without the record (a data directory made before the indexes) is left to
+// ensureListIndexes. Once the record is known, it costs nothing.
+func (s *Service) noteFreshAccount(tx docstore.Tx, account string) error {
+	if _, ok := s.indexes.built.Load(account); ok {
+		return nil
+	}
+	record := docstore.Key{Collection: colListIndexes, Account: account, ID: listIndexesID}
+	var version int
+	if err := tx.Get(record, &version); err == nil {
+		s.indexes.built.Store(account, true)
+		return nil
+	} else if !isNotFound(err) {
+		return err
+	}
+	empty := true
+	if err := tx.List(colSecret, account, "", "", func(string, []byte) error {
+		empty = false
+		return docstore.ErrStop
+	}); err != nil {
+		return err
+	}
+	if !empty {
+		return nil
+	}
+	return tx.Put(record, listIndexesVersion)
+}
+
 // ensureListIndexes builds the account's list indexes once for a data directory: a data
-// directory made before them lists its secrets from the first ListSecrets on. Once built
-// (the record of it is kept in the store, and in memory), it costs nothing.
+// directory made before them lists its secrets from the first ListSecrets on. The build runs
+// to its end once begun, whatever becomes of the call that began it (a long build cut off by
+// each caller's timeout would never end). Once built (the record of it is kept in the
+// store, and in memory), it costs nothing.
 func (s *Service) ensureListIndexes(ctx context.Context, account string) error {
 	if _, ok := s.indexes.built.Load(account); ok {
 		return nil
 	}
+	ctx = context.WithoutCancel(ctx)
 	record := docstore.Key{Collection: colListIndexes, Account: account, ID: listIndexesID}
 	var version int
 	err := s.store.View(ctx, func(tx docstore.Tx) error {
@@ -133,6 +174,6 @@ func rebuildListIndexes(tx docstore.Tx, account string) error {
 		if err := json.Unmarshal(raw, &sec); err != nil {
 			return err
 		}
-		return indexSecret(tx, &sec)
+		return indexEntriesOf(tx, &sec)
 	})
 }

@@ -63,6 +63,7 @@ func (s *Service) ensureIndexes(ctx context.Context) error {
 	if s.indexes.done.Load() {
 		return nil
 	}
+	ctx = context.WithoutCancel(ctx) // a build runs to its end once begun
 	record := docstore.Key{Collection: colListIndexes, ID: listIndexesID}
 	err := s.store.Update(ctx, func(tx docstore.Tx) error {
 		var version int
