@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/iamd-dev/iamd/internal/docstore"
+	"github.com/iamd-dev/iamd/internal/pagecursor"
 )
 
 // colAssociation indexes the instances' profile associations by association id, as
@@ -70,29 +71,10 @@ func (s *Service) ensureListIndexes(ctx context.Context, account string) error {
 	if _, ok := s.indexes.accounts.Load(account); ok {
 		return nil
 	}
-	ctx = context.WithoutCancel(ctx) // a build runs to its end once begun
 	record := docstore.Key{Collection: colListIndexes, Account: account, ID: listIndexesID}
-	var version int
-	err := s.store.View(ctx, func(tx docstore.Tx) error {
-		if err := tx.Get(record, &version); err != nil && !isNotFound(err) {
-			return err
-		}
-		return nil
+	err := pagecursor.BuildOnce(ctx, s.store, record, listIndexesVersion, func(tx docstore.Tx) error {
+		return rebuildAssociations(tx, account)
 	})
-	if err == nil && version < listIndexesVersion {
-		err = s.store.Update(ctx, func(tx docstore.Tx) error {
-			if err := tx.Get(record, &version); err != nil && !isNotFound(err) {
-				return err
-			}
-			if version >= listIndexesVersion {
-				return nil
-			}
-			if err := rebuildAssociations(tx, account); err != nil {
-				return err
-			}
-			return tx.Put(record, listIndexesVersion)
-		})
-	}
 	if err != nil {
 		return err
 	}
@@ -103,17 +85,8 @@ func (s *Service) ensureListIndexes(ctx context.Context, account string) error {
 // rebuildAssociations replaces an account's association index with the associations its
 // instances hold.
 func rebuildAssociations(tx docstore.Tx, account string) error {
-	var stale []string
-	if err := tx.List(colAssociation, account, "", "", func(id string, _ []byte) error {
-		stale = append(stale, id)
-		return nil
-	}); err != nil {
+	if err := pagecursor.Clear(tx, colAssociation, account); err != nil {
 		return err
-	}
-	for _, id := range stale {
-		if err := tx.Delete(docstore.Key{Collection: colAssociation, Account: account, ID: id}); err != nil {
-			return err
-		}
 	}
 	return tx.List(colInstance, account, "", "", func(_ string, raw []byte) error {
 		var inst Instance

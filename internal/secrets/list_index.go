@@ -118,34 +118,12 @@ func (s *Service) ensureListIndexes(ctx context.Context, account string) error {
 	if _, ok := s.indexes.built.Load(account); ok {
 		return nil
 	}
-	ctx = context.WithoutCancel(ctx)
 	record := docstore.Key{Collection: colListIndexes, Account: account, ID: listIndexesID}
-	var version int
-	err := s.store.View(ctx, func(tx docstore.Tx) error {
-		if err := tx.Get(record, &version); err != nil && !isNotFound(err) {
-			return err
-		}
-		return nil
+	err := pagecursor.BuildOnce(ctx, s.store, record, listIndexesVersion, func(tx docstore.Tx) error {
+		return rebuildListIndexes(tx, account)
 	})
 	if err != nil {
 		return err
-	}
-	if version < listIndexesVersion {
-		err = s.store.Update(ctx, func(tx docstore.Tx) error {
-			if err := tx.Get(record, &version); err != nil && !isNotFound(err) {
-				return err
-			}
-			if version >= listIndexesVersion {
-				return nil // built by another call meanwhile
-			}
-			if err := rebuildListIndexes(tx, account); err != nil {
-				return err
-			}
-			return tx.Put(record, listIndexesVersion)
-		})
-		if err != nil {
-			return err
-		}
 	}
 	s.indexes.built.Store(account, true)
 	return nil
@@ -155,18 +133,8 @@ func (s *Service) ensureListIndexes(ctx context.Context, account string) error {
 // it holds, reading them one at a time.
 func rebuildListIndexes(tx docstore.Tx, account string) error {
 	for _, col := range []string{colByCreated, colByCreatedDesc, colByNameDesc} {
-		var stale []string
-		err := tx.List(col, account, "", "", func(id string, _ []byte) error {
-			stale = append(stale, id)
-			return nil
-		})
-		if err != nil {
+		if err := pagecursor.Clear(tx, col, account); err != nil {
 			return err
-		}
-		for _, id := range stale {
-			if err := tx.Delete(docstore.Key{Collection: col, Account: account, ID: id}); err != nil {
-				return err
-			}
 		}
 	}
 	return tx.List(colSecret, account, "", "", func(_ string, raw []byte) error {

@@ -63,22 +63,8 @@ func (s *Service) ensureIndexes(ctx context.Context) error {
 	if s.indexes.done.Load() {
 		return nil
 	}
-	ctx = context.WithoutCancel(ctx) // a build runs to its end once begun
 	record := docstore.Key{Collection: colListIndexes, ID: listIndexesID}
-	err := s.store.Update(ctx, func(tx docstore.Tx) error {
-		var version int
-		if err := tx.Get(record, &version); err != nil && !errors.Is(err, docstore.ErrNotFound) {
-			return err
-		}
-		if version >= listIndexesVersion {
-			return nil
-		}
-		if err := rebuildIndexes(tx); err != nil {
-			return err
-		}
-		return tx.Put(record, listIndexesVersion)
-	})
-	if err != nil {
+	if err := pagecursor.BuildOnce(ctx, s.store, record, listIndexesVersion, rebuildIndexes); err != nil {
 		return err
 	}
 	s.indexes.done.Store(true)
@@ -87,11 +73,7 @@ func (s *Service) ensureIndexes(ctx context.Context) error {
 
 // rebuildIndexes replaces both indexes with the entries of the tasks stored.
 func rebuildIndexes(tx docstore.Tx) error {
-	var stale []docstore.Key
-	if err := tx.List(colStopped, "", "", "", func(id string, _ []byte) error {
-		stale = append(stale, docstore.Key{Collection: colStopped, ID: id})
-		return nil
-	}); err != nil {
+	if err := pagecursor.Clear(tx, colStopped, ""); err != nil {
 		return err
 	}
 	// The running index is per account: its accounts are those of the tasks stored.
@@ -107,15 +89,7 @@ func rebuildIndexes(tx docstore.Tx) error {
 		return err
 	}
 	for account := range accounts {
-		if err := tx.List(colRunning, account, "", "", func(id string, _ []byte) error {
-			stale = append(stale, docstore.Key{Collection: colRunning, Account: account, ID: id})
-			return nil
-		}); err != nil {
-			return err
-		}
-	}
-	for _, k := range stale {
-		if err := tx.Delete(k); err != nil {
+		if err := pagecursor.Clear(tx, colRunning, account); err != nil {
 			return err
 		}
 	}
