@@ -3,7 +3,10 @@ package secrets
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/iamd-dev/iamd/internal/docstore"
 	"github.com/iamd-dev/iamd/internal/pagecursor"
@@ -80,6 +83,7 @@ func (s *Service) listIndexed(ctx context.Context, in ListInput, max int) ([]*Se
 	var next string
 	err := s.store.View(ctx, func(tx docstore.Tx) error {
 		now := s.clock()
+		read := 0 // secrets read through the index
 		walk := func(after string, fn func(id string, raw []byte) error) error {
 			return tx.List(order.collection, in.Account, order.prefix, after, fn)
 		}
@@ -94,6 +98,9 @@ func (s *Service) listIndexed(ctx context.Context, in ListInput, max int) ([]*Se
 			if len(byName) > 0 && !matchesAll(&Secret{Name: name}, byName) {
 				return nil, false, nil
 			}
+			if read++; read > sparseAfter && len(in.Filters) > 0 {
+				return nil, false, errSparse
+			}
 			var doc json.RawMessage
 			if err := tx.Get(secretKey(in.Account, in.Region, name), &doc); isNotFound(err) {
 				return nil, false, nil
@@ -104,6 +111,9 @@ func (s *Service) listIndexed(ctx context.Context, in ListInput, max int) ([]*Se
 		}
 		var err error
 		out, next, err = pagecursor.Collect(walk, after, max, take)
+		if errors.Is(err, errSparse) {
+			out, next, err = scanSorted(tx, in, order, after, max, now)
+		}
 		return err
 	})
 	if err != nil {
@@ -111,6 +121,57 @@ func (s *Service) listIndexed(ctx context.Context, in ListInput, max int) ([]*Se
 	}
 	if next != "" {
 		next = pagecursor.Encode(order.tag + "|" + next)
+	}
+	return out, next, nil
+}
+
+// sparseAfter is how many secrets a filtered list reads through its index, one document
+// read each, before it reads the region's secrets in one pass instead (scanSorted): a filter
+// that few secrets pass would otherwise cost a read per secret.
+var sparseAfter = 2000 // a variable for the tests
+
+// errSparse ends an index walk that has read sparseAfter secrets.
+var errSparse = errors.New("secrets: a sparse filter")
+
+// scanSorted serves a page of a filtered list in an index's order by one pass over the
+// region's secret documents (in name order, read in batches): it keeps those that pass and
+// whose index entry is after the cursor, the least max+1 of them, and cuts the page. It costs
+// the region, as every page did before the indexes, but only for a filter that few secrets
+// pass.
+func scanSorted(tx docstore.Tx, in ListInput, order listOrder, after string, max int, now time.Time) ([]*Secret, string, error) {
+	type entry struct {
+		id  string
+		sec *Secret
+	}
+	var kept []entry
+	trim := func() {
+		slices.SortFunc(kept, func(a, b entry) int { return strings.Compare(a.id, b.id) })
+		kept = kept[:min(len(kept), max+1)]
+	}
+	err := tx.List(colSecret, in.Account, in.Region+"/", "", func(_ string, raw []byte) error {
+		sec, keep, err := listable(tx, raw, in, now)
+		if err != nil || !keep {
+			return err
+		}
+		if id := indexEntries(sec)[order.collection]; id > after {
+			kept = append(kept, entry{id, sec})
+			if len(kept) > 4*(max+1) {
+				trim()
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	trim()
+	out := make([]*Secret, 0, min(len(kept), max))
+	for _, e := range kept[:min(len(kept), max)] {
+		out = append(out, e.sec)
+	}
+	next := ""
+	if len(kept) > max {
+		next = kept[max-1].id
 	}
 	return out, next, nil
 }
