@@ -77,7 +77,7 @@ func Ops(c *awsclient.Client) map[string]Op {
 			return err
 		},
 	}
-	return map[string]Op{
+	ops := map[string]Op{
 		"sqs-get-queue-url":                 sqsGetQueueURL(c, "iamd-bench-"+suffix),
 		"get-secret-value":                  getSecretValue,
 		"assume-role":                       assumeRole,
@@ -98,8 +98,16 @@ func Ops(c *awsclient.Client) map[string]Op {
 			}
 			return deleteRole(ctx, name)
 		}},
+		"decision": decision(c, "iamd-bench-decision-"+suffix),
 	}
+	for name, op := range secretOps(c, DefaultFillPrefix) {
+		ops[name] = op
+	}
+	return ops
 }
+
+// DefaultFillPrefix is the prefix `iamd bench fill` names roles and secrets with by default.
+const DefaultFillPrefix = "iamd-fill"
 
 // PageSize is the MaxItems of the paging ops: that of a ListRoles call that sets none.
 const PageSize = 100

@@ -21,13 +21,17 @@ func runBenchFill(ctx context.Context, args []string, env Env) int {
 	fs := flag.NewFlagSet("iamd bench fill", flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
 	endpoint := fs.String("endpoint", "", "endpoint URL (default: as the aws CLI finds it, AWS_ENDPOINT_URL ...)")
-	roles := fs.Int("roles", 0, "how many roles to create (required)")
-	prefix := fs.String("prefix", "iamd-fill", "the roles are named PREFIX-0000000, PREFIX-0000001, ...; a role that exists is kept and given its policy again")
+	roles := fs.Int("roles", 0, "how many roles to create (this or --secrets)")
+	nSecrets := fs.Int("secrets", 0, "how many secrets to create instead of roles, named PREFIX/0000000, PREFIX/0000001, ... (a secret that exists is kept)")
+	prefix := fs.String("prefix", bench.DefaultFillPrefix, "the roles are named PREFIX-0000000, PREFIX-0000001, ...; a role that exists is kept and given its policy again")
 	concurrency := fs.Int("concurrency", 16, "concurrent workers")
 	duration := fs.Duration("duration", 30*time.Minute, "stop after this long even if not all roles are made (at most 24h)")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	if err := fs.Parse(args); err != nil {
 		return 2
+	}
+	if *nSecrets != 0 {
+		return runBenchFillSecrets(ctx, *endpoint, *nSecrets, *roles, *prefix, *concurrency, *duration, *asJSON, env)
 	}
 	if *roles < 1 || *roles > maxFillRoles || *concurrency < 1 || *concurrency > 1024 || *duration <= 0 || *duration > 24*time.Hour || *prefix == "" {
 		fmt.Fprintf(env.Stderr, "iamd bench fill: --roles must be in [1, %d], --concurrency in [1, 1024], --duration in (0, 24h], --prefix not empty\n", maxFillRoles)

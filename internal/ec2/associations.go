@@ -2,11 +2,13 @@ package ec2
 
 import (
 	"context"
-	"encoding/base64"
+	"encoding/json"
+	"math"
 	"slices"
 	"strings"
 
 	"github.com/iamd-dev/iamd/internal/docstore"
+	"github.com/iamd-dev/iamd/internal/pagecursor"
 )
 
 // AssociationInfo is an association with its instance, as the association calls report it.
@@ -45,14 +47,13 @@ func (s *Service) FindAssociation(ctx context.Context, account, region, associat
 	if !validID(associationID, "iip-assoc-") {
 		return nil, invalidParameterValue("Value (%s) for parameter associationId is invalid. Expected: 'iip-assoc-...'.", associationID)
 	}
+	if err := s.ensureListIndexes(ctx, account); err != nil {
+		return nil, err
+	}
 	var found *Instance
 	err := s.store.View(ctx, func(tx docstore.Tx) error {
-		list, err := s.listInstances(tx, account, region)
-		for i := range list {
-			if list[i].Profile != nil && list[i].Profile.ID == associationID {
-				found = &list[i]
-			}
-		}
+		inst, err := s.associated(tx, account, region, associationID)
+		found = inst
 		return err
 	})
 	if err != nil {
@@ -62,6 +63,27 @@ func (s *Service) FindAssociation(ctx context.Context, account, region, associat
 		return nil, associationNotFound(associationID)
 	}
 	return found, nil
+}
+
+// associated reads the instance an association id names through the association index:
+// nil when there is none (or the instance no longer shows).
+func (s *Service) associated(tx docstore.Tx, account, region, associationID string) (*Instance, error) {
+	var instanceID string
+	if err := tx.Get(associationKey(account, region, associationID), &instanceID); isNotFound(err) {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	var inst Instance
+	if err := s.getInstance(tx, account, region, instanceID, &inst); isNotFound(err) {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	if inst.Profile == nil || inst.Profile.ID != associationID {
+		return nil, nil
+	}
+	return &inst, nil
 }
 
 // Disassociate ends an association of inst (as FindAssociation found it).
@@ -131,59 +153,93 @@ func (s *Service) Associations(ctx context.Context, in AssociationsInput) ([]Ass
 	}
 	after := ""
 	if in.NextToken != "" {
-		raw, err := base64.RawURLEncoding.DecodeString(in.NextToken)
-		if err != nil || !strings.HasPrefix(string(raw), "iip-assoc-") {
+		id, ok := pagecursor.Decode(in.NextToken)
+		if !ok || !strings.HasPrefix(id, "iip-assoc-") {
 			return nil, "", invalidNextToken()
 		}
-		after = string(raw)
+		after = id
 	}
 	for _, id := range in.IDs {
 		if !validID(id, "iip-assoc-") {
 			return nil, "", invalidParameterValue("Value (%s) for parameter associationId is invalid. Expected: 'iip-assoc-...'.", id)
 		}
 	}
-	var all []AssociationInfo
+	if err := s.ensureListIndexes(ctx, in.Account); err != nil {
+		return nil, "", err
+	}
+	var out []AssociationInfo
+	next := ""
 	err := s.store.View(ctx, func(tx docstore.Tx) error {
-		list, err := s.listInstances(tx, in.Account, in.Region)
-		for i := range list {
-			if list[i].Profile != nil {
-				all = append(all, info(&list[i]))
+		if len(in.IDs) > 0 {
+			for _, id := range dedupe(in.IDs) {
+				inst, err := s.associated(tx, in.Account, in.Region, id)
+				if err != nil {
+					return err
+				}
+				if inst == nil {
+					return associationNotFound(id)
+				}
+				if a := info(inst); associationMatches(a, in.Filters) {
+					out = append(out, a)
+				}
 			}
+			sortAssociations(out)
+			return nil
+		}
+		limit := in.MaxResults
+		if limit == 0 {
+			limit = math.MaxInt
+		}
+		if ids := keyedValues(in.Filters, "instance-id"); ids != nil {
+			// The associations of named instances: those instances, read by key.
+			var all []AssociationInfo
+			err := s.instanceWalk(tx, in.Account, in.Region, ids)("", func(_ string, raw []byte) error {
+				var inst Instance
+				if err := json.Unmarshal(raw, &inst); err != nil {
+					return err
+				}
+				settle(&inst)
+				if inst.Profile != nil && visible(&inst, s.now()) {
+					all = append(all, info(&inst))
+				}
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+			sortAssociations(all)
+			for _, a := range all {
+				if a.ID <= after || !associationMatches(a, in.Filters) {
+					continue
+				}
+				if len(out) == limit {
+					next = pagecursor.Encode(out[len(out)-1].ID)
+					break
+				}
+				out = append(out, a)
+			}
+			return nil
+		}
+		walk := func(after string, fn func(id string, raw []byte) error) error {
+			return tx.List(colAssociation, in.Account, in.Region+"/", after, fn)
+		}
+		take := func(id string, _ []byte) (AssociationInfo, bool, error) {
+			inst, err := s.associated(tx, in.Account, in.Region, strings.TrimPrefix(id, in.Region+"/"))
+			if err != nil || inst == nil {
+				return AssociationInfo{}, false, err
+			}
+			a := info(inst)
+			return a, associationMatches(a, in.Filters), nil
+		}
+		var err error
+		out, next, err = pagecursor.Collect(walk, regionCursor(in.Region, after), limit, take)
+		if next != "" {
+			next = pagecursor.Encode(strings.TrimPrefix(next, in.Region+"/"))
 		}
 		return err
 	})
 	if err != nil {
 		return nil, "", err
-	}
-	byID := map[string]AssociationInfo{}
-	for _, a := range all {
-		byID[a.ID] = a
-	}
-	if len(in.IDs) > 0 {
-		all = nil
-		for _, id := range dedupe(in.IDs) {
-			a, ok := byID[id]
-			if !ok {
-				return nil, "", associationNotFound(id)
-			}
-			all = append(all, a)
-		}
-	}
-	sortAssociations(all)
-	var out []AssociationInfo
-	next := ""
-	for _, a := range all {
-		if after != "" && a.ID <= after {
-			continue
-		}
-		if !associationMatches(a, in.Filters) {
-			continue
-		}
-		if in.MaxResults > 0 && len(out) == in.MaxResults {
-			next = base64.RawURLEncoding.EncodeToString([]byte(out[len(out)-1].ID))
-			break
-		}
-		out = append(out, a)
 	}
 	return out, next, nil
 }

@@ -2,12 +2,14 @@ package ec2
 
 import (
 	"context"
-	"encoding/base64"
+	"encoding/json"
+	"math"
 	"path"
 	"strconv"
 	"strings"
 
 	"github.com/iamd-dev/iamd/internal/docstore"
+	"github.com/iamd-dev/iamd/internal/pagecursor"
 )
 
 // Filter is one DescribeInstances filter: a name and the values any of which may match
@@ -49,44 +51,50 @@ func (s *Service) Describe(ctx context.Context, in DescribeInput) (*DescribeOutp
 			return nil, invalidParameterValue("The filter '%s' is invalid", f.Name)
 		}
 	}
-	after := ""
-	if in.NextToken != "" {
-		raw, err := base64.RawURLEncoding.DecodeString(in.NextToken)
-		if err != nil || !ValidInstanceID(string(raw)) {
-			return nil, invalidNextToken()
-		}
-		after = string(raw)
+	after, err := instanceCursor(in.NextToken)
+	if err != nil {
+		return nil, err
 	}
-	var all []Instance
 	if len(in.IDs) > 0 {
-		list, err := s.Instances(ctx, in.Account, in.Region, dedupe(in.IDs))
+		// Named instances are read by key; a missing one is an error, as AWS answers.
+		all, err := s.Instances(ctx, in.Account, in.Region, dedupe(in.IDs))
 		if err != nil {
 			return nil, err
 		}
-		all = list
-	} else {
-		err := s.store.View(ctx, func(tx docstore.Tx) error {
-			list, err := s.listInstances(tx, in.Account, in.Region)
-			all = list
-			return err
-		})
-		if err != nil {
-			return nil, err
+		out := &DescribeOutput{}
+		for _, inst := range all {
+			if (after == "" || inst.ID > after) && matchesAll(&inst, in.Filters) {
+				out.Instances = append(out.Instances, inst)
+			}
 		}
+		return out, nil
+	}
+	limit := in.MaxResults
+	if limit == 0 {
+		limit = math.MaxInt // AWS answers every instance when no MaxResults is given
 	}
 	out := &DescribeOutput{}
-	for _, inst := range all {
-		if after != "" && inst.ID <= after {
-			continue
+	err = s.store.View(ctx, func(tx docstore.Tx) error {
+		now := s.now()
+		walk := s.instanceWalk(tx, in.Account, in.Region, keyedValues(in.Filters, "instance-id"))
+		take := func(_ string, raw []byte) (Instance, bool, error) {
+			var inst Instance
+			if err := json.Unmarshal(raw, &inst); err != nil {
+				return inst, false, err
+			}
+			settle(&inst)
+			return inst, visible(&inst, now) && matchesAll(&inst, in.Filters), nil
 		}
-		if !matchesAll(&inst, in.Filters) {
-			continue
+		var next string
+		var err error
+		out.Instances, next, err = pagecursor.Collect(walk, regionCursor(in.Region, after), limit, take)
+		if next != "" {
+			out.NextToken = pagecursor.Encode(strings.TrimPrefix(next, in.Region+"/"))
 		}
-		if in.MaxResults > 0 && len(out.Instances) == in.MaxResults {
-			out.NextToken = base64.RawURLEncoding.EncodeToString([]byte(out.Instances[len(out.Instances)-1].ID))
-			break
-		}
-		out.Instances = append(out.Instances, inst)
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }

@@ -201,6 +201,9 @@ func (s *Service) Launch(ctx context.Context, plan *RunPlan) (*Launched, error) 
 			if err := tx.Insert(instanceKey(account, region, inst.ID), &inst); err != nil {
 				return err
 			}
+			if err := syncAssociation(tx, &inst, nil); err != nil {
+				return err
+			}
 			if err := tx.Put(runningKey(inst.ID), runningRef{Account: account, Region: region}); err != nil {
 				return err
 			}

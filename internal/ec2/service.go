@@ -30,6 +30,8 @@ type Service struct {
 	iam   *iam.Service
 	sts   *sts.Service
 	now   func() time.Time
+	// indexes: the accounts whose association index is built (list_index.go).
+	indexes builtIndexes
 }
 
 // New makes the service. now is the clock (time.Now outside tests).
@@ -77,24 +79,6 @@ func (s *Service) getInstance(tx docstore.Tx, account, region, id string, inst *
 		return docstore.ErrNotFound
 	}
 	return nil
-}
-
-// listInstances returns the visible instances of a region in id order.
-func (s *Service) listInstances(tx docstore.Tx, account, region string) ([]Instance, error) {
-	var out []Instance
-	now := s.now()
-	err := tx.List(colInstance, account, region+"/", "", func(_ string, raw []byte) error {
-		var inst Instance
-		if err := json.Unmarshal(raw, &inst); err != nil {
-			return err
-		}
-		settle(&inst)
-		if visible(&inst, now) {
-			out = append(out, inst)
-		}
-		return nil
-	})
-	return out, err
 }
 
 // Instance returns one instance; InvalidInstanceID errors as AWS words them.
@@ -212,7 +196,11 @@ func (s *Service) changeInstance(ctx context.Context, account, region, id string
 		if err != nil {
 			return err
 		}
+		before := profileOf(&inst)
 		if err := fn(tx, &inst); err != nil {
+			return err
+		}
+		if err := syncAssociation(tx, &inst, before); err != nil {
 			return err
 		}
 		return tx.Put(instanceKey(account, region, id), &inst)

@@ -41,7 +41,11 @@ func (s *Service) Terminate(ctx context.Context, account, region string, ids []s
 			out = append(out, StateChange{inst.ID, inst.State, StateShuttingDown})
 			inst.State, inst.TerminatedAt = StateShuttingDown, now
 			inst.StateReason = "Client.UserInitiatedShutdown"
+			before := profileOf(&inst)
 			inst.Profile = nil
+			if err := syncAssociation(tx, &inst, before); err != nil {
+				return err
+			}
 			if err := tx.Put(instanceKey(account, region, inst.ID), &inst); err != nil {
 				return err
 			}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"errors"
 	"sort"
 	"time"
@@ -160,17 +161,14 @@ func reportBool(b bool) string {
 }
 
 // credentialReportCSV reads the account in the transaction and writes its report: the root
-// user's row, then each user's, in name order.
+// user's row, then each user's, in name order. The users are read one at a time as the
+// store lists them (not all decoded at once), each with its login profile by key.
 func (s *Service) credentialReportCSV(tx docstore.Tx, account string) ([]byte, error) {
 	var a Account
 	if err := loadAccountDoc(tx, account, &a); err != nil {
 		return nil, err
 	}
-	users, err := listDocs(tx, colUser, account, func(*User) bool { return true })
-	if err != nil {
-		return nil, err
-	}
-	passwords, err := passwordStatuses(tx, account)
+	policy, err := getPasswordPolicy(tx, account)
 	if err != nil {
 		return nil, err
 	}
@@ -195,29 +193,45 @@ func (s *Service) credentialReportCSV(tx docstore.Tx, account string) ([]byte, e
 		return nil, err
 	}
 
-	for i := range users {
-		u := &users[i]
-		pw := passwords[u.Name]
-		row := []string{u.Name, u.ARN(), reportTime(u.CreateDate), reportBool(pw.Enabled)}
-		if pw.Enabled {
-			// iamd has no console: a password is never used to sign in.
-			row = append(row, reportNoInformation, reportTime(pw.LastChanged), reportTimeOr(pw.NextRotation, reportNotApplicable))
-		} else {
-			row = append(row, reportNotApplicable, reportNotApplicable, reportNotApplicable)
+	err = tx.List(colUser, account, "", "", func(_ string, raw []byte) error {
+		var u User
+		if err := json.Unmarshal(raw, &u); err != nil {
+			return err
 		}
-		row = append(row, reportBool(mfa[u.ID]))
-		if row, err = s.appendCredentialColumns(tx, account, credentialOwner{key: u.ID, name: u.Name}, u.Name, row); err != nil {
-			return nil, err
-		}
-		if err := w.Write(row); err != nil {
-			return nil, err
-		}
+		return s.writeUserRow(tx, w, account, &u, policy, mfa)
+	})
+	if err != nil {
+		return nil, err
 	}
 	w.Flush()
 	if err := w.Error(); err != nil {
 		return nil, err
 	}
 	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
+
+// writeUserRow writes a user's row of the credential report.
+func (s *Service) writeUserRow(tx docstore.Tx, w *csv.Writer, account string, u *User, policy *PasswordPolicy, mfa map[string]bool) error {
+	profile, enabled, err := getLoginProfile(tx, account, u.Name)
+	if err != nil {
+		return err
+	}
+	pw := PasswordStatus{}
+	if enabled {
+		pw = PasswordStatus{Enabled: true, LastChanged: profile.PasswordLastChanged, NextRotation: policy.expiresAt(profile.PasswordLastChanged)}
+	}
+	row := []string{u.Name, u.ARN(), reportTime(u.CreateDate), reportBool(pw.Enabled)}
+	if pw.Enabled {
+		// iamd has no console: a password is never used to sign in.
+		row = append(row, reportNoInformation, reportTime(pw.LastChanged), reportTimeOr(pw.NextRotation, reportNotApplicable))
+	} else {
+		row = append(row, reportNotApplicable, reportNotApplicable, reportNotApplicable)
+	}
+	row = append(row, reportBool(mfa[u.ID]))
+	if row, err = s.appendCredentialColumns(tx, account, credentialOwner{key: u.ID, name: u.Name}, u.Name, row); err != nil {
+		return err
+	}
+	return w.Write(row)
 }
 
 // appendCredentialColumns appends an owner's access key and signing certificate columns:

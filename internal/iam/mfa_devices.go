@@ -55,7 +55,10 @@ type MFADevice struct {
 	SealedSeed []byte    `json:"sealedSeed"`
 	// UserID is the unique id (AIDA...) of the user the device is enabled for; "" while
 	// unassigned. A renamed user keeps its devices.
-	UserID     string    `json:"userId,omitempty"`
+	UserID string `json:"userId,omitempty"`
+	// UserName is the user's name when the device was enabled: where ListVirtualMFADevices
+	// looks the user up first (a rename leaves it behind; UserID decides).
+	UserName   string    `json:"userName,omitempty"`
 	EnableDate time.Time `json:"enableDate,omitzero"`
 	// Drift is how many steps the device's clock is ahead of the server's (negative:
 	// behind), as the last EnableMFADevice or ResyncMFADevice measured it.
@@ -348,7 +351,7 @@ func (s *Service) EnableMFADevice(ctx context.Context, account, userName, serial
 		if err := s.syncDevice(&d, code1, code2); err != nil {
 			return err
 		}
-		d.UserID, d.EnableDate = u.ID, s.clock()
+		d.UserID, d.UserName, d.EnableDate = u.ID, u.Name, s.clock()
 		return putMFADevice(tx, &d)
 	})
 }
@@ -400,7 +403,7 @@ func (s *Service) DeactivateMFADevice(ctx context.Context, account, userName, se
 		return err
 	}
 	return s.changeUserDevice(ctx, account, userName, serial, func(d *MFADevice) error {
-		d.UserID, d.EnableDate, d.Drift = "", time.Time{}, 0
+		d.UserID, d.UserName, d.EnableDate, d.Drift = "", "", time.Time{}, 0
 		return nil
 	})
 }
@@ -490,53 +493,6 @@ func (s *Service) ListMFADevices(ctx context.Context, account, userName string, 
 type VirtualMFADevice struct {
 	MFADevice
 	User *User
-}
-
-// ListVirtualMFADevices lists the account's devices in serial number order: status
-// "Assigned", "Unassigned", or "Any" ("" is "Any").
-func (s *Service) ListVirtualMFADevices(ctx context.Context, account, status string, p Page) (PageOf[VirtualMFADevice], error) {
-	switch status {
-	case "", "Any", "Assigned", "Unassigned":
-	default:
-		return PageOf[VirtualMFADevice]{}, constraint(status, "assignmentStatus", "Member must satisfy enum value set: [Assigned, Unassigned, Any]")
-	}
-	if err := p.check(); err != nil {
-		return PageOf[VirtualMFADevice]{}, err
-	}
-	var out []VirtualMFADevice
-	err := s.view(ctx, func(tx docstore.Tx) error {
-		devices, err := listDocs(tx, colMFADevice, account, func(d *MFADevice) bool {
-			switch status {
-			case "Assigned":
-				return d.Assigned()
-			case "Unassigned":
-				return !d.Assigned()
-			}
-			return true
-		})
-		if err != nil {
-			return err
-		}
-		var users map[string]*User // by id, read at the first assigned device
-		for i := range devices {
-			if devices[i].Assigned() && users == nil {
-				users = map[string]*User{}
-				all, err := listDocs(tx, colUser, account, func(*User) bool { return true })
-				if err != nil {
-					return err
-				}
-				for j := range all {
-					users[all[j].ID] = &all[j]
-				}
-			}
-			out = append(out, VirtualMFADevice{MFADevice: devices[i], User: users[devices[i].UserID]})
-		}
-		return nil
-	})
-	if err != nil {
-		return PageOf[VirtualMFADevice]{}, err
-	}
-	return paginate(out, func(d VirtualMFADevice) string { return d.id() }, p)
 }
 
 // changeMFADevice reads a device, lets fn change it, and stores it, in one transaction.

@@ -94,6 +94,9 @@ func (s *Service) Create(ctx context.Context, in CreateInput, auth Authorize) (*
 		}
 		s.addReplicas(tx, sec, in.Replicas, in.ForceOverwrite, now)
 		out.Secret = sec
+		if err := s.indexSecret(tx, sec); err != nil {
+			return err
+		}
 		return tx.Insert(secretKey(sec.Account, sec.Region, sec.Name), sec)
 	})
 	if err != nil {

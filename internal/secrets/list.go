@@ -51,29 +51,29 @@ func (s *Service) List(ctx context.Context, in ListInput) ([]*Secret, string, er
 	default:
 		return nil, "", invalidParameter("SortBy must be one of created-date, last-accessed-date, last-changed-date or name.")
 	}
+	if in.SortBy == "last-accessed-date" || in.SortBy == "last-changed-date" {
+		// Dates that change with every write and read are not indexed: these orders read
+		// and sort the region's secrets (docs/SCALE.md).
+		return s.listByChangingDate(ctx, in, max)
+	}
+	if err := s.ensureListIndexes(ctx, in.Account); err != nil {
+		return nil, "", err
+	}
+	return s.listIndexed(ctx, in, max)
+}
+
+// listByChangingDate lists in an order of dates that change (last accessed, last changed):
+// it reads every secret of the region, sorts and cuts the page.
+func (s *Service) listByChangingDate(ctx context.Context, in ListInput, max int) ([]*Secret, string, error) {
 	var all []*Secret
 	err := s.store.View(ctx, func(tx docstore.Tx) error {
 		now := s.clock()
 		return tx.List(colSecret, in.Account, in.Region+"/", "", func(_ string, raw []byte) error {
-			sec, err := decode[Secret](raw)
-			if err != nil {
-				return err
-			}
-			if expired(sec, now) {
-				return nil
-			}
-			if sec, err = withPrimary(tx, sec, now); isNotFound(err) {
-				return nil
-			} else if err != nil {
-				return err
-			}
-			if sec.ScheduledForDeletion() && !in.IncludePlannedDeletion {
-				return nil
-			}
-			if matchesAll(sec, in.Filters) {
+			sec, keep, err := listable(tx, raw, in, now)
+			if keep {
 				all = append(all, sec)
 			}
-			return nil
+			return err
 		})
 	})
 	if err != nil {
@@ -81,6 +81,28 @@ func (s *Service) List(ctx context.Context, in ListInput) ([]*Secret, string, er
 	}
 	sortSecrets(all, in.SortBy, in.SortOrder == "desc")
 	return paginate(all, func(s *Secret) string { return s.Name }, max, in.NextToken)
+}
+
+// listable decodes a secret document and reports whether ListSecrets shows it: not gone
+// (past its deletion date, or a replica whose primary is gone), not scheduled for deletion
+// unless asked for, and passing the filters.
+func listable(tx docstore.Tx, raw []byte, in ListInput, now time.Time) (*Secret, bool, error) {
+	sec, err := decode[Secret](raw)
+	if err != nil {
+		return nil, false, err
+	}
+	if expired(sec, now) {
+		return nil, false, nil
+	}
+	if sec, err = withPrimary(tx, sec, now); isNotFound(err) {
+		return nil, false, nil
+	} else if err != nil {
+		return nil, false, err
+	}
+	if sec.ScheduledForDeletion() && !in.IncludePlannedDeletion {
+		return nil, false, nil
+	}
+	return sec, matchesAll(sec, in.Filters), nil
 }
 
 // sortSecrets orders secrets as ListSecrets lists them: by the key asked for (creation date

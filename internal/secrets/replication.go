@@ -80,6 +80,9 @@ func (s *Service) placeReplica(tx docstore.Tx, sec *Secret, r Replica, force boo
 	}
 	rep := &Secret{UID: sec.UID, Account: sec.Account, Region: r.Region, Name: sec.Name, Suffix: sec.Suffix,
 		KmsKeyID: r.KmsKeyID, PrimaryRegion: sec.Region, Created: now, Serial: serial, LastChanged: now}
+	if err := s.indexSecret(tx, rep); err != nil {
+		return err
+	}
 	return tx.Put(secretKey(rep.Account, rep.Region, rep.Name), rep)
 }
 

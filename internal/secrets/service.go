@@ -25,6 +25,7 @@ type Service struct {
 	now        func() time.Time
 	principals Principals // binds resource policies' principals; nil keeps them as written
 	compiled   *compiledPolicies
+	indexes    listIndexes // the accounts whose list indexes are built (list_index.go)
 }
 
 // New makes the service; box seals every version's data key.

@@ -128,6 +128,9 @@ func purge(tx docstore.Tx, sec *Secret) error {
 			}
 		}
 	}
+	if err := unindexSecret(tx, sec); err != nil {
+		return err
+	}
 	err := tx.Delete(secretKey(sec.Account, sec.Region, sec.Name))
 	if isNotFound(err) {
 		return nil

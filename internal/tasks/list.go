@@ -3,11 +3,14 @@ package tasks
 import (
 	"context"
 	"encoding/json"
-	"sort"
+	"errors"
+	"math"
 	"time"
 
 	"github.com/iamd-dev/iamd/internal/authz"
+	"github.com/iamd-dev/iamd/internal/awserr"
 	"github.com/iamd-dev/iamd/internal/docstore"
+	"github.com/iamd-dev/iamd/internal/pagecursor"
 )
 
 // Task is a task as List and Describe show it: never its token.
@@ -26,36 +29,72 @@ type Task struct {
 	StopCode      string
 }
 
-// List returns the running tasks (not the stopped ones) of the caller's account, in the order they were started
-// (by id where two started at the same instant), so that a task whose `iamd task run` died
-// can be found and stopped. Any principal of the account may list them; the list holds no
+// Page asks for one page of List: at most MaxResults tasks (0 for every one), after the
+// task the NextToken of the previous page names.
+type Page struct {
+	MaxResults int
+	NextToken  string
+}
+
+// maxListResults is the most tasks one page holds, as ECS's ListTasks allows.
+const maxListResults = 100
+
+// List returns a page of the running tasks (not the stopped ones) of the caller's account,
+// in the order they were started (by id where two started at the same instant), so that a
+// task whose `iamd task run` died can be found and stopped, and the NextToken of the next
+// page ("" after the last). Any principal of the account may list them; the list holds no
 // secret.
 //
 // Task ids are global (the credentials endpoint knows only the id), so tasks are stored
-// under no account and List reads them all, keeping the caller's: running tasks are few.
-func (s *Service) List(ctx context.Context, caller *authz.Caller) ([]Task, error) {
+// under no account; the running index (list_index.go) keeps each account's in start order,
+// and a page reads its entries after the token's cursor.
+func (s *Service) List(ctx context.Context, caller *authz.Caller, p Page) ([]Task, string, error) {
+	limit := p.MaxResults
+	switch {
+	case limit == 0:
+		limit = math.MaxInt
+	case limit < 1 || limit > maxListResults:
+		return nil, "", awserr.New("InvalidParameterException", "maxResults must be between 1 and 100.")
+	}
+	after := ""
+	if p.NextToken != "" {
+		cursor, ok := pagecursor.Decode(p.NextToken)
+		if !ok {
+			return nil, "", awserr.New("InvalidParameterException", "Invalid nextToken.")
+		}
+		after = cursor
+	}
+	if err := s.ensureIndexes(ctx); err != nil {
+		return nil, "", err
+	}
 	var out []Task
+	var next string
 	err := s.store.View(ctx, func(tx docstore.Tx) error {
-		out = out[:0]
-		return tx.List(collection, "", "", "", func(_ string, raw []byte) error {
+		walk := func(after string, fn func(id string, raw []byte) error) error {
+			return tx.List(colRunning, caller.Account, "", after, fn)
+		}
+		take := func(_ string, raw []byte) (Task, bool, error) {
+			var id string
+			if err := json.Unmarshal(raw, &id); err != nil {
+				return Task{}, false, err
+			}
 			var rec record
-			if err := json.Unmarshal(raw, &rec); err != nil {
-				return err
+			if err := tx.Get(docstore.Key{Collection: collection, ID: id}, &rec); errors.Is(err, docstore.ErrNotFound) {
+				return Task{}, false, nil
+			} else if err != nil {
+				return Task{}, false, err
 			}
-			if rec.Account == caller.Account && rec.Stop == nil {
-				out = append(out, s.task(&rec))
-			}
-			return nil
-		})
+			return s.task(&rec), rec.Account == caller.Account && rec.Stop == nil, nil
+		}
+		var err error
+		out, next, err = pagecursor.Collect(walk, after, limit, take)
+		return err
 	})
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		if !out[i].StartedAt.Equal(out[j].StartedAt) {
-			return out[i].StartedAt.Before(out[j].StartedAt)
-		}
-		return out[i].ID < out[j].ID
-	})
-	return out, nil
+	if next != "" {
+		next = pagecursor.Encode(next)
+	}
+	return out, next, nil
 }

@@ -70,6 +70,9 @@ func (s *Service) Stop(ctx context.Context, caller *authz.Caller, id, reason str
 			return err
 		}
 	}
+	if err := s.ensureIndexes(ctx); err != nil {
+		return err
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.store.Update(ctx, func(tx docstore.Tx) error {
@@ -84,6 +87,12 @@ func (s *Service) Stop(ctx context.Context, caller *authz.Caller, id, reason str
 		}
 		cur.Stop = &stopInfo{At: s.now().UTC(), By: caller.Principal.ID, Reason: reason, Code: StopCodeUserInitiated}
 		if err := tx.Put(k, &cur); err != nil {
+			return err
+		}
+		if err := unindexRunning(tx, &cur); err != nil {
+			return err
+		}
+		if err := indexTask(tx, &cur); err != nil {
 			return err
 		}
 		delete(s.running, id)
@@ -128,23 +137,34 @@ func (s *Service) expired(rec *record) bool {
 	return rec.Stop != nil && s.now().Sub(rec.Stop.At) > stoppedKept
 }
 
-// purgeStopped deletes the tasks stopped more than an hour ago.
+// purgeStopped deletes the tasks stopped more than an hour ago: the first entries of the
+// stopped index, which is in the order they stopped, up to the first one that is not.
 func (s *Service) purgeStopped(tx docstore.Tx) error {
-	var old []string
-	if err := tx.List(collection, "", "", "", func(id string, raw []byte) error {
-		var rec record
-		if err := json.Unmarshal(raw, &rec); err != nil {
+	var old []docstore.Key
+	err := tx.List(colStopped, "", "", "", func(entry string, raw []byte) error {
+		var id string
+		if err := json.Unmarshal(raw, &id); err != nil {
 			return err
 		}
-		if s.expired(&rec) {
-			old = append(old, id)
+		var rec record
+		err := tx.Get(docstore.Key{Collection: collection, ID: id}, &rec)
+		switch {
+		case errors.Is(err, docstore.ErrNotFound), err == nil && rec.Stop == nil:
+			old = append(old, docstore.Key{Collection: colStopped, ID: entry}) // a stale entry
+		case err != nil:
+			return err
+		case !s.expired(&rec):
+			return docstore.ErrStop
+		default:
+			old = append(old, docstore.Key{Collection: collection, ID: id}, docstore.Key{Collection: colStopped, ID: entry})
 		}
 		return nil
-	}); err != nil {
+	})
+	if err != nil {
 		return err
 	}
-	for _, id := range old {
-		if err := tx.Delete(docstore.Key{Collection: collection, ID: id}); err != nil && !errors.Is(err, docstore.ErrNotFound) {
+	for _, k := range old {
+		if err := tx.Delete(k); err != nil && !errors.Is(err, docstore.ErrNotFound) {
 			return err
 		}
 	}

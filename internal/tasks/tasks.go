@@ -102,6 +102,7 @@ type Service struct {
 
 	mu      sync.Mutex // guards running, and orders loads against stops
 	running map[string]*entry
+	indexes indexesBuilt // list_index.go
 }
 
 // New makes the service.
@@ -165,10 +166,16 @@ func (s *Service) Run(ctx context.Context, caller *authz.Caller, in RunInput) (*
 		ID: id, Account: caller.Account, ARN: taskARN, TaskRoleARN: in.TaskRoleARN, ExecutionRoleARN: in.ExecutionRoleARN,
 		StartedBy: caller.Principal.ID, TokenHash: hashToken(token), StartedAt: s.now().UTC(),
 	}
+	if err := s.ensureIndexes(ctx); err != nil {
+		return nil, err
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := s.store.Update(ctx, func(tx docstore.Tx) error {
 		if err := s.purgeStopped(tx); err != nil {
+			return err
+		}
+		if err := indexTask(tx, &rec); err != nil {
 			return err
 		}
 		return tx.Insert(docstore.Key{Collection: collection, ID: id}, &rec)

@@ -1,9 +1,11 @@
 package adminapi
 
 import (
+	"strconv"
 	"time"
 
 	"github.com/iamd-dev/iamd/internal/api/route"
+	"github.com/iamd-dev/iamd/internal/awserr"
 	"github.com/iamd-dev/iamd/internal/tasks"
 )
 
@@ -86,7 +88,8 @@ func (t *taskAPI) describe(c call) (any, error) {
 }
 
 type listTasksResult struct {
-	Tasks []xmlTask `xml:"Tasks>member"`
+	Tasks     []xmlTask `xml:"Tasks>member"`
+	NextToken string    `xml:"NextToken,omitempty"`
 }
 
 type xmlTask struct {
@@ -120,11 +123,19 @@ func toXMLTask(t *tasks.Task) xmlTask {
 // account's tasks (ids, roles, who started them and when; never a token), so that a task
 // whose `iamd task run` was killed can be found and stopped by whoever may stop it.
 func (t *taskAPI) list(c call) (any, error) {
-	list, err := t.svc.List(c.Ctx, c.Caller)
+	page := tasks.Page{NextToken: c.In.Get("NextToken")}
+	if v := c.In.Get("MaxResults"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return nil, awserr.New("InvalidParameterException", "maxResults must be between 1 and 100.")
+		}
+		page.MaxResults = n
+	}
+	list, next, err := t.svc.List(c.Ctx, c.Caller, page)
 	if err != nil {
 		return nil, err
 	}
-	res := listTasksResult{Tasks: make([]xmlTask, 0, len(list))}
+	res := listTasksResult{Tasks: make([]xmlTask, 0, len(list)), NextToken: next}
 	for i := range list {
 		res.Tasks = append(res.Tasks, toXMLTask(&list[i]))
 	}
