@@ -23,21 +23,22 @@ key=$(python3 -c 'import base64,os; print(base64.b64encode(os.urandom(32)).decod
 export AWS_ACCESS_KEY_ID=AKIAIAMDBENCHROOT001 AWS_SECRET_ACCESS_KEY=iamd-bench-root-secret-00000000000000000
 export AWS_REGION=us-east-1 AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
 port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-# serve NAME ARGS... starts an iamd and prints its endpoint.
+# serve NAME ARGS... starts an iamd and sets endpoint to its URL (not in a command
+# substitution: the server would hold its output open).
 serve() {
   local name=$1 p; shift; p=$(port)
   IAMD_ROOT_ACCESS_KEY_ID=$AWS_ACCESS_KEY_ID IAMD_ROOT_SECRET_ACCESS_KEY=$AWS_SECRET_ACCESS_KEY \
-    "$tmp/iamd" serve --addr "127.0.0.1:$p" --data "$tmp/$name" --audit "" --master-key "$key" "$@" 2>"$tmp/$name.log" &
+    "$tmp/iamd" serve --addr "127.0.0.1:$p" --data "$tmp/$name" --audit "" --master-key "$key" "$@" >"$tmp/$name.out" 2>"$tmp/$name.log" &
   pids+=($!)
   for _ in $(seq 1 100); do
-    python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$p/healthz', timeout=1)" 2>/dev/null && { echo "http://127.0.0.1:$p"; return; }
+    python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$p/healthz', timeout=1)" 2>/dev/null && { endpoint="http://127.0.0.1:$p"; return; }
     sleep 0.1
   done
   echo "iamd $name did not start" >&2; cat "$tmp/$name.log" >&2; exit 1
 }
-sqlite=$(serve sqlite)
-a=$(serve pg-a --store "$pg")
-b=$(serve pg-b --store "$pg")
+serve sqlite; sqlite=$endpoint
+serve pg-a --store "$pg"; a=$endpoint
+serve pg-b --store "$pg"; b=$endpoint
 # rate OP ENDPOINT WORKERS prints the requests per second of one bench run.
 rate() {
   "$tmp/iamd" bench --endpoint "$2" --op "$1" --concurrency "$3" --duration "$duration" --json |
