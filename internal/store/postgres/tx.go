@@ -237,7 +237,7 @@ func (t *tx) Delete(k docstore.Key) error {
 func idRange(collection, account, prefix, start string) (string, []any) {
 	args := []any{b(collection), b(account), b(start)}
 	where := "collection = $1 AND account = $2 AND id >= $3"
-	if end, ok := prefixEnd(prefix); ok {
+	if end, ok := docstore.PrefixEnd(prefix); ok {
 		where += " AND id < $4"
 		args = append(args, b(end))
 	}
@@ -254,7 +254,7 @@ func (t *tx) List(collection, account, prefix, after string, fn func(id string, 
 		return err
 	}
 	k := docstore.Key{Collection: collection, Account: account, ID: prefix + "*"}
-	start := listStart(prefix, after)
+	start := docstore.ListStart(prefix, after)
 	for batch := listBatchMin; ; batch = min(2*batch, listBatchMax) {
 		if err := t.ready(); err != nil {
 			return err
@@ -304,29 +304,4 @@ func (t *tx) Count(collection, account, prefix string) (int, error) {
 		return 0, t.poison("count", docstore.Key{Collection: collection, Account: account, ID: prefix + "*"}, err)
 	}
 	return n, nil
-}
-
-// prefixEnd returns the least string greater than every string that starts with prefix, or
-// false when there is none (prefix empty or all 0xff bytes). Ids compare as bytes.
-func prefixEnd(prefix string) (string, bool) {
-	p := []byte(prefix)
-	for i := len(p) - 1; i >= 0; i-- {
-		if p[i] < 0xff {
-			p[i]++
-			return string(p[:i+1]), true
-		}
-	}
-	return "", false
-}
-
-// listStart returns the least id List may return: the prefix, or the least id after
-// `after`, whichever is greater.
-func listStart(prefix, after string) string {
-	if after == "" {
-		return prefix
-	}
-	if next := after + "\x00"; next > prefix {
-		return next
-	}
-	return prefix
 }

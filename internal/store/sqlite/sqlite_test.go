@@ -285,30 +285,6 @@ func expectPrefix(ids []string, prefix string) []string {
 	return out
 }
 
-func TestPrefixEnd(t *testing.T) {
-	for _, tc := range []struct {
-		prefix, end string
-		ok          bool
-	}{
-		{"", "", false},
-		{"a", "b", true},
-		{"abc", "abd", true},
-		{"a\xff", "b", true},
-		{"a\xff\xff", "b", true},
-		{"\xff", "", false},
-		{"\xff\xff", "", false},
-		{"\xfe\xff", "\xff", true},
-		{"a\x00", "a\x01", true},
-		{"\U0010ffff", "\xf4\x8f\xbf\xc0", true},
-		{"é", "\xc3\xaa", true},
-	} {
-		end, ok := prefixEnd(tc.prefix)
-		if end != tc.end || ok != tc.ok {
-			t.Errorf("prefixEnd(%q) = %q, %v; want %q, %v", tc.prefix, end, ok, tc.end, tc.ok)
-		}
-	}
-}
-
 // TestCloseWaits checks that Close lets a running transaction finish.
 func TestCloseWaits(t *testing.T) {
 	s := open(t, t.TempDir())

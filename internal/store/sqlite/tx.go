@@ -158,8 +158,8 @@ func (t *tx) List(collection, account, prefix, after string, fn func(id string, 
 		return err
 	}
 	k := docstore.Key{Collection: collection, Account: account, ID: prefix}
-	from := listStart(prefix, after)
-	end, bounded := prefixEnd(prefix)
+	from := docstore.ListStart(prefix, after)
+	end, bounded := docstore.PrefixEnd(prefix)
 	if bounded && from >= end {
 		return nil
 	}
@@ -217,7 +217,7 @@ func (t *tx) Count(collection, account, prefix string) (int, error) {
 		return 0, err
 	}
 	var row *sql.Row
-	if end, bounded := prefixEnd(prefix); bounded {
+	if end, bounded := docstore.PrefixEnd(prefix); bounded {
 		row = t.c.countTo.QueryRowContext(t.ctx, collection, account, prefix, end)
 	} else {
 		row = t.c.count.QueryRowContext(t.ctx, collection, account, prefix)
