@@ -28,16 +28,20 @@ func pageInstanceIDs(t *testing.T, c *awsec2.Client, in *awsec2.DescribeInstance
 			t.Fatal(err)
 		}
 		pages++
-		n := 0
+		// A page is read in id order and answered grouped by reservation, as EC2 groups
+		// it: a page holding instances of two launches lists each launch's together. So the
+		// ids are compared in id order within a page, and the pages in the order they came.
+		var page []string
 		for _, r := range out.Reservations {
 			for _, i := range r.Instances {
-				got = append(got, aws.ToString(i.InstanceId))
-				n++
+				page = append(page, aws.ToString(i.InstanceId))
 			}
 		}
-		if in.MaxResults != nil && n > int(*in.MaxResults) {
-			t.Fatalf("a page of %d instances, MaxResults %d", n, *in.MaxResults)
+		if in.MaxResults != nil && len(page) > int(*in.MaxResults) {
+			t.Fatalf("a page of %d instances, MaxResults %d", len(page), *in.MaxResults)
 		}
+		slices.Sort(page)
+		got = append(got, page...)
 	}
 	return got, pages
 }
